@@ -1,0 +1,117 @@
+"""The ASGI application: `uvicorn api.app:app`."""
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import asynccontextmanager
+
+import anyio
+from eventsourcing.persistence import OperationalError, PersistenceError
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
+
+from ledger.errors import LedgerError, ValidationFailed
+from runtime.container import Runtime
+from runtime.settings import Settings
+
+from . import deps
+from .metrics import Metrics
+from .problems import problem, problem_from_error
+from .routes import audit, bank, claims, funds, ops, periods, programs, reports, users
+
+log = logging.getLogger("api")
+
+# Sync endpoints run in a thread pool; bound it below the store's connection pool so a
+# burst queues here instead of timing out inside the database driver.
+MAX_CONCURRENT_REQUESTS = 12
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        anyio.to_thread.current_default_thread_limiter().total_tokens = MAX_CONCURRENT_REQUESTS
+        rt = await anyio.to_thread.run_sync(lambda: Runtime(settings or Settings.from_env()))
+        app.state.runtime = rt
+        await anyio.to_thread.run_sync(rt.start)
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(rt.close)
+
+    app = FastAPI(title="Subsidy ledger", version="1", lifespan=lifespan,
+                  description="Employment-subsidy ledger: funds, claims, payments, clawbacks. See shared/API.md.")
+    app.state.metrics = Metrics()
+    for router in (users.router, funds.router, programs.router, claims.router, audit.router, ops.router,
+                   reports.router, bank.router, periods.router):
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def measure(request: Request, call_next):
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        metrics = request.app.state.metrics
+        metrics.requests.labels(request.method, path, str(response.status_code)).inc()
+        metrics.latency.labels(request.method, path).observe(time.perf_counter() - started)
+        return response
+
+    @app.exception_handler(LedgerError)
+    async def ledger_error(request: Request, exc: LedgerError):
+        return problem_from_error(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid request"}
+        loc = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path", "header")]
+        field = ".".join(loc) or "body"
+        message = first.get("msg", "invalid value")
+        if first.get("type") == "json_invalid":
+            field, message = "body", "the body is not valid JSON"
+        refusal = ValidationFailed(f"{field}: {message}", field=field)
+        return problem_from_error(await anyio.to_thread.run_sync(keep_refusal, request, exc.body, refusal))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        if exc.status_code == 404:
+            return problem("not_found", "no such endpoint")
+        if exc.status_code == 405:
+            # Starlette lists only the first route matching the path; several routers share paths.
+            methods = sorted({m for route in request.app.routes if isinstance(route, APIRoute)
+                              and route.path_regex.match(request.url.path) for m in route.methods})
+            return problem("method_not_allowed", f"{request.method} is not allowed here", status=405,
+                           headers={"Allow": ", ".join(methods)})
+        if exc.status_code == 400:  # an unreadable body is invalid input like any other
+            return problem("validation_error", f"body: {exc.detail}", field="body")
+        return problem("validation_error", str(exc.detail), status=exc.status_code,
+                       headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    async def store_unavailable(request: Request, exc: OperationalError):
+        log.warning("store unavailable: %s", exc)
+        return problem("unavailable", "the database is busy or unreachable; retry shortly", headers={"Retry-After": "1"})
+
+    @app.exception_handler(PersistenceError)
+    async def store_error(request: Request, exc: PersistenceError):
+        log.warning("store error: %s", exc)
+        return problem("unavailable", "the database refused the request; retry shortly", headers={"Retry-After": "1"})
+
+    return app
+
+
+def keep_refusal(request: Request, body, refusal: LedgerError) -> LedgerError:
+    """Input refused at the edge is kept under its Idempotency-Key too, when the caller is
+    known: the key then answers the same refusal, or a mismatch for another body."""
+    if request.method not in ("POST", "PUT") or "idempotency-key" not in request.headers:
+        return refusal
+    try:
+        actor = deps.actor(request, request.headers.get("authorization"))
+        idem = deps.idem(request, body if not isinstance(body, (bytes, bytearray)) else body.decode("utf-8", "replace"))
+    except LedgerError:
+        return refusal
+    return request.app.state.runtime.ledger.keep_refusal(actor.user_id, idem, refusal)
+
+
+app = create_app()

@@ -1,0 +1,69 @@
+"""What every endpoint needs from a request: the runtime, the caller, the
+Idempotency-Key and If-Match headers, and page cursors."""
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+from fastapi import Header, Request
+
+from ledger.access import Actor
+from ledger.errors import PreconditionFailed, ValidationFailed
+from ledger.service import Idem
+from runtime.container import Runtime
+
+_PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e]{1,200}$")
+_ETAG = re.compile(r'^(W/)?"?([0-9]+)"?$')
+
+
+def runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def actor(request: Request, authorization: str | None = Header(default=None)) -> Actor:
+    token = None
+    if authorization and authorization.lower().startswith("bearer "):
+        token = authorization[7:].strip()
+    return request.app.state.runtime.ledger.authenticate(token)
+
+
+def idem(request: Request, body: Any) -> Idem | None:
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not _PRINTABLE_ASCII.match(key):
+        raise ValidationFailed("Idempotency-Key must be 1-200 printable ASCII characters", field="Idempotency-Key")
+    return Idem(key=key, method=request.method, path=request.url.path, body=body)
+
+
+def if_match(request: Request) -> int | None:
+    value = request.headers.get("if-match")
+    if value is None:
+        return None
+    match = _ETAG.match(value.strip())
+    if match is None:
+        raise PreconditionFailed("If-Match must carry the version from the ETag, e.g. \"3\"")
+    return int(match.group(2))
+
+
+def page_limit(limit: int) -> int:
+    if not 1 <= limit <= 1000:
+        raise ValidationFailed("limit must be between 1 and 1000", field="limit")
+    return limit
+
+
+def encode_cursor(value: str | int) -> str:
+    return base64.urlsafe_b64encode(f"v1:{value}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed("cursor is not one this service issued", field="cursor") from None
+    if not text.startswith("v1:"):
+        raise ValidationFailed("cursor is not one this service issued", field="cursor")
+    return text[3:]

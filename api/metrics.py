@@ -1,0 +1,25 @@
+"""Prometheus metrics: requests by route and status, their latency, the writer's
+commits and each projection's position and lag (read when scraped)."""
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+class Metrics:
+    def __init__(self):
+        self.registry = CollectorRegistry()
+        self.requests = Counter("ledger_http_requests", "HTTP requests answered", ["method", "route", "status"],
+                                registry=self.registry)
+        self.latency = Histogram("ledger_http_request_seconds", "HTTP request latency", ["method", "route"],
+                                 buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+                                 registry=self.registry)
+        self.commands = Gauge("ledger_writer_commands_committed", "Commands committed by this process's writer",
+                              registry=self.registry)
+        self.batches = Gauge("ledger_writer_batches_committed", "Write transactions committed by this process",
+                             registry=self.registry)
+        self.head = Gauge("ledger_log_head_position", "Position of the newest event in the log",
+                          registry=self.registry)
+        self.projection_position = Gauge("ledger_projection_position", "Position the read models have reached",
+                                         ["projection"], registry=self.registry)
+        self.projection_lag = Gauge("ledger_projection_lag_events", "Events not yet in the read models",
+                                    ["projection"], registry=self.registry)

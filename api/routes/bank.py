@@ -1,0 +1,152 @@
+"""Bank statements and reconciliation (API.md, "Reports and reconciliation"). Importing a
+statement is the treasurer's; reading the reconciliation is the treasurer's, the
+auditor's and the admin's; a fund outside the caller's regions is 403. The matching rules
+are in ledger/domain/bank.py, the CSV layout in ledger/statements.py, the lists in
+projections/reconciliation.py."""
+from __future__ import annotations
+
+import codecs
+
+import orjson
+from fastapi import APIRouter, Depends, Query, Request
+
+from ledger.access import READ_REPORTS, Actor
+from ledger.domain.fund import parse_fund_code
+from ledger.errors import ValidationFailed
+from ledger.service.core import parse_date
+
+from .. import deps
+from ..responses import PROBLEMS, json, outcome
+from ..schemas import BankStatementIn, BankStatementOut, ReconciliationOut
+
+router = APIRouter(prefix="/v1", tags=["reconciliation"], responses=PROBLEMS)
+
+CSV_TYPES = ("text/csv", "application/csv", "text/plain")
+EXAMPLE = ("交易日期,金额,借贷标志,摘要,对方户名\n"
+           "2022-07-20,1500.00,借,ZF-2022-0001,沈阳示例科技有限公司\n"
+           "2022-07-25,500.00,贷,HK-2022-0001,张三\n")
+STATEMENT_BODY = {"required": True, "content": {
+    "text/csv": {"schema": {"type": "string"}, "example": EXAMPLE},
+    "application/json": {"schema": BankStatementIn.model_json_schema()},
+}}
+
+IMPORT_DESCRIPTION = """Import a CSV statement of a fund's bank account and match its lines to the
+fund's payments, returned payments and recoveries.
+
+**As `text/csv`** (charset UTF-8 unless the Content-Type says e.g. `charset=gbk`), with the fund and
+the options as query parameters; **or as JSON** `{"fund_id", "statement_id"?, "csv", "columns"?,
+"debit"?, "credit"?, "skip_lines"?}`.
+
+**Columns** (header names, matched exactly): `date` (YYYY-MM-DD; YYYY/MM/DD and YYYYMMDD too),
+`amount` (yuan with exactly two decimals, positive), `direction` (`debit`: money out of the fund's
+account; `credit`: money in), `reference` (optional: the payment's `payment_ref` or the recovery's
+`reference`), `counterparty` (optional). A bank's own export is read with a mapping,
+`columns=date:交易日期,amount:金额,direction:借贷标志,reference:摘要,counterparty:对方户名`, and the values its
+direction column uses, `debit=借&credit=贷` (several: `借|支出`). Exports with one amount column per
+side map `debit_amount:借方发生额,credit_amount:贷方发生额` instead of amount and direction.
+`skip_lines` skips a preamble above the header. Every line is checked: the first bad one is `422`
+naming the line (of the file: the header is line 1) and the column.
+
+**Matching**: a debit line matches a payment with that reference and amount; a credit line a returned
+payment (reference = the payment_ref) or a recovery (its reference) with that amount: `exact`. Lines
+without a reference, or whose reference names nothing in the fund, match an item of the same
+direction and amount dated within 3 days: `probable`. A ledger item is matched at most once across all
+statements. A line repeated within the statement is a `duplicate` (reported, not matched); a line an
+earlier statement already brought and matched is an `overlap`.
+
+**Idempotent**: the statement's identity is the fund and a hash of its lines (or `statement_id`:
+the same id with other lines is `409 duplicate`). Importing it again records nothing new (unless
+the ledger has since recorded items its unmatched lines match) and answers the same body, `200`
+instead of `201`. `Idempotency-Key` is honoured as everywhere."""
+
+
+async def raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+def _media(request: Request) -> tuple[str, str | None]:
+    media, _, rest = request.headers.get("content-type", "").partition(";")
+    charset = None
+    for part in rest.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "charset" and value:
+            charset = value.strip().strip('"')
+    return media.strip().lower(), charset
+
+
+@router.post("/bank-statements", status_code=201, response_model=BankStatementOut,
+             responses={200: {"model": BankStatementOut, "description": "The statement had been imported before"}},
+             openapi_extra={"requestBody": STATEMENT_BODY}, description=IMPORT_DESCRIPTION)
+def import_statement(request: Request, actor: Actor = Depends(deps.actor), body: bytes = Depends(raw_body),
+                     fund_id: str | None = Query(None, description="The fund whose account the statement is of"),
+                     statement_id: str | None = Query(None, description="The bank's id of the statement"),
+                     columns: str | None = Query(None, description="e.g. date:交易日期,amount:金额,direction:借贷标志"),
+                     debit: str | None = Query(None, description="The direction column's debit value(s), e.g. 借"),
+                     credit: str | None = Query(None, description="The direction column's credit value(s), e.g. 贷"),
+                     skip_lines: int | None = Query(None, ge=0, le=100, description="Lines above the header")):
+    media, charset = _media(request)
+    query = {"fund_id": fund_id, "statement_id": statement_id, "columns": columns, "debit": debit, "credit": credit,
+             "skip_lines": skip_lines}
+    if media == "application/json":
+        payload = _json_statement(body, query)
+    elif media in CSV_TYPES:
+        payload = {name: value for name, value in query.items() if value is not None}
+        payload["csv"] = _decode(body, charset)
+    else:
+        raise ValidationFailed("send the statement as text/csv (or as JSON with the CSV in \"csv\")",
+                               field="Content-Type")
+    ledger = deps.runtime(request).ledger
+    return outcome(ledger.import_statement(actor, payload, idem=deps.idem(request, payload)))
+
+
+def _json_statement(body: bytes, query: dict) -> dict:
+    given = [name for name, value in query.items() if value is not None]
+    if given:
+        raise ValidationFailed(f"with a JSON body, give {', '.join(given)} in the body, not the query",
+                               field=given[0])
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise ValidationFailed("body: the body is not valid JSON", field="body") from None
+    if not isinstance(payload, dict):
+        raise ValidationFailed("body: the body must be a JSON object", field="body")
+    unknown = sorted(set(payload) - set(BankStatementIn.model_fields))
+    if unknown:
+        raise ValidationFailed(f"{unknown[0]}: not a field of a bank statement", field=unknown[0])
+    if not isinstance(payload.get("csv"), str):
+        raise ValidationFailed("csv: the statement as CSV text is required", field="csv")
+    return payload
+
+
+def _decode(body: bytes, charset: str | None) -> str:
+    encoding = charset or "utf-8"
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ValidationFailed(f"Content-Type names an unknown charset {encoding!r}", field="Content-Type") from None
+    try:
+        return body.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed(f"the statement is not valid {encoding} (byte {exc.start}); name its charset in the "
+                               "Content-Type, e.g. text/csv; charset=gbk", field="csv") from None
+
+
+@router.get("/reconciliation", response_model=ReconciliationOut)
+def reconciliation(request: Request, actor: Actor = Depends(deps.actor),
+                   fund_id: str = Query(..., description="The fund, e.g. employment_subsidy:210100"),
+                   start: str = Query(..., alias="from", description="First day, YYYY-MM-DD (included)"),
+                   to: str = Query(..., description="Last day, YYYY-MM-DD (included)")):
+    """The fund's bank lines and ledger items of the period: `matched` (a line and the payment,
+    returned payment or recovery it matched, `exact` or `probable`; either's date in the period),
+    `unmatched_in_ledger` (items dated in the period that no statement line matched) and
+    `unmatched_in_bank` (lines dated in the period that matched nothing, duplicates included).
+    Reflects every write acknowledged before the read; `position` is the log position it
+    answers at."""
+    actor.require_role(*READ_REPORTS)
+    _, region = parse_fund_code(fund_id)
+    actor.require_region(region)
+    date_from = parse_date(start, field="from")
+    date_to = parse_date(to, field="to")
+    if date_to < date_from:
+        raise ValidationFailed("to is before from", field="to")
+    return json(deps.runtime(request).reconciliation(fund_id, date_from, date_to))

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from ..jsonresponse import JSONResponse as ORJSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from ledger.access import Actor
+
+from .. import deps
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz")
+def healthz():
+    return ORJSONResponse({"status": "ok"})
+
+
+def projection_status(rt) -> tuple[int, list[dict]]:
+    head = rt.ledger.head_position()
+    position = rt.runner.stored_position()
+    return head, [{"name": rt.runner.projection.name, "position": position, "lag": max(0, head - position),
+                   "leading_here": rt.runner.leading, "last_error": rt.runner.last_error}]
+
+
+@router.get("/readyz")
+def readyz(request: Request):
+    rt = deps.runtime(request)
+    try:
+        head, projections = projection_status(rt)
+    except Exception as exc:  # the database is the one thing readiness is about
+        return ORJSONResponse({"status": "unavailable", "database": f"unreachable: {type(exc).__name__}"},
+                              status_code=503, headers={"Retry-After": "2"})
+    return ORJSONResponse({"status": "ready", "database": "reachable", "backend": rt.settings.backend,
+                           "head_position": head, "projections": projections})
+
+
+@router.get("/metrics", response_class=Response,
+            responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}},
+                             "description": "Prometheus text format"}})
+def metrics(request: Request, actor: Actor = Depends(deps.actor)):
+    # API.md: a bearer token on every endpoint except /healthz and /readyz (scrapers send one).
+    rt = deps.runtime(request)
+    m = request.app.state.metrics
+    m.commands.set(rt.ledger.writer.commands_committed)
+    m.batches.set(rt.ledger.writer.batches_committed)
+    try:
+        head, projections = projection_status(rt)
+        m.head.set(head)
+        for p in projections:
+            m.projection_position.labels(p["name"]).set(p["position"])
+            m.projection_lag.labels(p["name"]).set(p["lag"])
+    except Exception:
+        pass  # scraping must not fail because the database is briefly away
+    return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,537 @@
+"""Request and response shapes, for validation at the edge and for /openapi.json. The
+ledger checks every value again: these models document, the domain decides."""
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Money = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,12})\.[0-9]{2}$"),
+                  Field(description="Yuan with exactly two decimals, e.g. \"1500.00\"", examples=["1500.00"])]
+SignedMoney = Annotated[str, StringConstraints(pattern=r"^-?(0|[1-9][0-9]*)\.[0-9]{2}$")]
+Date = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), Field(examples=["2022-07-15"])]
+Region = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$"), Field(examples=["210100"])]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Role = Literal["admin", "clerk", "reviewer", "treasurer", "auditor"]
+FundType = Literal["unemployment_insurance", "employment_subsidy", "skill_upgrade_account", "inclusive_finance"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class UserIn(Strict):
+    name: Text
+    roles: list[Role] = Field(min_length=1)
+    regions: list[Region] = Field(min_length=1)
+
+
+class UserOut(BaseModel):
+    user_id: str
+    name: str
+    roles: list[str]
+    regions: list[str]
+    token: str | None = None
+
+
+class FundIn(Strict):
+    fund_type: FundType
+    region: Region
+    name: Text | None = None
+
+
+class AllocationIn(Strict):
+    amount: Money
+    source: Literal["central", "provincial", "municipal", "county", "other"]
+    document_no: Text
+    effective_date: Date
+    memo: Text | None = None
+
+
+class TransferIn(Strict):
+    from_fund: str
+    to_fund: str
+    amount: Money
+    document_no: Text
+    effective_date: Date
+
+
+class Balance(BaseModel):
+    allocated: SignedMoney
+    reserved: SignedMoney
+    disbursed: SignedMoney
+    recovered: SignedMoney
+    available: SignedMoney
+
+
+class FundOut(BaseModel):
+    fund_id: str
+    fund_type: str
+    region: str
+    name: str
+    balance: Balance
+    position: int | None
+    version: int
+
+
+class FundPage(BaseModel):
+    items: list[FundOut]
+    next_cursor: str | None
+
+
+class AllocationOut(BaseModel):
+    allocation_id: str
+    fund: FundOut
+
+
+class TransferOut(BaseModel):
+    transfer_id: str
+    from_fund: FundOut
+    to_fund: FundOut
+
+
+class ApplicantIn(Strict):
+    kind: Literal["enterprise", "person", "institution"]
+    id: str
+    name: Text
+
+
+class BeneficiaryIn(Strict):
+    id: str
+    name: Text
+
+
+class ClaimIn(Strict):
+    program: str
+    region: Region
+    applicant: ApplicantIn
+    beneficiary: BeneficiaryIn | None = None
+    facts: dict[str, Any]
+    application_date: Date | None = None
+
+
+class ApproveIn(Strict):
+    amount: Money | None = None
+    fund_id: str | None = None
+    approved_on: Date | None = None
+
+
+class ReasonIn(Strict):
+    reason: Text
+
+
+class FactsIn(Strict):
+    facts: dict[str, Any]
+
+
+class PaymentIn(Strict):
+    amount: Money
+    kind: Literal["prepayment", "settlement"]
+    payment_ref: Text
+    paid_on: Date | None = None
+
+
+class ReturnIn(Strict):
+    reason: Text
+    returned_on: Date | None = None
+
+
+class ClawbackIn(Strict):
+    amount: Money
+    reason: Text
+
+
+class RecoveryIn(Strict):
+    amount: Money
+    reference: Text
+    received_on: Date | None = None
+
+
+class PartyOut(BaseModel):
+    kind: str | None = None
+    id: str
+    name: str
+
+
+class Amounts(BaseModel):
+    entitled: SignedMoney
+    approved: SignedMoney
+    reserved: SignedMoney
+    paid: SignedMoney
+    prepaid: SignedMoney
+    returned: SignedMoney
+    clawback_demanded: SignedMoney
+    recovered: SignedMoney
+    clawback_outstanding: SignedMoney
+
+
+class PaymentOut(BaseModel):
+    payment_ref: str
+    kind: str
+    amount: Money
+    paid_on: str
+    returned: bool
+
+
+class ClawbackOut(BaseModel):
+    clawback_id: str
+    amount: Money
+    reason: str
+    confirmed: bool
+
+
+class ClaimOut(BaseModel):
+    claim_id: str
+    program: str
+    region: str
+    applicant: PartyOut
+    beneficiary: PartyOut | None
+    facts: dict[str, Any]
+    application_date: str
+    status: Literal["submitted", "rejected", "withdrawn", "approved", "prepaid", "paid", "closed"]
+    fund_id: str | None
+    rule_version: str
+    entitlement_explanation: list[dict[str, Any]]
+    amounts: Amounts
+    payments: list[PaymentOut]
+    clawbacks: list[ClawbackOut]
+    approved_on: str | None = None
+    version: int
+    submitted_at: str
+    updated_at: str
+    payment_ref: str | None = None
+    clawback_id: str | None = None
+    recovery_id: str | None = None
+
+
+class ClaimPage(BaseModel):
+    items: list[ClaimOut]
+    next_cursor: str | None
+
+
+class ClaimEventOut(BaseModel):
+    position: int
+    version: int
+    type: str
+    recorded_at: str
+    actor: str | None
+    data: dict[str, Any]
+
+
+class ClaimEvents(BaseModel):
+    items: list[ClaimEventOut]
+
+
+class ProgramOut(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+    clause: str
+    fund_types: list[str]
+    payee_kind: str
+    facts: dict[str, Any]
+    parameters: dict[str, Any]
+    rule_version: str | None = None
+    model_config = ConfigDict(extra="allow")
+
+
+class ParametersIn(Strict):
+    region: Region
+    effective_from: Date
+    effective_to: Date | None = None
+    values: dict[str, Any] = Field(min_length=1)
+    document_no: Text | None = None
+    reason: Text | None = None
+
+
+class ParametersOut(BaseModel):
+    rule_version: str
+    program: str
+    region: str
+    effective_from: str
+    effective_to: str | None
+    values: dict[str, Any]
+    version_id: str
+
+
+class ParameterVersionOut(BaseModel):
+    version_id: str
+    region: str
+    effective_from: str
+    effective_to: str | None
+    values: dict[str, Any]
+    document_no: str | None
+    reason: str | None
+    actor: str
+
+
+class ParameterHistory(BaseModel):
+    items: list[ParameterVersionOut]
+    next_cursor: str | None
+
+
+class ProgramList(BaseModel):
+    items: list[ProgramOut]
+
+
+class Problem(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    model_config = ConfigDict(extra="allow")
+
+
+class AuditEvent(BaseModel):
+    position: int
+    originator_id: str
+    version: int
+    type: str
+    topic: str
+    recorded_at: str | None
+    timestamp: str
+    actor: str | None
+    data: dict[str, Any]
+    hash: str | None
+    prev_hash: str | None
+
+
+class AuditEventPage(BaseModel):
+    items: list[AuditEvent]
+    next_cursor: str | None
+
+
+class SealCheck(BaseModel):
+    position: int
+    hash: str
+    sealed_at: str
+    signature: str
+    ok: bool
+    problem: str | None
+
+
+class ChainVerification(BaseModel):
+    ok: bool
+    events_checked: int
+    head_position: int
+    head_hash: str
+    first_bad_position: int | None
+    problem: str | None
+    seals: list[SealCheck]
+
+
+class SealOut(BaseModel):
+    position: int
+    hash: str
+    sealed_at: str
+    signature: str
+    public_key: str
+    recorded_at_position: int | None = None
+
+
+# Reports (fund usage, program usage, payees): see projections/reports.py -------------------
+class UsageMovements(BaseModel):
+    allocations: SignedMoney
+    allocations_by_source: dict[str, SignedMoney]
+    transfers_in: SignedMoney
+    transfers_out: SignedMoney
+    reserved: SignedMoney
+    released: SignedMoney
+    disbursed: SignedMoney
+    disbursed_by_program: dict[str, SignedMoney]
+    returned: SignedMoney
+    recovered: SignedMoney
+    reserved_change: SignedMoney
+
+
+class UsageTotal(BaseModel):
+    opening: Balance
+    movements: UsageMovements
+    closing: Balance
+    ties_out: bool
+
+
+class FundUsageReport(UsageTotal):
+    model_config = ConfigDict(populate_by_name=True)
+    fund_id: str
+    from_: str = Field(alias="from")
+    to: str
+    basis: Literal["business", "recorded"]
+    position: int
+    position_recorded_at: str | None
+    period_basis_note: str
+    fund_type: str
+    region: str
+    name: str
+
+
+class FundUsageRollup(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    fund_type: str
+    region: str
+    from_: str = Field(alias="from")
+    to: str
+    basis: Literal["business", "recorded"]
+    lines: list[FundUsageReport]
+    total: UsageTotal
+    ties_out: bool
+    position: int
+    position_recorded_at: str | None
+    period_basis_note: str
+    name: str
+
+
+class ProgramUsageLine(BaseModel):
+    disbursed: SignedMoney
+    returned: SignedMoney
+    recovered: SignedMoney
+    net: SignedMoney
+
+
+class ProgramUsageFund(ProgramUsageLine):
+    fund_id: str
+
+
+class ProgramUsageReport(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    program: str
+    region: str | None
+    from_: str = Field(alias="from")
+    to: str
+    basis: Literal["business", "recorded"]
+    lines: list[ProgramUsageFund]
+    total: ProgramUsageLine
+    position: int
+    position_recorded_at: str | None
+    period_basis_note: str
+
+
+class PayeeOut(BaseModel):
+    payee: PartyOut | None
+    beneficiary: PartyOut | None
+    program: str
+    amount: Money
+    paid_on: str
+    payment_ref: str
+    returned: bool
+
+
+class PayeePage(BaseModel):
+    items: list[PayeeOut]
+    next_cursor: str | None
+
+
+# Bank statements and reconciliation: see ledger/domain/bank.py and projections/reconciliation.py
+BankItemKind = Literal["payment", "returned_payment", "recovery"]
+BankLineStatus = Literal["matched", "probable", "unmatched", "duplicate", "overlap"]
+Direction = Literal["debit", "credit"]
+
+
+class BankStatementIn(Strict):
+    """POST /bank-statements as JSON; as text/csv the same fields are query parameters."""
+    fund_id: str = Field(examples=["employment_subsidy:210100"])
+    statement_id: Text | None = Field(None, description="The bank's own id of the statement (default: a hash of "
+                                                        "its lines)")
+    csv: str = Field(description="The statement as CSV text, header first",
+                     examples=["date,amount,direction,reference,counterparty\n"
+                               "2022-07-20,1500.00,debit,ZF-2022-0001,沈阳示例科技有限公司\n"])
+    columns: dict[str, str] | None = Field(None, description="Column name -> the file's header, e.g. "
+                                                             "{\"date\": \"交易日期\", \"amount\": \"金额\"}")
+    debit: Text | None = Field(None, description="The direction column's value(s) for debit, e.g. 借|支出")
+    credit: Text | None = Field(None, description="The direction column's value(s) for credit, e.g. 贷|收入")
+    skip_lines: int | None = Field(None, ge=0, le=100, description="Lines above the header to skip")
+
+
+class BankItemOut(BaseModel):
+    kind: BankItemKind
+    claim_id: str
+    program: str
+    payment_ref: str | None
+    recovery_id: str | None
+    reference: str
+    amount: Money
+    date: str
+
+
+class BankMatchOut(BankItemOut):
+    how: Literal["exact", "probable"]
+
+
+class DuplicateOf(BaseModel):
+    statement_id: str
+    line_no: int
+
+
+class StatementLineOut(BaseModel):
+    line_no: int
+    date: str
+    direction: Direction
+    amount: Money
+    reference: str | None
+    counterparty: str | None
+    status: BankLineStatus
+    match: BankMatchOut | None
+    duplicate_of: DuplicateOf | None
+
+
+class StatementSummary(BaseModel):
+    lines: int
+    matched: int
+    probable: int
+    unmatched: int
+    duplicate: int
+    overlap: int
+
+
+class BankStatementOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    statement_id: str
+    fund_id: str
+    from_: str = Field(alias="from")
+    to: str
+    summary: StatementSummary
+    lines: list[StatementLineOut]
+    version: int
+
+
+class ReconciledLine(BaseModel):
+    statement_id: str
+    line_no: int
+    date: str
+    direction: Direction
+    amount: Money
+    reference: str | None
+    counterparty: str | None
+    status: BankLineStatus
+    duplicate_of: DuplicateOf | None = None
+
+
+class ReconciledMatch(BaseModel):
+    how: Literal["exact", "probable"]
+    line: ReconciledLine
+    item: BankItemOut
+
+
+class ReconciliationOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    fund_id: str
+    from_: str = Field(alias="from")
+    to: str
+    matched: list[ReconciledMatch]
+    unmatched_in_ledger: list[BankItemOut]
+    unmatched_in_bank: list[ReconciledLine]
+    position: int
+
+
+class PeriodCloseIn(Strict):
+    override_reason: Text | None = None
+
+
+class PeriodCloseOut(BaseModel):
+    fund_id: str
+    month: str
+    closed: bool
+    override_reason: str | None
+    evidence: dict[str, Any]
+    closed_months: list[str]

@@ -1,0 +1,312 @@
+"""Bank statements of a fund's account and their reconciliation with the ledger.
+
+A statement is imported once (its identity: the fund and a hash of its lines) and its
+lines are matched to the ledger's items of that fund: payments (money out of the account:
+a debit line), returned payments and recoveries (money in: a credit line).
+
+- **exact**: a line whose reference is the item's reference (a payment's or returned
+  payment's `payment_ref`, a recovery's `reference`) and whose amount is the item's;
+- **probable**: a line without a reference, or whose reference names nothing in the
+  fund, and an item of the same direction and amount whose business date is within
+  `PROBABLE_WINDOW_DAYS` of the line's date; the closest dates pair first;
+- a line identical (date, direction, amount, reference, counterparty) to an earlier line
+  of the same statement is a **duplicate**: reported, never matched;
+- a line identical to the line of an earlier statement that already matched the item it
+  would match is an **overlap** (two statements covering the same days): the same bank
+  transaction seen again, reported, not a discrepancy.
+
+Each item is matched at most once across all statements: a `BankMatch` aggregate whose id
+is derived from the fund and the item is created with the match, in the same transaction,
+so two imports racing for one item cannot both take it."""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.domain import Aggregate, event
+
+from ..money import format_money
+from .ids import derived_id
+
+DIRECTIONS = ("debit", "credit")  # debit: money out of the fund's account; credit: money in
+PROBABLE_WINDOW_DAYS = 3
+ITEM_KINDS = ("payment", "returned_payment", "recovery")
+# Fund events that are ledger items: event name -> (kind, direction in the bank account).
+ITEM_EVENTS = {"Disbursed": ("payment", "debit"), "PaymentReturned": ("returned_payment", "credit"),
+               "Recovered": ("recovery", "credit")}
+
+
+def statement_aggregate_id(fund_code: str, content_hash: str) -> UUID:
+    return derived_id("bank-statement", f"{fund_code}\n{content_hash}")
+
+
+def bank_match_id(fund_code: str, item_key: str) -> UUID:
+    return derived_id("bank-match", f"{fund_code}\n{item_key}")
+
+
+def statement_label_key(fund_code: str, statement_id: str) -> str:
+    """The uniqueness key (a ClaimLimit) of a statement id given by the caller."""
+    return f"bank-statement-id:{fund_code}:{statement_id}"
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    line_no: int  # the line of the CSV file (the header is line 1, as a spreadsheet numbers rows)
+    date: dt.date
+    direction: str
+    amount_fen: int
+    reference: str | None
+    counterparty: str | None
+
+    @property
+    def fingerprint(self) -> tuple:
+        return (self.date.isoformat(), self.direction, self.amount_fen, self.reference, self.counterparty)
+
+    def record(self) -> dict:
+        return {"line_no": self.line_no, "date": self.date, "direction": self.direction,
+                "amount_fen": self.amount_fen, "reference": self.reference, "counterparty": self.counterparty}
+
+    @classmethod
+    def of(cls, record: dict) -> "StatementLine":
+        return cls(record["line_no"], record["date"], record["direction"], record["amount_fen"],
+                   record["reference"], record["counterparty"])
+
+
+def content_hash(lines: Iterable[StatementLine]) -> str:
+    """The statement's identity within its fund: its lines, normalised and sorted, so the
+    same statement exported again (another preamble, another order) is the same one."""
+    canonical = b"\n".join(sorted(orjson.dumps(line.fingerprint) for line in lines))
+    return hashlib.sha256(canonical).hexdigest()
+
+
+@dataclass(frozen=True)
+class LedgerItem:
+    """A movement of the fund that the bank should show: a payment, a returned payment
+    or a recovery, as the fund's event recorded it."""
+    kind: str
+    key: str  # payment_ref (unique per fund) or recovery_id
+    direction: str
+    amount_fen: int
+    date: dt.date
+    reference: str
+    claim_id: str
+    program: str
+    order: int  # the fund event's version: ties are broken in log order
+
+    @property
+    def item_key(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+    def record(self) -> dict:
+        return {"kind": self.kind, "item_key": self.item_key, "claim_id": self.claim_id, "program": self.program,
+                "payment_ref": self.key if self.kind != "recovery" else None,
+                "recovery_id": self.key if self.kind == "recovery" else None,
+                "reference": self.reference, "amount_fen": self.amount_fen, "date": self.date}
+
+
+def ledger_item(fund_event: Any) -> LedgerItem | None:
+    """The item a fund event is, or None for events the bank does not see."""
+    name = type(fund_event).__qualname__.split(".")[-1]
+    if name not in ITEM_EVENTS:
+        return None
+    kind, direction = ITEM_EVENTS[name]
+    if kind == "recovery":
+        key, reference, on = fund_event.recovery_id, fund_event.reference, fund_event.received_on
+    else:
+        key = reference = fund_event.payment_ref
+        on = fund_event.paid_on if kind == "payment" else fund_event.returned_on
+    return LedgerItem(kind=kind, key=key, direction=direction, amount_fen=fund_event.amount_fen, date=on,
+                      reference=reference, claim_id=fund_event.claim_id, program=fund_event.program,
+                      order=fund_event.originator_version)
+
+
+@dataclass(frozen=True)
+class Taker:
+    """The line that matched an item: which statement, which line, and what it said."""
+    statement_id: str
+    line_no: int
+    fingerprint: tuple
+
+
+@dataclass(frozen=True)
+class Decision:
+    line_no: int
+    how: str  # "exact", "probable" or "overlap"
+    item: LedgerItem
+    overlap_of: Taker | None = None
+
+
+def find_duplicates(lines: Sequence[StatementLine]) -> dict[int, int]:
+    """Line number -> the earlier identical line of the same statement it repeats."""
+    first: dict[tuple, int] = {}
+    duplicates = {}
+    for line in lines:
+        earlier = first.setdefault(line.fingerprint, line.line_no)
+        if earlier != line.line_no:
+            duplicates[line.line_no] = earlier
+    return duplicates
+
+
+def plan_matches(statement_id: str, lines: Sequence[StatementLine], items: Sequence[LedgerItem],
+                 taken: Callable[[str], Taker | None]) -> list[Decision]:
+    """Matches for the open lines of a statement (neither matched nor duplicates), given the
+    fund's items and `taken(item_key)`: the line that already matched an item, if any.
+    Pure: the caller records the decisions."""
+    taken_here: set[str] = set()
+    known: dict[str, Taker | None] = {}
+
+    def taker(item: LedgerItem) -> Taker | None:
+        if item.item_key not in known:
+            known[item.item_key] = taken(item.item_key)
+        return known[item.item_key]
+
+    def free(item: LedgerItem) -> bool:
+        return item.item_key not in taken_here and taker(item) is None
+
+    def overlap(line: StatementLine, candidates: Iterable[LedgerItem]) -> Decision | None:
+        for item in candidates:
+            was = taker(item)
+            if was is not None and was.statement_id != statement_id and was.fingerprint == line.fingerprint:
+                return Decision(line.line_no, "overlap", item, was)
+        return None
+
+    by_reference: dict[str, list[LedgerItem]] = {}
+    by_amount: dict[tuple[str, int], list[LedgerItem]] = {}
+    for item in items:
+        by_reference.setdefault(item.reference, []).append(item)
+        by_amount.setdefault((item.direction, item.amount_fen), []).append(item)
+
+    decisions: list[Decision] = []
+    by_amount_only: list[StatementLine] = []
+    for line in lines:
+        named = by_reference.get(line.reference, []) if line.reference else []
+        if not named:
+            by_amount_only.append(line)
+            continue
+        # The reference names an item: only that item can be this line's (same direction
+        # and amount), never another one by amount.
+        same = sorted((i for i in named if i.direction == line.direction and i.amount_fen == line.amount_fen),
+                      key=lambda i: (abs((i.date - line.date).days), i.order))
+        chosen = next((i for i in same if free(i)), None)
+        if chosen is not None:
+            taken_here.add(chosen.item_key)
+            decisions.append(Decision(line.line_no, "exact", chosen))
+        elif (seen := overlap(line, same)) is not None:
+            decisions.append(seen)
+
+    window = dt.timedelta(days=PROBABLE_WINDOW_DAYS)
+    pairs = []
+    for line in by_amount_only:
+        near = [i for i in by_amount.get((line.direction, line.amount_fen), ()) if abs(i.date - line.date) <= window]
+        if (seen := overlap(line, near)) is not None:
+            decisions.append(seen)
+            continue
+        pairs += [(abs((i.date - line.date).days), line.line_no, i.order, i) for i in near if free(i)]
+    decided: set[int] = set()
+    for _, line_no, _, item in sorted(pairs, key=lambda p: p[:3]):
+        if line_no not in decided and item.item_key not in taken_here:
+            decided.add(line_no)
+            taken_here.add(item.item_key)
+            decisions.append(Decision(line_no, "probable", item))
+    return sorted(decisions, key=lambda d: d.line_no)
+
+
+class BankStatement(Aggregate):
+    """One imported statement of a fund's bank account, its lines and what each matched."""
+
+    @event("Imported")
+    def __init__(self, id: UUID, fund_code: str, statement_id: str, content_hash: str, lines: list[dict],
+                 actor: str):
+        self.fund_code = fund_code
+        self.statement_id = statement_id
+        self.content_hash = content_hash
+        # Each line's record with its outcome: status unmatched, matched (exact), probable,
+        # duplicate or overlap; `match` the item, `duplicate_of` the line it repeats.
+        # Kept in file order, so line numbers ascend.
+        self.lines = [{**line, "status": "unmatched", "match": None, "duplicate_of": None} for line in lines]
+
+    def line(self, line_no: int) -> dict:
+        n = bisect.bisect_left(self.lines, line_no, key=lambda line: line["line_no"])
+        if n == len(self.lines) or self.lines[n]["line_no"] != line_no:
+            raise KeyError(f"statement {self.statement_id} has no line {line_no}")
+        return self.lines[n]
+
+    def open_lines(self) -> list[StatementLine]:
+        return [StatementLine.of(line) for line in self.lines if line["status"] == "unmatched"]
+
+    def all_lines(self) -> list[StatementLine]:
+        return [StatementLine.of(line) for line in self.lines]
+
+    @event("LineMatched")
+    def match_line(self, line_no: int, how: str, item: dict, actor: str) -> None:
+        assert how in ("exact", "probable"), how
+        line = self.line(line_no)
+        assert line["status"] == "unmatched", line
+        line.update(status="matched" if how == "exact" else "probable", match={**item, "how": how})
+
+    @event("LineDuplicated")
+    def flag_duplicate(self, line_no: int, of_statement: str, of_line: int, overlap: bool, actor: str) -> None:
+        line = self.line(line_no)
+        assert line["status"] == "unmatched", line
+        line.update(status="overlap" if overlap else "duplicate",
+                    duplicate_of={"statement_id": of_statement, "line_no": of_line})
+
+
+class BankMatch(Aggregate):
+    """An item of a fund matched to a bank line: exists once per item, ever."""
+
+    @event("Made")
+    def __init__(self, id: UUID, fund_code: str, item_key: str, statement_id: str, line_no: int,
+                 fingerprint: list, how: str):
+        self.fund_code = fund_code
+        self.item_key = item_key
+        self.statement_id = statement_id
+        self.line_no = line_no
+        self.fingerprint = fingerprint
+        self.how = how
+
+    def taker(self) -> Taker:
+        return Taker(self.statement_id, self.line_no, tuple(self.fingerprint))
+
+
+def line_view(line: dict) -> dict:
+    match = line["match"]
+    return {
+        "line_no": line["line_no"], "date": line["date"].isoformat(), "direction": line["direction"],
+        "amount": format_money(line["amount_fen"]), "reference": line["reference"],
+        "counterparty": line["counterparty"], "status": line["status"],
+        "match": None if match is None else item_view(match, how=match["how"]),
+        "duplicate_of": line["duplicate_of"],
+    }
+
+
+def item_view(item: dict, *, how: str | None = None) -> dict:
+    view = {"kind": item["kind"], "claim_id": item["claim_id"], "program": item["program"],
+            "payment_ref": item["payment_ref"], "recovery_id": item["recovery_id"], "reference": item["reference"],
+            "amount": format_money(item["amount_fen"]),
+            "date": item["date"].isoformat() if isinstance(item["date"], dt.date) else item["date"]}
+    if how is not None:
+        view["how"] = how
+    return view
+
+
+def statement_view(statement: BankStatement) -> dict:
+    counts = dict.fromkeys(("matched", "probable", "unmatched", "duplicate", "overlap"), 0)
+    for line in statement.lines:
+        counts[line["status"]] += 1
+    dates = [line["date"] for line in statement.lines]
+    return {
+        "statement_id": statement.statement_id,
+        "fund_id": statement.fund_code,
+        "from": min(dates).isoformat(),
+        "to": max(dates).isoformat(),
+        "summary": {"lines": len(statement.lines), **counts},
+        "lines": [line_view(line) for line in statement.lines],
+        "version": statement.version,
+    }

@@ -1,0 +1,285 @@
+"""A claim for one subsidy, from submission through approval, payments, returns,
+clawbacks and recoveries. Public methods check every precondition before they record an
+event, so a refused command leaves the claim untouched."""
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from ..errors import Duplicate, Forbidden, InvalidState, LimitExceeded, NotFound
+from ..money import floor_fen, format_money
+
+# Clawbacks on one claim above this total need a second reviewer before recovery.
+CLAWBACK_CONFIRMATION_THRESHOLD_FEN = 5_000_000
+
+OPEN_FOR_PAYMENT = ("approved", "prepaid")
+OPEN_FOR_FACTS = ("submitted", "approved", "prepaid", "paid")
+OPEN_FOR_RETURN = ("approved", "prepaid", "paid")
+
+
+class Claim(Aggregate):
+    @event("Submitted")
+    def __init__(self, id: UUID, program: str, region: str, applicant: dict, beneficiary: dict | None,
+                 facts: dict, application_date: dt.date, rule_version: str, entitled_fen: int,
+                 prepay_share: str, settlement_ready: bool, explanation: list, limit_keys: list,
+                 actor: str):
+        self.program = program
+        self.region = region
+        self.applicant = applicant
+        self.beneficiary = beneficiary
+        self.facts = facts
+        self.application_date = application_date
+        self.rule_version = rule_version
+        self.entitled_fen = entitled_fen
+        self.prepay_share = prepay_share
+        self.settlement_ready = settlement_ready
+        self.explanation = explanation
+        self.limit_keys = limit_keys
+        self.submitted_by = actor
+        self.status = "submitted"
+        self.fund_code: str | None = None
+        self.approved_by: str | None = None
+        self.approved_on: dt.date | None = None
+        self.approved_fen = 0
+        self.reserved_fen = 0
+        self.payments: dict[str, dict] = {}
+        self.clawbacks: list[dict] = []
+        self.recovered_fen = 0
+
+    # Derived amounts --------------------------------------------------------------------
+    @property
+    def paid_fen(self) -> int:
+        return sum(p["amount_fen"] for p in self.payments.values() if not p["returned"])
+
+    @property
+    def prepaid_fen(self) -> int:
+        return sum(p["amount_fen"] for p in self.payments.values() if not p["returned"] and p["kind"] == "prepayment")
+
+    @property
+    def returned_fen(self) -> int:
+        return sum(p["amount_fen"] for p in self.payments.values() if p["returned"])
+
+    @property
+    def clawback_demanded_fen(self) -> int:
+        return sum(c["amount_fen"] for c in self.clawbacks)
+
+    @property
+    def clawback_outstanding_fen(self) -> int:
+        return self.clawback_demanded_fen - self.recovered_fen
+
+    @property
+    def confirmed_outstanding_fen(self) -> int:
+        return sum(c["amount_fen"] - c["recovered_fen"] for c in self.clawbacks if c["confirmed"])
+
+    @property
+    def prepay_cap_fen(self) -> int:
+        return floor_fen(self.approved_fen * Fraction(self.prepay_share))
+
+    def _settle_status(self) -> None:
+        """After approval the status follows the money."""
+        if self.status in ("closed", "submitted", "rejected", "withdrawn"):
+            return
+        paid = self.paid_fen
+        if paid > 0 and paid >= self.approved_fen:
+            self.status = "paid"
+        elif paid > 0 and paid == self.prepaid_fen:
+            self.status = "prepaid"
+        else:
+            self.status = "approved"
+
+    def _require_status(self, allowed: tuple[str, ...], what: str) -> None:
+        if self.status not in allowed:
+            raise InvalidState(f"cannot {what} a claim that is {self.status} (allowed: {', '.join(allowed)})")
+
+    # Decision ---------------------------------------------------------------------------
+    def approval_amount(self, requested_fen: int | None, actor: str) -> int:
+        """Check an approval without recording it; returns the amount to reserve."""
+        self._require_status(("submitted",), "approve")
+        if actor == self.submitted_by:
+            raise Forbidden("maker-checker: the user who submitted a claim may not approve it")
+        amount = self.entitled_fen if requested_fen is None else requested_fen
+        if amount > self.entitled_fen:
+            raise LimitExceeded(
+                f"approval of {format_money(amount)} exceeds the entitlement of {format_money(self.entitled_fen)}"
+            )
+        if amount <= 0:
+            raise InvalidState("the claim is entitled to nothing: reject it instead")
+        return amount
+
+    @event("Approved")
+    def approve(self, fund_code: str, amount_fen: int, approved_on: dt.date, actor: str) -> None:
+        self.status = "approved"
+        self.fund_code = fund_code
+        self.approved_fen = amount_fen
+        self.reserved_fen = amount_fen
+        self.approved_by = actor
+        self.approved_on = approved_on
+
+    def check_can_end(self, outcome: str) -> None:
+        self._require_status(("submitted",), outcome)
+
+    @event("Rejected")
+    def reject(self, reason: str, actor: str) -> None:
+        self.status = "rejected"
+
+    @event("Withdrawn")
+    def withdraw(self, reason: str, actor: str) -> None:
+        self.status = "withdrawn"
+
+    # Settlement facts -------------------------------------------------------------------
+    def check_can_record_facts(self) -> None:
+        self._require_status(OPEN_FOR_FACTS, "record facts on")
+
+    def facts_outcome(self, entitled_fen: int) -> tuple[int, int, int]:
+        """(approved, released, to claw back) if the entitlement became `entitled_fen`:
+        approval never rises, reserve above it is released, money paid above it is owed back."""
+        if self.status == "submitted":
+            return 0, 0, 0
+        approved = min(self.approved_fen, entitled_fen)
+        paid = self.paid_fen
+        reserved = max(0, approved - paid)
+        overpaid = max(0, paid - approved - self.clawback_demanded_fen)
+        return approved, self.reserved_fen - reserved, overpaid
+
+    @event("FactsRecorded")
+    def record_facts(self, facts: dict, entitled_fen: int, settlement_ready: bool, explanation: list,
+                     approved_fen: int, released_fen: int, clawback: dict | None, actor: str,
+                     on: dt.date) -> None:
+        self.facts = {**self.facts, **facts}
+        self.entitled_fen = entitled_fen
+        self.settlement_ready = settlement_ready
+        self.explanation = explanation
+        if self.status != "submitted":
+            self.approved_fen = approved_fen
+            self.reserved_fen -= released_fen
+        if clawback is not None:
+            self._add_clawback(clawback["clawback_id"], clawback["amount_fen"], clawback["reason"], actor)
+        self._settle_status()
+
+    # Payments ---------------------------------------------------------------------------
+    def check_payment(self, amount_fen: int, kind: str, payment_ref: str, actor: str) -> None:
+        self._require_status(OPEN_FOR_PAYMENT, "pay")
+        if actor == self.approved_by:
+            raise Forbidden("maker-checker: the user who approved a claim may not record its payment")
+        if payment_ref in self.payments:
+            raise Duplicate(f"payment_ref {payment_ref!r} is already used on this claim")
+        if kind == "prepayment":
+            cap = self.prepay_cap_fen
+            if cap == 0:
+                raise LimitExceeded(f"program {self.program} allows no prepayment for this claim")
+            if self.prepaid_fen + amount_fen > cap:
+                raise LimitExceeded(
+                    f"net prepayments would reach {format_money(self.prepaid_fen + amount_fen)}, above the "
+                    f"prepayment cap of {format_money(cap)} ({self.prepay_share} of the approved amount)"
+                )
+        elif not self.settlement_ready:
+            raise InvalidState(f"a settlement of {self.program} needs the settlement facts first (POST /claims/{{id}}/facts)")
+        if self.paid_fen + amount_fen > self.approved_fen:
+            raise LimitExceeded(
+                f"net payments would reach {format_money(self.paid_fen + amount_fen)}, above the approved "
+                f"{format_money(self.approved_fen)}"
+            )
+
+    @event("PaymentRecorded")
+    def pay(self, payment_ref: str, kind: str, amount_fen: int, paid_on: dt.date, actor: str) -> None:
+        self.payments[payment_ref] = {
+            "kind": kind, "amount_fen": amount_fen, "paid_on": paid_on, "returned": False, "returned_on": None,
+        }
+        self.reserved_fen -= amount_fen
+        self._settle_status()
+
+    def payment(self, payment_ref: str) -> dict:
+        try:
+            return self.payments[payment_ref]
+        except KeyError:
+            raise NotFound(f"no payment {payment_ref!r} on this claim") from None
+
+    def check_return(self, payment_ref: str) -> int:
+        self._require_status(OPEN_FOR_RETURN, "return a payment of")
+        payment = self.payment(payment_ref)
+        if payment["returned"]:
+            raise InvalidState(f"payment {payment_ref!r} was already returned")
+        if self.paid_fen - payment["amount_fen"] < self.clawback_demanded_fen:
+            raise InvalidState("the payment is needed to cover a clawback already demanded")
+        if self.paid_fen > self.approved_fen:
+            # Settlement facts lowered the approval below what was paid and the excess is
+            # demanded back: reserving the returned amount again would exceed the approval.
+            raise InvalidState("the claim is paid above its approved amount and the excess is being clawed back")
+        return payment["amount_fen"]
+
+    @event("PaymentReturned")
+    def return_payment(self, payment_ref: str, amount_fen: int, reason: str, returned_on: dt.date, actor: str) -> None:
+        payment = self.payments[payment_ref]
+        payment["returned"] = True
+        payment["returned_on"] = returned_on
+        self.reserved_fen += amount_fen
+        self._settle_status()
+
+    def check_close(self) -> None:
+        self._require_status(("approved", "prepaid"), "close")
+
+    @event("Closed")
+    def close(self, reason: str, released_fen: int, actor: str, on: dt.date) -> None:
+        self.reserved_fen -= released_fen
+        self.status = "closed"
+
+    # Clawbacks and recoveries ------------------------------------------------------------
+    def check_clawback(self, amount_fen: int) -> None:
+        if self.status in ("submitted", "rejected", "withdrawn"):
+            raise InvalidState(f"cannot claw back from a claim that is {self.status}")
+        room = self.paid_fen - self.clawback_demanded_fen
+        if amount_fen > room:
+            raise LimitExceeded(
+                f"a clawback of {format_money(amount_fen)} exceeds the {format_money(room)} paid and not yet demanded"
+            )
+
+    @event("ClawbackDemanded")
+    def demand_clawback(self, clawback_id: str, amount_fen: int, reason: str, actor: str) -> None:
+        self._add_clawback(clawback_id, amount_fen, reason, actor)
+
+    def _add_clawback(self, clawback_id: str, amount_fen: int, reason: str, actor: str) -> None:
+        needs_confirmation = self.clawback_demanded_fen + amount_fen > CLAWBACK_CONFIRMATION_THRESHOLD_FEN
+        self.clawbacks.append({
+            "clawback_id": clawback_id, "amount_fen": amount_fen, "reason": reason, "demanded_by": actor,
+            "needs_confirmation": needs_confirmation, "confirmed": not needs_confirmation, "recovered_fen": 0,
+        })
+
+    def clawback(self, clawback_id: str) -> dict:
+        for c in self.clawbacks:
+            if c["clawback_id"] == clawback_id:
+                return c
+        raise NotFound(f"no clawback {clawback_id!r} on this claim")
+
+    def check_confirm(self, clawback_id: str, actor: str) -> None:
+        c = self.clawback(clawback_id)
+        if c["confirmed"]:
+            raise InvalidState(f"clawback {clawback_id} is already confirmed")
+        if actor == c["demanded_by"]:
+            raise Forbidden("maker-checker: a large clawback needs a reviewer other than the one who demanded it")
+
+    @event("ClawbackConfirmed")
+    def confirm_clawback(self, clawback_id: str, actor: str) -> None:
+        self.clawback(clawback_id)["confirmed"] = True
+
+    def check_recovery(self, amount_fen: int) -> None:
+        outstanding = self.confirmed_outstanding_fen
+        if outstanding == 0:
+            raise InvalidState("no confirmed clawback demand is outstanding on this claim")
+        if amount_fen > outstanding:
+            raise InvalidState(
+                f"a recovery of {format_money(amount_fen)} exceeds the {format_money(outstanding)} outstanding "
+                "on confirmed demands"
+            )
+
+    @event("RecoveryRecorded")
+    def recover(self, recovery_id: str, amount_fen: int, reference: str, received_on: dt.date, actor: str) -> None:
+        self.recovered_fen += amount_fen
+        remaining = amount_fen
+        for c in self.clawbacks:  # oldest confirmed demand first
+            if remaining and c["confirmed"]:
+                take = min(remaining, c["amount_fen"] - c["recovered_fen"])
+                c["recovered_fen"] += take
+                remaining -= take

@@ -1,0 +1,37 @@
+"""Aggregate ids derived from business keys, so that uniqueness is enforced by the event
+store itself: a second aggregate with the same id cannot be created."""
+from __future__ import annotations
+
+from uuid import UUID, uuid5
+
+_NAMESPACE = UUID("6d3f2c1e-8a4b-5c6d-9e0f-1a2b3c4d5e6f")
+
+
+def derived_id(kind: str, key: str) -> UUID:
+    # Callers pass keys that hold keyed hashes, never clear identity numbers, so a uuid5
+    # over them cannot be brute-forced back into a person's number.
+    return uuid5(_NAMESPACE, f"{kind}:{key}")
+
+
+def fund_aggregate_id(fund_code: str) -> UUID:
+    return derived_id("fund", fund_code)
+
+
+def limit_aggregate_id(limit_key: str) -> UUID:
+    return derived_id("limit", limit_key)
+
+
+def credential_aggregate_id(token_hash: str) -> UUID:
+    return derived_id("credential", token_hash)
+
+
+def idempotency_aggregate_id(scope: str) -> UUID:
+    return derived_id("idempotency", scope)
+
+
+def rule_version_aggregate_id(rule_version: str) -> UUID:
+    return derived_id("rule-version", rule_version)
+
+
+def program_parameters_aggregate_id(program: str) -> UUID:
+    return derived_id("program-parameters", program)

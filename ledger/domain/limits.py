@@ -1,0 +1,49 @@
+"""A uniqueness or count limit across claims, as an aggregate whose id is derived from
+the limit's key: taking it is saved in the same transaction as the claim, so two claims
+racing for the same key cannot both succeed."""
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from ..errors import Duplicate, LimitExceeded
+
+
+class ClaimLimit(Aggregate):
+    class Opened(Aggregate.Created):
+        """Version 2 says whether the limit is once-only or a count: a count limit of one (a
+        city may set max_per_year = 1) is over the limit, not a duplicate."""
+
+        key: str
+        limit: int
+        kind: str
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            # Version 1 knew only the number; a limit of one was always once-only.
+            state["kind"] = "once" if state["limit"] == 1 else "count"
+
+    @event(Opened)
+    def __init__(self, id: UUID, key: str, limit: int, kind: str):
+        self.key = key
+        self.limit = limit
+        self.kind = kind
+        self.holders: list[str] = []
+
+    def check_take(self, claim_id: str, label: str) -> None:
+        if claim_id in self.holders or len(self.holders) < self.limit:
+            return
+        if self.kind == "once":
+            raise Duplicate(f"already claimed: {label}")
+        raise LimitExceeded(f"limit of {self.limit} reached: {label}")
+
+    @event("Taken")
+    def take(self, claim_id: str) -> None:
+        self.holders.append(claim_id)
+
+    @event("Freed")
+    def free(self, claim_id: str, reason: str) -> None:
+        # Rejected, withdrawn and closed-unpaid claims do not count against the limit.
+        self.holders.remove(claim_id)

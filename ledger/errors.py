@@ -1,0 +1,112 @@
+"""Refusals the domain can give. Each carries a stable `code` that the edges (HTTP, CLI)
+translate; the domain never knows about status codes."""
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    code = "error"
+
+    def __init__(self, detail: str, *, field: str | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+
+
+class ValidationFailed(LedgerError):
+    code = "validation_error"
+
+
+class Unauthenticated(LedgerError):
+    code = "unauthenticated"
+
+
+class Forbidden(LedgerError):
+    code = "forbidden"
+
+
+class NotFound(LedgerError):
+    code = "not_found"
+
+
+class InvalidState(LedgerError):
+    code = "invalid_state"
+
+
+class InsufficientFunds(LedgerError):
+    code = "insufficient_funds"
+
+
+class NotEligible(LedgerError):
+    code = "not_eligible"
+
+    def __init__(self, detail: str, *, rule: str, explanation: list[dict] | None = None):
+        super().__init__(detail)
+        self.rule = rule
+        self.explanation = explanation or []
+
+
+class LimitExceeded(LedgerError):
+    code = "limit_exceeded"
+
+
+class Duplicate(LedgerError):
+    code = "duplicate"
+
+
+class Conflict(LedgerError):
+    """Concurrent modification, or the same request still in flight: safe to retry."""
+
+    code = "conflict"
+
+
+class IdempotencyMismatch(LedgerError):
+    code = "idempotency_mismatch"
+
+
+class PeriodClosed(LedgerError):
+    code = "period_closed"
+
+
+class PreconditionFailed(LedgerError):
+    code = "precondition_failed"
+
+
+class TooManyRequests(LedgerError):
+    """More commands are queued than the writer takes; the caller should slow down."""
+
+    code = "too_many_requests"
+
+    def __init__(self, detail: str, *, retry_after_s: int = 1):
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
+
+class Unavailable(LedgerError):
+    """The store is busy or unreachable; the caller should retry after a pause."""
+
+    code = "unavailable"
+
+    def __init__(self, detail: str, *, retry_after_s: int = 1):
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
+
+_BY_CODE = {cls.code: cls for cls in (
+    ValidationFailed, Unauthenticated, Forbidden, NotFound, InvalidState, InsufficientFunds, LimitExceeded,
+    Duplicate, Conflict, IdempotencyMismatch, PeriodClosed, PreconditionFailed,
+)}
+
+
+def error_from_record(record: dict) -> LedgerError:
+    """Rebuild a refusal kept in an idempotency record, to answer a repeat the same way."""
+    if record["code"] == NotEligible.code:
+        return NotEligible(record["detail"], rule=record.get("rule") or "", explanation=record.get("explanation"))
+    return _BY_CODE[record["code"]](record["detail"], field=record.get("field"))
+
+
+def error_record(exc: LedgerError) -> dict:
+    record = {"code": exc.code, "detail": exc.detail, "field": exc.field}
+    if isinstance(exc, NotEligible):
+        record["rule"] = exc.rule
+        record["explanation"] = exc.explanation
+    return record

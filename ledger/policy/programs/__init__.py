@@ -1,0 +1,163 @@
+"""One rule function per program of the notice. Each reads a claim's facts under one
+resolved RuleSet and returns a Decision whose explanation a reviewer can follow step by
+step: every rule checked, every parameter used and where it came from, the arithmetic.
+
+Adding a program: its data in programs.toml and parameters.toml, one module here with
+`decide(facts, rules, ctx)`, and one line in RULES below."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable
+
+from ...errors import NotEligible, NotFound
+from ...money import format_money
+from ..catalog import RuleSet, format_rate
+
+
+@dataclass(frozen=True)
+class Context:
+    application_date: dt.date
+    region: str
+    applicant_kind: str
+    applicant_ref: str
+    beneficiary_ref: str | None
+
+
+@dataclass(frozen=True)
+class LimitKey:
+    key: str
+    limit: int
+    label: str
+    kind: str = "once"  # "once": a second claim is a duplicate; "count": beyond `limit` it is over the limit
+
+
+@dataclass(frozen=True)
+class Decision:
+    entitled_fen: int
+    prepay_share: Fraction
+    settlement_ready: bool
+    explanation: list[dict]
+    limits: tuple[LimitKey, ...]
+
+
+class Explanation:
+    """The steps of one decision, in order. A failed check ends the decision with
+    NotEligible carrying the steps so far, the failed one last."""
+
+    def __init__(self, program: str, clause: str, rules: RuleSet):
+        if rules.program != program:
+            raise ValueError(f"{program} cannot be decided under the rules of {rules.program}")
+        self.program, self.clause, self.rules = program, clause, rules
+        self.steps: list[dict] = []
+
+    def check(self, rule: str, passed: bool, *, zh: str, en: str, uses: tuple[str, ...] = (),
+              arithmetic: str = "") -> None:
+        name = f"{self.program}.{rule}"
+        self.steps.append({"rule": name, "clause": self.clause, "passed": bool(passed), "zh": zh, "en": en,
+                           "parameters": self.rules.cite(*uses), "arithmetic": arithmetic})
+        if not passed:
+            raise NotEligible(f"{name}: {en}", rule=name, explanation=list(self.steps))
+
+    def note(self, rule: str, *, zh: str, en: str, uses: tuple[str, ...] = (), arithmetic: str = "") -> None:
+        """A step that cannot fail: an amount, a route taken, a settlement basis."""
+        self.check(rule, True, zh=zh, en=en, uses=uses, arithmetic=arithmetic)
+
+
+def check_graduated_in_application_year(why: Explanation, facts: dict, on: dt.date, *, who_zh: str = "",
+                                        who_en: str = "", kind_zh: str = "毕业年度高校毕业生",
+                                        kind_en: str = "a graduate of the application year") -> None:
+    """The notice's "毕业年度" test: graduated in the calendar year of the application."""
+    graduated = facts["graduation_year"]
+    ok = graduated == on.year
+    why.check("graduation_year", ok,
+              zh=f"{who_zh}毕业年份 {graduated} {'=' if ok else '≠'} 申请年份 {on.year}（须为{kind_zh}）",
+              en=f"{who_en}graduation year {graduated} {'=' if ok else '≠'} application year {on.year} ({kind_en})")
+
+
+def check_left_school_within(why: Explanation, facts: dict, rules: RuleSet, on: dt.date, *,
+                             left_zh: str = "离校") -> None:
+    """Left school on or before the application date, and within `within_years` of it."""
+    left = dt.date.fromisoformat(facts["left_school_on"])
+    ok = left <= on
+    why.check("left_school_on", ok, zh=f"离校日期 {left} {'不晚于' if ok else '晚于'}申请日期 {on}",
+              en=f"left school {left}, {'on or before' if ok else 'after'} the application date {on}")
+    years = rules.values["within_years"]
+    last = add_months(left, 12 * years)
+    ok = on <= last
+    why.check("within_years", ok,
+              zh=f"申请日期 {on} {'在' if ok else '超过'}{left_zh} {years} 年{'内' if ok else ''}（至 {last}）",
+              en=f"applied {on}, {'within' if ok else 'more than'} {years} years of leaving school (until {last})",
+              uses=("within_years",), arithmetic=f"{left} + {years} years = {last}")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` plus calendar months, the day clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def key_text(text: str) -> str:
+    """Free text as part of a uniqueness key: " ab 12" and "AB12" are the same certificate."""
+    return "".join(text.split()).upper()
+
+
+def yuan(fen: int) -> str:
+    return format_money(fen)
+
+
+def rate(share: Fraction) -> str:
+    return format_rate(share)
+
+
+Rule = Callable[[dict, RuleSet, Context], Decision]
+
+
+def decide(code: str, facts: dict, rules: RuleSet, ctx: Context) -> Decision:
+    try:
+        rule = RULES[code]
+    except KeyError:
+        raise NotFound(f"no rule function for program {code!r}", field="program") from None
+    return rule(facts, rules, ctx)
+
+
+# The program modules import the names above, so they are imported after them.
+from . import (  # noqa: E402
+    absorption,
+    apprenticeship,
+    career_switch_training,
+    entrepreneurship_training,
+    flexible_social_insurance,
+    incubator_support,
+    internship,
+    internship_base_award,
+    job_expansion,
+    job_search,
+    loan_interest,
+    skill_certificate,
+    social_insurance,
+    startup,
+    startup_venue,
+)
+
+RULES: dict[str, Rule] = {
+    "job_expansion": job_expansion.decide,
+    "absorption": absorption.decide,
+    "social_insurance": social_insurance.decide,
+    "flexible_social_insurance": flexible_social_insurance.decide,
+    "internship": internship.decide,
+    "internship_base_award": internship_base_award.decide,
+    "entrepreneurship_training": entrepreneurship_training.decide,
+    "startup": startup.decide,
+    "startup_venue": startup_venue.decide,
+    "loan_interest": loan_interest.decide,
+    "job_search": job_search.decide,
+    "incubator_support": incubator_support.decide,
+    "career_switch_training": career_switch_training.decide,
+    "apprenticeship": apprenticeship.decide,
+    "skill_certificate": skill_certificate.decide,
+}

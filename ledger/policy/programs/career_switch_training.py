@@ -1,0 +1,32 @@
+"""专业转换及技能提升培训, notice 三.10: graduates within three years of leaving school who
+have not found work take 3 to 6 months of free career-switch or skill-upgrade training, and
+the training institution receives a subsidy per trainee per month (面向毕业离校三年内未就业
+高校毕业生…组织实施3至6个月的免费专业转换及技能提升培训，按规定给予每人每月…元至…元培训补贴，
+补贴直补培训机构)."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..catalog import RuleSet
+from . import Context, Decision, Explanation, check_left_school_within, yuan
+
+CLAUSE = "三.10"
+MIN_MONTHS, MAX_MONTHS = 3, 6  # 3至6个月: fixed by the notice, not left to the cities
+
+
+def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
+    why = Explanation("career_switch_training", CLAUSE, rules)
+    on = ctx.application_date
+    months = facts["months"]
+    ok = MIN_MONTHS <= months <= MAX_MONTHS
+    why.check("months", ok,
+              zh=f"培训 {months} 个月，{'在' if ok else '不在'} {MIN_MONTHS} 至 {MAX_MONTHS} 个月{'之内' if ok else '之间'}",
+              en=f"training of {months} months, {'within' if ok else 'outside'} {MIN_MONTHS} to {MAX_MONTHS} months")
+    check_left_school_within(why, facts, rules, on, left_zh="毕业离校")
+    monthly = rules.values["monthly_rate"]
+    entitled = monthly * months
+    why.note("amount", zh=f"每人每月 {yuan(monthly)} 元 × {months} 个月，直补培训机构",
+             en=f"{yuan(monthly)} per trainee-month × {months} months, paid to the training institution",
+             uses=("monthly_rate",), arithmetic=f"{yuan(monthly)} × {months} = {yuan(entitled)}")
+    why.note("prepayment", zh="不预拨", en="no prepayment")
+    return Decision(entitled, Fraction(0), True, why.steps, ())

@@ -1,0 +1,27 @@
+"""创业培训补贴, notice 二.4: graduates of the application year take entrepreneurship
+training free of charge, and the training institution receives a subsidy per trainee by
+course (毕业年度高校毕业生可参加免费创业培训，按照每人创业引导培训不低于…元、创业指导培训不低于
+…元的标准，给予符合条件的培训机构创业培训补贴)."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..catalog import RuleSet
+from . import Context, Decision, Explanation, check_graduated_in_application_year, yuan
+
+CLAUSE = "二.4"
+COURSE = {"GYB": ("gyb_amount", "创业引导培训（GYB）", "entrepreneurship-awareness course (GYB)"),
+          "SYB": ("syb_amount", "创业指导培训（SYB）", "start-your-business course (SYB)")}
+
+
+def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
+    why = Explanation("entrepreneurship_training", CLAUSE, rules)
+    on = ctx.application_date
+    check_graduated_in_application_year(why, facts, on, who_zh="学员", who_en="the trainee's ")
+    parameter, zh, en = COURSE[facts["course"]]
+    amount = rules.values[parameter]
+    why.note("amount", zh=f"{zh}每人 {yuan(amount)} 元，补贴给培训机构",
+             en=f"{en}: {yuan(amount)} per trainee, paid to the training institution",
+             uses=(parameter,), arithmetic=f"{yuan(amount)} × 1 = {yuan(amount)}")
+    why.note("prepayment", zh="不预拨", en="no prepayment")
+    return Decision(amount, Fraction(0), True, why.steps, ())

@@ -1,0 +1,27 @@
+"""创业孵化载体补助, notice 二.9: the cities support incubation platforms for graduates'
+start-ups, including those funded by universities, for the basic operating and public
+service costs they actually spend (按其实际支出的基本运营和公共服务等费用给予补助，具体补助办法
+由各市确定，高校出资创办的创业孵化基地纳入支持范围): a share of the costs, up to a cap."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ...money import floor_fen, parse_money
+from ..catalog import RuleSet
+from . import Context, Decision, Explanation, rate, yuan
+
+CLAUSE = "二.9"
+
+
+def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
+    why = Explanation("incubator_support", CLAUSE, rules)
+    costs = parse_money(facts["eligible_costs"], field="facts.eligible_costs")
+    share, cap = rules.values["share"], rules.values["cap"]
+    supported = floor_fen(costs * share)
+    entitled = min(supported, cap)
+    why.note("amount", zh=f"实际支出的基本运营和公共服务费用 × {rate(share)}，最高 {yuan(cap)} 元",
+             en=f"the eligible costs × {rate(share)}, at most {yuan(cap)}", uses=("share", "cap"),
+             arithmetic=f"min(⌊{yuan(costs)} × {rate(share)}⌋, {yuan(cap)}) = min({yuan(supported)}, {yuan(cap)}) "
+                        f"= {yuan(entitled)}")
+    why.note("prepayment", zh="不预拨", en="no prepayment")
+    return Decision(entitled, Fraction(0), True, why.steps, ())

@@ -1,0 +1,52 @@
+"""创业场地补贴, notice 二.6: a graduate who, outside any incubation base or park, rents a
+venue for a first small or micro business or self-employment that has operated normally
+for at least 6 months since registration receives the rent for the actual lease, for at
+most 24 months; a city may prepay up to 6 months of it (对没有进入创业孵化基地（园区），租赁
+场地首次创办小微企业或从事个体经营，且所创办企业或个体工商户自工商登记注册之日起正常运营6个月
+以上的高校毕业生，按照实际租赁期限相应给予创业场地补贴，补贴期限最长不超过24个月，有条件的市
+可预拨不超过6个月的补贴资金)."""
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from ...money import floor_fen, parse_money
+from ..catalog import RuleSet
+from . import Context, Decision, Explanation, add_months, rate, yuan
+
+CLAUSE = "二.6"
+MIN_OPERATING_MONTHS = 6  # 正常运营6个月以上: fixed by the notice, not left to the cities
+
+
+def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
+    why = Explanation("startup_venue", CLAUSE, rules)
+    on = ctx.application_date
+    inside = facts["in_incubator"]
+    why.check("in_incubator", not inside,
+              zh="已进入创业孵化基地（园区）" if inside else "未进入创业孵化基地（园区）",
+              en="the business is in an incubation base or park" if inside
+              else "the business is not in an incubation base or park")
+    since = dt.date.fromisoformat(facts["operating_since"])
+    ready = add_months(since, MIN_OPERATING_MONTHS)
+    ok = ready <= on
+    why.check("operating_months", ok,
+              zh=f"自 {since} 起正常运营，至申请日期 {on} {'已满' if ok else '不满'} {MIN_OPERATING_MONTHS} 个月（满于 {ready}）",
+              en=f"operating since {since}: {'at least' if ok else 'less than'} {MIN_OPERATING_MONTHS} months "
+                 f"on the application date {on} (reached on {ready})",
+              arithmetic=f"{since} + {MIN_OPERATING_MONTHS} months = {ready} {'≤' if ok else '>'} {on}")
+    rent = parse_money(facts["monthly_rent"], field="facts.monthly_rent")
+    claimed, longest = facts["months"], rules.values["max_months"]
+    counted = min(claimed, longest)
+    entitled = rent * counted
+    why.note("amount", zh=f"月租金 × min({claimed}, 最长 {longest}) 个月",
+             en=f"the monthly rent × min({claimed}, at most {longest}) months", uses=("max_months",),
+             arithmetic=f"{yuan(rent)} × min({claimed}, {longest}) = {yuan(rent)} × {counted} = {yuan(entitled)}")
+    prepay_months = rules.values["prepay_months"]
+    months = min(prepay_months, counted)
+    share = Fraction(months, counted)
+    prepayable = floor_fen(entitled * share)
+    why.note("prepayment", zh=f"可预拨不超过 {prepay_months} 个月的补贴资金",
+             en=f"at most {prepay_months} months' rent may be prepaid", uses=("prepay_months",),
+             arithmetic=f"min({prepay_months}, {counted}) / {counted} = {rate(share)}; "
+                        f"⌊{yuan(entitled)} × {rate(share)}⌋ = {yuan(prepayable)}")
+    return Decision(entitled, share, True, why.steps, ())

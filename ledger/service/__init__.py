@@ -1,0 +1,28 @@
+"""The application service: the one door into the ledger for the API, the CLI and the
+demo loader. Commands run in the group-commit writer; reads come from the aggregates."""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from ..application import LedgerApplication
+from ..pii import PiiProtector
+from ..policy.catalog import Catalog
+from .audit import AuditCommands
+from .bank import BankCommands
+from .claims import ClaimCommands
+from .core import Idem, Outcome, today_in_china
+from .funds import FundCommands
+from .users import UserCommands
+
+
+class Ledger(UserCommands, FundCommands, ClaimCommands, AuditCommands, BankCommands):
+    def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
+                 on_commit: Callable[[int], None] | None = None):
+        super().__init__(app, pii, catalog=catalog, on_commit=on_commit)
+        self._actors = {}
+        self._policy = {}
+        self._policy_lock = threading.Lock()
+
+
+__all__ = ["Idem", "Ledger", "Outcome", "today_in_china"]

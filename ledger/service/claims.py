@@ -1,0 +1,353 @@
+"""The claim lifecycle: submit, decide, pay, return, close, claw back, recover."""
+from __future__ import annotations
+
+from uuid import uuid4
+
+from ..access import READ_CLAIMS, Actor
+from ..domain.claim import Claim
+from ..domain.fund import Fund, parse_fund_code
+from ..domain.ids import (fund_aggregate_id, limit_aggregate_id, program_parameters_aggregate_id,
+                          rule_version_aggregate_id)
+from ..domain.limits import ClaimLimit
+from ..domain.policy import ProgramParameters
+from ..domain.records import RuleVersionRecord
+from ..errors import ValidationFailed
+from ..identifiers import normalize_credit_code, normalize_identity_number
+from ..money import parse_money
+from ..policy.catalog import RuleSet
+from ..policy.programs import Context, decide
+from ..regions import ancestors, validate_region
+from ..views import claim_view
+from .programs import ProgramCommands
+from .core import Idem, Outcome, command, parse_date, parse_uuid, require_text, today_in_china
+
+APPLICANT_KINDS = ("enterprise", "person", "institution")
+PAYMENT_KINDS = ("prepayment", "settlement")
+
+
+class ClaimCommands(ProgramCommands):
+    # Submission -------------------------------------------------------------------------
+    @command
+    def submit_claim(self, actor: Actor, request: dict, *, idem: Idem | None = None) -> Outcome:
+        actor.require_role("clerk")
+        program = self.catalog.program(_text(request.get("program"), "program"))
+        region = validate_region(request.get("region"))
+        actor.require_region(region)
+        applicant = self._applicant(request.get("applicant"), program)
+        beneficiary = self._beneficiary(request.get("beneficiary"), program)
+        facts = program.validate_facts(request.get("facts"))
+        application_date = parse_date(request.get("application_date"), field="application_date", default_today=True)
+        ctx = Context(application_date=application_date, region=region, applicant_kind=applicant["kind"],
+                      applicant_ref=applicant["ref"], beneficiary_ref=beneficiary["ref"] if beneficiary else None)
+        known_version, catalog = self.cached_catalog(program.code)
+        rules = catalog.resolve(program.code, region, application_date)
+        decision = decide(program.code, facts, rules, ctx)
+        claim_id = uuid4()
+
+        def command(uow):
+            nonlocal rules, decision
+            parameters = uow.find(ProgramParameters, program_parameters_aggregate_id(program.code))
+            if (parameters.version if parameters else 0) != known_version:
+                # An administrator recorded parameters since this process last looked.
+                rules = self.catalog_of(parameters).resolve(program.code, region, application_date)
+                decision = decide(program.code, facts, rules, ctx)
+            limits = []
+            for limit in decision.limits:
+                held = uow.find(ClaimLimit, limit_aggregate_id(limit.key))
+                if held is not None:
+                    held.check_take(str(claim_id), limit.label)
+                limits.append((limit, held))
+            claim = uow.add(Claim(
+                id=claim_id, program=program.code, region=region, applicant=applicant, beneficiary=beneficiary,
+                facts=facts, application_date=application_date, rule_version=rules.rule_version,
+                entitled_fen=decision.entitled_fen, prepay_share=str(decision.prepay_share),
+                settlement_ready=decision.settlement_ready, explanation=decision.explanation,
+                limit_keys=[limit.key for limit in decision.limits], actor=actor.user_id))
+            for limit, held in limits:
+                if held is None:
+                    held = uow.add(ClaimLimit(id=limit_aggregate_id(limit.key), key=limit.key, limit=limit.limit,
+                                              kind=limit.kind))
+                held.take(str(claim_id))
+            self.keep_rule_version(uow, rules)
+            return Outcome(True, claim_view(claim))
+
+        return self._run(actor.user_id, idem, command)[0]
+
+    def _applicant(self, value: object, program) -> dict:
+        if not isinstance(value, dict):
+            raise ValidationFailed("applicant must be an object with kind, id and name", field="applicant")
+        kind = value.get("kind")
+        if kind not in APPLICANT_KINDS:
+            raise ValidationFailed(f"applicant.kind must be one of {', '.join(APPLICANT_KINDS)}", field="applicant.kind")
+        if kind not in program.applicant_kinds:
+            raise ValidationFailed(f"{program.code} is applied for by {' or '.join(program.applicant_kinds)}",
+                                   field="applicant.kind")
+        name = require_text(value.get("name"), field="applicant.name")
+        if kind == "person":
+            number = normalize_identity_number(value.get("id"), field="applicant.id")
+            return {"kind": kind, **self.pii.protect_person(number, name)}
+        code = normalize_credit_code(value.get("id"), field="applicant.id")
+        return {"kind": kind, "id": code, "ref": self.pii.ref(code), "name": name}
+
+    def _beneficiary(self, value: object, program) -> dict | None:
+        if not program.beneficiary:
+            if value is not None:
+                raise ValidationFailed(f"{program.code} is paid for the applicant itself: leave out beneficiary",
+                                       field="beneficiary")
+            return None
+        if not isinstance(value, dict):
+            raise ValidationFailed(f"{program.code} needs a beneficiary with id and name", field="beneficiary")
+        name = require_text(value.get("name"), field="beneficiary.name")
+        number = normalize_identity_number(value.get("id"), field="beneficiary.id")
+        return self.pii.protect_person(number, name)
+
+    # Decision ---------------------------------------------------------------------------
+    @command
+    def approve(self, actor: Actor, claim_id: str, request: dict, *, if_match: int | None = None,
+                idem: Idem | None = None) -> Outcome:
+        actor.require_role("reviewer")
+        requested = None if request.get("amount") is None else parse_money(request.get("amount"))
+        explicit_fund = request.get("fund_id")
+        if explicit_fund is not None:
+            parse_fund_code(explicit_fund)
+        approved_on = parse_date(request.get("approved_on"), field="approved_on", default_today=True)
+
+        def command(uow):
+            claim = self._claim(uow, actor, claim_id, if_match)
+            amount = claim.approval_amount(requested, actor.user_id)
+            program = self.catalog.program(claim.program)
+            if approved_on < claim.application_date:
+                raise ValidationFailed("approved_on is before the application date", field="approved_on")
+            fund = self._approval_fund(uow, claim, program, explicit_fund)
+            fund.reserve(str(claim.id), claim.program, amount, approved_on, actor.user_id)
+            claim.approve(fund_code=fund.fund_code, amount_fen=amount, approved_on=approved_on, actor=actor.user_id)
+            return Outcome(False, claim_view(claim))
+
+        return self._run(actor.user_id, idem, command)[0]
+
+    def _approval_fund(self, uow, claim: Claim, program, explicit: str | None) -> Fund:
+        if explicit is not None:
+            fund_type, region = parse_fund_code(explicit)
+            if fund_type not in program.fund_types:
+                raise ValidationFailed(f"{program.code} is paid from {' or '.join(program.fund_types)}", field="fund_id")
+            if region not in ancestors(claim.region):
+                raise ValidationFailed(f"fund {explicit} does not cover region {claim.region}", field="fund_id")
+            return uow.get(Fund, fund_aggregate_id(explicit), f"fund {explicit}")
+        for region in ancestors(claim.region):
+            fund = uow.find(Fund, fund_aggregate_id(f"{program.fund_types[0]}:{region}"))
+            if fund is not None:
+                return fund
+        raise ValidationFailed(
+            f"no {program.fund_types[0]} fund in region {claim.region} or above it: open one or name fund_id",
+            field="fund_id")
+
+    @command
+    def reject(self, actor: Actor, claim_id: str, request: dict, **kw) -> Outcome:
+        return self._end(actor, claim_id, request, "reject", "reviewer", **kw)
+
+    @command
+    def withdraw(self, actor: Actor, claim_id: str, request: dict, **kw) -> Outcome:
+        return self._end(actor, claim_id, request, "withdraw", "clerk", **kw)
+
+    def _end(self, actor: Actor, claim_id: str, request: dict, outcome: str, role: str, *,
+             if_match: int | None = None, idem: Idem | None = None) -> Outcome:
+        actor.require_role(role)
+        reason = require_text(request.get("reason"), field="reason")
+
+        def command(uow):
+            claim = self._claim(uow, actor, claim_id, if_match)
+            claim.check_can_end(outcome)
+            getattr(claim, outcome)(reason=reason, actor=actor.user_id)
+            self._free_limits(uow, claim, outcome)
+            return Outcome(False, claim_view(claim))
+
+        return self._run(actor.user_id, idem, command)[0]
+
+    @command
+    def record_facts(self, actor: Actor, claim_id: str, request: dict, *, if_match: int | None = None,
+                     idem: Idem | None = None) -> Outcome:
+        actor.require_role("clerk")
+
+        def command(uow):
+            claim = self._claim(uow, actor, claim_id, if_match)
+            claim.check_can_record_facts()
+            program = self.catalog.program(claim.program)
+            later = program.validate_later_facts(request.get("facts"))
+            record = uow.get(RuleVersionRecord, rule_version_aggregate_id(claim.rule_version), "rule version")
+            rules = RuleSet.from_wire(program, record.values, record.provenance)
+            ctx = Context(application_date=claim.application_date, region=claim.region,
+                          applicant_kind=claim.applicant["kind"], applicant_ref=claim.applicant["ref"],
+                          beneficiary_ref=claim.beneficiary["ref"] if claim.beneficiary else None)
+            decision = decide(program.code, {**claim.facts, **later}, rules, ctx)
+            approved, released, overpaid = claim.facts_outcome(decision.entitled_fen)
+            on = today_in_china()
+            if released:
+                fund = uow.get(Fund, fund_aggregate_id(claim.fund_code), "fund")
+                fund.release(str(claim.id), claim.program, released, on, "settlement facts lowered the entitlement",
+                             actor.user_id)
+            clawback = None
+            if overpaid:
+                clawback = {"clawback_id": str(uuid4()), "amount_fen": overpaid,
+                            "reason": "paid above the entitlement on the settlement facts"}
+            claim.record_facts(facts=later, entitled_fen=decision.entitled_fen,
+                               settlement_ready=decision.settlement_ready, explanation=decision.explanation,
+                               approved_fen=approved, released_fen=released, clawback=clawback,
+                               actor=actor.user_id, on=on)
+            return Outcome(False, claim_view(claim))
+
+        return self._run(actor.user_id, idem, command)[0]
+
+    # Money ------------------------------------------------------------------------------
+    @command
+    def pay(self, actor: Actor, claim_id: str, request: dict, *, if_match: int | None = None,
+            idem: Idem | None = None) -> Outcome:
+        actor.require_role("treasurer")
+        amount_fen = parse_money(request.get("amount"))
+        kind = request.get("kind")
+        if kind not in PAYMENT_KINDS:
+            raise ValidationFailed("kind must be prepayment or settlement", field="kind")
+        payment_ref = require_text(request.get("payment_ref"), field="payment_ref")
+        paid_on = parse_date(request.get("paid_on"), field="paid_on", default_today=True)
+
+        def command(uow):
+            claim = self._claim(uow, actor, claim_id, if_match)
+            claim.check_payment(amount_fen, kind, payment_ref, actor.user_id)
+            if paid_on < claim.approved_on:
+                raise ValidationFailed("paid_on is before the approval", field="paid_on")
+            ref_key = f"payment_ref:{claim.fund_code}:{payment_ref}"
+            ref_limit = uow.find(ClaimLimit, limit_aggregate_id(ref_key))
+            label = f"payment_ref {payment_ref} in fund {claim.fund_code}"
+            if ref_limit is not None:
+                ref_limit.check_take(f"{claim.id}:{payment_ref}", label)
+            fund = uow.get(Fund, fund_aggregate_id(claim.fund_code), "fund")
+            fund.disburse(str(claim.id), claim.program, payment_ref, kind, amount_fen, paid_on, actor.user_id)
+            claim.pay(payment_ref=payment_ref, kind=kind, amount_fen=amount_fen, paid_on=paid_on, actor=actor.user_id)
+            if ref_limit is None:
+                ref_limit = uow.add(ClaimLimit(id=limit_aggregate_id(ref_key), key=ref_key, limit=1, kind="once"))
+            ref_limit.take(f"{claim.id}:{payment_ref}")
+            return Outcome(True, {"payment_ref": payment_ref, **claim_view(claim)})
+
+        return self._run(actor.user_id, idem, command)[0]
+
+    @command
+    def return_payment(self, actor: Actor, claim_id: str, payment_ref: str, request: dict, *,
+                       if_match: int | None = None, idem: Idem | None = None) -> Outcome:
+        actor.require_role("treasurer")
+        reason = require_text(request.get("reason"), field="reason")
+        returned_on = parse_date(request.get("returned_on"), field="returned_on", default_today=True)
+
+        def command(uow):
+            claim = self._claim(uow, actor, claim_id, if_match)
+            amount_fen = claim.check_return(payment_ref)
+            if returned_on < claim.payment(payment_ref)["paid_on"]:
+                raise ValidationFailed("returned_on is before the payment", field="returned_on")
+            fund = uow.get(Fund, fund_aggregate_id(claim.fund_code), "fund")
+            fund.payment_returned(claim_id=str(claim.id), program=claim.program, payment_ref=payment_ref,
+                                  amount_fen=amount_fen, returned_on=returned_on, reason=reason, actor=actor.user_id)
+            claim.return_payment(payment_ref=payment_ref, amount_fen=amount_fen, reason=reason,
+                                 returned_on=returned_on, actor=actor.user_id)
+            return Outcome(False, claim_view(claim))
+
+        return self._run(actor.user_id, idem, command)[0]
+
+    @command
+    def close(self, actor: Actor, claim_id: str, request: dict, *, if_match: int | None = None,
+              idem: Idem | None = None) -> Outcome:
+        actor.require_role("reviewer")
+        reason = require_text(request.get("reason"), field="reason")
+
+        def command(uow):
+            claim = self._claim(uow, actor, claim_id, if_match)
+            claim.check_close()
+            released = claim.reserved_fen
+            on = today_in_china()
+            if released:
+                fund = uow.get(Fund, fund_aggregate_id(claim.fund_code), "fund")
+                fund.release(str(claim.id), claim.program, released, on, reason, actor.user_id)
+            claim.close(reason=reason, released_fen=released, actor=actor.user_id, on=on)
+            if claim.paid_fen == 0:
+                self._free_limits(uow, claim, "closed unpaid")
+            return Outcome(False, claim_view(claim))
+
+        return self._run(actor.user_id, idem, command)[0]
+
+    @command
+    def demand_clawback(self, actor: Actor, claim_id: str, request: dict, *, if_match: int | None = None,
+                        idem: Idem | None = None) -> Outcome:
+        actor.require_role("reviewer")
+        amount_fen = parse_money(request.get("amount"))
+        reason = require_text(request.get("reason"), field="reason")
+        clawback_id = str(uuid4())
+
+        def command(uow):
+            claim = self._claim(uow, actor, claim_id, if_match)
+            claim.check_clawback(amount_fen)
+            claim.demand_clawback(clawback_id=clawback_id, amount_fen=amount_fen, reason=reason, actor=actor.user_id)
+            return Outcome(True, {"clawback_id": clawback_id, **claim_view(claim)})
+
+        return self._run(actor.user_id, idem, command)[0]
+
+    @command
+    def confirm_clawback(self, actor: Actor, claim_id: str, clawback_id: str, *, if_match: int | None = None,
+                         idem: Idem | None = None) -> Outcome:
+        actor.require_role("reviewer")
+
+        def command(uow):
+            claim = self._claim(uow, actor, claim_id, if_match)
+            claim.check_confirm(clawback_id, actor.user_id)
+            claim.confirm_clawback(clawback_id=clawback_id, actor=actor.user_id)
+            return Outcome(False, claim_view(claim))
+
+        return self._run(actor.user_id, idem, command)[0]
+
+    @command
+    def recover(self, actor: Actor, claim_id: str, request: dict, *, if_match: int | None = None,
+                idem: Idem | None = None) -> Outcome:
+        actor.require_role("treasurer")
+        amount_fen = parse_money(request.get("amount"))
+        reference = require_text(request.get("reference"), field="reference")
+        received_on = parse_date(request.get("received_on"), field="received_on", default_today=True)
+        recovery_id = str(uuid4())
+
+        def command(uow):
+            claim = self._claim(uow, actor, claim_id, if_match)
+            claim.check_recovery(amount_fen)
+            fund = uow.get(Fund, fund_aggregate_id(claim.fund_code), "fund")
+            fund.recover(claim_id=str(claim.id), program=claim.program, recovery_id=recovery_id, reference=reference,
+                         amount_fen=amount_fen, received_on=received_on, actor=actor.user_id)
+            claim.recover(recovery_id=recovery_id, amount_fen=amount_fen, reference=reference,
+                          received_on=received_on, actor=actor.user_id)
+            return Outcome(True, {"recovery_id": recovery_id, **claim_view(claim)})
+
+        return self._run(actor.user_id, idem, command)[0]
+
+    # Reads ------------------------------------------------------------------------------
+    def claim(self, actor: Actor, claim_id: str, *, version: int | None = None) -> Claim:
+        actor.require_role(*READ_CLAIMS)
+        claim = self.load(Claim, parse_uuid(claim_id, "claim"), f"claim {claim_id}")
+        actor.require_region(claim.region)
+        if version is not None:
+            claim = self.app.repository.get(claim.id, version=version)
+        return claim
+
+    # Helpers ----------------------------------------------------------------------------
+    def _claim(self, uow, actor: Actor, claim_id: str, if_match: int | None) -> Claim:
+        claim = uow.get(Claim, parse_uuid(claim_id, "claim"), f"claim {claim_id}")
+        actor.require_region(claim.region)
+        self.check_version(claim, if_match)
+        return claim
+
+    @staticmethod
+    def _free_limits(uow, claim: Claim, reason: str) -> None:
+        for key in claim.limit_keys:
+            limit = uow.find(ClaimLimit, limit_aggregate_id(key))
+            if limit is not None and str(claim.id) in limit.holders:
+                limit.free(claim_id=str(claim.id), reason=reason)
+
+
+def _text(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValidationFailed(f"{field} is required", field=field)
+    return value
+
+

@@ -1,0 +1,190 @@
+"""Plumbing shared by every command: the writer, idempotency, clocks and inputs."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import hmac
+from dataclasses import dataclass
+from collections.abc import Iterator
+from typing import Any, Callable
+from uuid import UUID
+
+import orjson
+from eventsourcing.application import AggregateNotFoundError
+
+from ..application import LedgerApplication
+from ..domain.ids import idempotency_aggregate_id
+from ..domain.records import IdempotencyRecord
+from ..errors import (Conflict, IdempotencyMismatch, LedgerError, NotFound, PreconditionFailed,
+                      ValidationFailed, error_from_record, error_record)
+from ..pii import PiiProtector
+from ..policy.catalog import Catalog, load_catalog
+from ..writer import GroupCommitWriter, UnitOfWork
+
+CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
+# Refusals that say "try again" are not kept: a retry must be able to succeed.
+PAGE = 1_000  # stored events read per query when walking the log
+_NOT_KEPT = ("conflict", "precondition_failed", "unavailable", "too_many_requests")
+
+
+@dataclass(frozen=True)
+class Idem:
+    """An Idempotency-Key with what it is scoped to and the request it came with."""
+    key: str
+    method: str
+    path: str
+    body: Any
+
+
+@dataclass(frozen=True)
+class Outcome:
+    created: bool
+    body: dict
+
+
+def today_in_china() -> dt.date:
+    return dt.datetime.now(CHINA_STANDARD_TIME).date()
+
+
+def command(method: Callable) -> Callable:
+    """Marks a public command: whatever refusal it gives is kept under its Idempotency-Key."""
+
+    @functools.wraps(method)
+    def run(self: "LedgerCore", actor, *args, idem: Idem | None = None, **kwargs):
+        try:
+            return method(self, actor, *args, idem=idem, **kwargs)
+        except LedgerError as exc:
+            raise self.keep_refusal(actor.user_id, idem, exc) from None
+
+    return run
+
+
+def parse_date(value: object, *, field: str, default_today: bool = False) -> dt.date:
+    if value is None and default_today:
+        return today_in_china()
+    if not isinstance(value, str):
+        raise ValidationFailed(f"{field} must be a date YYYY-MM-DD", field=field)
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(f"{field} must be a real date YYYY-MM-DD", field=field) from None
+
+
+def require_text(value: object, *, field: str, optional: bool = False) -> str | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not 1 <= len(value) <= 200 or not value.strip():
+        raise ValidationFailed(f"{field} must be text of 1-200 characters", field=field)
+    return value
+
+
+def parse_uuid(value: str, what: str) -> UUID:
+    try:
+        return UUID(value)
+    except (ValueError, TypeError, AttributeError):
+        raise NotFound(f"{what} {value!r} not found") from None
+
+
+class LedgerCore:
+    def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
+                 on_commit: Callable[[int], None] | None = None):
+        self.app = app
+        self.pii = pii
+        self.catalog = catalog or load_catalog()
+        self.writer = GroupCommitWriter(app, on_commit=on_commit)
+
+    def shutdown(self) -> None:
+        self.writer.close()
+
+    def stored_events(self, after: int = 0, stop: int | None = None, topics: tuple[str, ...] = ()) -> Iterator:
+        """The stored log in order, as its bytes are kept, page by page."""
+        while True:
+            page = self.app.recorder.select_notifications(start=after, limit=PAGE, stop=stop, topics=topics,
+                                                          inclusive_of_start=False)
+            yield from page
+            if len(page) < PAGE:
+                return
+            after = page[-1].id
+
+    def head_position(self) -> int:
+        return self.app.recorder.max_notification_id() or 0
+
+    def load(self, cls: type, aggregate_id: UUID, what: str) -> Any:
+        """The aggregate as stored now (not as the writer holds it in memory)."""
+        try:
+            aggregate = self.app.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"{what} not found") from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"{what} not found")
+        return aggregate
+
+    def _run(self, actor_id: str, idem: Idem | None, command: Callable[[UnitOfWork], Outcome]) -> tuple[Outcome, int | None]:
+        """Run a command in the writer, with its idempotency record in the same commit."""
+        record_id = request_hash = None
+        if idem is not None:
+            scope = f"{actor_id} {idem.method} {idem.path} {idem.key}"
+            record_id = idempotency_aggregate_id(hashlib.sha256(scope.encode()).hexdigest())
+            canonical = orjson.dumps(idem.body, option=orjson.OPT_SORT_KEYS)
+            request_hash = self.pii.keyed_digest(canonical)
+
+        def in_writer(uow: UnitOfWork) -> Outcome | LedgerError:
+            if record_id is not None:
+                record = uow.find(IdempotencyRecord, record_id)
+                if record is not None:
+                    if not hmac.compare_digest(record.request_hash, request_hash):
+                        return IdempotencyMismatch("this Idempotency-Key was used with another request body")
+                    kept = record.outcome
+                    if "error" in kept:
+                        return error_from_record(kept["error"])
+                    return Outcome(kept["created"], kept["body"])
+            mark = uow.mark()
+            try:
+                outcome: Outcome | LedgerError = command(uow)
+            except LedgerError as exc:
+                if uow.changed_since(mark):
+                    raise  # the writer discards the half-done command
+                outcome = exc
+            if record_id is not None and not (isinstance(outcome, LedgerError) and outcome.code in _NOT_KEPT):
+                kept = ({"error": error_record(outcome)} if isinstance(outcome, LedgerError)
+                        else {"created": outcome.created, "body": outcome.body})
+                uow.add(IdempotencyRecord(id=record_id, request_hash=request_hash, outcome=kept, actor=actor_id))
+            return outcome
+
+        result, position = self.writer.execute(in_writer)
+        if isinstance(result, LedgerError):
+            result.kept = True
+            raise result
+        if record_id is not None:
+            # The kept outcome is recorded before its commit has a position, and a repeat
+            # must answer exactly the original body: keyed answers carry no commit position.
+            position = None
+        return result, position
+
+    def keep_refusal(self, actor_id: str, idem: Idem | None, exc: LedgerError) -> LedgerError:
+        """A refusal found before the writer (bad input, a missing role) is kept under its
+        Idempotency-Key like any other 4xx; returns what the key now answers."""
+        if idem is None or exc.code in _NOT_KEPT or getattr(exc, "kept", False):
+            return exc
+
+        def refuse(uow: UnitOfWork) -> Outcome:
+            raise exc
+
+        try:
+            self._run(actor_id, idem, refuse)
+        except LedgerError as kept:
+            return kept
+        return exc
+
+    @staticmethod
+    def check_version(aggregate: Any, if_match: int | None) -> None:
+        if if_match is not None and aggregate.version != if_match:
+            raise PreconditionFailed(f"the resource is at version {aggregate.version}, not {if_match}")
+
+    @staticmethod
+    def conflict_if(condition: bool, detail: str) -> None:
+        if condition:
+            raise Conflict(detail)

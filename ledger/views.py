@@ -1,0 +1,108 @@
+"""The contract's shapes of a claim and a fund, built from the aggregates. Person ids
+leave the ledger masked; the read models store exactly these documents."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from .domain.claim import Claim
+from .domain.fund import Fund
+from .money import format_money
+
+
+def utc_text(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def party_view(party: dict | None) -> dict | None:
+    if party is None:
+        return None
+    view = {"id": party.get("id") or party["masked"], "name": party["name"]}
+    if "kind" in party:
+        view = {"kind": party["kind"], **view}
+    return view
+
+
+def claim_view(claim: Claim) -> dict:
+    return {
+        "claim_id": str(claim.id),
+        "program": claim.program,
+        "region": claim.region,
+        "applicant": party_view(claim.applicant),
+        "beneficiary": party_view(claim.beneficiary),
+        "facts": claim.facts,
+        "application_date": claim.application_date.isoformat(),
+        "status": claim.status,
+        "fund_id": claim.fund_code,
+        "rule_version": claim.rule_version,
+        "entitlement_explanation": claim.explanation,
+        "amounts": {
+            "entitled": format_money(claim.entitled_fen),
+            "approved": format_money(claim.approved_fen),
+            "reserved": format_money(claim.reserved_fen),
+            "paid": format_money(claim.paid_fen),
+            "prepaid": format_money(claim.prepaid_fen),
+            "returned": format_money(claim.returned_fen),
+            "clawback_demanded": format_money(claim.clawback_demanded_fen),
+            "recovered": format_money(claim.recovered_fen),
+            "clawback_outstanding": format_money(claim.clawback_outstanding_fen),
+        },
+        "payments": [
+            {"payment_ref": ref, "kind": p["kind"], "amount": format_money(p["amount_fen"]),
+             "paid_on": p["paid_on"].isoformat(), "returned": p["returned"]}
+            for ref, p in claim.payments.items()
+        ],
+        "clawbacks": [
+            {"clawback_id": c["clawback_id"], "amount": format_money(c["amount_fen"]), "reason": c["reason"],
+             "confirmed": c["confirmed"]}
+            for c in claim.clawbacks
+        ],
+        "approved_on": claim.approved_on.isoformat() if claim.approved_on else None,
+        "version": claim.version,
+        "submitted_at": utc_text(claim.created_on),
+        "updated_at": utc_text(claim.modified_on),
+    }
+
+
+def fund_view(fund: Fund, position: int | None = None) -> dict:
+    return {
+        "fund_id": fund.fund_code,
+        "fund_type": fund.fund_type,
+        "region": fund.region,
+        "name": fund.name,
+        "balance": fund.balance(),
+        "position": position,
+        "version": fund.version,
+    }
+
+
+_HIDDEN = ("originator_id", "originator_version", "timestamp", "originator_topic")
+
+
+def json_default(value: Any) -> Any:
+    """For orjson: the few types event data holds besides JSON's own."""
+    if isinstance(value, (dt.date, UUID)):
+        return str(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def masked(value: Any) -> Any:
+    """Event data as clerks and auditors may see it: person parties masked, never sealed
+    copies or keyed hashes."""
+    if isinstance(value, dict):
+        if "sealed" in value:
+            return {k: v for k, v in (("kind", value.get("kind")), ("id", value["masked"]), ("name", value["name"]))
+                    if v is not None}
+        return {k: masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    return value
+
+
+def event_data(domain_event: Any) -> dict:
+    return masked({k: v for k, v in domain_event.__dict__.items() if k not in _HIDDEN})
+
+
+def event_type(domain_event: Any) -> str:
+    return type(domain_event).__qualname__.split(".")[-1]

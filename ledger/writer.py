@@ -1,0 +1,306 @@
+"""The write path: one thread owns the aggregates in memory and commits the commands
+queued since its last commit in a single transaction (group commit). Each caller is
+answered only after that commit, so an answer means durable.
+
+Commands check their preconditions before recording events, so a refused command
+leaves nothing behind; if one breaks that rule, or the commit fails, every aggregate
+the batch touched is dropped from memory and the commands are run again one by one."""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any, Callable
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate, Snapshot
+from eventsourcing.persistence import PersistenceError, RecordConflictError
+
+from .errors import Conflict, LedgerError, NotFound, TooManyRequests, Unavailable
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH_COMMANDS = 500
+MAX_QUEUED_COMMANDS = 10_000
+MAX_CACHED_AGGREGATES = 100_000
+MAX_CONFLICT_RETRIES = 3
+SNAPSHOT_INTERVAL_EVENTS = 100
+
+
+class UnitOfWork:
+    """What one batch has read and changed. Commands see each other's changes."""
+
+    def __init__(self, app: Application, cache: OrderedDict):
+        self._app = app
+        self._cache = cache
+        self.touched: dict[UUID, Aggregate] = {}
+        self._versions_at_start: dict[UUID, int] = {}
+        # Every access with the aggregate's pending-event count at that moment: a command
+        # changed something if an aggregate it reached has more pending events now.
+        self._accesses: list[tuple[Aggregate, int]] = []
+
+    def find(self, cls: type, aggregate_id: UUID) -> Any:
+        aggregate = self.touched.get(aggregate_id)
+        if aggregate is None:
+            aggregate = self._cache.get(aggregate_id)
+            if aggregate is None:
+                try:
+                    aggregate = self._app.repository.get(aggregate_id)
+                except AggregateNotFoundError:
+                    return None
+            self._remember(aggregate)
+        self._accesses.append((aggregate, len(aggregate.pending_events)))
+        return aggregate if isinstance(aggregate, cls) else None
+
+    def get(self, cls: type, aggregate_id: UUID, what: str) -> Any:
+        aggregate = self.find(cls, aggregate_id)
+        if aggregate is None:
+            raise NotFound(f"{what} not found")
+        return aggregate
+
+    def add(self, aggregate: Aggregate) -> Aggregate:
+        # Callers look up derived ids before creating them; should another process have
+        # created one meanwhile, the insert itself fails and the command is re-run.
+        if aggregate.id in self.touched or aggregate.id in self._cache:
+            raise Conflict(f"aggregate {aggregate.id} already exists")
+        self._remember(aggregate, new=True)
+        self._accesses.append((aggregate, 0))
+        return aggregate
+
+    def _remember(self, aggregate: Aggregate, new: bool = False) -> None:
+        self.touched[aggregate.id] = aggregate
+        self._versions_at_start[aggregate.id] = 0 if new else aggregate.version - len(aggregate.pending_events)
+
+    def mark(self) -> int:
+        return len(self._accesses)
+
+    def changed_since(self, mark: int) -> bool:
+        return any(len(a.pending_events) != n for a, n in self._accesses[mark:])
+
+    def pending(self) -> list[Aggregate]:
+        return [a for a in self.touched.values() if a.pending_events]
+
+
+@dataclass
+class _Command:
+    fn: Callable[[UnitOfWork], Any]
+    future: Future
+
+
+class GroupCommitWriter:
+    def __init__(self, app: Application, *, on_commit: Callable[[int], None] | None = None,
+                 max_batch: int = MAX_BATCH_COMMANDS, max_cached: int = MAX_CACHED_AGGREGATES,
+                 max_queued: int = MAX_QUEUED_COMMANDS):
+        self.app = app
+        self._on_commit = on_commit
+        self._max_batch = max_batch
+        self._max_cached = max_cached
+        self._queue: queue.Queue[_Command | None] = queue.Queue(maxsize=max_queued)
+        self._cache: OrderedDict[UUID, Aggregate] = OrderedDict()
+        # The log position up to which the cache is known to be current, and the positions
+        # this writer committed since: see _sync_with_store.
+        self._seen = app.recorder.max_notification_id() or 0
+        self._own: set[int] = set()
+        self._thread = threading.Thread(target=self._loop, name="ledger-writer", daemon=True)
+        self._thread.start()
+        self.batches_committed = 0
+        self.commands_committed = 0
+
+    def execute(self, fn: Callable[[UnitOfWork], Any], *, timeout_s: float = 30.0) -> tuple[Any, int | None]:
+        """Run `fn` in the writer; once durable, return its result and the log position
+        of the commit that holds it (None when nothing was written)."""
+        return self.submit(fn).result_or_raise(timeout_s)
+
+    def submit(self, fn: Callable[[UnitOfWork], Any]) -> "_Pending":
+        future: Future = Future()
+        try:
+            self._queue.put_nowait(_Command(fn, future))
+        except queue.Full:
+            raise TooManyRequests("the write queue is full; retry after a pause", retry_after_s=1) from None
+        return _Pending(future)
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout=30)
+
+    # The writer thread ------------------------------------------------------------------
+    def _loop(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            stop = False
+            while len(batch) < self._max_batch:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stop = True
+                    break
+                batch.append(item)
+            try:
+                self._run_batch(batch)
+            except BaseException as exc:  # the writer must never die with callers waiting
+                log.exception("writer batch failed")
+                for cmd in batch:
+                    if not cmd.future.done():
+                        cmd.future.set_exception(exc)
+            if stop:
+                return
+
+    def _run_batch(self, batch: list[_Command]) -> None:
+        self._sync_with_store()
+        uow = UnitOfWork(self.app, self._cache)
+        outcomes: list[tuple[_Command, Any, BaseException | None]] = []
+        for cmd in batch:
+            mark = uow.mark()
+            try:
+                outcomes.append((cmd, cmd.fn(uow), None))
+            except LedgerError as exc:
+                if uow.changed_since(mark):
+                    return self._rerun_alone(batch, uow)
+                outcomes.append((cmd, None, exc))
+            except Exception:
+                return self._rerun_alone(batch, uow)
+        self._commit(uow, outcomes, batch)
+
+    def _rerun_alone(self, batch: list[_Command], uow: UnitOfWork) -> None:
+        self._forget(uow)
+        if len(batch) == 1:
+            self._run_alone(batch[0])
+            return
+        for cmd in batch:
+            self._run_alone(cmd)
+
+    def _run_alone(self, cmd: _Command) -> None:
+        for _attempt in range(MAX_CONFLICT_RETRIES):
+            self._sync_with_store()
+            uow = UnitOfWork(self.app, self._cache)
+            try:
+                result = cmd.fn(uow)
+            except LedgerError as exc:
+                if uow.changed_since(0):
+                    self._forget(uow)
+                cmd.future.set_exception(exc)
+                return
+            except Exception as exc:
+                self._forget(uow)
+                log.exception("command failed")
+                cmd.future.set_exception(exc)
+                return
+            try:
+                position = self._save(uow)
+            except RecordConflictError:
+                self._forget(uow)
+                continue
+            except PersistenceError as exc:
+                self._forget(uow)
+                cmd.future.set_exception(Unavailable(f"the store refused the write: {exc}"))
+                return
+            self._after_commit(uow, position)
+            cmd.future.set_result((result, position))
+            self.commands_committed += 1
+            return
+        cmd.future.set_exception(Conflict("the resource was changed concurrently; retry the request"))
+
+    def _commit(self, uow: UnitOfWork, outcomes: list, batch: list[_Command]) -> None:
+        try:
+            position = self._save(uow)
+        except RecordConflictError:
+            # Another process wrote one of our aggregates: re-run each command on its own
+            # against fresh state, so one stale aggregate does not fail the others.
+            self._forget(uow)
+            for cmd in batch:
+                self._run_alone(cmd)
+            return
+        except PersistenceError as exc:
+            self._forget(uow)
+            for cmd in batch:
+                cmd.future.set_exception(Unavailable(f"the store refused the write: {exc}"))
+            return
+        self._after_commit(uow, position)
+        for cmd, result, exc in outcomes:
+            if exc is None:
+                cmd.future.set_result((result, position))
+            else:
+                cmd.future.set_exception(exc)
+        self.commands_committed += len(batch)
+
+    def _save(self, uow: UnitOfWork) -> int | None:
+        events = [e for aggregate in uow.pending() for e in aggregate.collect_events()]
+        if not events:
+            return None
+        # The event store directly: Application.save adds per-object protocol checks and
+        # would re-read each aggregate to snapshot it; the writer snapshots from memory.
+        recordings = self.app.events.put(events)
+        self._own.update(r.notification.id for r in recordings if r.notification)
+        self.batches_committed += 1
+        return recordings[-1].notification.id if recordings and recordings[-1].notification else None
+
+    def _sync_with_store(self) -> None:
+        """Forget cached aggregates that another process wrote since we last looked, so no
+        command (a refusal least of all: it is never caught by the optimistic concurrency
+        check) is decided on a stale copy. One MAX query per batch; the log is read only
+        when positions other than our own were written."""
+        head = self.app.recorder.max_notification_id() or 0
+        if head <= self._seen:
+            return
+        if head - self._seen != len(self._own):
+            start = self._seen
+            while True:
+                notifications = self.app.recorder.select_notifications(
+                    start=start, limit=1_000, stop=head, inclusive_of_start=False)
+                for n in notifications:
+                    if n.id not in self._own:
+                        self._cache.pop(n.originator_id, None)
+                if len(notifications) < 1_000:
+                    break
+                start = notifications[-1].id
+        self._seen = head
+        self._own.clear()
+
+    def _after_commit(self, uow: UnitOfWork, position: int | None) -> None:
+        for aggregate_id, aggregate in uow.touched.items():
+            self._cache[aggregate_id] = aggregate
+            self._cache.move_to_end(aggregate_id)
+            start = uow._versions_at_start.get(aggregate_id, aggregate.version)
+            if aggregate.version // SNAPSHOT_INTERVAL_EVENTS > start // SNAPSHOT_INTERVAL_EVENTS:
+                self._snapshot(aggregate)
+        while len(self._cache) > self._max_cached:
+            self._cache.popitem(last=False)
+        if position is not None and self._on_commit is not None:
+            self._on_commit(position)
+
+    def _snapshot(self, aggregate: Aggregate) -> None:
+        # Long streams (a fund takes an event per approval and payment) load from here.
+        if self.app.snapshots is None:
+            return
+        try:
+            self.app.snapshots.put([Snapshot.take(aggregate)])
+        except RecordConflictError:
+            pass  # another process took the same snapshot
+        except PersistenceError:
+            log.warning("snapshot of %s failed; it will be taken at the next interval", aggregate.id)
+
+    def _forget(self, uow: UnitOfWork) -> None:
+        for aggregate_id in uow.touched:
+            self._cache.pop(aggregate_id, None)
+
+
+class _Pending:
+    def __init__(self, future: Future):
+        self._future = future
+
+    def result_or_raise(self, timeout_s: float) -> Any:
+        try:
+            return self._future.result(timeout=timeout_s)
+        except FutureTimeout:
+            raise Unavailable("the write did not complete in time; retry with the same Idempotency-Key") from None

@@ -1,0 +1,70 @@
+"""Fund movements: one row of `rm_fund_movements` per money event of a fund (every fund
+event but `Opened`), with the date it counts on in business terms and the time the log's
+hash chain recorded it. Reports (projections/reports.py) sum these rows; they never
+replay the log.
+
+| event | kind | business_date | detail columns |
+| --- | --- | --- | --- |
+| Allocated | allocated | effective_date | source, document_no |
+| TransferredIn | transferred_in | effective_date | counterpart_fund (from), document_no |
+| TransferredOut | transferred_out | effective_date | counterpart_fund (to), document_no |
+| Reserved | reserved | approved_on | program, claim_id |
+| Released | released | on | program, claim_id |
+| Disbursed | disbursed | paid_on | program, claim_id, payment_ref |
+| PaymentReturned | payment_returned | returned_on | program, claim_id, payment_ref |
+| Recovered | recovered | received_on | program, claim_id, reference |
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+# event type -> (kind, the attribute holding its business date)
+KINDS = {
+    "Allocated": ("allocated", "effective_date"),
+    "TransferredIn": ("transferred_in", "effective_date"),
+    "TransferredOut": ("transferred_out", "effective_date"),
+    "Reserved": ("reserved", "approved_on"),
+    "Released": ("released", "on"),
+    "Disbursed": ("disbursed", "paid_on"),
+    "PaymentReturned": ("payment_returned", "returned_on"),
+    "Recovered": ("recovered", "received_on"),
+}
+
+
+_MOVEMENT_EVENTS = frozenset(f"Fund.{name}" for name in KINDS)
+
+
+def is_movement(domain_event: Any) -> bool:
+    return type(domain_event).__qualname__ in _MOVEMENT_EVENTS
+
+
+def _date(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def movement_row(domain_event: Any, fund_id: str, position: int, recorded_at: str) -> tuple:
+    """The row in the column order of sql.INSERT_FUND_MOVEMENT."""
+    kind, date_attribute = KINDS[type(domain_event).__qualname__.split(".")[-1]]
+    get = domain_event.__dict__.get
+    counterpart = get("from_fund") if kind == "transferred_in" else get("to_fund")
+    return (fund_id, position, kind,
+            _date(getattr(domain_event, date_attribute)), recorded_at, domain_event.amount_fen, get("source"),
+            get("program"), counterpart, get("claim_id"), get("payment_ref"), get("reference"), get("document_no"))
+
+
+def movement_rows(movements: Sequence[tuple[Any, int, str]], recorded_at: Callable[[int, int], dict[int, str]]
+                  ) -> list[tuple]:
+    """Rows for (event, position, fund_id) triples; `recorded_at(after, stop)` gives the
+    chain's recorded times of the positions in (after, stop], fetched once for them all."""
+    if not movements:
+        return []
+    positions = [position for _, position, _ in movements]
+    times = recorded_at(min(positions) - 1, max(positions))
+    rows = []
+    for domain_event, position, fund_id in movements:
+        if position not in times:
+            raise LookupError(f"the hash chain has no recorded time for position {position}")
+        rows.append(movement_row(domain_event, fund_id, position, times[position]))
+    return rows

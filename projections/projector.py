@@ -1,0 +1,116 @@
+"""Turns events into read-model rows. Each row is the contract view of its aggregate as
+of the tracked position: the projector keeps the aggregates it has seen in memory and
+applies each event with the aggregate's own mutator, so a read model can never disagree
+with the aggregate it shows."""
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Notification, Tracking
+from eventsourcing.projection import Projection
+
+from ledger.domain.claim import Claim
+from ledger.domain.fund import Fund
+from ledger.views import claim_view, event_data, event_type, json_default, utc_text
+
+from .movements import is_movement, movement_rows
+from .reconciliation import ReconciliationRows
+from .store import ReadModelQueries
+
+MAX_REMEMBERED_AGGREGATES = 50_000
+class LedgerProjection(Projection[ReadModelQueries]):
+    name = "ledger_views"
+    topics = ()
+
+    def __init__(self, view: ReadModelQueries, app: Application):
+        super().__init__(view)
+        self._app = app
+        self._known: OrderedDict[UUID, Aggregate] = OrderedDict()
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        self.process_batch([(domain_event, tracking)])
+
+    def process_notifications(self, notifications: Sequence[Notification]) -> int:
+        """Project a batch of stored events in one transaction; returns the last position."""
+        mapper = self._app.mapper
+        return self.process_batch([(mapper.to_domain_event(n), Tracking(self._app.name, n.id)) for n in notifications])
+
+    def process_batch(self, batch: Sequence[tuple[Any, Tracking]]) -> int:
+        funds: dict[UUID, tuple[Fund, int]] = {}
+        claims: dict[UUID, tuple[Claim, int, int]] = {}
+        claim_events: list[tuple] = []
+        fund_history: list[tuple] = []
+        movements: list[tuple[Any, int, str]] = []
+        reconciliation = ReconciliationRows()
+        try:
+            for domain_event, tracking in batch:
+                topic_class = domain_event.__class__.__qualname__.split(".")[0]
+                if topic_class == "Fund":
+                    fund = self._apply(domain_event)
+                    funds[domain_event.originator_id] = (fund, tracking.notification_id)
+                    # The fund as it stood after this event (a tuple now: the aggregate moves on).
+                    fund_history.append((*self._fund_row(fund, tracking.notification_id), event_type(domain_event)))
+                    if is_movement(domain_event):
+                        movements.append((domain_event, tracking.notification_id, fund.fund_code))
+                    reconciliation.fund_event(domain_event, fund.fund_code, tracking.notification_id)
+                elif topic_class == "BankStatement":
+                    statement = self._apply(domain_event)
+                    reconciliation.statement_event(domain_event, statement, tracking.notification_id)
+                elif topic_class == "Claim":
+                    claim = self._apply(domain_event)
+                    # A row keeps the position of the claim's first event as its list order.
+                    first = claims.get(claim.id, (None, tracking.notification_id))[1]
+                    claims[claim.id] = (claim, first, tracking.notification_id)
+                    data = event_data(domain_event)
+                    claim_events.append((
+                        str(claim.id), domain_event.originator_version, tracking.notification_id,
+                        event_type(domain_event), utc_text(domain_event.timestamp), data.get("actor"),
+                        orjson.dumps(data, default=json_default).decode()))
+            self.view.write_batch(
+                [self._fund_row(f, p) for f, p in funds.values()],
+                [self._claim_row(c, first, p) for c, first, p in claims.values()],
+                claim_events,
+                batch[-1][1],
+                fund_history=fund_history,
+                fund_movements=movement_rows(movements, self._recorded_times),
+                statements=reconciliation.statements(),
+            )
+        except BaseException:
+            # Memory may be ahead of what was written: start again from the store.
+            self._known.clear()
+            raise
+        return batch[-1][1].notification_id
+
+    def _recorded_times(self, after: int, stop: int) -> dict[int, str]:
+        """The chain's recorded times of positions (after, stop]: one query per batch."""
+        return {row["position"]: utc_text(row["recorded_at"]) for row in self._app.recorder.chain_rows(after, stop)}
+
+    def _apply(self, domain_event: Any) -> Aggregate:
+        aggregate_id = domain_event.originator_id
+        aggregate = self._known.get(aggregate_id)
+        if aggregate is None and domain_event.originator_version > 1:
+            aggregate = self._app.repository.get(aggregate_id, version=domain_event.originator_version - 1)
+        aggregate = domain_event.mutate(aggregate)
+        self._known[aggregate_id] = aggregate
+        self._known.move_to_end(aggregate_id)
+        if len(self._known) > MAX_REMEMBERED_AGGREGATES:
+            self._known.popitem(last=False)
+        return aggregate
+
+    @staticmethod
+    def _fund_row(fund: Fund, position: int) -> tuple:
+        return (fund.fund_code, fund.fund_type, fund.region, fund.name, fund.allocated_fen, fund.reserved_fen,
+                fund.disbursed_fen, fund.recovered_fen, fund.version, position)
+
+    @staticmethod
+    def _claim_row(claim: Claim, first_position: int, position: int) -> tuple:
+        doc = claim_view(claim)
+        return (str(claim.id), claim.program, claim.region, claim.status, claim.applicant["ref"], claim.fund_code,
+                doc["submitted_at"], first_position, position, claim.version,
+                orjson.dumps(doc, default=json_default).decode())

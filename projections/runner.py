@@ -1,0 +1,132 @@
+"""Keeps the read models current: catches up at start-up, then follows new events,
+woken at once by this process's writer and polling briefly for other processes'."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Protocol
+
+from eventsourcing.application import Application
+
+from .projector import LedgerProjection
+
+log = logging.getLogger(__name__)
+
+BATCH_EVENTS = 2_000
+IDLE_POLL_S = 0.05
+STANDBY_POLL_S = 1.0
+ERROR_BACKOFF_S = 1.0
+
+
+class Election(Protocol):
+    def try_lead(self) -> bool: ...
+    def resign(self) -> None: ...
+
+
+class ProjectionRunner:
+    def __init__(self, app: Application, projection: LedgerProjection, *, election: Election | None = None,
+                 batch_events: int = BATCH_EVENTS):
+        self.app = app
+        self.projection = projection
+        self.view = projection.view
+        self._election = election
+        self._batch_events = batch_events
+        self._wake = threading.Event()
+        self._stopped = threading.Event()
+        self._progress = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self.position = self.view.max_tracking_id(app.name) or 0
+        self.leading = False
+        self.last_error: str | None = None
+
+    @property
+    def tracking_name(self) -> str:
+        return self.app.name
+
+    def stored_position(self) -> int:
+        return self.view.max_tracking_id(self.app.name) or 0
+
+    def step(self, upto: int | None = None) -> int:
+        """Project the next batch (not beyond position `upto`); returns how many events it held."""
+        notifications = self.app.recorder.select_notifications(
+            start=self.position, limit=self._batch_events, stop=upto, inclusive_of_start=False)
+        if not notifications:
+            return 0
+        position = self.projection.process_notifications(notifications)
+        with self._progress:
+            self.position = position
+            self._progress.notify_all()
+        return len(notifications)
+
+    def catch_up(self, progress=None, upto: int | None = None) -> int:
+        """Project everything recorded so far (or up to `upto`); returns the events projected."""
+        self.position = self.stored_position()
+        total = 0
+        while (count := self.step(upto)) > 0:
+            total += count
+            if progress is not None:
+                progress(count, self.position)
+        return total
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="ledger-projections", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._election is not None:
+            self._election.resign()
+
+    def notify(self, position: int) -> None:
+        """Called after a local commit, so the projector does not wait for its poll."""
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._stopped.is_set():
+            if self._election is not None and not self._election.try_lead():
+                self.leading = False
+                self._stopped.wait(STANDBY_POLL_S)
+                continue
+            if not self.leading:
+                self.leading = True
+                self.position = self.stored_position()
+            try:
+                if self.step() == 0:
+                    self._wake.wait(IDLE_POLL_S)
+                    self._wake.clear()
+                self.last_error = None
+            except Exception as exc:  # keep following: the next step starts from the stored position
+                log.exception("projection step failed")
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                self.position = self._safe_stored_position()
+                self._stopped.wait(ERROR_BACKOFF_S)
+
+    def _safe_stored_position(self) -> int:
+        try:
+            return self.stored_position()
+        except Exception:
+            return self.position
+
+    def wait_for(self, target: int, timeout_s: float) -> bool:
+        """Block until the read models include position `target`, or the time is up."""
+        if self.leading:
+            with self._progress:
+                return self._progress.wait_for(lambda: self.position >= target, timeout=timeout_s)
+        return wait_for_position(self.view, self.app.name, target, timeout_s)
+
+
+def wait_for_position(view, name: str, target: int, timeout_s: float) -> bool:
+    """Poll a read-model store projected elsewhere until it has reached `target`."""
+    deadline = time.monotonic() + timeout_s
+    pause = 0.001
+    while True:
+        if (view.max_tracking_id(name) or 0) >= target:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(pause)
+        pause = min(pause * 2, 0.02)

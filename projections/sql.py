@@ -1,0 +1,152 @@
+"""The read models' tables. Written once in portable SQL; for PostgreSQL `?` placeholders
+become psycopg's `%s` and `rm_` tables are qualified with the configured schema (index
+names stay unqualified, as CREATE INDEX requires)."""
+from __future__ import annotations
+
+TABLES = (
+    """CREATE TABLE IF NOT EXISTS rm_funds (
+        fund_id TEXT PRIMARY KEY,
+        fund_type TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        allocated_fen BIGINT NOT NULL,
+        reserved_fen BIGINT NOT NULL,
+        disbursed_fen BIGINT NOT NULL,
+        recovered_fen BIGINT NOT NULL,
+        version INTEGER NOT NULL,
+        position BIGINT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS rm_claims (
+        claim_id TEXT PRIMARY KEY,
+        program TEXT NOT NULL,
+        region TEXT NOT NULL,
+        status TEXT NOT NULL,
+        applicant_ref TEXT NOT NULL,
+        fund_id TEXT,
+        submitted_at TEXT NOT NULL,
+        first_position BIGINT NOT NULL,
+        position BIGINT NOT NULL,
+        version INTEGER NOT NULL,
+        doc TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS ix_claims_by_position ON rm_claims (first_position)",
+    "CREATE INDEX IF NOT EXISTS ix_claims_by_status ON rm_claims (status, first_position)",
+    "CREATE INDEX IF NOT EXISTS ix_claims_by_applicant ON rm_claims (applicant_ref, first_position)",
+    "CREATE INDEX IF NOT EXISTS ix_claims_by_region ON rm_claims (region, first_position)",
+    """CREATE TABLE IF NOT EXISTS rm_claim_events (
+        claim_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        position BIGINT NOT NULL,
+        type TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        actor TEXT,
+        data TEXT NOT NULL,
+        PRIMARY KEY (claim_id, version))""",
+    # One row per fund event: the fund as it stood after that event, for as-of reads.
+    # The primary key is the (fund_id, position) index they seek on.
+    """CREATE TABLE IF NOT EXISTS rm_fund_history (
+        fund_id TEXT NOT NULL,
+        position BIGINT NOT NULL,
+        fund_type TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        allocated_fen BIGINT NOT NULL,
+        reserved_fen BIGINT NOT NULL,
+        disbursed_fen BIGINT NOT NULL,
+        recovered_fen BIGINT NOT NULL,
+        version INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        PRIMARY KEY (fund_id, position))""",
+    # One row per money movement of a fund (every fund event but Opened), for reports
+    # (projections/reports.py): its business date and the time the chain recorded it.
+    """CREATE TABLE IF NOT EXISTS rm_fund_movements (
+        fund_id TEXT NOT NULL,
+        position BIGINT NOT NULL,
+        kind TEXT NOT NULL,
+        business_date TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        amount_fen BIGINT NOT NULL,
+        source TEXT,
+        program TEXT,
+        counterpart_fund TEXT,
+        claim_id TEXT,
+        payment_ref TEXT,
+        reference TEXT,
+        document_no TEXT,
+        PRIMARY KEY (fund_id, position))""",
+    "CREATE INDEX IF NOT EXISTS ix_fund_movements_by_date ON rm_fund_movements (fund_id, business_date)",
+    "CREATE INDEX IF NOT EXISTS ix_fund_movements_by_recorded ON rm_fund_movements (fund_id, recorded_at)",
+    "CREATE INDEX IF NOT EXISTS ix_fund_movements_by_program ON rm_fund_movements (program, business_date)",
+    # Reconciliation (projections/reconciliation.py): the ledger's payments, returned
+    # payments and recoveries per fund, and every imported bank-statement line with its match.
+    """CREATE TABLE IF NOT EXISTS rm_bank_items (
+        fund_id TEXT NOT NULL,
+        item_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        item_date TEXT NOT NULL,
+        amount_fen BIGINT NOT NULL,
+        reference TEXT NOT NULL,
+        claim_id TEXT NOT NULL,
+        program TEXT NOT NULL,
+        payment_ref TEXT,
+        recovery_id TEXT,
+        position BIGINT NOT NULL,
+        PRIMARY KEY (fund_id, item_key))""",
+    "CREATE INDEX IF NOT EXISTS ix_bank_items_by_date ON rm_bank_items (fund_id, item_date)",
+    """CREATE TABLE IF NOT EXISTS rm_bank_lines (
+        fund_id TEXT NOT NULL,
+        statement_id TEXT NOT NULL,
+        line_no INTEGER NOT NULL,
+        line_date TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        amount_fen BIGINT NOT NULL,
+        reference TEXT,
+        counterparty TEXT,
+        status TEXT NOT NULL,
+        how TEXT,
+        item_key TEXT,
+        duplicate_of_statement TEXT,
+        duplicate_of_line INTEGER,
+        position BIGINT NOT NULL,
+        PRIMARY KEY (fund_id, statement_id, line_no))""",
+    "CREATE INDEX IF NOT EXISTS ix_bank_lines_by_date ON rm_bank_lines (fund_id, line_date)",
+    "CREATE INDEX IF NOT EXISTS ix_bank_lines_by_item ON rm_bank_lines (fund_id, item_key)",
+)
+
+UPSERT_FUND = """INSERT INTO rm_funds (fund_id, fund_type, region, name, allocated_fen, reserved_fen,
+        disbursed_fen, recovered_fen, version, position) VALUES (?,?,?,?,?,?,?,?,?,?)
+    ON CONFLICT (fund_id) DO UPDATE SET name = excluded.name, allocated_fen = excluded.allocated_fen,
+        reserved_fen = excluded.reserved_fen, disbursed_fen = excluded.disbursed_fen,
+        recovered_fen = excluded.recovered_fen, version = excluded.version, position = excluded.position"""
+
+UPSERT_CLAIM = """INSERT INTO rm_claims (claim_id, program, region, status, applicant_ref, fund_id,
+        submitted_at, first_position, position, version, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+    ON CONFLICT (claim_id) DO UPDATE SET status = excluded.status, fund_id = excluded.fund_id,
+        position = excluded.position, version = excluded.version, doc = excluded.doc"""
+
+INSERT_CLAIM_EVENT = """INSERT INTO rm_claim_events (claim_id, version, position, type, recorded_at, actor, data)
+    VALUES (?,?,?,?,?,?,?)"""
+
+INSERT_FUND_HISTORY = """INSERT INTO rm_fund_history (fund_id, fund_type, region, name, allocated_fen, reserved_fen,
+        disbursed_fen, recovered_fen, version, position, type) VALUES (?,?,?,?,?,?,?,?,?,?,?)"""
+
+INSERT_FUND_MOVEMENT = """INSERT INTO rm_fund_movements (fund_id, position, kind, business_date, recorded_at,
+        amount_fen, source, program, counterpart_fund, claim_id, payment_ref, reference, document_no)
+    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"""
+
+INSERT_BANK_ITEM = """INSERT INTO rm_bank_items (fund_id, item_key, kind, direction, item_date, amount_fen,
+        reference, claim_id, program, payment_ref, recovery_id, position) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"""
+
+UPSERT_BANK_LINE = """INSERT INTO rm_bank_lines (fund_id, statement_id, line_no, line_date, direction, amount_fen,
+        reference, counterparty, status, how, item_key, duplicate_of_statement, duplicate_of_line, position)
+    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+    ON CONFLICT (fund_id, statement_id, line_no) DO UPDATE SET status = excluded.status, how = excluded.how,
+        item_key = excluded.item_key, duplicate_of_statement = excluded.duplicate_of_statement,
+        duplicate_of_line = excluded.duplicate_of_line, position = excluded.position"""
+
+FUND_COLUMNS = ("fund_id", "fund_type", "region", "name", "allocated_fen", "reserved_fen", "disbursed_fen",
+                "recovered_fen", "version", "position")
+READ_MODEL_TABLES = ("rm_funds", "rm_claims", "rm_claim_events", "rm_fund_history", "rm_fund_movements",
+                     "rm_bank_items", "rm_bank_lines")
+KEYS = {"rm_funds": ("fund_id",), "rm_claims": ("claim_id",), "rm_claim_events": ("claim_id", "version"),
+        "rm_fund_history": ("fund_id", "position"), "rm_fund_movements": ("fund_id", "position"),
+        "rm_bank_items": ("fund_id", "item_key"), "rm_bank_lines": ("fund_id", "statement_id", "line_no")}

@@ -1,0 +1,199 @@
+"""Where the read models live: a tracking recorder of the eventsourcing library with
+our tables beside its tracking table, written in one transaction per batch."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+
+from . import sql
+
+
+def region_range(region: str) -> tuple[str, str]:
+    """The codes at and below `region`, as an indexable range."""
+    if region == "000000":
+        return "000000", "999999"
+    if region.endswith("0000"):
+        return region, region[:2] + "9999"
+    if region.endswith("00"):
+        return region, region[:4] + "99"
+    return region, region
+
+
+class ReadModelQueries:
+    """Portable SQL over the read-model tables; subclasses say how to reach the database."""
+
+    placeholder = "?"
+    tracking_table = "tracking"
+
+    def _q(self, statement: str) -> str:
+        return statement
+
+    def _transaction(self, *, commit: bool):
+        return self.datastore.transaction(commit=commit)  # type: ignore[attr-defined]
+
+    def write_batch(self, funds: Sequence[tuple], claims: Sequence[tuple], claim_events: Sequence[tuple],
+                    tracking: Tracking, *, fund_history: Sequence[tuple] = (),
+                    fund_movements: Sequence[tuple] = (),
+                    statements: Sequence[tuple[str, Sequence[tuple]]] = ()) -> None:
+        """One batch's rows and its tracking position in one transaction; `statements` are
+        further (SQL, rows) pairs, e.g. the reconciliation's (projections/reconciliation.py)."""
+        with self._transaction(commit=True) as c:
+            if funds:
+                c.executemany(self._q(sql.UPSERT_FUND), funds)
+            if fund_history:
+                c.executemany(self._q(sql.INSERT_FUND_HISTORY), fund_history)
+            if fund_movements:
+                c.executemany(self._q(sql.INSERT_FUND_MOVEMENT), fund_movements)
+            for statement, rows in statements:
+                c.executemany(self._q(statement), rows)
+            if claims:
+                c.executemany(self._q(sql.UPSERT_CLAIM), claims)
+            if claim_events:
+                c.executemany(self._q(sql.INSERT_CLAIM_EVENT), claim_events)
+            self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
+
+    def _forget_position_if(self, tables_were_missing: bool) -> None:
+        """A read model with a dropped table is rebuilt from the first event: its old tracking
+        position would skip everything before it, and its other tables' rows would clash."""
+        if tables_were_missing:
+            self.drop_read_models()
+
+    def drop_read_models(self) -> None:
+        with self._transaction(commit=True) as c:
+            for table in sql.READ_MODEL_TABLES:
+                c.execute(self._q(f"DELETE FROM {table}"))
+            c.execute(self._q(f"DELETE FROM {self.tracking_table} WHERE application_name <> ?"),
+                      ("__migration__",))
+
+    def _rows(self, statement: str, params: Sequence[Any] = ()) -> list[dict]:
+        with self._transaction(commit=False) as c:
+            c.execute(self._q(statement), list(params))
+            return [dict(row) for row in c.fetchall()]
+
+    def fund(self, fund_id: str) -> dict | None:
+        rows = self._rows("SELECT * FROM rm_funds WHERE fund_id = ?", (fund_id,))
+        return rows[0] if rows else None
+
+    def funds(self, *, fund_type: str | None, region: str | None, scopes: Sequence[str],
+              after: str | None, limit: int) -> list[dict]:
+        clause, params = self._fund_filter(fund_type, region, scopes, after)
+        return self._rows(f"SELECT * FROM rm_funds {clause} ORDER BY fund_id LIMIT ?", [*params, limit])
+
+    def _fund_filter(self, fund_type: str | None, region: str | None, scopes: Sequence[str],
+                     after: str | None) -> tuple[str, list[Any]]:
+        """The WHERE clause of a fund list: the caller's regions, the filters, the page."""
+        where, params = self._scope_filter(scopes)
+        if fund_type:
+            where.append("fund_type = ?")
+            params.append(fund_type)
+        if region:
+            lo, hi = region_range(region)
+            where.append("region BETWEEN ? AND ?")
+            params += [lo, hi]
+        if after:
+            where.append("fund_id > ?")
+            params.append(after)
+        return (f"WHERE {' AND '.join(where)}" if where else ""), params
+
+    def claims(self, *, filters: dict, scopes: Sequence[str], after_position: int | None, limit: int) -> list[dict]:
+        where, params = self._scope_filter(scopes)
+        for column in ("status", "program", "applicant_ref", "fund_id"):
+            if filters.get(column) is not None:
+                where.append(f"{column} = ?")
+                params.append(filters[column])
+        if filters.get("region"):
+            lo, hi = region_range(filters["region"])
+            where.append("region BETWEEN ? AND ?")
+            params += [lo, hi]
+        if filters.get("submitted_from"):
+            where.append("submitted_at >= ?")
+            params.append(filters["submitted_from"])
+        if filters.get("submitted_to"):
+            where.append("submitted_at <= ?")
+            params.append(filters["submitted_to"])
+        if after_position is not None:
+            where.append("first_position > ?")
+            params.append(after_position)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        return self._rows(f"SELECT first_position, doc FROM rm_claims {clause} ORDER BY first_position LIMIT ?",
+                          [*params, limit])
+
+    # As-of reads: the history rows at or before a log position, found by index seeks.
+    def fund_at(self, fund_id: str, position: int) -> dict | None:
+        """The fund as it stood at `position` (its row after its last event at or before
+        it), or None if it had not been opened by then."""
+        rows = self._rows("SELECT * FROM rm_fund_history WHERE fund_id = ? AND position <= ? "
+                          "ORDER BY position DESC LIMIT 1", (fund_id, position))
+        return rows[0] if rows else None
+
+    def funds_at(self, position: int, *, fund_type: str | None, region: str | None, scopes: Sequence[str],
+                 after: str | None, limit: int) -> list[dict]:
+        """`funds(...)` as it would have answered at `position`: the live fund list gives the
+        candidates (funds are never removed), each one's history gives its row then."""
+        clause, params = self._fund_filter(fund_type, region, scopes, after)
+        return self._rows(
+            "SELECT h.* FROM (SELECT fund_id, at_position FROM ("
+            " SELECT f.fund_id, (SELECT MAX(x.position) FROM rm_fund_history x"
+            " WHERE x.fund_id = f.fund_id AND x.position <= ?) AS at_position"
+            f" FROM rm_funds f {clause}) s WHERE at_position IS NOT NULL ORDER BY fund_id LIMIT ?) t"
+            " JOIN rm_fund_history h ON h.fund_id = t.fund_id AND h.position = t.at_position ORDER BY h.fund_id",
+            [position, *params, limit])
+
+    def claim_version_at(self, claim_id: str, position: int) -> int | None:
+        """The claim's version at `position`, or None if it had not been submitted by then."""
+        rows = self._rows("SELECT MAX(version) AS version FROM rm_claim_events WHERE claim_id = ? AND position <= ?",
+                          (claim_id, position))
+        return rows[0]["version"] if rows else None
+
+    def claim_events(self, claim_id: str) -> list[dict]:
+        return self._rows("SELECT * FROM rm_claim_events WHERE claim_id = ? ORDER BY version", (claim_id,))
+
+    def all_rows(self, table: str) -> list[dict]:
+        return self._rows(f"SELECT * FROM {table} ORDER BY {', '.join(sql.KEYS[table])}")
+
+    @staticmethod
+    def _scope_filter(scopes: Sequence[str]) -> tuple[list[str], list[Any]]:
+        if "000000" in scopes:
+            return [], []
+        ranges = [region_range(s) for s in scopes]
+        return ["(" + " OR ".join("region BETWEEN ? AND ?" for _ in ranges) + ")"], [v for r in ranges for v in r]
+
+
+class SQLiteReadModel(ReadModelQueries, SQLiteTrackingRecorder):
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *sql.TABLES]
+
+    def create_table(self) -> None:
+        missing = self._missing_tables()
+        super().create_table()
+        self._forget_position_if(missing)
+
+    def _missing_tables(self) -> bool:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            present = {r[0] for r in c.fetchall()}
+        return not set(sql.READ_MODEL_TABLES) <= present
+
+
+class PostgresReadModel(ReadModelQueries, PostgresTrackingRecorder):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._schema = self.datastore.schema.replace('"', "")
+        self.tracking_table = f'"{self._schema}".{self.tracking_table_name}'
+
+    def _q(self, statement: str) -> str:
+        return statement.replace("?", "%s").replace(" rm_", f' "{self._schema}".rm_')
+
+    def create_table(self) -> None:
+        super().create_table()
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (self._schema,))
+            missing = not set(sql.READ_MODEL_TABLES) <= {r["table_name"] for r in c.fetchall()}
+        with self.datastore.transaction(commit=True) as c:
+            for statement in sql.TABLES:
+                c.execute(self._q(statement))
+        self._forget_position_if(missing)

@@ -1,0 +1,1 @@
+"""Running the ledger: settings from the environment, wiring, the CLI and demo data."""

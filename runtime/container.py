@@ -1,0 +1,183 @@
+"""Wiring: one event-sourced application, the read models and their runner, and the
+ledger service, built from Settings. The API and the CLI both start from here."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import threading
+from contextlib import contextmanager
+
+from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.utils import Environment
+
+from ledger.application import LedgerApplication
+from ledger.audit.seal import SealKey
+from ledger.errors import NotFound, Unavailable, ValidationFailed
+from ledger.pii import PiiProtector
+from ledger.service import Ledger
+from projections.election import FileLockElection, PostgresAdvisoryElection
+from projections import reconciliation
+from projections.projector import LedgerProjection
+from projections.runner import ProjectionRunner, wait_for_position
+from projections.store import PostgresReadModel, SQLiteReadModel
+
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def open_read_model(settings: Settings, *, elsewhere: str | None = None):
+    """The read models, or with `elsewhere` a separate store for a rebuild: a file name
+    beside the SQLite database, or a schema of its own on PostgreSQL."""
+    env = settings.views_env()
+    if elsewhere and settings.backend == "sqlite":
+        env["SQLITE_DBNAME"] = str(settings.sqlite_path.with_name(elsewhere))
+    elif elsewhere:
+        import psycopg
+
+        with psycopg.connect(**settings.pg_conninfo(), autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{elsewhere}"')
+        env["POSTGRES_SCHEMA"] = elsewhere
+    factory = InfrastructureFactory.construct(Environment("ledger_views", env))
+    if settings.backend == "sqlite":
+        return factory.tracking_recorder(SQLiteReadModel)
+    return factory.tracking_recorder(PostgresReadModel)
+
+
+# Advisory-lock keys: one for start-up (schema creation), one for the projection leader.
+STARTUP_LOCK_KEY = 0x1ED6E5_0001
+PROJECTOR_LOCK_KEY = 0x1ED6E5_0002
+
+
+@contextmanager
+def startup_lock(settings: Settings):
+    """Several workers starting at once create tables one after another, not together."""
+    if settings.backend != "postgres":
+        yield
+        return
+    import psycopg
+
+    with psycopg.connect(**settings.pg_conninfo(), autocommit=True, connect_timeout=10) as conn:
+        if settings.pg_schema:
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.pg_schema}"')
+        conn.execute("SELECT pg_advisory_lock(%s)", (STARTUP_LOCK_KEY,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (STARTUP_LOCK_KEY,))
+
+
+class Runtime:
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings.from_env()
+        with startup_lock(self.settings):
+            self.app = LedgerApplication(env=self.settings.event_store_env())
+            self.views = open_read_model(self.settings)
+        self.projection = LedgerProjection(self.views, self.app)
+        # Reads may come from a streaming replica; the log's head always comes from the primary.
+        self.reader = self.views
+        if self.settings.read_replica_url:
+            replica = dataclasses.replace(self.settings, database_url=self.settings.read_replica_url)
+            self.reader = open_read_model(replica)
+        if self.settings.backend == "sqlite":
+            election = FileLockElection(str(self.settings.sqlite_path) + ".projector.lock")
+        else:
+            election = PostgresAdvisoryElection(self.settings.pg_conninfo(), PROJECTOR_LOCK_KEY)
+        self.runner = ProjectionRunner(self.app, self.projection, election=election)
+        self.ledger = Ledger(self.app, PiiProtector(self.settings.resolve_pii_key()), on_commit=self.runner.notify)
+        self.ledger.seal_key = SealKey.from_seed_hex(self.settings.resolve_seal_seed())
+        self._write_public_key()
+        self._sealer_stop = threading.Event()
+        self._sealer: threading.Thread | None = None
+        self._started = False
+
+    def _write_public_key(self) -> None:
+        """Beside the data, for auditors: the public half of the seal key (never the private)."""
+        path = self.settings.data_dir / "seal-public-key.pem"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists() or path.read_bytes() != self.ledger.seal_key.public_pem():
+                path.write_bytes(self.ledger.seal_key.public_pem())
+        except OSError:
+            log.warning("could not write %s", path)
+
+    def _seal_periodically(self) -> None:
+        """The projection leader seals the head at intervals when the log has grown."""
+        sealed = 0
+        while not self._sealer_stop.wait(self.settings.seal_interval_s):
+            try:
+                if self.runner.leading and self.ledger.head_position() > sealed:
+                    sealed = self.ledger.seal("sealer").position + 1  # the seal is an event itself
+            except Exception:
+                log.exception("periodic seal failed; trying again at the next interval")
+
+    def start(self, *, project: bool | None = None) -> None:
+        """Bootstrap the admin, load demo data if asked, and follow the log."""
+        if self.settings.bootstrap_admin_token:
+            self.ledger.ensure_admin(self.settings.bootstrap_admin_token)
+        if project if project is not None else self.settings.projections == "embedded":
+            self.runner.start()
+            if self.settings.seal_interval_s > 0:
+                self._sealer = threading.Thread(target=self._seal_periodically, name="ledger-sealer", daemon=True)
+                self._sealer.start()
+        if self.settings.demo_data:
+            from .demo import load_demo_data
+            tokens = load_demo_data(self.ledger)
+            if tokens:
+                path = self.settings.data_dir / "demo-tokens.txt"
+                path.write_text("".join(f"{role} {token}\n" for role, token in tokens.items()))
+                path.chmod(0o600)
+                log.warning("demo data loaded; the demo staff's tokens are in %s", path)
+        self._started = True
+
+    def read_position(self, moment: dt.datetime | None = None, as_of_position: int | None = None) -> int:
+        """The log position a read answers at: the last recorded at or before `moment`, or
+        `as_of_position` (not beyond the head: 422), else the head; always after waiting until
+        the read models hold every write acknowledged before the read began."""
+        if moment is not None:
+            # Looked up before the wait: the read models then hold at least this position.
+            position = self.app.recorder.position_at(moment)
+            self.wait_consistent()
+            return position
+        head = self.wait_consistent()
+        if as_of_position is not None and as_of_position > head:
+            raise ValidationFailed(f"as_of_position {as_of_position} is beyond the log's head ({head})",
+                                   field="as_of_position")
+        return head if as_of_position is None else as_of_position
+
+    def wait_consistent(self) -> int:
+        """Block until the read models hold every write acknowledged before this call."""
+        head = self.ledger.head_position()
+        if self.reader is not self.views:
+            reached = wait_for_position(self.reader, self.app.name, head, self.settings.read_wait_s)
+        else:
+            reached = self.runner.wait_for(head, self.settings.read_wait_s)
+        if not reached:
+            raise Unavailable("the read models are behind the log; retry shortly", retry_after_s=1)
+        return head
+
+    def reconciliation(self, fund_id: str, date_from: dt.date, date_to: dt.date) -> dict:
+        """GET /v1/reconciliation: the fund's matched, unmatched-in-ledger and unmatched-in-bank
+        items of the period (projections/reconciliation.py), with every acknowledged write."""
+        head = self.wait_consistent()
+        if self.reader.fund(fund_id) is None:
+            raise NotFound(f"fund {fund_id} not found")
+        return {**reconciliation.reconciliation(self.reader, fund_id, date_from, date_to), "position": head}
+
+    def reconciliation_summary(self, fund_id: str, date_from: dt.date, date_to: dt.date) -> dict[str, int]:
+        """{"matched": n, "unmatched_in_ledger": n, "unmatched_in_bank": n} for the fund and the
+        period (dates included), counting every write acknowledged before the call."""
+        self.wait_consistent()
+        return reconciliation.reconciliation_summary(self.reader, fund_id, date_from, date_to)
+
+    def close(self) -> None:
+        self._sealer_stop.set()
+        if self._sealer is not None:
+            self._sealer.join(timeout=10)
+        self.runner.stop()
+        self.ledger.shutdown()
+        self.app.close()
+        self.views.datastore.close()
+        if self.reader is not self.views:
+            self.reader.datastore.close()

@@ -1,0 +1,258 @@
+"""A believable Liaoning set-up for demonstrations: the province and three cities, their
+funds with allocations and transfers, staff, and a few hundred claims across the
+programs in every status. Loaded only into an empty ledger."""
+from __future__ import annotations
+
+import random
+
+from ledger.access import Actor
+from ledger.domain.fund import FUND_TYPES, fund_code
+from ledger.errors import Duplicate, InsufficientFunds, NotEligible
+from ledger.identifiers import credit_check_char, identity_check_char
+from ledger.service import Ledger
+from ledger.views import claim_view
+
+PROVINCE = "210000"
+CITIES = {"210100": "沈阳市", "210200": "大连市", "210300": "鞍山市"}
+DISTRICTS = {"210100": "210102", "210200": "210202", "210300": "210302"}
+SCHOOLS = ["职业技能培训学校", "创业培训中心", "技师学院", "创业孵化基地"]
+COMPANIES = ["科技有限公司", "制造股份有限公司", "软件有限公司", "物流有限公司", "机械有限公司", "生物医药有限公司"]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "娟"]
+OCCUPATIONS = ["电工", "焊工", "车工", "数控车工", "保育员", "养老护理员", "中式烹调师", "汽车维修工"]
+CLAIMS_PER_CITY = 120
+
+
+def _person(rng: random.Random, region: str) -> str:
+    body = f"{region}{rng.randint(1995, 2003)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+    return body + identity_check_char(body)
+
+
+def _company(rng: random.Random, region: str) -> str:
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    body = "91" + region + "".join(rng.choice(alphabet) for _ in range(9))
+    return body + credit_check_char(body)
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+
+class _Staff:
+    def __init__(self, ledger: Ledger, admin: Actor):
+        def user(name: str, roles: list[str], regions: list[str]) -> tuple[Actor, str]:
+            body = ledger.create_user(admin, {"name": name, "roles": roles, "regions": regions}).body
+            return Actor(body["user_id"], name, frozenset(roles), tuple(regions)), body["token"]
+
+        self.clerk, clerk_token = user("演示 经办员 (clerk)", ["clerk"], [PROVINCE])
+        self.reviewer, reviewer_token = user("演示 初审员 (reviewer)", ["reviewer"], [PROVINCE])
+        self.reviewer2, reviewer2_token = user("演示 复核员 (second reviewer)", ["reviewer"], [PROVINCE])
+        self.treasurer, treasurer_token = user("演示 财务 (treasurer)", ["treasurer"], [PROVINCE])
+        self.auditor, auditor_token = user("演示 审计 (auditor)", ["auditor"], [PROVINCE])
+        self.tokens = {"clerk": clerk_token, "reviewer": reviewer_token, "reviewer2": reviewer2_token,
+                       "treasurer": treasurer_token, "auditor": auditor_token}
+
+
+def load_demo_data(ledger: Ledger, *, seed: int = 2022, claims_per_city: int = CLAIMS_PER_CITY) -> dict | None:
+    """Fill an empty ledger; returns the demo staff's tokens, or None if it was not empty."""
+    loader = Actor("demo-loader", "demo loader", frozenset({"admin", "treasurer"}), ("000000",))
+    try:
+        # Opening the first fund is the claim to load: of processes starting together, one wins.
+        ledger.open_fund(loader, {"fund_type": "employment_subsidy", "region": PROVINCE})
+    except Duplicate:
+        return None
+    rng = random.Random(seed)
+    staff = _Staff(ledger, loader)
+    _funds(ledger, staff.treasurer)
+    for city in CITIES:
+        for i in range(claims_per_city):
+            _claim(ledger, staff, rng, city, i)
+    return staff.tokens
+
+
+def _funds(ledger: Ledger, treasurer: Actor) -> None:
+    allocations = {
+        "unemployment_insurance": ("辽人社〔2022〕{}号", 5_000_000_00),
+        "employment_subsidy": ("辽财社〔2022〕{}号", 60_000_000_00),
+        "skill_upgrade_account": ("辽财社〔2022〕{}号", 2_000_000_00),
+        "inclusive_finance": ("辽财金〔2022〕{}号", 1_000_000_00),
+    }
+    number = 100
+    for fund_type, (doc, amount_fen) in allocations.items():
+        if fund_type != "employment_subsidy":
+            ledger.open_fund(treasurer, {"fund_type": fund_type, "region": PROVINCE})
+        for source, share in (("central", 6), ("provincial", 4)):
+            number += 1
+            ledger.allocate(treasurer, fund_code(fund_type, PROVINCE), {
+                "amount": _yuan(amount_fen * share // 10), "source": source, "document_no": doc.format(number),
+                "effective_date": "2022-06-10", "memo": "2022年度就业补助资金下达"})
+        if fund_type == "inclusive_finance":
+            continue
+        for city, city_name in CITIES.items():
+            ledger.open_fund(treasurer, {"fund_type": fund_type, "region": city,
+                                         "name": f"{city_name}{FUND_TYPES[fund_type]}"})
+            number += 1
+            ledger.transfer(treasurer, {"from_fund": fund_code(fund_type, PROVINCE), "to_fund": fund_code(fund_type, city),
+                                        "amount": _yuan(amount_fen // 5), "document_no": doc.format(number),
+                                        "effective_date": "2022-06-20"})
+            ledger.allocate(treasurer, fund_code(fund_type, city), {
+                "amount": _yuan(amount_fen // 20), "source": "municipal", "document_no": f"{city_name}财〔2022〕{number}号",
+                "effective_date": "2022-06-25"})
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+PROGRAMS = ("job_expansion", "absorption", "social_insurance", "flexible_social_insurance", "internship",
+            "internship_base_award", "entrepreneurship_training", "startup", "startup_venue", "loan_interest",
+            "job_search", "incubator_support", "career_switch_training", "apprenticeship", "skill_certificate")
+PREPAYING = ("internship", "apprenticeship", "absorption", "social_insurance", "startup_venue")
+HARDSHIP = ("low_income", "disabled_family", "poverty_alleviation", "extreme_poverty", "disability", "martyr_family",
+            "orphan", "student_loan")
+
+
+def _money(rng: random.Random, low: int, high: int) -> str:
+    return f"{rng.randint(low, high)}.{rng.choice(['00', '50', '80'])}"
+
+
+def _facts(rng: random.Random, program: str, city: str, i: int) -> dict:
+    """Believable facts for each program of the notice (DOMAIN.md, "Facts each program takes")."""
+    size = rng.choice(["micro", "small", "medium"])
+    return {
+        "job_expansion": lambda: {"graduation_year": 2022, "contract_start": "2022-07-01", "unemployment_insured": True},
+        "absorption": lambda: {"graduation_year": 2022, "contract_months": rng.choice([12, 24, 36]),
+                               "enterprise_size": size, "employer_monthly_contribution": _money(rng, 600, 1200),
+                               "contribution_deferred": rng.random() < 0.3},
+        "social_insurance": lambda: {"graduation_year": 2022, "registered_unemployed": False,
+                                     "contract_months": rng.choice([12, 24, 36]), "enterprise_size": size,
+                                     "employer_monthly_contribution": _money(rng, 600, 1200),
+                                     "months": rng.choice([6, 12, 18]), "retained_intern": rng.random() < 0.2},
+        "flexible_social_insurance": lambda: {"left_school_on": "2021-07-01",
+                                              "monthly_contribution": _money(rng, 800, 1200),
+                                              "months": rng.choice([6, 12, 24, 30])},
+        "internship": lambda: {"term_months": rng.choice([3, 6, 12])},
+        "internship_base_award": lambda: {"level": rng.choice(["national", "provincial"])},
+        "entrepreneurship_training": lambda: {"course": rng.choice(["GYB", "SYB"]), "graduation_year": 2022},
+        "startup": lambda: {"first_business": True, "guaranteed_loan": True, "new_industry": rng.random() < 0.3,
+                            "registered_on": "2022-05-10"},
+        "startup_venue": lambda: {"monthly_rent": _money(rng, 1500, 4000), "months": rng.choice([12, 24, 30]),
+                                  "in_incubator": False, "operating_since": "2021-10-01"},
+        "loan_interest": lambda: {"loan_principal": "200000.00", "loan_term_months": 36,
+                                  "interest_due": _money(rng, 2000, 8000)},
+        "job_search": lambda: {"graduation_year": 2022, "hardship_category": rng.choice(HARDSHIP)},
+        "incubator_support": lambda: {"eligible_costs": _money(rng, 50000, 300000)},
+        "career_switch_training": lambda: {"months": rng.randint(3, 6), "left_school_on": "2021-07-01"},
+        "apprenticeship": lambda: {"level": rng.choice(["intermediate", "advanced", "technician", "senior_technician"]),
+                                   "shortage_occupation": rng.random() < 0.3, "contract_months": rng.choice([12, 24, 36]),
+                                   "certificate_no": f"Y{city}{i:05d}"},
+        "skill_certificate": lambda: {"level": rng.choice(["primary", "intermediate", "advanced"]),
+                                      "occupation": rng.choice(OCCUPATIONS), "certificate_no": f"S{city}{i:05d}",
+                                      "certificate_date": "2022-05-20", "ui_contribution_months": rng.randint(12, 60),
+                                      "receiving_ui_benefits": False},
+    }[program]()
+
+
+def _request(rng: random.Random, city: str, program: str, i: int) -> dict:
+    region = DISTRICTS[city] if i % 4 == 0 else city
+    day = f"2022-{rng.randint(7, 11):02d}-{rng.randint(1, 28):02d}"
+    company = {"kind": "enterprise", "id": _company(rng, city), "name": CITIES[city] + rng.choice(COMPANIES)}
+    school = {"kind": "institution", "id": _institution(rng, city),
+              "name": CITIES[city] + rng.choice(SCHOOLS)}
+    number, name = _person(rng, region), _name(rng)
+    person = {"kind": "person", "id": number, "name": name}
+    applicant = {"flexible_social_insurance": person, "startup": person, "job_search": person,
+                 "skill_certificate": person, "startup_venue": rng.choice([person, company]),
+                 "loan_interest": rng.choice([person, company]), "entrepreneurship_training": school,
+                 "career_switch_training": school, "incubator_support": rng.choice([school, company]),
+                 "internship_base_award": rng.choice([school, company])}.get(program, company)
+    request = {"program": program, "region": region, "applicant": applicant,
+               "facts": _facts(rng, program, city, i), "application_date": day}
+    if program in ("job_expansion", "absorption", "social_insurance", "internship", "entrepreneurship_training",
+                   "career_switch_training", "apprenticeship"):
+        request["beneficiary"] = {"id": number, "name": name}
+    return request
+
+
+def _institution(rng: random.Random, city: str) -> str:
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    body = "52" + city + "".join(rng.choice(alphabet) for _ in range(9))
+    return body + credit_check_char(body)
+
+
+def _prepay_cap(ledger: Ledger, staff: _Staff, cid: str) -> int:
+    return ledger.claim(staff.auditor, cid).prepay_cap_fen
+
+
+def _claim(ledger: Ledger, staff: _Staff, rng: random.Random, city: str, i: int) -> None:
+    program = PROGRAMS[i % len(PROGRAMS)]
+    request = _request(rng, city, program, i)
+    try:
+        claim = ledger.submit_claim(staff.clerk, request).body
+    except (NotEligible, Duplicate):
+        return  # a believable data set has refusals too; they record nothing
+    cid = claim["claim_id"]
+    fate = rng.random()
+    if fate < 0.12:
+        return  # submitted, awaiting review
+    if fate < 0.18:
+        ledger.reject(staff.reviewer, cid, {"reason": "材料不全 (documents incomplete)"})
+        return
+    if fate < 0.22:
+        ledger.withdraw(staff.clerk, cid, {"reason": "单位撤回申请 (withdrawn by the employer)"})
+        return
+    approved_on = request["application_date"][:8] + "28"
+    try:
+        claim = ledger.approve(staff.reviewer, cid, {"approved_on": approved_on}).body
+    except InsufficientFunds:
+        return  # waits for the next allocation, as real claims do
+    if fate < 0.34:
+        return  # approved, awaiting payment
+    amount_fen = int(claim["amounts"]["approved"].replace(".", ""))
+    paid_on = "2022-12-05"
+    prepay_cap_fen = _prepay_cap(ledger, staff, cid)
+    if program in PREPAYING and prepay_cap_fen > 0:
+        ledger.pay(staff.treasurer, cid, {"amount": _yuan(prepay_cap_fen), "kind": "prepayment",
+                                          "payment_ref": f"YF{cid[:8]}", "paid_on": paid_on})
+        if fate < 0.5:
+            return  # prepaid
+        later = None
+        if program == "internship":
+            later = {"months_served": rng.randint(1, claim["facts"]["term_months"]),
+                     "left_for_employment": rng.random() < 0.3}
+        elif program == "apprenticeship":
+            later = {"completed": rng.random() < 0.85}
+        elif program == "absorption" and claim["facts"].get("contribution_deferred"):
+            later = {"contribution_deferred": False}  # the firm resumed its contributions
+        if later:
+            claim = ledger.record_facts(staff.clerk, cid, {"facts": later}).body
+        else:
+            claim = claim_view(ledger.claim(staff.auditor, cid))
+        rest_fen = int(claim["amounts"]["approved"].replace(".", "")) - int(claim["amounts"]["paid"].replace(".", ""))
+        if rest_fen > 0:
+            ledger.pay(staff.treasurer, cid, {"amount": _yuan(rest_fen), "kind": "settlement",
+                                              "payment_ref": f"JS{cid[:8]}", "paid_on": "2022-12-20"})
+        claim = ledger.claim(staff.auditor, cid)
+        doc = claim_view(claim)
+        if doc["amounts"]["clawback_outstanding"] != "0.00" and rng.random() < 0.7:
+            ledger.recover(staff.treasurer, cid, {"amount": doc["amounts"]["clawback_outstanding"],
+                                                  "reference": f"HK{cid[:8]}", "received_on": "2022-12-28"})
+        return
+    if fate < 0.42:
+        ledger.close(staff.reviewer, cid, {"reason": "企业注销, 无法拨付 (employer dissolved)"})
+        return
+    ref = f"ZF{cid[:8]}"
+    ledger.pay(staff.treasurer, cid, {"amount": _yuan(amount_fen), "kind": "settlement", "payment_ref": ref,
+                                      "paid_on": paid_on})
+    if fate < 0.48:
+        ledger.return_payment(staff.treasurer, cid, ref, {"reason": "账户已注销, 退票 (account closed)",
+                                                          "returned_on": "2022-12-08"})
+        ledger.pay(staff.treasurer, cid, {"amount": _yuan(amount_fen), "kind": "settlement",
+                                          "payment_ref": ref + "R", "paid_on": "2022-12-15"})
+    elif fate < 0.56:
+        clawback_fen = max(1, amount_fen // 3)
+        ledger.demand_clawback(staff.reviewer, cid, {"amount": _yuan(clawback_fen), "reason": "虚报人数 (misreported)"})
+        if fate < 0.52:
+            ledger.recover(staff.treasurer, cid, {"amount": _yuan(clawback_fen), "reference": f"HK{cid[:8]}",
+                                                  "received_on": "2022-12-28"})
+

@@ -1,0 +1,132 @@
+"""Event-store recorders of our own, one per backend, so that:
+
+- the hash chain (ledger/audit/chain.py) is written in the same transaction as the events
+  it covers, never afterwards: a chain row per event with its hash, the previous hash
+  and the time it was recorded, which only moves forward (the time→position index that
+  as-of reads use);
+- on PostgreSQL a failing call is tried twice, not ten times: the library's retries turn a
+  busy pool into a minute-long hang, while the caller should get `503 unavailable` within
+  seconds and retry on its own terms.
+
+Both backends serialise inserts (SQLite's single writer; PostgreSQL's exclusive lock on the
+events table, taken before the insert), so each batch reads the previous head safely."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import retry
+from psycopg.sql import SQL, Identifier
+
+from ledger.audit.chain import GENESIS, link
+
+_bounded = retry((InterfaceError, OperationalError), max_attempts=2, wait=0.1)
+CHAIN_PAGE = 5_000
+
+
+def _chain_rows(prev_hash: str, last_time: dt.datetime | None, ids: Sequence[int],
+                stored_events: Sequence[StoredEvent]) -> list[tuple]:
+    now = dt.datetime.now(dt.timezone.utc)
+    recorded_at = max(now, last_time) if last_time else now  # never backwards, whatever the clock does
+    rows = []
+    for position, e in zip(ids, stored_events):
+        digest = link(prev_hash, position, e.originator_id, e.originator_version, e.topic, e.state)
+        rows.append((position, digest, prev_hash, recorded_at))
+        prev_hash = digest
+    return rows
+
+
+def _utc(value) -> dt.datetime:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(),
+                "CREATE TABLE IF NOT EXISTS event_chain (position INTEGER PRIMARY KEY, hash TEXT NOT NULL, "
+                "prev_hash TEXT NOT NULL, recorded_at TEXT NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS event_chain_by_time ON event_chain (recorded_at, position)"]
+
+    def _insert_events(self, c, stored_events: Sequence[StoredEvent], **kwargs: Any):
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        c.execute("SELECT hash, recorded_at FROM event_chain ORDER BY position DESC LIMIT 1")
+        last = c.fetchone()
+        rows = _chain_rows(last["hash"] if last else GENESIS, _utc(last["recorded_at"]) if last else None,
+                           ids, stored_events)
+        c.executemany("INSERT INTO event_chain VALUES (?, ?, ?, ?)",
+                      [(p, h, prev, t.isoformat(timespec="microseconds")) for p, h, prev, t in rows])
+        return ids
+
+    def chain_rows(self, after: int = 0, stop: int | None = None) -> Iterator[dict]:
+        while True:
+            with self.datastore.transaction(commit=False) as c:
+                c.execute("SELECT * FROM event_chain WHERE position > ? AND position <= ? ORDER BY position LIMIT ?",
+                          (after, stop if stop is not None else 2**62, CHAIN_PAGE))
+                rows = [dict(r) for r in c.fetchall()]
+            for row in rows:
+                row["recorded_at"] = _utc(row["recorded_at"])
+                yield row
+            if len(rows) < CHAIN_PAGE:
+                return
+            after = rows[-1]["position"]
+
+    def position_at(self, moment: dt.datetime) -> int:
+        """The highest position recorded at or before `moment` (0 before the first event)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT MAX(position) FROM event_chain WHERE recorded_at <= ?",
+                      (_utc(moment).astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),))
+            return c.fetchone()[0] or 0
+
+
+class ServingPostgresRecorder(PostgresApplicationRecorder):
+    insert_events = _bounded(PostgresApplicationRecorder.insert_events.__wrapped__)
+    select_events = _bounded(PostgresApplicationRecorder.select_events.__wrapped__)
+    select_notifications = _bounded(PostgresApplicationRecorder.select_notifications.__wrapped__)
+    max_notification_id = _bounded(PostgresApplicationRecorder.max_notification_id.__wrapped__)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.chain_table = Identifier(self.datastore.schema), Identifier(f"{self.events_table_name}_chain")
+        self.sql_create_statements.append(SQL(
+            "CREATE TABLE IF NOT EXISTS {}.{} (position bigint PRIMARY KEY, hash text NOT NULL, "
+            "prev_hash text NOT NULL, recorded_at timestamptz NOT NULL)").format(*self.chain_table))
+        self.sql_create_statements.append(SQL(
+            "CREATE INDEX IF NOT EXISTS {} ON {}.{} (recorded_at, position)").format(
+                Identifier(f"{self.events_table_name}_chain_by_time"), *self.chain_table))
+
+    def _fetch_ids_after_insert_events(self, curs, stored_events: Sequence[StoredEvent], **kwargs: Any):
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        # Still inside the insert's transaction and under the events table's exclusive lock.
+        curs.execute(SQL("SELECT hash, recorded_at FROM {}.{} ORDER BY position DESC LIMIT 1").format(
+            *self.chain_table))
+        last = curs.fetchone()
+        rows = _chain_rows(last["hash"] if last else GENESIS, last["recorded_at"] if last else None,
+                           ids, stored_events)
+        curs.executemany(SQL("INSERT INTO {}.{} VALUES (%s, %s, %s, %s)").format(*self.chain_table), rows)
+        return ids
+
+    @_bounded
+    def chain_rows(self, after: int = 0, stop: int | None = None) -> Iterator[dict]:
+        while True:
+            with self.datastore.transaction(commit=False) as c:
+                c.execute(SQL("SELECT * FROM {}.{} WHERE position > %s AND position <= %s ORDER BY position "
+                              "LIMIT %s").format(*self.chain_table), (after, stop if stop is not None else 2**62,
+                                                                      CHAIN_PAGE))
+                rows = c.fetchall()
+            yield from rows
+            if len(rows) < CHAIN_PAGE:
+                return
+            after = rows[-1]["position"]
+
+    @_bounded
+    def position_at(self, moment: dt.datetime) -> int:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(SQL("SELECT MAX(position) AS p FROM {}.{} WHERE recorded_at <= %s").format(*self.chain_table),
+                      (_utc(moment),))
+            return c.fetchone()["p"] or 0

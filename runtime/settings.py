@@ -1,0 +1,156 @@
+"""Settings from the environment (the contract's LEDGER_* variables) and what the
+eventsourcing library needs to reach the chosen database."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from ledger.pii import decode_key
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATABASE_URL = "sqlite:///var/ledger.db"
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    projections: str = "embedded"
+    bootstrap_admin_token: str | None = None
+    demo_data: bool = False
+    pii_key: str | None = None
+    read_wait_s: float = 5.0
+    pg_pool_size: int = 5
+    pg_max_overflow: int = 10
+    pg_connect_timeout_s: int = 5
+    pg_lock_timeout_s: int = 2
+    pg_schema: str = ""
+    read_replica_url: str | None = None
+    seal_key: str | None = None
+    seal_interval_s: float = 300.0
+    extra_env: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        projections = env.get("LEDGER_PROJECTIONS", "embedded")
+        if projections not in ("embedded", "external"):
+            raise SettingsError("LEDGER_PROJECTIONS must be 'embedded' or 'external'")
+        demo = env.get("LEDGER_DEMO_DATA", "0")
+        if demo not in ("0", "1"):
+            raise SettingsError("LEDGER_DEMO_DATA must be 0 or 1")
+        return cls(
+            database_url=env.get("LEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            projections=projections,
+            bootstrap_admin_token=env.get("LEDGER_BOOTSTRAP_ADMIN_TOKEN") or None,
+            demo_data=demo == "1",
+            pii_key=env.get("LEDGER_PII_KEY") or None,
+            read_wait_s=float(env.get("LEDGER_READ_WAIT_S", "5")),
+            pg_pool_size=int(env.get("LEDGER_PG_POOL_SIZE", "5")),
+            pg_max_overflow=int(env.get("LEDGER_PG_MAX_OVERFLOW", "10")),
+            pg_connect_timeout_s=int(env.get("LEDGER_PG_CONNECT_TIMEOUT_S", "5")),
+            pg_lock_timeout_s=int(env.get("LEDGER_PG_LOCK_TIMEOUT_S", "2")),
+            pg_schema=env.get("LEDGER_PG_SCHEMA", ""),
+            read_replica_url=env.get("LEDGER_READ_REPLICA_URL") or None,
+            seal_key=env.get("LEDGER_SEAL_KEY") or None,
+            seal_interval_s=float(env.get("LEDGER_SEAL_INTERVAL_S", "300")),
+        )
+
+    @property
+    def backend(self) -> str:
+        scheme = urlparse(self.database_url).scheme
+        if scheme == "sqlite":
+            return "sqlite"
+        if scheme in ("postgresql", "postgres"):
+            return "postgres"
+        raise SettingsError("LEDGER_DATABASE_URL must start with sqlite:/// or postgresql://")
+
+    @property
+    def sqlite_path(self) -> Path:
+        path = self.database_url[len("sqlite:///"):]
+        if not path:
+            raise SettingsError("LEDGER_DATABASE_URL sqlite:///<path> needs a file path")
+        return Path(path)
+
+    @property
+    def data_dir(self) -> Path:
+        """Where generated files (the PII key) live: beside the SQLite file, else ./var."""
+        return self.sqlite_path.parent if self.backend == "sqlite" else Path("var")
+
+    def event_store_env(self) -> dict[str, str]:
+        if self.backend == "sqlite":
+            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(self.sqlite_path),
+                    "SQLITE_LOCK_TIMEOUT": "5",
+                    "APPLICATION_RECORDER_TOPIC": "runtime.recorders:ChainedSQLiteRecorder"}
+        url = urlparse(self.database_url)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": url.path.lstrip("/") or "postgres",
+            "POSTGRES_HOST": url.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),
+            "POSTGRES_POOL_SIZE": str(self.pg_pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(self.pg_max_overflow),
+            "POSTGRES_CONNECT_TIMEOUT": str(self.pg_connect_timeout_s),
+            "POSTGRES_LOCK_TIMEOUT": str(self.pg_lock_timeout_s),
+            "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
+            # Callers beyond this many waiting for a connection are refused at once (503).
+            "POSTGRES_MAX_WAITING": str(4 * (self.pg_pool_size + self.pg_max_overflow)),
+            "POSTGRES_SCHEMA": self.pg_schema,
+            "APPLICATION_RECORDER_TOPIC": "runtime.recorders:ServingPostgresRecorder",
+            **self.extra_env,
+        }
+
+    def pg_conninfo(self) -> dict:
+        """Connection arguments for psycopg, for the few things done beside the library."""
+        env = self.event_store_env()
+        return {"dbname": env["POSTGRES_DBNAME"], "host": env["POSTGRES_HOST"], "port": env["POSTGRES_PORT"],
+                "user": env["POSTGRES_USER"], "password": env["POSTGRES_PASSWORD"]}
+
+    def views_env(self) -> dict[str, str]:
+        env = self.event_store_env()
+        env.pop("APPLICATION_RECORDER_TOPIC")
+        if self.backend == "sqlite":
+            # A file of their own, so projecting never queues behind the command writer.
+            env["SQLITE_DBNAME"] = str(self.sqlite_path.with_name(self.sqlite_path.stem + "-views.db"))
+        return env
+
+    def resolve_pii_key(self) -> bytes:
+        if self.pii_key:
+            return decode_key(self.pii_key)
+        return decode_key(self._generated_key("pii.key", "LEDGER_PII_KEY"))
+
+    def resolve_seal_seed(self) -> str:
+        """The Ed25519 seed (hex) that signs seals: LEDGER_SEAL_KEY, or one generated once."""
+        return self.seal_key or self._generated_key("seal.key", "LEDGER_SEAL_KEY")
+
+    def _generated_key(self, name: str, variable: str) -> str:
+        path = self.data_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # O_EXCL: of several workers starting at once, one writes the key, all read it.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+            log.warning("%s is not set: generated a key into %s (fine for a demo, never for production: keep "
+                        "the key outside the database's machine)", variable, path)
+        for _ in range(50):
+            text = path.read_text().strip()
+            if text:
+                return text
+            time.sleep(0.01)
+        raise SettingsError(f"{path} is empty")

@@ -1,0 +1,180 @@
+"""Load against two API processes and a projection process, on SQLite and on PostgreSQL,
+while they are killed with SIGKILL at random moments and restarted. Every command that got a 2xx answer
+is in the log exactly once (the client retries with the same Idempotency-Key), and the
+read models equal a rebuild from the log."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import pytest
+
+from projections.rebuild import differences, rebuild
+from runtime.container import Runtime, open_read_model
+
+from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY, job_expansion_claim
+
+ROOT = Path(__file__).resolve().parents[1]
+KILLS = 12
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Process:
+    def __init__(self, args: list[str], env: dict, log: Path):
+        self.args, self.env, self.log = args, env, log
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with open(self.log, "a") as out:
+            self.proc = subprocess.Popen(self.args, env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+class _Client:
+    """Retries through crashes with the same Idempotency-Key, on whichever API is up."""
+
+    def __init__(self, ports: list[int]):
+        self.ports = ports
+
+    def send(self, method: str, path: str, token: str, body: dict | None = None, key: str | None = None,
+             deadline_s: float = 60.0) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"}
+        if key:
+            headers["Idempotency-Key"] = key
+        deadline = time.monotonic() + deadline_s
+        while True:
+            port = random.choice(self.ports)
+            try:
+                r = httpx.request(method, f"http://127.0.0.1:{port}{path}", json=body, headers=headers, timeout=15)
+                if r.status_code < 500 and not (r.status_code == 409 and r.json().get("code") == "conflict"):
+                    return r
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{method} {path} got no answer in {deadline_s} s")
+            time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_sigkill_of_api_and_projection_processes_loses_no_acknowledged_command(settings, tmp_path):
+    env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
+           "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN,
+           "LEDGER_PROJECTIONS": "external",
+           "LEDGER_READ_WAIT_S": "10", "PYTHONPATH": str(ROOT)}
+    ports = [_free_port(), _free_port()]
+    log = tmp_path / "processes.log"
+    apis = [_Process([sys.executable, "-m", "uvicorn", "api.app:app", "--port", str(p), "--log-level", "warning"],
+                     env, log) for p in ports]
+    projector = _Process([sys.executable, "-c", "from runtime.cli import main; main()", "projections", "run"], env, log)
+    everyone = [*apis, projector]
+    for p in everyone:
+        p.start()
+    client = _Client(ports)
+    try:
+        for port in ports:
+            client.ports = [port]
+            client.send("GET", "/v1/users/me", ADMIN_TOKEN)
+        client.ports = ports
+
+        def user(name, roles):
+            r = client.send("POST", "/v1/users", ADMIN_TOKEN, {"name": name, "roles": roles, "regions": ["210000"]},
+                            key=f"user-{name}")
+            assert r.status_code == 201, r.text
+            return r.json()["token"]
+
+        clerk, reviewer, treasurer = user("clerk", ["clerk"]), user("reviewer", ["reviewer"]), user("t", ["treasurer"])
+        client.send("POST", "/v1/funds", treasurer, {"fund_type": "unemployment_insurance", "region": "210100"},
+                    key="fund")
+        r = client.send("POST", "/v1/funds/unemployment_insurance:210100/allocations", treasurer,
+                        {"amount": "9000000000.00", "source": "central", "document_no": "crash",
+                         "effective_date": "2022-06-10"}, key="alloc")
+        assert r.status_code == 201, r.text
+
+        submitted: dict[str, tuple[str, str]] = {}  # key -> (claim id, beneficiary id)
+        approved: list[str] = []
+        stop = threading.Event()
+        lock = threading.Lock()
+
+        def load(worker: int) -> None:
+            while not stop.is_set():
+                body, key = job_expansion_claim(), f"w{worker}-{uuid.uuid4().hex}"
+                r = client.send("POST", "/v1/claims", clerk, body, key=key)
+                assert r.status_code == 201, r.text
+                cid = r.json()["claim_id"]
+                with lock:
+                    submitted[key] = (cid, body["beneficiary"]["id"])
+                r = client.send("POST", f"/v1/claims/{cid}/approve", reviewer, {"approved_on": "2022-07-16"},
+                                key=f"approve-{cid}")
+                assert r.status_code == 200, r.text
+                with lock:
+                    approved.append(cid)
+
+        threads = [threading.Thread(target=load, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        rng = random.Random(7)
+        for _ in range(KILLS):
+            time.sleep(rng.uniform(0.4, 1.2))
+            victim = rng.choice(everyone)
+            victim.kill()
+            time.sleep(rng.uniform(0.0, 0.3))
+            victim.start()
+        time.sleep(1.0)
+        stop.set()
+        for t in threads:
+            t.join(timeout=120)
+        assert len(submitted) >= 10, "the load made too little progress to prove anything"
+
+        rt = Runtime(settings)
+        events = [rt.app.mapper.to_domain_event(n)
+                  for n in rt.app.recorder.select_notifications(start=None, limit=1_000_000)]
+        by_ref = Counter(e.beneficiary["ref"] for e in events if type(e).__name__ == "Submitted")
+        claim_of = {e.beneficiary["ref"]: str(e.originator_id) for e in events if type(e).__name__ == "Submitted"}
+        assert max(by_ref.values()) == 1, "a command was recorded twice"
+        for cid, beneficiary in submitted.values():
+            ref = rt.ledger.pii.ref(beneficiary)
+            assert by_ref[ref] == 1 and claim_of[ref] == cid, "an acknowledged submission is missing"
+        approvals = Counter(str(e.originator_id) for e in events if type(e).__name__ == "Approved")
+        assert all(approvals[cid] == 1 for cid in approved)
+
+        # Once the projector has caught up, its read models equal a rebuild from the log.
+        head = rt.ledger.head_position()
+        deadline = time.monotonic() + 60
+        while rt.runner.stored_position() < head:
+            assert time.monotonic() < deadline, "the projection process did not catch up"
+            time.sleep(0.1)
+        fresh = open_read_model(settings, elsewhere=(settings.pg_schema + "_rebuild") if settings.backend == "postgres"
+                                else "ledger-views-rebuild.db")
+        rebuild(rt.app, fresh)
+        assert differences(rt.views, fresh) == []
+        fresh.datastore.close()
+        rt.close()
+    finally:
+        for p in everyone:
+            p.stop()

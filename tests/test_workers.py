@@ -1,0 +1,92 @@
+"""`uvicorn --workers 3` on one database: the workers start together without racing over
+the schema, the bootstrap admin or the generated PII key, and every worker serves
+consistent answers."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from runtime.container import Runtime
+
+from .support import ADMIN_TOKEN, job_expansion_claim
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_workers_starting_together_share_one_admin_one_key_and_one_truth(settings, tmp_path):
+    port = _free_port()
+    env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
+           "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN, "PYTHONPATH": str(ROOT)}
+    env.pop("LEDGER_PII_KEY", None)  # each worker would generate one: exactly one must win
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    log = open(tmp_path / "uvicorn.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:app", "--workers", "3", "--port", str(port),
+                             "--log-level", "warning"], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, (tmp_path / "uvicorn.log").read_text()[-3000:]
+            time.sleep(0.2)
+        time.sleep(1.0)  # let the slower workers finish their start-up too
+        admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        users = {}
+        for name, roles in (("clerk", ["clerk"]), ("reviewer", ["reviewer"]), ("treasurer", ["treasurer"])):
+            r = httpx.post(f"{base}/v1/users", json={"name": name, "roles": roles, "regions": ["210000"]},
+                           headers=admin)
+            assert r.status_code == 201, r.text
+            users[name] = {"Authorization": f"Bearer {r.json()['token']}"}
+        r = httpx.post(f"{base}/v1/funds", json={"fund_type": "unemployment_insurance", "region": "210100"},
+                       headers=users["treasurer"])
+        assert r.status_code == 201, r.text
+        httpx.post(f"{base}/v1/funds/unemployment_insurance:210100/allocations", headers=users["treasurer"],
+                   json={"amount": "100000.00", "source": "central", "document_no": "W", "effective_date": "2022-06-10"})
+        # Many requests spread over the workers: every one sees every earlier write.
+        for i in range(20):
+            r = httpx.post(f"{base}/v1/claims", json=job_expansion_claim(), headers=users["clerk"])
+            assert r.status_code == 201, r.text
+            cid = r.json()["claim_id"]
+            r = httpx.post(f"{base}/v1/claims/{cid}/approve", json={"approved_on": "2022-07-16"},
+                           headers=users["reviewer"])
+            assert r.status_code == 200, r.text
+            fund = httpx.get(f"{base}/v1/funds/unemployment_insurance:210100", headers=users["treasurer"]).json()
+            assert fund["balance"]["reserved"] == f"{1500 * (i + 1)}.00"
+            listed = httpx.get(f"{base}/v1/claims", params={"limit": 1000}, headers=users["clerk"]).json()["items"]
+            assert len(listed) == i + 1
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+    key_files = list(tmp_path.rglob("pii.key"))  # beside the SQLite file, or ./var for PostgreSQL
+    assert len(key_files) == 1 and len(key_files[0].read_text().strip()) == 64
+    check = Runtime(settings.__class__(**{**settings.__dict__, "pii_key": key_files[0].read_text().strip()}))
+    events = [check.app.mapper.to_domain_event(n)
+              for n in check.app.recorder.select_notifications(start=None, limit=100_000)]
+    admins = [e for e in events if type(e).__name__ == "Registered" and e.roles == ["admin"]]
+    assert len(admins) == 1, "the bootstrap admin was created more than once"
+    check.close()
