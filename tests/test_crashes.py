@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -26,12 +25,6 @@ from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY, job_expansion_claim
 
 ROOT = Path(__file__).resolve().parents[1]
 KILLS = 12
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class _Process:
@@ -57,10 +50,15 @@ class _Process:
 
 
 class _Client:
-    """Retries through crashes with the same Idempotency-Key, on whichever API is up."""
+    """Retries through crashes with the same Idempotency-Key, on whichever API is up.
 
-    def __init__(self, ports: list[int]):
-        self.ports = ports
+    The APIs listen on Unix sockets of this test's own: a TCP port freed by a SIGKILL could be
+    taken by a server of a concurrently running test, whose answers would then be counted here."""
+
+    def __init__(self, sockets: list[str]):
+        self.sockets = sockets
+        self.clients = {path: httpx.Client(transport=httpx.HTTPTransport(uds=path), base_url="http://ledger",
+                                           timeout=15) for path in sockets}
 
     def send(self, method: str, path: str, token: str, body: dict | None = None, key: str | None = None,
              deadline_s: float = 60.0) -> httpx.Response:
@@ -69,9 +67,9 @@ class _Client:
             headers["Idempotency-Key"] = key
         deadline = time.monotonic() + deadline_s
         while True:
-            port = random.choice(self.ports)
+            api = self.clients[random.choice(self.sockets)]
             try:
-                r = httpx.request(method, f"http://127.0.0.1:{port}{path}", json=body, headers=headers, timeout=15)
+                r = api.request(method, path, json=body, headers=headers)
                 if r.status_code < 500 and not (r.status_code == 409 and r.json().get("code") == "conflict"):
                     return r
             except httpx.HTTPError:
@@ -87,20 +85,20 @@ def test_sigkill_of_api_and_projection_processes_loses_no_acknowledged_command(s
            "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN,
            "LEDGER_PROJECTIONS": "external",
            "LEDGER_READ_WAIT_S": "10", "PYTHONPATH": str(ROOT)}
-    ports = [_free_port(), _free_port()]
+    sockets = [str(tmp_path / f"api{i}.sock") for i in range(2)]
     log = tmp_path / "processes.log"
-    apis = [_Process([sys.executable, "-m", "uvicorn", "api.app:app", "--port", str(p), "--log-level", "warning"],
-                     env, log) for p in ports]
+    apis = [_Process([sys.executable, "-m", "uvicorn", "api.app:app", "--uds", path, "--log-level", "warning"],
+                     env, log) for path in sockets]
     projector = _Process([sys.executable, "-c", "from runtime.cli import main; main()", "projections", "run"], env, log)
     everyone = [*apis, projector]
     for p in everyone:
         p.start()
-    client = _Client(ports)
+    client = _Client(sockets)
     try:
-        for port in ports:
-            client.ports = [port]
+        for path in sockets:
+            client.sockets = [path]
             client.send("GET", "/v1/users/me", ADMIN_TOKEN)
-        client.ports = ports
+        client.sockets = sockets
 
         def user(name, roles):
             r = client.send("POST", "/v1/users", ADMIN_TOKEN, {"name": name, "roles": roles, "regions": ["210000"]},
@@ -178,3 +176,5 @@ def test_sigkill_of_api_and_projection_processes_loses_no_acknowledged_command(s
     finally:
         for p in everyone:
             p.stop()
+        for api in client.clients.values():
+            api.close()

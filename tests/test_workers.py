@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,29 +20,25 @@ from .support import ADMIN_TOKEN, job_expansion_claim
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_workers_starting_together_share_one_admin_one_key_and_one_truth(settings, tmp_path):
-    port = _free_port()
+    # A Unix socket of this test's own: a TCP port picked as free can be taken meanwhile by a
+    # server of a concurrently running test, which would then answer in this one's place.
+    uds = str(tmp_path / "api.sock")
     env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
            "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN, "PYTHONPATH": str(ROOT)}
     env.pop("LEDGER_PII_KEY", None)  # each worker would generate one: exactly one must win
     workdir = tmp_path / "work"
     workdir.mkdir()
     log = open(tmp_path / "uvicorn.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:app", "--workers", "3", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:app", "--workers", "3", "--uds", uds,
                              "--log-level", "warning"], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    http = httpx.Client(transport=httpx.HTTPTransport(uds=uds), base_url="http://ledger", timeout=10)
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                if http.get("/readyz", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
@@ -53,26 +48,26 @@ def test_workers_starting_together_share_one_admin_one_key_and_one_truth(setting
         admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
         users = {}
         for name, roles in (("clerk", ["clerk"]), ("reviewer", ["reviewer"]), ("treasurer", ["treasurer"])):
-            r = httpx.post(f"{base}/v1/users", json={"name": name, "roles": roles, "regions": ["210000"]},
+            r = http.post("/v1/users", json={"name": name, "roles": roles, "regions": ["210000"]},
                            headers=admin)
             assert r.status_code == 201, r.text
             users[name] = {"Authorization": f"Bearer {r.json()['token']}"}
-        r = httpx.post(f"{base}/v1/funds", json={"fund_type": "unemployment_insurance", "region": "210100"},
+        r = http.post("/v1/funds", json={"fund_type": "unemployment_insurance", "region": "210100"},
                        headers=users["treasurer"])
         assert r.status_code == 201, r.text
-        httpx.post(f"{base}/v1/funds/unemployment_insurance:210100/allocations", headers=users["treasurer"],
+        http.post("/v1/funds/unemployment_insurance:210100/allocations", headers=users["treasurer"],
                    json={"amount": "100000.00", "source": "central", "document_no": "W", "effective_date": "2022-06-10"})
         # Many requests spread over the workers: every one sees every earlier write.
         for i in range(20):
-            r = httpx.post(f"{base}/v1/claims", json=job_expansion_claim(), headers=users["clerk"])
+            r = http.post("/v1/claims", json=job_expansion_claim(), headers=users["clerk"])
             assert r.status_code == 201, r.text
             cid = r.json()["claim_id"]
-            r = httpx.post(f"{base}/v1/claims/{cid}/approve", json={"approved_on": "2022-07-16"},
+            r = http.post(f"/v1/claims/{cid}/approve", json={"approved_on": "2022-07-16"},
                            headers=users["reviewer"])
             assert r.status_code == 200, r.text
-            fund = httpx.get(f"{base}/v1/funds/unemployment_insurance:210100", headers=users["treasurer"]).json()
+            fund = http.get("/v1/funds/unemployment_insurance:210100", headers=users["treasurer"]).json()
             assert fund["balance"]["reserved"] == f"{1500 * (i + 1)}.00"
-            listed = httpx.get(f"{base}/v1/claims", params={"limit": 1000}, headers=users["clerk"]).json()["items"]
+            listed = http.get("/v1/claims", params={"limit": 1000}, headers=users["clerk"]).json()["items"]
             assert len(listed) == i + 1
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -81,6 +76,7 @@ def test_workers_starting_together_share_one_admin_one_key_and_one_truth(setting
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        http.close()
 
     key_files = list(tmp_path.rglob("pii.key"))  # beside the SQLite file, or ./var for PostgreSQL
     assert len(key_files) == 1 and len(key_files[0].read_text().strip()) == 64
