@@ -30,14 +30,19 @@ MAX_QUEUED_COMMANDS = 10_000
 MAX_CACHED_AGGREGATES = 100_000
 MAX_CONFLICT_RETRIES = 3
 SNAPSHOT_INTERVAL_EVENTS = 100
+MAX_KNOWN_ABSENT = 200_000
 
 
 class UnitOfWork:
     """What one batch has read and changed. Commands see each other's changes."""
 
-    def __init__(self, app: Application, cache: OrderedDict):
+    def __init__(self, app: Application, cache: OrderedDict, absent: set[UUID] | None = None):
         self._app = app
         self._cache = cache
+        # Ids known to have no events in the store (see GroupCommitWriter._absent). Trusting
+        # it is safe: should one have been created elsewhere, creating it again fails the
+        # insert, and the command is re-run after the writer has caught up with the store.
+        self._absent = absent if absent is not None else set()
         self.touched: dict[UUID, Aggregate] = {}
         self._versions_at_start: dict[UUID, int] = {}
         # Every access with the aggregate's pending-event count at that moment: a command
@@ -49,9 +54,12 @@ class UnitOfWork:
         if aggregate is None:
             aggregate = self._cache.get(aggregate_id)
             if aggregate is None:
+                if aggregate_id in self._absent:
+                    return None
                 try:
                     aggregate = self._app.repository.get(aggregate_id)
                 except AggregateNotFoundError:
+                    self._absent.add(aggregate_id)
                     return None
             self._remember(aggregate)
         self._accesses.append((aggregate, len(aggregate.pending_events)))
@@ -90,6 +98,7 @@ class UnitOfWork:
 class _Command:
     fn: Callable[[UnitOfWork], Any]
     future: Future
+    expect: tuple[UUID, ...] = ()
 
 
 class GroupCommitWriter:
@@ -106,20 +115,27 @@ class GroupCommitWriter:
         # this writer committed since: see _sync_with_store.
         self._seen = app.recorder.max_notification_id() or 0
         self._own: set[int] = set()
+        # Ids looked up and found without events, as of self._seen: new uniqueness keys and
+        # idempotency records are looked up before they are created, and one query for the
+        # whole batch (or none, for an id already known absent) beats one per command.
+        self._absent: set[UUID] = set()
+        self._exists = getattr(app.recorder, "existing_ids", None)
         self._thread = threading.Thread(target=self._loop, name="ledger-writer", daemon=True)
         self._thread.start()
         self.batches_committed = 0
         self.commands_committed = 0
 
-    def execute(self, fn: Callable[[UnitOfWork], Any], *, timeout_s: float = 30.0) -> tuple[Any, int | None]:
+    def execute(self, fn: Callable[[UnitOfWork], Any], *, expect: tuple[UUID, ...] = (),
+                timeout_s: float = 30.0) -> tuple[Any, int | None]:
         """Run `fn` in the writer; once durable, return its result and the log position
-        of the commit that holds it (None when nothing was written)."""
-        return self.submit(fn).result_or_raise(timeout_s)
+        of the commit that holds it (None when nothing was written). `expect` names ids
+        `fn` will look up, so that the batch asks the store about all of them at once."""
+        return self.submit(fn, expect=expect).result_or_raise(timeout_s)
 
-    def submit(self, fn: Callable[[UnitOfWork], Any]) -> "_Pending":
+    def submit(self, fn: Callable[[UnitOfWork], Any], *, expect: tuple[UUID, ...] = ()) -> "_Pending":
         future: Future = Future()
         try:
-            self._queue.put_nowait(_Command(fn, future))
+            self._queue.put_nowait(_Command(fn, future, expect))
         except queue.Full:
             raise TooManyRequests("the write queue is full; retry after a pause", retry_after_s=1) from None
         return _Pending(future)
@@ -158,7 +174,8 @@ class GroupCommitWriter:
 
     def _run_batch(self, batch: list[_Command]) -> None:
         self._sync_with_store()
-        uow = UnitOfWork(self.app, self._cache)
+        self._look_up_expected(batch)
+        uow = UnitOfWork(self.app, self._cache, self._absent)
         outcomes: list[tuple[_Command, Any, BaseException | None]] = []
         for cmd in batch:
             mark = uow.mark()
@@ -183,7 +200,7 @@ class GroupCommitWriter:
     def _run_alone(self, cmd: _Command) -> None:
         for _attempt in range(MAX_CONFLICT_RETRIES):
             self._sync_with_store()
-            uow = UnitOfWork(self.app, self._cache)
+            uow = UnitOfWork(self.app, self._cache, self._absent)
             try:
                 result = cmd.fn(uow)
             except LedgerError as exc:
@@ -200,6 +217,7 @@ class GroupCommitWriter:
                 position = self._save(uow)
             except RecordConflictError:
                 self._forget(uow)
+                self._absent.clear()  # one of them may be what another process just created
                 continue
             except PersistenceError as exc:
                 self._forget(uow)
@@ -218,6 +236,7 @@ class GroupCommitWriter:
             # Another process wrote one of our aggregates: re-run each command on its own
             # against fresh state, so one stale aggregate does not fail the others.
             self._forget(uow)
+            self._absent.clear()
             for cmd in batch:
                 self._run_alone(cmd)
             return
@@ -245,6 +264,17 @@ class GroupCommitWriter:
         self.batches_committed += 1
         return recordings[-1].notification.id if recordings and recordings[-1].notification else None
 
+    def _look_up_expected(self, batch: list[_Command]) -> None:
+        if self._exists is None:
+            return
+        unknown = {i for cmd in batch for i in cmd.expect
+                   if i not in self._cache and i not in self._absent}
+        if not unknown:
+            return
+        if len(self._absent) + len(unknown) > MAX_KNOWN_ABSENT:
+            self._absent.clear()
+        self._absent.update(unknown - self._exists(list(unknown)))
+
     def _sync_with_store(self) -> None:
         """Forget cached aggregates that another process wrote since we last looked, so no
         command (a refusal least of all: it is never caught by the optimistic concurrency
@@ -261,6 +291,7 @@ class GroupCommitWriter:
                 for n in notifications:
                     if n.id not in self._own:
                         self._cache.pop(n.originator_id, None)
+                        self._absent.discard(n.originator_id)
                 if len(notifications) < 1_000:
                     break
                 start = notifications[-1].id
@@ -269,6 +300,7 @@ class GroupCommitWriter:
 
     def _after_commit(self, uow: UnitOfWork, position: int | None) -> None:
         for aggregate_id, aggregate in uow.touched.items():
+            self._absent.discard(aggregate_id)
             self._cache[aggregate_id] = aggregate
             self._cache.move_to_end(aggregate_id)
             start = uow._versions_at_start.get(aggregate_id, aggregate.version)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
@@ -26,6 +27,7 @@ from ledger.audit.chain import GENESIS, link
 
 _bounded = retry((InterfaceError, OperationalError), max_attempts=2, wait=0.1)
 CHAIN_PAGE = 5_000
+IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
 
 
 def _chain_rows(prev_hash: str, last_time: dt.datetime | None, ids: Sequence[int],
@@ -62,6 +64,17 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         c.executemany("INSERT INTO event_chain VALUES (?, ?, ?, ?)",
                       [(p, h, prev, t.isoformat(timespec="microseconds")) for p, h, prev, t in rows])
         return ids
+
+    def existing_ids(self, ids: Sequence[UUID]) -> set[UUID]:
+        """Which of these aggregate ids have events (GroupCommitWriter: one query a batch)."""
+        found: set[UUID] = set()
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(ids), IDS_PER_QUERY):
+                chunk = [i.hex for i in ids[start:start + IDS_PER_QUERY]]
+                c.execute(f"SELECT DISTINCT originator_id FROM {self.events_table_name} WHERE originator_id IN "
+                          f"({','.join('?' * len(chunk))})", chunk)
+                found.update(UUID(row[0]) for row in c.fetchall())
+        return found
 
     def chain_rows(self, after: int = 0, stop: int | None = None) -> Iterator[dict]:
         while True:
@@ -110,6 +123,13 @@ class ServingPostgresRecorder(PostgresApplicationRecorder):
                            ids, stored_events)
         curs.executemany(SQL("INSERT INTO {}.{} VALUES (%s, %s, %s, %s)").format(*self.chain_table), rows)
         return ids
+
+    @_bounded
+    def existing_ids(self, ids: Sequence[UUID]) -> set[UUID]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(SQL("SELECT DISTINCT originator_id FROM {}.{} WHERE originator_id = ANY(%s)").format(
+                Identifier(self.datastore.schema), Identifier(self.events_table_name)), (list(ids),))
+            return {row["originator_id"] for row in c.fetchall()}
 
     @_bounded
     def chain_rows(self, after: int = 0, stop: int | None = None) -> Iterator[dict]:

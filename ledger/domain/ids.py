@@ -2,6 +2,7 @@
 store itself: a second aggregate with the same id cannot be created."""
 from __future__ import annotations
 
+from functools import lru_cache
 from uuid import UUID, uuid5
 
 _NAMESPACE = UUID("6d3f2c1e-8a4b-5c6d-9e0f-1a2b3c4d5e6f")
@@ -13,6 +14,7 @@ def derived_id(kind: str, key: str) -> UUID:
     return uuid5(_NAMESPACE, f"{kind}:{key}")
 
 
+@lru_cache(maxsize=4096)  # few distinct keys, asked for by every command
 def fund_aggregate_id(fund_code: str) -> UUID:
     return derived_id("fund", fund_code)
 
@@ -29,9 +31,11 @@ def idempotency_aggregate_id(scope: str) -> UUID:
     return derived_id("idempotency", scope)
 
 
+@lru_cache(maxsize=4096)  # few distinct keys, asked for by every command
 def rule_version_aggregate_id(rule_version: str) -> UUID:
     return derived_id("rule-version", rule_version)
 
 
+@lru_cache(maxsize=4096)  # few distinct keys, asked for by every command
 def program_parameters_aggregate_id(program: str) -> UUID:
     return derived_id("program-parameters", program)

@@ -71,7 +71,9 @@ class ClaimCommands(ProgramCommands):
             self.keep_rule_version(uow, rules)
             return Outcome(True, claim_view(claim))
 
-        return self._run(actor.user_id, idem, command)[0]
+        expect = (program_parameters_aggregate_id(program.code),
+                  *(limit_aggregate_id(limit.key) for limit in decision.limits))
+        return self._run(actor.user_id, idem, command, expect)[0]
 
     def _applicant(self, value: object, program) -> dict:
         if not isinstance(value, dict):

@@ -122,8 +122,10 @@ class LedgerCore:
             raise NotFound(f"{what} not found")
         return aggregate
 
-    def _run(self, actor_id: str, idem: Idem | None, command: Callable[[UnitOfWork], Outcome]) -> tuple[Outcome, int | None]:
-        """Run a command in the writer, with its idempotency record in the same commit."""
+    def _run(self, actor_id: str, idem: Idem | None, command: Callable[[UnitOfWork], Outcome],
+             expect: tuple[UUID, ...] = ()) -> tuple[Outcome, int | None]:
+        """Run a command in the writer, with its idempotency record in the same commit.
+        `expect`: ids the command will look up (GroupCommitWriter.execute)."""
         record_id = request_hash = None
         if idem is not None:
             scope = f"{actor_id} {idem.method} {idem.path} {idem.key}"
@@ -154,7 +156,9 @@ class LedgerCore:
                 uow.add(IdempotencyRecord(id=record_id, request_hash=request_hash, outcome=kept, actor=actor_id))
             return outcome
 
-        result, position = self.writer.execute(in_writer)
+        if record_id is not None:
+            expect = (*expect, record_id)
+        result, position = self.writer.execute(in_writer, expect=expect)
         if isinstance(result, LedgerError):
             result.kept = True
             raise result

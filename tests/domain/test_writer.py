@@ -416,3 +416,88 @@ def test_no_refusal_is_decided_on_state_another_process_has_changed(writer, app,
         other.close()
         other_app.close()
     assert_store_is_clean(app)
+
+
+def open_unless_exists_cmd(code: str):
+    def fn(uow):
+        if uow.find(Fund, fund_aggregate_id(code)) is not None:
+            return "exists"
+        return open_cmd(code)(uow) and "opened"
+    return fn
+
+
+def test_an_id_known_absent_is_forgotten_once_another_process_creates_it(writer, app, db):
+    """Ids looked up and not found are remembered, so a new uniqueness key costs no query;
+    a creation by another process must still be seen by the next command."""
+    assert writer.execute(read_cmd_or_none(F2))[0] is None
+    assert fund_aggregate_id(F2) in writer._absent
+    other_app = LedgerApplication(env=db)
+    other = GroupCommitWriter(other_app)
+    try:
+        other.execute(open_cmd(F2))
+    finally:
+        other.close()
+        other_app.close()
+    # A read is never caught by the insert's uniqueness: it must not answer from the belief.
+    assert writer.execute(read_cmd_or_none(F2))[0] == 1
+    assert writer.execute(open_unless_exists_cmd(F2))[0] == "exists"
+    assert [type(e).__name__ for e in stored(app)].count("Opened") == 1
+    assert_store_is_clean(app)
+
+
+def read_cmd_or_none(code: str):
+    def fn(uow):
+        fund = uow.find(Fund, fund_aggregate_id(code))
+        return None if fund is None else fund.version
+    return fn
+
+
+def test_expected_ids_of_a_batch_are_looked_up_in_one_query(writer, app, db, monkeypatch):
+    other_app = LedgerApplication(env=db)
+    other = GroupCommitWriter(other_app)
+    try:
+        other.execute(open_cmd(F1))                    # exists, but not in this writer's memory
+    finally:
+        other.close()
+        other_app.close()
+    queries = []
+    real = writer._exists
+
+    def counting(ids):
+        queries.append(sorted(ids))
+        return real(ids)
+
+    monkeypatch.setattr(writer, "_exists", counting)
+    monkeypatch.setattr(app.repository, "get", _refuse_absent_lookups(app.repository.get, {fund_aggregate_id(F2),
+                                                                                            fund_aggregate_id(F3)}))
+    gate = Gate(writer)
+    codes = [F1, F2, F3, F2]
+    pending = [writer.submit(open_unless_exists_cmd(c), expect=(fund_aggregate_id(c),)) for c in codes]
+    gate.open_when_queued(len(codes))
+    assert [p.result_or_raise(10)[0] for p in pending] == ["exists", "opened", "opened", "exists"]
+    assert queries == [sorted({fund_aggregate_id(c) for c in codes})]
+    assert_store_is_clean(app)
+
+
+def _refuse_absent_lookups(get, ids):
+    def guarded(aggregate_id, *args, **kwargs):
+        assert aggregate_id not in ids, "an id the batch already knew to be absent was looked up again"
+        return get(aggregate_id, *args, **kwargs)
+    return guarded
+
+
+def test_a_wrong_belief_that_an_id_is_absent_heals_through_the_conflict(writer, app, db, monkeypatch):
+    """Should the writer ever believe an existing aggregate absent, creating it again fails
+    the insert; the command is re-run with the belief dropped, and answers from the store."""
+    other_app = LedgerApplication(env=db)
+    other = GroupCommitWriter(other_app)
+    try:
+        other.execute(open_cmd(F1))
+    finally:
+        other.close()
+        other_app.close()
+    writer._sync_with_store()                          # the creation is behind the writer now
+    writer._absent.add(fund_aggregate_id(F1))          # and a wrong belief planted on top
+    assert writer.execute(open_unless_exists_cmd(F1))[0] == "exists"
+    assert [type(e).__name__ for e in stored(app)].count("Opened") == 1
+    assert_store_is_clean(app)
