@@ -11,10 +11,12 @@ from uuid import UUID
 
 import orjson
 from eventsourcing.application import Application
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, DomainEvent, Snapshot
 from eventsourcing.persistence import Notification, Tracking
 from eventsourcing.projection import Projection
+from eventsourcing.utils import get_topic
 
+from ledger.domain.bank import BankStatement
 from ledger.domain.claim import Claim
 from ledger.domain.fund import Fund
 from ledger.views import claim_view, event_data, event_type, json_default, utc_text
@@ -24,9 +26,19 @@ from .reconciliation import ReconciliationRows
 from .store import ReadModelQueries
 
 MAX_REMEMBERED_AGGREGATES = 50_000
+
+
+def _event_topics(*aggregates: type) -> tuple[str, ...]:
+    return tuple(sorted({get_topic(value) for cls in aggregates for value in vars(cls).values()
+                         if isinstance(value, type) and issubclass(value, DomainEvent)
+                         and not issubclass(value, Snapshot)}))
+
+
 class LedgerProjection(Projection[ReadModelQueries]):
     name = "ledger_views"
-    topics = ()
+    # Only these aggregates have read models; the log's other events (uniqueness keys,
+    # idempotency records, users, seals) are skipped by the store's query, never decoded.
+    topics = _event_topics(Fund, Claim, BankStatement)
 
     def __init__(self, view: ReadModelQueries, app: Application):
         super().__init__(view)
@@ -34,14 +46,15 @@ class LedgerProjection(Projection[ReadModelQueries]):
         self._known: OrderedDict[UUID, Aggregate] = OrderedDict()
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.process_batch([(domain_event, tracking)])
+        self.process_batch([(domain_event, tracking.notification_id)], tracking)
 
-    def process_notifications(self, notifications: Sequence[Notification]) -> int:
-        """Project a batch of stored events in one transaction; returns the last position."""
+    def process_notifications(self, notifications: Sequence[Notification], tracking: Tracking) -> int:
+        """Project a batch of stored events in one transaction, with `tracking` (the log position
+        the batch covers, which may lie beyond its last event); returns that position."""
         mapper = self._app.mapper
-        return self.process_batch([(mapper.to_domain_event(n), Tracking(self._app.name, n.id)) for n in notifications])
+        return self.process_batch([(mapper.to_domain_event(n), n.id) for n in notifications], tracking)
 
-    def process_batch(self, batch: Sequence[tuple[Any, Tracking]]) -> int:
+    def process_batch(self, batch: Sequence[tuple[Any, int]], tracking: Tracking) -> int:
         funds: dict[UUID, tuple[Fund, int]] = {}
         claims: dict[UUID, tuple[Claim, int, int]] = {}
         claim_events: list[tuple] = []
@@ -49,34 +62,34 @@ class LedgerProjection(Projection[ReadModelQueries]):
         movements: list[tuple[Any, int, str]] = []
         reconciliation = ReconciliationRows()
         try:
-            for domain_event, tracking in batch:
+            for domain_event, position in batch:
                 topic_class = domain_event.__class__.__qualname__.split(".")[0]
                 if topic_class == "Fund":
                     fund = self._apply(domain_event)
-                    funds[domain_event.originator_id] = (fund, tracking.notification_id)
+                    funds[domain_event.originator_id] = (fund, position)
                     # The fund as it stood after this event (a tuple now: the aggregate moves on).
-                    fund_history.append((*self._fund_row(fund, tracking.notification_id), event_type(domain_event)))
+                    fund_history.append((*self._fund_row(fund, position), event_type(domain_event)))
                     if is_movement(domain_event):
-                        movements.append((domain_event, tracking.notification_id, fund.fund_code))
-                    reconciliation.fund_event(domain_event, fund.fund_code, tracking.notification_id)
+                        movements.append((domain_event, position, fund.fund_code))
+                    reconciliation.fund_event(domain_event, fund.fund_code, position)
                 elif topic_class == "BankStatement":
                     statement = self._apply(domain_event)
-                    reconciliation.statement_event(domain_event, statement, tracking.notification_id)
+                    reconciliation.statement_event(domain_event, statement, position)
                 elif topic_class == "Claim":
                     claim = self._apply(domain_event)
                     # A row keeps the position of the claim's first event as its list order.
-                    first = claims.get(claim.id, (None, tracking.notification_id))[1]
-                    claims[claim.id] = (claim, first, tracking.notification_id)
+                    first = claims.get(claim.id, (None, position))[1]
+                    claims[claim.id] = (claim, first, position)
                     data = event_data(domain_event)
                     claim_events.append((
-                        str(claim.id), domain_event.originator_version, tracking.notification_id,
+                        str(claim.id), domain_event.originator_version, position,
                         event_type(domain_event), utc_text(domain_event.timestamp), data.get("actor"),
                         orjson.dumps(data, default=json_default).decode()))
             self.view.write_batch(
                 [self._fund_row(f, p) for f, p in funds.values()],
                 [self._claim_row(c, first, p) for c, first, p in claims.values()],
                 claim_events,
-                batch[-1][1],
+                tracking,
                 fund_history=fund_history,
                 fund_movements=movement_rows(movements, self._recorded_times),
                 statements=reconciliation.statements(),
@@ -85,7 +98,7 @@ class LedgerProjection(Projection[ReadModelQueries]):
             # Memory may be ahead of what was written: start again from the store.
             self._known.clear()
             raise
-        return batch[-1][1].notification_id
+        return tracking.notification_id
 
     def _recorded_times(self, after: int, stop: int) -> dict[int, str]:
         """The chain's recorded times of positions (after, stop]: one query per batch."""

@@ -8,6 +8,7 @@ import time
 from typing import Protocol
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import Tracking
 
 from .projector import LedgerProjection
 
@@ -48,16 +49,22 @@ class ProjectionRunner:
         return self.view.max_tracking_id(self.app.name) or 0
 
     def step(self, upto: int | None = None) -> int:
-        """Project the next batch (not beyond position `upto`); returns how many events it held."""
-        notifications = self.app.recorder.select_notifications(
-            start=self.position, limit=self._batch_events, stop=upto, inclusive_of_start=False)
-        if not notifications:
+        """Project the next batch of the log (not beyond position `upto`); returns how many
+        log positions it covered, events without a read model included."""
+        head = self.app.recorder.max_notification_id() or 0
+        stop = head if upto is None else min(upto, head)
+        if stop <= self.position:
             return 0
-        position = self.projection.process_notifications(notifications)
+        notifications = self.app.recorder.select_notifications(
+            start=self.position, limit=self._batch_events, stop=stop, topics=self.projection.topics,
+            inclusive_of_start=False)
+        # A short page means nothing else of interest up to `stop`: the batch covers that far.
+        covered = notifications[-1].id if len(notifications) == self._batch_events else stop
+        position = self.projection.process_notifications(notifications, Tracking(self.app.name, covered))
         with self._progress:
-            self.position = position
+            started, self.position = self.position, position
             self._progress.notify_all()
-        return len(notifications)
+        return position - started
 
     def catch_up(self, progress=None, upto: int | None = None) -> int:
         """Project everything recorded so far (or up to `upto`); returns the events projected."""
