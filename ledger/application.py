@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Transcoder, Transcoding
+
+from .transcoder import LedgerTranscoder
 
 
 class DateAsISO(Transcoding):
@@ -24,6 +26,11 @@ class LedgerApplication(Application):
     # The writer takes fund snapshots itself from the aggregates it holds in memory;
     # the library's own snapshotting would re-read each fund from the store.
     is_snapshotting_enabled = True
+
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = LedgerTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

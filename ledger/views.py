@@ -94,9 +94,9 @@ def masked(value: Any) -> Any:
         if "sealed" in value:
             return {k: v for k, v in (("kind", value.get("kind")), ("id", value["masked"]), ("name", value["name"]))
                     if v is not None}
-        return {k: masked(v) for k, v in value.items()}
+        return {k: masked(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
     if isinstance(value, list):
-        return [masked(v) for v in value]
+        return [masked(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
 
 
