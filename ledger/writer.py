@@ -94,11 +94,16 @@ class UnitOfWork:
         return [a for a in self.touched.values() if a.pending_events]
 
 
+# Ids a command will look up: given, or derived in the writer from aggregates it holds
+# (`peek(id)` answers from memory only, None if not there).
+Expected = tuple[UUID, ...] | Callable[[Callable[[UUID], Any]], tuple[UUID, ...]]
+
+
 @dataclass
 class _Command:
     fn: Callable[[UnitOfWork], Any]
     future: Future
-    expect: tuple[UUID, ...] = ()
+    expect: Expected = ()
 
 
 class GroupCommitWriter:
@@ -125,14 +130,14 @@ class GroupCommitWriter:
         self.batches_committed = 0
         self.commands_committed = 0
 
-    def execute(self, fn: Callable[[UnitOfWork], Any], *, expect: tuple[UUID, ...] = (),
+    def execute(self, fn: Callable[[UnitOfWork], Any], *, expect: Expected = (),
                 timeout_s: float = 30.0) -> tuple[Any, int | None]:
         """Run `fn` in the writer; once durable, return its result and the log position
         of the commit that holds it (None when nothing was written). `expect` names ids
         `fn` will look up, so that the batch asks the store about all of them at once."""
         return self.submit(fn, expect=expect).result_or_raise(timeout_s)
 
-    def submit(self, fn: Callable[[UnitOfWork], Any], *, expect: tuple[UUID, ...] = ()) -> "_Pending":
+    def submit(self, fn: Callable[[UnitOfWork], Any], *, expect: Expected = ()) -> "_Pending":
         future: Future = Future()
         try:
             self._queue.put_nowait(_Command(fn, future, expect))
@@ -265,15 +270,26 @@ class GroupCommitWriter:
         return recordings[-1].notification.id if recordings and recordings[-1].notification else None
 
     def _look_up_expected(self, batch: list[_Command]) -> None:
+        """Learn in one query which of the batch's expected ids have no events. Only an
+        optimisation: should it fail, each command looks its ids up itself."""
         if self._exists is None:
             return
-        unknown = {i for cmd in batch for i in cmd.expect
-                   if i not in self._cache and i not in self._absent}
-        if not unknown:
+        peek = self._cache.get
+        unknown: set[UUID] = set()
+        try:
+            for cmd in batch:
+                unknown.update(cmd.expect(peek) if callable(cmd.expect) else cmd.expect)
+            unknown = {i for i in unknown if i not in self._cache and i not in self._absent}
+            if not unknown:
+                return
+            found = self._exists(list(unknown))
+        except Exception:
+            log.warning("looking up a batch's expected ids failed; its commands look them up one by one",
+                        exc_info=True)
             return
         if len(self._absent) + len(unknown) > MAX_KNOWN_ABSENT:
             self._absent.clear()
-        self._absent.update(unknown - self._exists(list(unknown)))
+        self._absent.update(unknown - found)
 
     def _sync_with_store(self) -> None:
         """Forget cached aggregates that another process wrote since we last looked, so no

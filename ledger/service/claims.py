@@ -1,7 +1,7 @@
 """The claim lifecycle: submit, decide, pay, return, close, claw back, recover."""
 from __future__ import annotations
 
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from ..access import READ_CLAIMS, Actor
 from ..domain.claim import Claim
@@ -229,7 +229,12 @@ class ClaimCommands(ProgramCommands):
             ref_limit.take(f"{claim.id}:{payment_ref}")
             return Outcome(True, {"payment_ref": payment_ref, **claim_view(claim)})
 
-        return self._run(actor.user_id, idem, command)[0]
+        def expect(peek):
+            claim = peek(_uuid_or_none(claim_id))
+            fund_code = getattr(claim, "fund_code", None)
+            return (limit_aggregate_id(f"payment_ref:{fund_code}:{payment_ref}"),) if fund_code else ()
+
+        return self._run(actor.user_id, idem, command, expect)[0]
 
     @command
     def return_payment(self, actor: Actor, claim_id: str, payment_ref: str, request: dict, *,
@@ -353,3 +358,8 @@ def _text(value: object, field: str) -> str:
     return value
 
 
+def _uuid_or_none(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except (TypeError, ValueError, AttributeError):
+        return None

@@ -20,7 +20,7 @@ from ..errors import (Conflict, IdempotencyMismatch, LedgerError, NotFound, Prec
                       ValidationFailed, error_from_record, error_record)
 from ..pii import PiiProtector
 from ..policy.catalog import Catalog, load_catalog
-from ..writer import GroupCommitWriter, UnitOfWork
+from ..writer import Expected, GroupCommitWriter, UnitOfWork
 
 CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
 # Refusals that say "try again" are not kept: a retry must be able to succeed.
@@ -81,6 +81,12 @@ def require_text(value: object, *, field: str, optional: bool = False) -> str | 
     return value
 
 
+def _with(expect: Expected, more: UUID) -> Expected:
+    if callable(expect):
+        return lambda peek: (*expect(peek), more)
+    return (*expect, more)
+
+
 def parse_uuid(value: str, what: str) -> UUID:
     try:
         return UUID(value)
@@ -123,7 +129,7 @@ class LedgerCore:
         return aggregate
 
     def _run(self, actor_id: str, idem: Idem | None, command: Callable[[UnitOfWork], Outcome],
-             expect: tuple[UUID, ...] = ()) -> tuple[Outcome, int | None]:
+             expect: Expected = ()) -> tuple[Outcome, int | None]:
         """Run a command in the writer, with its idempotency record in the same commit.
         `expect`: ids the command will look up (GroupCommitWriter.execute)."""
         record_id = request_hash = None
@@ -157,7 +163,7 @@ class LedgerCore:
             return outcome
 
         if record_id is not None:
-            expect = (*expect, record_id)
+            expect = _with(expect, record_id)
         result, position = self.writer.execute(in_writer, expect=expect)
         if isinstance(result, LedgerError):
             result.kept = True

@@ -501,3 +501,30 @@ def test_a_wrong_belief_that_an_id_is_absent_heals_through_the_conflict(writer, 
     assert writer.execute(open_unless_exists_cmd(F1))[0] == "exists"
     assert [type(e).__name__ for e in stored(app)].count("Opened") == 1
     assert_store_is_clean(app)
+
+
+def test_expected_ids_may_be_derived_from_aggregates_the_writer_holds(writer, app):
+    writer.execute(open_cmd(F1))
+    seen = []
+
+    def expect(peek):
+        fund = peek(fund_aggregate_id(F1))
+        seen.append(fund.fund_code if fund else None)
+        return (fund_aggregate_id(F2),)
+
+    assert writer.execute(open_unless_exists_cmd(F2), expect=expect)[0] == "opened"
+    assert seen == [F1]
+
+
+def test_a_failing_expectation_costs_the_batch_nothing(writer, app, monkeypatch):
+    def broken(peek):
+        raise RuntimeError("a hint that cannot be computed")
+
+    assert writer.execute(open_unless_exists_cmd(F1), expect=broken)[0] == "opened"
+
+    def store_down(ids):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(writer, "_exists", store_down)
+    assert writer.execute(open_unless_exists_cmd(F2), expect=(fund_aggregate_id(F2),))[0] == "opened"
+    assert writer.execute(read_cmd(F2))[0][2] == 1
