@@ -107,6 +107,8 @@ class LedgerProjection(Projection[ReadModelQueries]):
     def _apply(self, domain_event: Any) -> Aggregate:
         aggregate_id = domain_event.originator_id
         aggregate = self._known.get(aggregate_id)
+        if aggregate is not None and aggregate.version != domain_event.originator_version - 1:
+            aggregate = None  # remembered from another pass over the log (a rebuild): not this event's
         if aggregate is None and domain_event.originator_version > 1:
             aggregate = self._app.repository.get(aggregate_id, version=domain_event.originator_version - 1)
         aggregate = domain_event.mutate(aggregate)
