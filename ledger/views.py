@@ -12,7 +12,9 @@ from .money import format_money
 
 
 def utc_text(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    if moment.tzinfo is not dt.timezone.utc:
+        moment = moment.astimezone(dt.timezone.utc)
+    return moment.isoformat(timespec="microseconds")[:-6] + "Z"  # drops the "+00:00"
 
 
 def party_view(party: dict | None) -> dict | None:

@@ -54,14 +54,13 @@ def movement_row(domain_event: Any, fund_id: str, position: int, recorded_at: st
             get("program"), counterpart, get("claim_id"), get("payment_ref"), get("reference"), get("document_no"))
 
 
-def movement_rows(movements: Sequence[tuple[Any, int, str]], recorded_at: Callable[[int, int], dict[int, str]]
+def movement_rows(movements: Sequence[tuple[Any, int, str]], recorded_at: Callable[[list[int]], dict[int, str]]
                   ) -> list[tuple]:
-    """Rows for (event, position, fund_id) triples; `recorded_at(after, stop)` gives the
-    chain's recorded times of the positions in (after, stop], fetched once for them all."""
+    """Rows for (event, position, fund_id) triples; `recorded_at(positions)` gives the
+    chain's recorded times of those positions, fetched once for them all."""
     if not movements:
         return []
-    positions = [position for _, position, _ in movements]
-    times = recorded_at(min(positions) - 1, max(positions))
+    times = recorded_at([position for _, position, _ in movements])
     rows = []
     for domain_event, position, fund_id in movements:
         if position not in times:

@@ -100,9 +100,9 @@ class LedgerProjection(Projection[ReadModelQueries]):
             raise
         return tracking.notification_id
 
-    def _recorded_times(self, after: int, stop: int) -> dict[int, str]:
-        """The chain's recorded times of positions (after, stop]: one query per batch."""
-        return {row["position"]: utc_text(row["recorded_at"]) for row in self._app.recorder.chain_rows(after, stop)}
+    def _recorded_times(self, positions: list[int]) -> dict[int, str]:
+        """The chain's recorded times of these positions: one query per batch."""
+        return {position: utc_text(moment) for position, moment in self._app.recorder.recorded_at(positions).items()}
 
     def _apply(self, domain_event: Any) -> Aggregate:
         aggregate_id = domain_event.originator_id

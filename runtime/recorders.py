@@ -89,6 +89,17 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                 return
             after = rows[-1]["position"]
 
+    def recorded_at(self, positions: Sequence[int]) -> dict[int, dt.datetime]:
+        """The chain's recorded time of each of these positions (those it has)."""
+        times: dict[int, dt.datetime] = {}
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(positions), IDS_PER_QUERY):
+                chunk = list(positions[start:start + IDS_PER_QUERY])
+                c.execute(f"SELECT position, recorded_at FROM event_chain WHERE position IN "
+                          f"({','.join('?' * len(chunk))})", chunk)
+                times.update((row[0], _utc(row[1])) for row in c.fetchall())
+        return times
+
     def position_at(self, moment: dt.datetime) -> int:
         """The highest position recorded at or before `moment` (0 before the first event)."""
         with self.datastore.transaction(commit=False) as c:
@@ -143,6 +154,13 @@ class ServingPostgresRecorder(PostgresApplicationRecorder):
             if len(rows) < CHAIN_PAGE:
                 return
             after = rows[-1]["position"]
+
+    @_bounded
+    def recorded_at(self, positions: Sequence[int]) -> dict[int, dt.datetime]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(SQL("SELECT position, recorded_at FROM {}.{} WHERE position = ANY(%s)").format(*self.chain_table),
+                      (list(positions),))
+            return {row["position"]: row["recorded_at"] for row in c.fetchall()}
 
     @_bounded
     def position_at(self, moment: dt.datetime) -> int:
