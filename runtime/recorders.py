@@ -27,6 +27,13 @@ from ledger.audit.chain import GENESIS, link
 
 _bounded = retry((InterfaceError, OperationalError), max_attempts=2, wait=0.1)
 CHAIN_PAGE = 5_000
+# Recorded times never move backwards along the chain, so the last row at or before a time
+# in (recorded_at, position) order is the highest position recorded by then: one index
+# seek, where MAX(position) ... WHERE recorded_at <= ? walks every later row.
+POSITION_AT_SQLITE = ("SELECT position FROM event_chain WHERE recorded_at <= ? "
+                      "ORDER BY recorded_at DESC, position DESC LIMIT 1")
+POSITION_AT_POSTGRES = SQL("SELECT position FROM {}.{} WHERE recorded_at <= %s "
+                           "ORDER BY recorded_at DESC, position DESC LIMIT 1")
 IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
 
 
@@ -103,9 +110,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def position_at(self, moment: dt.datetime) -> int:
         """The highest position recorded at or before `moment` (0 before the first event)."""
         with self.datastore.transaction(commit=False) as c:
-            c.execute("SELECT MAX(position) FROM event_chain WHERE recorded_at <= ?",
-                      (_utc(moment).astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),))
-            return c.fetchone()[0] or 0
+            c.execute(POSITION_AT_SQLITE, (_utc(moment).astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),))
+            row = c.fetchone()
+            return row[0] if row else 0
 
 
 class ServingPostgresRecorder(PostgresApplicationRecorder):
@@ -165,6 +172,6 @@ class ServingPostgresRecorder(PostgresApplicationRecorder):
     @_bounded
     def position_at(self, moment: dt.datetime) -> int:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(SQL("SELECT MAX(position) AS p FROM {}.{} WHERE recorded_at <= %s").format(*self.chain_table),
-                      (_utc(moment),))
-            return c.fetchone()["p"] or 0
+            c.execute(POSITION_AT_POSTGRES.format(*self.chain_table), (_utc(moment),))
+            row = c.fetchone()
+            return row["position"] if row else 0

@@ -11,12 +11,14 @@ import random
 import orjson
 import pytest
 from fastapi.testclient import TestClient
+from psycopg.sql import SQL
 
 from api.app import create_app
 from api.routes.funds import fund_document
 from ledger.views import claim_view
 from projections.rebuild import differences, rebuild
 from runtime.container import open_read_model
+from runtime.recorders import POSITION_AT_POSTGRES, POSITION_AT_SQLITE
 
 from .api.helpers import APPROVED_ON, PAID_ON, assert_problem
 from .conftest import Staff
@@ -280,6 +282,24 @@ def test_as_of_a_time_maps_to_the_last_position_recorded_by_then(history):
     later = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)).isoformat()
     assert ok(api.get(f"/v1/funds/{CITY_ES}", as_of=later)) == ok(api.get(f"/v1/funds/{CITY_ES}"))
     assert ok(api.get(f"/v1/claims/{claim_id}", as_of=later)) == ok(api.get(f"/v1/claims/{claim_id}"))
+
+
+def test_as_of_a_time_seeks_the_time_index_instead_of_walking_the_log(history):
+    """Mapping a time to a position must cost one index seek however long the log is: the
+    plan uses the chain's time index, with no sort and no scan of later events."""
+    rt = history.rt
+    recorder = rt.app.recorder
+    moment = history.marks[len(history.marks) // 2][0]
+    with recorder.datastore.transaction(commit=False) as c:
+        if rt.settings.backend == "sqlite":
+            c.execute("EXPLAIN QUERY PLAN " + POSITION_AT_SQLITE, (moment.isoformat(timespec="microseconds"),))
+            plan = " ".join(str(row[-1]) for row in c.fetchall())
+            assert "INDEX event_chain_by_time" in plan and "B-TREE" not in plan and "SCAN" not in plan, plan
+        else:
+            c.execute("SET LOCAL enable_seqscan = off")  # a small test table would be scanned anyway
+            c.execute(SQL("EXPLAIN ") + POSITION_AT_POSTGRES.format(*recorder.chain_table), (moment,))
+            plan = " ".join(row["QUERY PLAN"] for row in c.fetchall())
+            assert "_chain_by_time" in plan and "Sort" not in plan, plan
 
 
 def test_as_of_refusals(history):
