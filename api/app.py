@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from contextlib import asynccontextmanager
 
 import anyio
@@ -17,7 +16,7 @@ from runtime.container import Runtime
 from runtime.settings import Settings
 
 from . import deps
-from .metrics import Metrics
+from .metrics import MeasureRequests, Metrics
 from .problems import problem, problem_from_error
 from .routes import audit, bank, claims, funds, ops, periods, programs, reports, users
 
@@ -47,16 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    reports.router, bank.router, periods.router):
         app.include_router(router)
 
-    @app.middleware("http")
-    async def measure(request: Request, call_next):
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        metrics = request.app.state.metrics
-        metrics.requests.labels(request.method, path, str(response.status_code)).inc()
-        metrics.latency.labels(request.method, path).observe(time.perf_counter() - started)
-        return response
+    app.add_middleware(MeasureRequests, metrics=app.state.metrics)
 
     @app.exception_handler(LedgerError)
     async def ledger_error(request: Request, exc: LedgerError):
@@ -107,7 +97,7 @@ def keep_refusal(request: Request, body, refusal: LedgerError) -> LedgerError:
     if request.method not in ("POST", "PUT") or "idempotency-key" not in request.headers:
         return refusal
     try:
-        actor = deps.actor(request, request.headers.get("authorization"))
+        actor = deps.actor_in_thread(request)
         idem = deps.idem(request, body if not isinstance(body, (bytes, bytearray)) else body.decode("utf-8", "replace"))
     except LedgerError:
         return refusal

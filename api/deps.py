@@ -6,6 +6,7 @@ import base64
 import re
 from typing import Any
 
+import anyio
 from fastapi import Header, Request
 
 from ledger.access import Actor
@@ -21,11 +22,26 @@ def runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
-def actor(request: Request, authorization: str | None = Header(default=None)) -> Actor:
-    token = None
+def _bearer(authorization: str | None) -> str | None:
     if authorization and authorization.lower().startswith("bearer "):
-        token = authorization[7:].strip()
-    return request.app.state.runtime.ledger.authenticate(token)
+        return authorization[7:].strip()
+    return None
+
+
+async def actor(request: Request, authorization: str | None = Header(default=None)) -> Actor:
+    """The caller. A token seen before is answered from memory on the event loop; only a
+    new one costs a trip to a worker thread (and the store)."""
+    ledger = request.app.state.runtime.ledger
+    token = _bearer(authorization)
+    known = ledger.known_actor(token)
+    if known is not None:
+        return known
+    return await anyio.to_thread.run_sync(ledger.authenticate, token)
+
+
+def actor_in_thread(request: Request) -> Actor:
+    """The caller, for code already running in a worker thread."""
+    return request.app.state.runtime.ledger.authenticate(_bearer(request.headers.get("authorization")))
 
 
 def idem(request: Request, body: Any) -> Idem | None:

@@ -66,6 +66,10 @@ class UserCommands(LedgerCore):
             return self.authenticate(token).user_id
         return outcome.body["user_id"]
 
+    def known_actor(self, token: str | None) -> Actor | None:
+        """The caller behind a token this process has authenticated before; no I/O."""
+        return self._actors.get(token_hash(token)) if token else None
+
     def authenticate(self, token: str | None) -> Actor:
         if not token:
             raise Unauthenticated("send Authorization: Bearer <token>")

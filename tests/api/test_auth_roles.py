@@ -383,3 +383,18 @@ def test_lists_show_only_the_callers_regions(admin, staff, funds):
     assert fund_ids(staff.reviewer2, fund_type="unemployment_insurance") == {
         funds["ui"], "unemployment_insurance:210200", "unemployment_insurance:210000"}
 
+
+
+def test_a_known_token_is_answered_from_memory_and_an_unknown_one_from_the_store(client, admin):
+    """The caller of a token seen before is found without I/O (on the event loop); a token
+    this process has not seen, even a valid one created by another process, is looked up."""
+    ledger = client.app.state.runtime.ledger
+    r = admin.post("/v1/users", {"name": "new clerk", "roles": ["clerk"], "regions": ["210100"]})
+    token = r.json()["token"]
+    ledger._actors.clear()  # as if another process had created the user
+    assert ledger.known_actor(token) is None and ledger.known_actor(None) is None
+    me = client.get("/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200 and me.json()["name"] == "new clerk"
+    assert ledger.known_actor(token).name == "new clerk"
+    assert client.get("/v1/users/me", headers={"Authorization": f"Bearer {token}x"}).status_code == 401
+    assert client.get("/v1/users/me", headers={"Authorization": "Basic abc"}).status_code == 401

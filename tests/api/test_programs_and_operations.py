@@ -120,11 +120,16 @@ def test_readyz_reports_the_database_and_each_projection(client, staff):
 
 def test_metrics_in_prometheus_text_format(client, admin):
     admin.get("/v1/users/me")
+    client.get("/v1/users/me")  # no token: 401
+    client.get("/v1/no-such-thing")
     r = client.get("/metrics", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("text/plain")
     assert "# TYPE ledger_http_requests_total counter" in r.text
-    assert 'route="/v1/users/me"' in r.text
+    assert 'ledger_http_requests_total{method="GET",route="/v1/users/me",status="200"}' in r.text
+    assert 'ledger_http_requests_total{method="GET",route="/v1/users/me",status="401"} 1.0' in r.text
+    assert 'ledger_http_requests_total{method="GET",route="unmatched",status="404"} 1.0' in r.text
+    assert 'ledger_http_request_seconds_count{method="GET",route="/v1/users/me"}' in r.text
     assert "ledger_projection_lag_events" in r.text
 
 
