@@ -2,10 +2,12 @@
 our tables beside its tracking table, written in one transaction per batch."""
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
@@ -163,20 +165,52 @@ class ReadModelQueries:
         return ["(" + " OR ".join("region BETWEEN ? AND ?" for _ in ranges) + ")"], [v for r in ranges for v in r]
 
 
+CREATE_ATTEMPTS = 5
+log = logging.getLogger(__name__)
+
+
 class SQLiteReadModel(ReadModelQueries, SQLiteTrackingRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *sql.TABLES]
 
     def create_table(self) -> None:
-        missing = self._missing_tables()
-        super().create_table()
-        self._forget_position_if(missing)
+        # The library probes the tracking table first and takes any OperationalError (a
+        # busy database too) for "no table yet": it then renames a live tracking table, or
+        # inserts a migration row that is already there and fails, which under `uvicorn
+        # --workers` stops the whole server when a worker is restarted. So a store made
+        # before is probed here, in one transaction, and only a new one is left to it.
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            try:
+                present, migrated = self._probe()
+                if "tracking" in present and migrated is not None:
+                    with self.datastore.transaction(commit=True) as c:
+                        for statement in self.create_table_statements:  # each IF NOT EXISTS
+                            c.execute(statement)
+                    self.tracking_table_exists = True
+                    self.tracking_migration_previous = self.tracking_migration_current = migrated
+                else:
+                    super().create_table()
+            except (OperationalError, IntegrityError) as exc:
+                if attempt == CREATE_ATTEMPTS:
+                    raise
+                log.warning("creating the read models failed (%s); trying again", exc)
+                time.sleep(0.2 * attempt)
+                continue
+            self._forget_position_if(not set(sql.READ_MODEL_TABLES) <= present)
+            return
 
-    def _missing_tables(self) -> bool:
+    def _probe(self) -> tuple[set[str], int | None]:
+        """The tables there are, and the tracking table's migration mark if it has one."""
         with self.datastore.transaction(commit=False) as c:
             c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             present = {r[0] for r in c.fetchall()}
-        return not set(sql.READ_MODEL_TABLES) <= present
+            migrated = None
+            if "tracking" in present:
+                c.execute("SELECT notification_id FROM tracking WHERE application_name = ?",
+                          (self.table_migration_identifier,))
+                row = c.fetchone()
+                migrated = row[0] if row else None
+        return present, migrated
 
 
 class PostgresReadModel(ReadModelQueries, PostgresTrackingRecorder):

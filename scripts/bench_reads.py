@@ -332,8 +332,12 @@ class Server:
         return sorted(pids)
 
     def tail(self) -> str:
+        """The log's supervisor and error lines (a worker that died shows only there), then its end."""
         self._log.flush()
-        return self.log_path.read_text(errors="replace")[-3000:]
+        text = self.log_path.read_text(errors="replace")
+        notable = [line for line in text.splitlines()
+                   if line.startswith(("ERROR", "WARNING", "INFO")) or "Error:" in line or "died" in line]
+        return "\n".join(notable[:40]) + "\n...\n" + text[-3000:]
 
     def stop(self) -> None:
         if self.proc.poll() is None:

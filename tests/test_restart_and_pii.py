@@ -7,9 +7,13 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from eventsourcing.persistence import OperationalError
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+
 from api.app import create_app
 from runtime.container import Runtime
 
+from .backends import sqlite_settings
 from .conftest import Staff, open_fund
 from .support import ADMIN_TOKEN, Api, internship_claim, job_expansion_claim, person_id
 
@@ -148,3 +152,37 @@ def test_a_dropped_read_model_is_rebuilt_at_start_up(settings):
     rt.wait_consistent()
     assert rt.views.fund("employment_subsidy:210100")["allocated_fen"] == 10000
     rt.close()
+
+
+def test_a_busy_database_at_start_up_is_not_taken_for_a_missing_tracking_table(tmp_path, monkeypatch):
+    """A worker restarted while others use the store: the SQLite recorder of the library takes
+    an OperationalError in its first probe for "no tracking table yet" and fails on the
+    migration row that is there (which stops every uvicorn worker), or renames the live
+    tracking table. The read models must open as they are."""
+    settings = sqlite_settings(tmp_path)
+    with TestClient(create_app(settings)) as client:
+        staff = Staff(Api(client, ADMIN_TOKEN))
+        fund = open_fund(staff.treasurer, "unemployment_insurance", "210100", "5000.00")
+        _journey(staff, fund)
+    rt = Runtime(settings)
+    head, position = rt.ledger.head_position(), rt.runner.stored_position()
+    rt.close()
+    assert position == head > 0
+
+    real = SQLiteTrackingRecorder.max_tracking_id
+
+    def busy_for_the_migration_mark(self, application_name):
+        if application_name == self.table_migration_identifier:
+            raise OperationalError("database is locked")
+        return real(self, application_name)
+
+    monkeypatch.setattr(SQLiteTrackingRecorder, "max_tracking_id", busy_for_the_migration_mark)
+    rt = Runtime(settings)
+    try:
+        assert rt.runner.stored_position() == head
+        with rt.views.datastore.transaction(commit=False) as c:
+            c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            assert "old1_tracking" not in {r[0] for r in c.fetchall()}
+        assert rt.views.fund(fund)["disbursed_fen"] == 150_000
+    finally:
+        rt.close()
