@@ -39,7 +39,8 @@ def raw_sqlite_rows_per_s(directory: Path, rows: int, per_commit: int) -> float:
     return rows / elapsed
 
 
-def _claim(i: int) -> dict:
+def claim_request(i: int) -> dict:
+    """A valid job_expansion claim with a hire and an employer of its own."""
     born = datetime.date(1990, 1, 1) + datetime.timedelta(days=i // 1000)
     body = f"210103{born:%Y%m%d}{i % 1000:03d}"
     person = body + identity_check_char(body)
@@ -72,7 +73,7 @@ def ledger_commands_per_s(settings: Settings, claims: int, callers: int, rebuild
     rt.ledger.open_fund(TREASURER, {"fund_type": "unemployment_insurance", "region": "210100"})
     rt.ledger.allocate(TREASURER, "unemployment_insurance:210100", {
         "amount": "100000000.00", "source": "central", "document_no": "bench", "effective_date": "2022-06-10"})
-    requests = [_claim(i) for i in range(claims)]
+    requests = [claim_request(i) for i in range(claims)]
 
     def journey(i: int) -> None:
         cid = rt.ledger.submit_claim(CLERK, requests[i]).body["claim_id"]

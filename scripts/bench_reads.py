@@ -55,7 +55,7 @@ if str(ROOT) not in sys.path:
 import httpx  # noqa: E402  (set-up and checks only; the measured loop speaks raw HTTP)
 import orjson  # noqa: E402
 
-from ledger.identifiers import credit_check_char, identity_check_char  # noqa: E402
+from bench import claim_request  # noqa: E402  (scripts/bench.py, beside this file)
 
 ADMIN_TOKEN = "bench-reads-admin-token-0123456789abcdef"
 PII_KEY = "ab" * 32
@@ -75,19 +75,6 @@ LABELS = {
 
 
 # --- data ---------------------------------------------------------------------------------
-
-def claim_body(i: int) -> dict:
-    """A valid job_expansion claim with a hire and an employer of its own (as scripts/bench.py)."""
-    born = dt.date(1990, 1, 1) + dt.timedelta(days=i // 1000)
-    body = f"210103{born:%Y%m%d}{i % 1000:03d}"
-    person = body + identity_check_char(body)
-    code_body = f"91210100MA{i:07d}"[:17]
-    return {"program": "job_expansion", "region": "210100",
-            "applicant": {"kind": "enterprise", "id": code_body + credit_check_char(code_body), "name": "企业"},
-            "beneficiary": {"id": person, "name": "张三"},
-            "facts": {"graduation_year": 2022, "contract_start": "2022-07-01", "unemployment_insured": True},
-            "application_date": "2022-07-15"}
-
 
 def rfc3339(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
@@ -399,7 +386,7 @@ async def load_claims(uds: str, tokens: dict[str, str], first: int, count: int, 
         conn = await Connection.open(uds)
         try:
             for k in items:
-                body = orjson.dumps(claim_body(first + k))
+                body = orjson.dumps(claim_request(first + k))
                 answer = await call(conn, raw_request("POST", "/v1/claims", tokens["clerk"], body), 201, "submit")
                 cid = orjson.loads(answer)["claim_id"]
                 await call(conn, raw_request("POST", f"/v1/claims/{cid}/approve", tokens["reviewer"], approve), 200,

@@ -418,6 +418,17 @@ def test_no_refusal_is_decided_on_state_another_process_has_changed(writer, app,
     assert_store_is_clean(app)
 
 
+def in_another_process(db, command) -> None:
+    """Runs a command through a writer of its own on the same store, as another process would."""
+    other_app = LedgerApplication(env=db)
+    other = GroupCommitWriter(other_app)
+    try:
+        other.execute(command)
+    finally:
+        other.close()
+        other_app.close()
+
+
 def open_unless_exists_cmd(code: str):
     def fn(uow):
         if uow.find(Fund, fund_aggregate_id(code)) is not None:
@@ -431,13 +442,7 @@ def test_an_id_known_absent_is_forgotten_once_another_process_creates_it(writer,
     a creation by another process must still be seen by the next command."""
     assert writer.execute(read_cmd_or_none(F2))[0] is None
     assert fund_aggregate_id(F2) in writer._absent
-    other_app = LedgerApplication(env=db)
-    other = GroupCommitWriter(other_app)
-    try:
-        other.execute(open_cmd(F2))
-    finally:
-        other.close()
-        other_app.close()
+    in_another_process(db, open_cmd(F2))
     # A read is never caught by the insert's uniqueness: it must not answer from the belief.
     assert writer.execute(read_cmd_or_none(F2))[0] == 1
     assert writer.execute(open_unless_exists_cmd(F2))[0] == "exists"
@@ -489,13 +494,7 @@ def _refuse_absent_lookups(get, ids):
 def test_a_wrong_belief_that_an_id_is_absent_heals_through_the_conflict(writer, app, db, monkeypatch):
     """Should the writer ever believe an existing aggregate absent, creating it again fails
     the insert; the command is re-run with the belief dropped, and answers from the store."""
-    other_app = LedgerApplication(env=db)
-    other = GroupCommitWriter(other_app)
-    try:
-        other.execute(open_cmd(F1))
-    finally:
-        other.close()
-        other_app.close()
+    in_another_process(db, open_cmd(F1))
     writer._sync_with_store()                          # the creation is behind the writer now
     writer._absent.add(fund_aggregate_id(F1))          # and a wrong belief planted on top
     assert writer.execute(open_unless_exists_cmd(F1))[0] == "exists"
