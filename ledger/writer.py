@@ -59,6 +59,8 @@ class UnitOfWork:
                 try:
                     aggregate = self._app.repository.get(aggregate_id)
                 except AggregateNotFoundError:
+                    if len(self._absent) >= MAX_KNOWN_ABSENT:
+                        self._absent.clear()  # a bound on memory; forgetting is always safe
                     self._absent.add(aggregate_id)
                     return None
             self._remember(aggregate)

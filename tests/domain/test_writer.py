@@ -527,3 +527,13 @@ def test_a_failing_expectation_costs_the_batch_nothing(writer, app, monkeypatch)
     monkeypatch.setattr(writer, "_exists", store_down)
     assert writer.execute(open_unless_exists_cmd(F2), expect=(fund_aggregate_id(F2),))[0] == "opened"
     assert writer.execute(read_cmd(F2))[0][2] == 1
+
+
+def test_the_memory_of_absent_ids_is_bounded(writer, app, monkeypatch):
+    monkeypatch.setattr("ledger.writer.MAX_KNOWN_ABSENT", 3)
+    codes = [f"employment_subsidy:2101{n:02d}" for n in range(1, 8)]
+    for code in codes:
+        assert writer.execute(read_cmd_or_none(code))[0] is None
+        assert len(writer._absent) <= 3
+    writer.execute(open_unless_exists_cmd(F1), expect=tuple(fund_aggregate_id(c) for c in codes))
+    assert len(writer._absent) <= len(codes)
