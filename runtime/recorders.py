@@ -74,14 +74,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
     def existing_ids(self, ids: Sequence[UUID]) -> set[UUID]:
         """Which of these aggregate ids have events (GroupCommitWriter: one query a batch)."""
-        found: set[UUID] = set()
-        with self.datastore.transaction(commit=False) as c:
-            for start in range(0, len(ids), IDS_PER_QUERY):
-                chunk = [i.hex for i in ids[start:start + IDS_PER_QUERY]]
-                c.execute(f"SELECT DISTINCT originator_id FROM {self.events_table_name} WHERE originator_id IN "
-                          f"({','.join('?' * len(chunk))})", chunk)
-                found.update(UUID(row[0]) for row in c.fetchall())
-        return found
+        rows = self._select_in(f"SELECT DISTINCT originator_id FROM {self.events_table_name} WHERE originator_id",
+                               [i.hex for i in ids])
+        return {UUID(row[0]) for row in rows}
 
     def chain_rows(self, after: int = 0, stop: int | None = None) -> Iterator[dict]:
         while True:
@@ -98,14 +93,18 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
     def recorded_at(self, positions: Sequence[int]) -> dict[int, dt.datetime]:
         """The chain's recorded time of each of these positions (those it has)."""
-        times: dict[int, dt.datetime] = {}
+        rows = self._select_in("SELECT position, recorded_at FROM event_chain WHERE position", list(positions))
+        return {row[0]: _utc(row[1]) for row in rows}
+
+    def _select_in(self, statement: str, values: list) -> list:
+        """`statement` + ` IN (...)` over `values`, in chunks, in one read transaction."""
+        rows: list = []
         with self.datastore.transaction(commit=False) as c:
-            for start in range(0, len(positions), IDS_PER_QUERY):
-                chunk = list(positions[start:start + IDS_PER_QUERY])
-                c.execute(f"SELECT position, recorded_at FROM event_chain WHERE position IN "
-                          f"({','.join('?' * len(chunk))})", chunk)
-                times.update((row[0], _utc(row[1])) for row in c.fetchall())
-        return times
+            for start in range(0, len(values), IDS_PER_QUERY):
+                chunk = values[start:start + IDS_PER_QUERY]
+                c.execute(f"{statement} IN ({','.join('?' * len(chunk))})", chunk)
+                rows += c.fetchall()
+        return rows
 
     def position_at(self, moment: dt.datetime) -> int:
         """The highest position recorded at or before `moment` (0 before the first event)."""

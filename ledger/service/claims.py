@@ -1,7 +1,7 @@
 """The claim lifecycle: submit, decide, pay, return, close, claw back, recover."""
 from __future__ import annotations
 
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from ..access import READ_CLAIMS, Actor
 from ..domain.claim import Claim
@@ -11,7 +11,7 @@ from ..domain.ids import (fund_aggregate_id, limit_aggregate_id, program_paramet
 from ..domain.limits import ClaimLimit
 from ..domain.policy import ProgramParameters
 from ..domain.records import RuleVersionRecord
-from ..errors import ValidationFailed
+from ..errors import NotFound, ValidationFailed
 from ..identifiers import normalize_credit_code, normalize_identity_number
 from ..money import parse_money
 from ..policy.catalog import RuleSet
@@ -230,7 +230,10 @@ class ClaimCommands(ProgramCommands):
             return Outcome(True, {"payment_ref": payment_ref, **claim_view(claim)})
 
         def expect(peek):
-            claim = peek(_uuid_or_none(claim_id))
+            try:
+                claim = peek(parse_uuid(claim_id, "claim"))
+            except NotFound:
+                return ()  # the command itself answers the bad id
             fund_code = getattr(claim, "fund_code", None)
             return (limit_aggregate_id(f"payment_ref:{fund_code}:{payment_ref}"),) if fund_code else ()
 
@@ -356,10 +359,3 @@ def _text(value: object, field: str) -> str:
     if not isinstance(value, str) or not value:
         raise ValidationFailed(f"{field} is required", field=field)
     return value
-
-
-def _uuid_or_none(value: str) -> UUID | None:
-    try:
-        return UUID(value)
-    except (TypeError, ValueError, AttributeError):
-        return None
