@@ -3,8 +3,12 @@ queued since its last commit in a single transaction (group commit). Each caller
 answered only after that commit, so an answer means durable.
 
 Commands check their preconditions before recording events, so a refused command
-leaves nothing behind; if one breaks that rule, or the commit fails, every aggregate
-the batch touched is dropped from memory and the commands are run again one by one."""
+leaves nothing behind. If one breaks that rule, or saving the batch fails in any way
+(an event that cannot be encoded, a conflict, a full disk, a timeout, whatever the
+exception), every aggregate the batch touched is dropped from memory, so memory equals
+the store again, and the commands are run again one by one: only the command at fault
+fails, and its caller hears why (`validation_error` when its own values cannot be
+stored, `unavailable` when the store failed)."""
 from __future__ import annotations
 
 import logging
@@ -19,9 +23,9 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, Snapshot
-from eventsourcing.persistence import PersistenceError, RecordConflictError
+from eventsourcing.persistence import RecordConflictError
 
-from .errors import Conflict, LedgerError, NotFound, TooManyRequests, Unavailable
+from .errors import Conflict, LedgerError, NotFound, TooManyRequests, Unavailable, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,17 @@ MAX_CACHED_AGGREGATES = 100_000
 MAX_CONFLICT_RETRIES = 3
 SNAPSHOT_INTERVAL_EVENTS = 100
 MAX_KNOWN_ABSENT = 200_000
+# Re-running a failed batch command by command: after this many store failures in a row
+# the store itself is down, and the rest of the batch is answered `unavailable` at once.
+MAX_STORE_FAILURES_IN_A_ROW = 2
+
+
+class _EncodingFailed(Exception):
+    """A command's events cannot be turned into stored bytes: its own values are at fault."""
+
+
+class _StoreFailed(Exception):
+    """The store did not take a transaction, for a reason other than a stale aggregate."""
 
 
 class UnitOfWork:
@@ -173,9 +188,16 @@ class GroupCommitWriter:
                 self._run_batch(batch)
             except BaseException as exc:  # the writer must never die with callers waiting
                 log.exception("writer batch failed")
+                # Whatever failed, memory may be ahead of the store: start again from the store.
+                self._cache.clear()
+                self._absent.clear()
+                answer = exc if isinstance(exc, LedgerError) else Unavailable(
+                    "the write could not be completed; retry with the same Idempotency-Key")
                 for cmd in batch:
                     if not cmd.future.done():
-                        cmd.future.set_exception(exc)
+                        cmd.future.set_exception(answer)
+                if not isinstance(exc, Exception):
+                    raise  # KeyboardInterrupt, SystemExit: the thread stops, callers have answers
             if stop:
                 return
 
@@ -197,14 +219,18 @@ class GroupCommitWriter:
         self._commit(uow, outcomes, batch)
 
     def _rerun_alone(self, batch: list[_Command], uow: UnitOfWork) -> None:
+        """Memory back to the store, then each command in its own transaction."""
         self._forget(uow)
-        if len(batch) == 1:
-            self._run_alone(batch[0])
-            return
+        failures_in_a_row = 0
         for cmd in batch:
-            self._run_alone(cmd)
+            if failures_in_a_row >= MAX_STORE_FAILURES_IN_A_ROW:
+                cmd.future.set_exception(Unavailable("the store is not taking writes; retry shortly"))
+                continue
+            failed = self._run_alone(cmd)
+            failures_in_a_row = failures_in_a_row + 1 if failed else 0
 
-    def _run_alone(self, cmd: _Command) -> None:
+    def _run_alone(self, cmd: _Command) -> bool:
+        """Run one command in a transaction of its own; True if the store failed it."""
         for _attempt in range(MAX_CONFLICT_RETRIES):
             self._sync_with_store()
             uow = UnitOfWork(self.app, self._cache, self._absent)
@@ -214,27 +240,34 @@ class GroupCommitWriter:
                 if uow.changed_since(0):
                     self._forget(uow)
                 cmd.future.set_exception(exc)
-                return
+                return False
             except Exception as exc:
                 self._forget(uow)
                 log.exception("command failed")
                 cmd.future.set_exception(exc)
-                return
+                return False
             try:
                 position = self._save(uow)
             except RecordConflictError:
                 self._forget(uow)
                 self._absent.clear()  # one of them may be what another process just created
                 continue
-            except PersistenceError as exc:
+            except _EncodingFailed as exc:
+                self._forget(uow)
+                cmd.future.set_exception(ValidationFailed(
+                    f"the request holds a value that cannot be stored ({exc}); send text without lone "
+                    "surrogates or control characters and numbers within their declared ranges", field="body"))
+                return False
+            except _StoreFailed as exc:
                 self._forget(uow)
                 cmd.future.set_exception(Unavailable(f"the store refused the write: {exc}"))
-                return
+                return True
             self._after_commit(uow, position)
             cmd.future.set_result((result, position))
             self.commands_committed += 1
-            return
+            return False
         cmd.future.set_exception(Conflict("the resource was changed concurrently; retry the request"))
+        return False
 
     def _commit(self, uow: UnitOfWork, outcomes: list, batch: list[_Command]) -> None:
         try:
@@ -242,15 +275,13 @@ class GroupCommitWriter:
         except RecordConflictError:
             # Another process wrote one of our aggregates: re-run each command on its own
             # against fresh state, so one stale aggregate does not fail the others.
-            self._forget(uow)
             self._absent.clear()
-            for cmd in batch:
-                self._run_alone(cmd)
+            self._rerun_alone(batch, uow)
             return
-        except PersistenceError as exc:
-            self._forget(uow)
-            for cmd in batch:
-                cmd.future.set_exception(Unavailable(f"the store refused the write: {exc}"))
+        except (_EncodingFailed, _StoreFailed):
+            # Which command is at fault is not known (or none is: a transient failure),
+            # so each runs again alone and only the one at fault fails.
+            self._rerun_alone(batch, uow)
             return
         self._after_commit(uow, position)
         for cmd, result, exc in outcomes:
@@ -261,15 +292,30 @@ class GroupCommitWriter:
         self.commands_committed += len(batch)
 
     def _save(self, uow: UnitOfWork) -> int | None:
+        """Write the batch's events in one transaction; its log position, or None if it had
+        none. Raises RecordConflictError (a stale aggregate), _EncodingFailed or _StoreFailed;
+        after any of them the batch's aggregates have lost their pending events and must be
+        forgotten."""
         events = [e for aggregate in uow.pending() for e in aggregate.collect_events()]
         if not events:
             return None
         # The event store directly: Application.save adds per-object protocol checks and
         # would re-read each aggregate to snapshot it; the writer snapshots from memory.
-        recordings = self.app.events.put(events)
-        self._own.update(r.notification.id for r in recordings if r.notification)
+        try:
+            stored = [self.app.mapper.to_stored_event(e) for e in events]
+        except Exception as exc:
+            raise _EncodingFailed(f"{type(exc).__name__} in a {type(events[0]).__qualname__} or later event") from exc
+        try:
+            ids = self.app.recorder.insert_events(stored)
+        except RecordConflictError:
+            raise
+        except Exception as exc:
+            log.warning("the store failed a write of %d events: %s: %s", len(stored), type(exc).__name__, exc)
+            raise _StoreFailed(type(exc).__name__) from exc
+        if ids:
+            self._own.update(ids)
         self.batches_committed += 1
-        return recordings[-1].notification.id if recordings and recordings[-1].notification else None
+        return ids[-1] if ids else None
 
     def _look_up_expected(self, batch: list[_Command]) -> None:
         """Learn in one query which of the batch's expected ids have no events. Only an
@@ -317,6 +363,8 @@ class GroupCommitWriter:
         self._own.clear()
 
     def _after_commit(self, uow: UnitOfWork, position: int | None) -> None:
+        """The batch is durable: keep its aggregates. Nothing here may fail a caller, whose
+        command is committed whatever happens next."""
         for aggregate_id, aggregate in uow.touched.items():
             self._absent.discard(aggregate_id)
             self._cache[aggregate_id] = aggregate
@@ -327,7 +375,10 @@ class GroupCommitWriter:
         while len(self._cache) > self._max_cached:
             self._cache.popitem(last=False)
         if position is not None and self._on_commit is not None:
-            self._on_commit(position)
+            try:
+                self._on_commit(position)
+            except Exception:
+                log.exception("the commit listener failed; the read models catch up at their next poll")
 
     def _snapshot(self, aggregate: Aggregate) -> None:
         # Long streams (a fund takes an event per approval and payment) load from here.
@@ -337,8 +388,9 @@ class GroupCommitWriter:
             self.app.snapshots.put([Snapshot.take(aggregate)])
         except RecordConflictError:
             pass  # another process took the same snapshot
-        except PersistenceError:
-            log.warning("snapshot of %s failed; it will be taken at the next interval", aggregate.id)
+        except Exception as exc:
+            log.warning("snapshot of %s failed (%s); it will be taken at the next interval", aggregate.id,
+                        type(exc).__name__)
 
     def _forget(self, uow: UnitOfWork) -> None:
         for aggregate_id in uow.touched:

@@ -312,17 +312,17 @@ def test_conflict_on_every_retry_gives_up_with_conflict_and_writes_nothing(write
     writer.execute(open_cmd(F1))
     head = app.recorder.max_notification_id()
     calls = Counter()
-    real_put = app.events.put
+    real_insert = app.recorder.insert_events
 
     def always_conflicts(events, **kw):
         calls["save"] += 1                 # the writer has already taken the events off its aggregates
         raise IntegrityError("simulated stale write")
 
-    monkeypatch.setattr(app.events, "put", always_conflicts)
+    monkeypatch.setattr(app.recorder, "insert_events", always_conflicts)
     with pytest.raises(Conflict):
         writer.execute(allocate_cmd(F1, 100))
     assert calls["save"] >= 2
-    monkeypatch.setattr(app.events, "put", real_put)
+    monkeypatch.setattr(app.recorder, "insert_events", real_insert)
     assert app.recorder.max_notification_id() == head
     assert writer.execute(read_cmd(F1))[0] == (0, 0, 1)   # memory was restored, not left changed
     assert writer.execute(allocate_cmd(F1, 100))[0][1] == 100
