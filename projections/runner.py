@@ -8,9 +8,9 @@ import time
 from typing import Protocol
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import InterfaceError, OperationalError, Tracking
 
-from .projector import LedgerProjection
+from .projector import LedgerProjection, ProjectionFault
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +18,12 @@ BATCH_EVENTS = 2_000
 IDLE_POLL_S = 0.05
 STANDBY_POLL_S = 1.0
 ERROR_BACKOFF_S = 1.0
+# A batch that fails for a reason other than a store that is away is tried this many times,
+# then event by event, so the event at fault is named and everything before it projected.
+ATTEMPTS_BEFORE_ONE_BY_ONE = 2
+ATTEMPTS_OF_ONE_EVENT = 3
+# The store being away (a dropped connection, a full pool) is always worth another try.
+TRANSIENT = (OperationalError, InterfaceError, OSError)
 
 
 class Election(Protocol):
@@ -38,8 +44,15 @@ class ProjectionRunner:
         self._progress = threading.Condition()
         self._thread: threading.Thread | None = None
         self.position = self.view.max_tracking_id(app.name) or 0
+        self.position_before_last_step = self.position
         self.leading = False
         self.last_error: str | None = None
+        # Set when an event cannot be projected: the position it stopped at and why. The
+        # projection then stays stopped (a restart after a fix resumes it): reads answer 503
+        # at once and /readyz raises the alert, instead of a retry loop hiding the fault.
+        self.stopped: ProjectionFault | None = None
+        self._failures = 0
+        self._narrow_until: int | None = None
 
     @property
     def tracking_name(self) -> str:
@@ -50,21 +63,62 @@ class ProjectionRunner:
 
     def step(self, upto: int | None = None) -> int:
         """Project the next batch of the log (not beyond position `upto`); returns how many
-        log positions it covered, events without a read model included."""
+        log positions it covered, events without a read model included. Raises
+        ProjectionFault, once what precedes the event at fault is projected, when an event
+        cannot be projected; the runner is then stopped."""
+        if self.stopped is not None:
+            raise self.stopped
         head = self.app.recorder.max_notification_id() or 0
         stop = head if upto is None else min(upto, head)
         if stop <= self.position:
             return 0
+        narrow = self._narrow_until is not None and self.position < self._narrow_until
+        limit = 1 if narrow else self._batch_events
         notifications = self.app.recorder.select_notifications(
-            start=self.position, limit=self._batch_events, stop=stop, topics=self.projection.topics,
-            inclusive_of_start=False)
+            start=self.position, limit=limit, stop=stop, topics=self.projection.topics, inclusive_of_start=False)
         # A short page means nothing else of interest up to `stop`: the batch covers that far.
-        covered = notifications[-1].id if len(notifications) == self._batch_events else stop
-        position = self.projection.process_notifications(notifications, Tracking(self.app.name, covered))
+        covered = notifications[-1].id if len(notifications) == limit else stop
+        try:
+            position = self.projection.process_notifications(notifications, Tracking(self.app.name, covered))
+        except ProjectionFault as fault:
+            self._stop_at(fault, [n for n in notifications if n.id < fault.position])
+            raise
+        except TRANSIENT:
+            raise
+        except Exception as exc:
+            self._failures += 1
+            if not narrow and self._failures >= ATTEMPTS_BEFORE_ONE_BY_ONE:
+                self._narrow_until, self._failures = covered, 0   # event by event through this batch
+            elif narrow and notifications and self._failures >= ATTEMPTS_OF_ONE_EVENT:
+                fault = ProjectionFault(notifications[0].id, exc)
+                self._stop_at(fault, [])
+                raise fault from exc
+            raise
+        self._failures = 0
+        if self._narrow_until is not None and position >= self._narrow_until:
+            self._narrow_until = None
+        self._advance(position)
+        return position - self.position_before_last_step
+
+    def _advance(self, position: int) -> None:
         with self._progress:
-            started, self.position = self.position, position
+            self.position_before_last_step, self.position = self.position, position
             self._progress.notify_all()
-        return position - started
+
+    def _stop_at(self, fault: ProjectionFault, before: list) -> None:
+        """Project what precedes the event at fault, then stop there, loudly."""
+        if fault.position - 1 > self.position:
+            try:
+                self._advance(self.projection.process_notifications(
+                    before, Tracking(self.app.name, fault.position - 1)))
+            except Exception:
+                log.exception("projecting the events before position %d failed too", fault.position)
+        self.stopped = fault
+        with self._progress:
+            self._progress.notify_all()  # readers waiting for a position beyond it give up now
+        log.error("projection %s STOPPED at log position %d: %s. Reads answer 503 until it is fixed and the "
+                  "service restarted; /readyz shows the alert.", self.projection.name, fault.position, fault,
+                  exc_info=fault.cause)
 
     def catch_up(self, progress=None, upto: int | None = None) -> int:
         """Project everything recorded so far (or up to `upto`); returns the events projected."""
@@ -101,14 +155,19 @@ class ProjectionRunner:
             if not self.leading:
                 self.leading = True
                 self.position = self.stored_position()
+            if self.stopped is not None:
+                self._stopped.wait(STANDBY_POLL_S)  # keeps the lead, so no other process repeats the fault
+                continue
             try:
                 if self.step() == 0:
                     self._wake.wait(IDLE_POLL_S)
                     self._wake.clear()
                 self.last_error = None
+            except ProjectionFault:
+                continue  # stopped; step() has said where and why
             except Exception as exc:  # keep following: the next step starts from the stored position
                 log.exception("projection step failed")
-                self.last_error = f"{type(exc).__name__}: {exc}"
+                self.last_error = type(exc).__name__
                 self.position = self._safe_stored_position()
                 self._stopped.wait(ERROR_BACKOFF_S)
 
@@ -122,7 +181,8 @@ class ProjectionRunner:
         """Block until the read models include position `target`, or the time is up."""
         if self.leading:
             with self._progress:
-                return self._progress.wait_for(lambda: self.position >= target, timeout=timeout_s)
+                return self._progress.wait_for(lambda: self.position >= target or self.stopped is not None,
+                                               timeout=timeout_s) and self.position >= target
         return wait_for_position(self.view, self.app.name, target, timeout_s)
 
 

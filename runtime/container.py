@@ -154,6 +154,10 @@ class Runtime:
         else:
             reached = self.runner.wait_for(head, self.settings.read_wait_s)
         if not reached:
+            if self.runner.stopped is not None:
+                raise Unavailable(f"the read models stopped at log position {self.runner.stopped.position}: an "
+                                  "event could not be projected; an operator must look (see /readyz and the log)",
+                                  retry_after_s=60)
             raise Unavailable("the read models are behind the log; retry shortly", retry_after_s=1)
         return head
 

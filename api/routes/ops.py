@@ -19,10 +19,23 @@ def healthz():
 
 
 def projection_status(rt) -> tuple[int, list[dict]]:
+    """Each projection's state, position and lag: counts and positions only, never error
+    text, paths or stacks (readiness is answered without authentication; the log has the
+    details)."""
     head = rt.ledger.head_position()
-    position = rt.runner.stored_position()
-    return head, [{"name": rt.runner.projection.name, "position": position, "lag": max(0, head - position),
-                   "leading_here": rt.runner.leading, "last_error": rt.runner.last_error}]
+    runner = rt.runner
+    position = runner.stored_position()
+    status = {"name": runner.projection.name, "position": position, "lag": max(0, head - position),
+              "leading_here": runner.leading}
+    if runner.stopped is not None:
+        status.update(state="stopped", stopped_at=runner.stopped.position,
+                      alert=f"stopped at log position {runner.stopped.position}: an event could not be projected; "
+                            "reads answer 503 until an operator fixes it (see the service log)")
+    elif runner.last_error is not None:
+        status["state"] = "retrying"
+    else:
+        status["state"] = "following" if runner.leading else "standby"
+    return head, [status]
 
 
 @router.get("/readyz")
@@ -30,11 +43,13 @@ def readyz(request: Request):
     rt = deps.runtime(request)
     try:
         head, projections = projection_status(rt)
-    except Exception as exc:  # the database is the one thing readiness is about
-        return ORJSONResponse({"status": "unavailable", "database": f"unreachable: {type(exc).__name__}"},
+    except Exception:  # the database is the one thing readiness is about
+        return ORJSONResponse({"status": "unavailable", "database": "unreachable"},
                               status_code=503, headers={"Retry-After": "2"})
-    return ORJSONResponse({"status": "ready", "database": "reachable", "backend": rt.settings.backend,
-                           "head_position": head, "projections": projections})
+    stopped = any(p["state"] == "stopped" for p in projections)
+    return ORJSONResponse({"status": "degraded" if stopped else "ready", "database": "reachable",
+                           "backend": rt.settings.backend, "head_position": head, "projections": projections},
+                          status_code=503 if stopped else 200, headers={"Retry-After": "60"} if stopped else None)
 
 
 @router.get("/metrics", response_class=Response,
