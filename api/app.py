@@ -16,9 +16,11 @@ from runtime.container import Runtime
 from runtime.settings import Settings
 
 from . import deps
+from .bodies import BodyRefused
+from .gate import BodyTooLarge, RequestGate
 from .metrics import MeasureRequests, Metrics
 from .problems import problem, problem_from_error
-from .routes import audit, bank, claims, funds, ops, periods, programs, reports, users
+from .routes import all_routes, audit, bank, claims, funds, ops, periods, programs, reports, users
 
 log = logging.getLogger("api")
 
@@ -46,7 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    reports.router, bank.router, periods.router):
         app.include_router(router)
 
-    app.add_middleware(MeasureRequests, metrics=app.state.metrics)
+    app.add_middleware(RequestGate)
+    app.add_middleware(MeasureRequests, metrics=app.state.metrics)  # outermost: counts the gate's refusals too
 
     @app.exception_handler(LedgerError)
     async def ledger_error(request: Request, exc: LedgerError):
@@ -65,11 +68,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
+        if isinstance(exc, BodyTooLarge):
+            return problem_from_error(exc.error)
+        if isinstance(exc, BodyRefused):
+            body = exc.body.decode("utf-8", "replace")
+            return problem_from_error(await anyio.to_thread.run_sync(keep_refusal, request, body, exc.error))
         if exc.status_code == 404:
             return problem("not_found", "no such endpoint")
         if exc.status_code == 405:
             # Starlette lists only the first route matching the path; several routers share paths.
-            methods = sorted({m for route in request.app.routes if isinstance(route, APIRoute)
+            methods = sorted({m for route in all_routes(request.app) if isinstance(route, APIRoute)
                               and route.path_regex.match(request.url.path) for m in route.methods})
             return problem("method_not_allowed", f"{request.method} is not allowed here", status=405,
                            headers={"Allow": ", ".join(methods)})
@@ -97,7 +105,7 @@ def keep_refusal(request: Request, body, refusal: LedgerError) -> LedgerError:
     if request.method not in ("POST", "PUT") or "idempotency-key" not in request.headers:
         return refusal
     try:
-        actor = deps.actor_in_thread(request)
+        actor = deps.authenticated(request)
         idem = deps.idem(request, body if not isinstance(body, (bytes, bytearray)) else body.decode("utf-8", "replace"))
     except LedgerError:
         return refusal

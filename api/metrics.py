@@ -6,6 +6,8 @@ import time
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from .routes import route_template
+
 
 class Metrics:
     def __init__(self):
@@ -51,7 +53,9 @@ class MeasureRequests:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            # The router put the matched route into this same scope on the way in.
-            path = getattr(scope.get("route"), "path", "unmatched")
+            # The router put the matched route into this same scope on the way in, unless the
+            # gate refused the request before routing: then the route is looked up here.
+            path = getattr(scope.get("route"), "path", None) or route_template(scope["app"], scope) or "unmatched"
             self.metrics.requests.labels(scope["method"], path, str(status)).inc()
             self.metrics.latency.labels(scope["method"], path).observe(time.perf_counter() - started)
+

@@ -9,7 +9,8 @@ STATUS = {
     "validation_error": 422, "unauthenticated": 401, "forbidden": 403, "not_found": 404,
     "invalid_state": 409, "insufficient_funds": 409, "not_eligible": 422, "limit_exceeded": 409,
     "duplicate": 409, "conflict": 409, "idempotency_mismatch": 422, "period_closed": 409,
-    "precondition_failed": 412, "too_many_requests": 429, "unavailable": 503,
+    "precondition_failed": 412, "too_many_requests": 429, "unavailable": 503, "payload_too_large": 413,
+    "unsupported_media_type": 415,
 }
 TITLES = {
     "validation_error": "Invalid input", "unauthenticated": "Not authenticated", "forbidden": "Forbidden",
@@ -18,6 +19,7 @@ TITLES = {
     "duplicate": "Duplicate", "conflict": "Conflict", "idempotency_mismatch": "Idempotency key reused",
     "period_closed": "Period closed", "precondition_failed": "Precondition failed",
     "too_many_requests": "Too many requests", "unavailable": "Service unavailable",
+    "payload_too_large": "Payload too large", "unsupported_media_type": "Unsupported media type",
 }
 
 

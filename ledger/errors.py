@@ -81,6 +81,18 @@ class TooManyRequests(LedgerError):
         self.retry_after_s = retry_after_s
 
 
+class PayloadTooLarge(LedgerError):
+    """A body beyond its declared size (ledger/limits.py), refused before it is read."""
+
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(LedgerError):
+    """A body in a media type or charset the endpoint does not read."""
+
+    code = "unsupported_media_type"
+
+
 class Unavailable(LedgerError):
     """The store is busy or unreachable; the caller should retry after a pause."""
 

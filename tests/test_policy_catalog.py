@@ -197,12 +197,16 @@ def test_facts_schema_types_for_money_date_enum_and_text():
     demo = MONEY_PROGRAM.facts_schema()["properties"]
     assert demo["rent"]["type"] == "string" and re.match(demo["rent"]["pattern"], "1500.00")
     assert not re.match(demo["rent"]["pattern"], "1500.0")
-    assert demo["since"] == {"type": "string", "format": "date"}
+    assert demo["since"]["type"] == "string" and demo["since"]["format"] == "date"
+    # The declared range of a fact's date (ledger/limits.py) is published with it.
+    assert re.match(demo["since"]["pattern"], "1950-01-01") and re.match(demo["since"]["pattern"], "2099-12-31")
+    assert not re.match(demo["since"]["pattern"], "1949-12-31") and not re.match(demo["since"]["pattern"], "9999-12-31")
     assert (demo["months"]["minimum"], demo["months"]["maximum"]) == (1, 24)
     sc = CATALOG.program("skill_certificate").facts_schema()["properties"]
     assert sc["level"] == {"type": "string", "enum": ["primary", "intermediate", "advanced"],
                            "description": sc["level"]["description"]}
     assert (sc["occupation"]["minLength"], sc["occupation"]["maxLength"]) == (1, 200)
+    assert re.match(sc["occupation"]["pattern"], "电工") and not re.match(sc["occupation"]["pattern"], "电\x00工")
 
 
 def test_validate_facts_returns_canonical_json_values():

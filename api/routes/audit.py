@@ -9,11 +9,12 @@ from ledger.errors import NotFound
 from ledger.service.audit import READ_AUDIT
 from ledger.views import json_default
 
+from ..bodies import StrictJSONRoute
 from .. import deps
 from ..responses import PROBLEMS, json
 from ..schemas import AuditEventPage, ChainVerification, SealOut
 
-router = APIRouter(prefix="/v1", tags=["audit"], responses=PROBLEMS)
+router = APIRouter(prefix="/v1", tags=["audit"], responses=PROBLEMS, route_class=StrictJSONRoute)
 NDJSON = "application/x-ndjson"
 MAX_POSITION = 2**62  # positions are 64-bit integers in both stores
 

@@ -15,11 +15,12 @@ from ledger.domain.fund import parse_fund_code
 from ledger.errors import ValidationFailed
 from ledger.service.core import parse_date
 
+from ..bodies import StrictJSONRoute
 from .. import deps
 from ..responses import PROBLEMS, json, outcome
 from ..schemas import BankStatementIn, BankStatementOut, ReconciliationOut
 
-router = APIRouter(prefix="/v1", tags=["reconciliation"], responses=PROBLEMS)
+router = APIRouter(prefix="/v1", tags=["reconciliation"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
 EXAMPLE = ("交易日期,金额,借贷标志,摘要,对方户名\n"

@@ -11,12 +11,13 @@ from ledger.identifiers import normalize_credit_code, normalize_identity_number
 from ledger.regions import validate_region
 from ledger.views import claim_view
 
+from ..bodies import StrictJSONRoute
 from .. import asof, deps
 from ..responses import PROBLEMS, json, outcome
 from ..schemas import (ApproveIn, ClaimEvents, ClaimIn, ClaimOut, ClaimPage, ClawbackIn, FactsIn, PaymentIn,
                        ReasonIn, RecoveryIn, ReturnIn)
 
-router = APIRouter(prefix="/v1", tags=["claims"], responses=PROBLEMS)
+router = APIRouter(prefix="/v1", tags=["claims"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
 
 def _payload(body) -> dict:

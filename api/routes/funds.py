@@ -7,11 +7,12 @@ from ledger.domain.fund import balance_view, parse_fund_code
 from ledger.errors import NotFound, ValidationFailed
 from ledger.regions import validate_region
 
+from ..bodies import StrictJSONRoute
 from .. import asof, deps
 from ..responses import PROBLEMS, json, outcome
 from ..schemas import AllocationIn, AllocationOut, FundIn, FundOut, FundPage, FundType, TransferIn, TransferOut
 
-router = APIRouter(prefix="/v1", tags=["funds"], responses=PROBLEMS)
+router = APIRouter(prefix="/v1", tags=["funds"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
 
 def fund_document(row: dict) -> dict:

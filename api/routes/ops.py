@@ -8,9 +8,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from ledger.access import Actor
 
+from ..bodies import StrictJSONRoute
 from .. import deps
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(tags=["operations"], route_class=StrictJSONRoute)
 
 
 @router.get("/healthz")

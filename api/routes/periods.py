@@ -5,11 +5,12 @@ from fastapi import APIRouter, Depends, Request
 from ledger.access import Actor
 from runtime.periods import close_period
 
+from ..bodies import StrictJSONRoute
 from .. import deps
 from ..responses import PROBLEMS, outcome
 from ..schemas import PeriodCloseIn, PeriodCloseOut
 
-router = APIRouter(prefix="/v1", tags=["periods"], responses=PROBLEMS)
+router = APIRouter(prefix="/v1", tags=["periods"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
 
 @router.post("/periods/{fund_id}/{month}/close", status_code=201, response_model=PeriodCloseOut)

@@ -6,11 +6,12 @@ from ledger.access import Actor
 from ledger.regions import validate_region
 from ledger.service.core import parse_date, today_in_china
 
+from ..bodies import StrictJSONRoute
 from .. import asof, deps
 from ..responses import PROBLEMS, json, outcome
 from ..schemas import ParameterHistory, ParametersIn, ParametersOut, ProgramList, ProgramOut
 
-router = APIRouter(prefix="/v1", tags=["programs"], responses=PROBLEMS)
+router = APIRouter(prefix="/v1", tags=["programs"], responses=PROBLEMS, route_class=StrictJSONRoute)
 PROVINCE = "210000"
 
 

@@ -22,11 +22,12 @@ from projections import reports
 from runtime import report_export
 from runtime.reports import fund_usage_report, report_position
 
+from ..bodies import StrictJSONRoute
 from .. import asof, deps
 from ..responses import PROBLEMS, json
 from ..schemas import FundType, FundUsageReport, FundUsageRollup, PayeePage, ProgramUsageReport
 
-router = APIRouter(prefix="/v1", tags=["reports"], responses=PROBLEMS)
+router = APIRouter(prefix="/v1", tags=["reports"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
 EXPORTS = {200: {"content": {report_export.CSV_TYPE: {"schema": {"type": "string"}},
                              report_export.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}

@@ -4,11 +4,12 @@ from fastapi import APIRouter, Depends, Request
 
 from ledger.access import Actor
 
+from ..bodies import StrictJSONRoute
 from .. import deps
 from ..responses import PROBLEMS, json, outcome
 from ..schemas import UserIn, UserOut
 
-router = APIRouter(prefix="/v1", tags=["users"], responses=PROBLEMS)
+router = APIRouter(prefix="/v1", tags=["users"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
 
 @router.post("/users", status_code=201, response_model=UserOut)

@@ -8,7 +8,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from ..errors import InsufficientFunds, InvalidState, PeriodClosed, ValidationFailed
+from ..errors import InsufficientFunds, InvalidState, LimitExceeded, PeriodClosed, ValidationFailed
+from ..limits import MAX_BALANCE_FEN
 from ..money import format_money
 from ..regions import validate_region
 
@@ -61,6 +62,18 @@ class Fund(Aggregate):
     def _check_invariant(self) -> None:
         assert self.available_fen >= 0 and self.reserved_fen >= 0 and self.disbursed_fen >= 0, self.fund_code
 
+    # The balance ceiling (API.md): no component beyond MAX_BALANCE_FEN, and no more money
+    # received over the fund's life than that either, so that money moved in circles cannot
+    # grow a fund's summed movements beyond what reports and read models can hold.
+    # A class-level default: funds snapshotted before the ceiling load without it.
+    received_fen = 0
+
+    def _require_within_ceiling(self, what: str, **after_fen: int) -> None:
+        for component, value in after_fen.items():
+            if value > MAX_BALANCE_FEN:
+                raise LimitExceeded(f"{what} would take the {component} of fund {self.fund_code} beyond the ceiling "
+                                    f"of {format_money(MAX_BALANCE_FEN)}")
+
     # Closed periods ---------------------------------------------------------------------
     # A class-level default: funds snapshotted before periods could close load without one.
     closed_months: tuple[str, ...] = ()
@@ -90,12 +103,15 @@ class Fund(Aggregate):
     def allocate(self, allocation_id: str, amount_fen: int, source: str, document_no: str,
                  effective_date: dt.date, memo: str | None, actor: str) -> None:
         self.require_open(effective_date)
+        self._require_within_ceiling("the allocation", allocated=self.allocated_fen + amount_fen,
+                                     received=self.received_fen + amount_fen)
         self._allocated(allocation_id, amount_fen, source, document_no, effective_date, memo, actor)
 
     @event("Allocated")
     def _allocated(self, allocation_id: str, amount_fen: int, source: str, document_no: str,
                    effective_date: dt.date, memo: str | None, actor: str) -> None:
         self.allocated_fen += amount_fen
+        self.received_fen += amount_fen
 
     def transfer_out(self, transfer_id: str, to_fund: str, amount_fen: int, document_no: str,
                      effective_date: dt.date, actor: str) -> None:
@@ -109,20 +125,28 @@ class Fund(Aggregate):
         self.allocated_fen -= amount_fen
         self._check_invariant()
 
+    def check_transfer_in(self, amount_fen: int, effective_date: dt.date) -> None:
+        """Whether this fund can take a transfer, checked before the other side records."""
+        self.require_open(effective_date)
+        self._require_within_ceiling("the transfer", allocated=self.allocated_fen + amount_fen,
+                                     received=self.received_fen + amount_fen)
+
     def transfer_in(self, transfer_id: str, from_fund: str, amount_fen: int, document_no: str,
                     effective_date: dt.date, actor: str) -> None:
-        self.require_open(effective_date)
+        self.check_transfer_in(amount_fen, effective_date)
         self._transferred_in(transfer_id, from_fund, amount_fen, document_no, effective_date, actor)
 
     @event("TransferredIn")
     def _transferred_in(self, transfer_id: str, from_fund: str, amount_fen: int, document_no: str,
                         effective_date: dt.date, actor: str) -> None:
         self.allocated_fen += amount_fen
+        self.received_fen += amount_fen
 
     # Claims' money ----------------------------------------------------------------------
     def reserve(self, claim_id: str, program: str, amount_fen: int, approved_on: dt.date, actor: str) -> None:
         self.require_open(approved_on)
         self._require_available(amount_fen, "the approval")
+        self._require_within_ceiling("the approval", reserved=self.reserved_fen + amount_fen)
         self._reserved(claim_id, program, amount_fen, approved_on, actor)
 
     @event("Reserved")
@@ -145,6 +169,7 @@ class Fund(Aggregate):
         self.require_open(paid_on)
         if amount_fen > self.reserved_fen:
             raise InvalidState(f"fund {self.fund_code} holds only {format_money(self.reserved_fen)} in reserve")
+        self._require_within_ceiling("the payment", disbursed=self.disbursed_fen + amount_fen)
         self._disbursed(claim_id, program, payment_ref, kind, amount_fen, paid_on, actor)
 
     @event("Disbursed")
@@ -156,6 +181,7 @@ class Fund(Aggregate):
     def payment_returned(self, claim_id: str, program: str, payment_ref: str, amount_fen: int,
                          returned_on: dt.date, reason: str, actor: str) -> None:
         self.require_open(returned_on)
+        self._require_within_ceiling("the returned payment", reserved=self.reserved_fen + amount_fen)
         self._payment_returned(claim_id, program, payment_ref, amount_fen, returned_on, reason, actor)
 
     @event("PaymentReturned")
@@ -168,6 +194,7 @@ class Fund(Aggregate):
     def recover(self, claim_id: str, program: str, recovery_id: str, reference: str, amount_fen: int,
                 received_on: dt.date, actor: str) -> None:
         self.require_open(received_on)
+        self._require_within_ceiling("the recovery", recovered=self.recovered_fen + amount_fen)
         self._recovered(claim_id, program, recovery_id, reference, amount_fen, received_on, actor)
 
     @event("Recovered")

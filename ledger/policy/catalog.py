@@ -18,6 +18,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import NotEligible, NotFound, ValidationFailed
+from ..limits import (FACT_DATE_PATTERN, FIRST_BUSINESS_DATE, FIRST_FACT_DATE, LAST_BUSINESS_DATE,
+                      MAX_TEXT_CHARS, TEXT_PATTERN, check_date, check_integer, check_text)
 from ..money import format_money, parse_fraction, parse_money
 from ..regions import ancestors, validate_region
 
@@ -26,7 +28,6 @@ PARAMETER_UNITS = ("money", "rate", "date", "int", "count", "months", "years")
 FUND_TYPES = ("unemployment_insurance", "employment_subsidy", "skill_upgrade_account", "inclusive_finance")
 APPLICANT_KINDS = ("enterprise", "person", "institution")
 NATION = "000000"
-MAX_TEXT_CHARS = 200
 
 _REGION = re.compile(r"^[0-9]{6}$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -55,9 +56,10 @@ class FactSpec:
 
     def json_schema(self) -> dict:
         schema: dict = {"int": {"type": "integer"}, "bool": {"type": "boolean"},
-                        "date": {"type": "string", "format": "date"},
+                        "date": {"type": "string", "format": "date", "pattern": FACT_DATE_PATTERN},
                         "money": {"type": "string", "pattern": _MONEY_PATTERN},
-                        "str": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_CHARS},
+                        "str": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_CHARS,
+                                "pattern": TEXT_PATTERN},
                         "enum": {"type": "string", "enum": list(self.choices)}}[self.type]
         if self.minimum is not None:
             schema["minimum"] = self.minimum
@@ -73,39 +75,30 @@ class FactSpec:
         """The JSON-native canonical form, or ValidationFailed naming facts.<name>."""
         where = f"facts.{self.name}"
         if self.type == "int":
-            # bool is a subclass of int in Python; JSON true is not a number of months.
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise ValidationFailed(f"{where} must be an integer", field=where)
-            if self.minimum is not None and value < self.minimum:
-                raise ValidationFailed(f"{where} must be at least {self.minimum}", field=where)
-            if self.maximum is not None and value > self.maximum:
-                raise ValidationFailed(f"{where} must be at most {self.maximum}", field=where)
-            return value
+            return check_integer(value, field=where, minimum=self.minimum, maximum=self.maximum)
         if self.type == "bool":
             if not isinstance(value, bool):
                 raise ValidationFailed(f"{where} must be true or false", field=where)
             return value
         if self.type == "date":
-            return _parse_iso_date(value, where).isoformat()
+            return check_date(value, field=where, first=FIRST_FACT_DATE, last=LAST_BUSINESS_DATE).isoformat()
         if self.type == "money":
             return format_money(parse_money(value, field=where))
         if self.type == "str":
-            if not isinstance(value, str) or not 1 <= len(value) <= MAX_TEXT_CHARS or not value.strip():
-                raise ValidationFailed(f"{where} must be text of 1-{MAX_TEXT_CHARS} characters", field=where)
-            return value
+            return check_text(value, field=where)
         if not isinstance(value, str) or value not in self.choices:
             raise ValidationFailed(f"{where} must be one of {', '.join(self.choices)}", field=where)
         return value
 
 
-def _parse_iso_date(value: object, where: str) -> dt.date:
-    # date.fromisoformat alone would also take "20220604" and week dates.
+def _parse_iso_date(value: object) -> dt.date:
+    """A real date YYYY-MM-DD, whatever its year (stored values are read back as they are)."""
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValidationFailed(f"{where} must be a real date written YYYY-MM-DD", field=where)
+    raise ValueError(f"bad date {value!r}")
 
 
 # ---- programs ----------------------------------------------------------------------
@@ -237,21 +230,43 @@ def parse_parameter(unit: str, raw: object) -> object:
         except ValidationFailed as exc:
             raise ValueError(f"bad money {raw!r}: {exc.detail}") from None
     if unit == "rate":
-        if not isinstance(raw, str):
-            raise ValueError(f"a rate must be written as a string such as \"0.5\" or \"2/3\", got {raw!r}")
+        if not isinstance(raw, str) or len(raw) > MAX_RATE_CHARS:
+            raise ValueError(f"a rate must be written as a short string such as \"0.5\" or \"2/3\", got {raw!r:.40}")
         return parse_fraction(raw)
     if unit == "date":
         if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
             return raw
-        try:
-            return _parse_iso_date(raw, "value")
-        except ValidationFailed:
-            raise ValueError(f"bad date {raw!r}") from None
+        return _parse_iso_date(raw)
     if unit in _INT_UNITS:
         if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
             raise ValueError(f"a {unit} value must be a whole number >= 0, got {raw!r}")
         return raw
     raise ValueError(f"unknown unit {unit!r}; known units: {', '.join(PARAMETER_UNITS)}")
+
+
+# DOMAIN.md, "Parameter bounds": the range every value of a unit keeps to (money
+# 0.01–1,000,000.00, integers 0–120, shares 0–1, dates in the business range). A value an
+# administrator proposes outside it is refused; values already stored are read as they are.
+MAX_RATE_CHARS = 32
+UNIT_BOUNDS: dict[str, tuple[object, object]] = {
+    "money": (1, 100_000_000), "rate": (Fraction(0), Fraction(1)),
+    "date": (FIRST_BUSINESS_DATE, LAST_BUSINESS_DATE),
+    **{unit: (0, 120) for unit in _INT_UNITS},
+}
+UNIT_BOUNDS_SOURCE = "DOMAIN.md, Parameter bounds: the general range of the unit"
+
+
+def check_bounds(unit: str, value: object, *, field: str) -> object:
+    low, high = UNIT_BOUNDS[unit]
+    if not low <= value <= high:  # type: ignore[operator]
+        raise ValidationFailed(f"{field} must lie between {parameter_wire(unit, low)} and "
+                               f"{parameter_wire(unit, high)}", field=field)
+    return value
+
+
+def unit_bounds_wire(unit: str) -> dict:
+    low, high = UNIT_BOUNDS[unit]
+    return {"min": parameter_wire(unit, low), "max": parameter_wire(unit, high), "source": UNIT_BOUNDS_SOURCE}
 
 
 def _rule_version(program: str, wire: dict[str, object]) -> str:
@@ -382,6 +397,7 @@ class Catalog:
             value = parse_parameter(unit, raw)
         except ValueError as exc:
             raise ValidationFailed(f"values.{name}: {exc}", field=f"values.{name}") from None
+        check_bounds(unit, value, field=f"values.{name}")
         return ParameterValue(name, unit, value, region, effective_from, source, effective_to, code)
 
 
@@ -482,6 +498,8 @@ def _fact(code: str, data: dict) -> FactSpec:
     bounds = [b for b in (spec.minimum, spec.maximum) if b is not None]
     if bounds and (spec.type != "int" or any(not isinstance(b, int) or isinstance(b, bool) for b in bounds)):
         raise ValueError(f"{where}: minimum and maximum are whole numbers, for int facts only")
+    if spec.type == "int" and len(bounds) != 2:
+        raise ValueError(f"{where}: an int fact declares its range (minimum and maximum)")
     return spec
 
 
@@ -501,8 +519,11 @@ def _versions(code: str, params: dict) -> list[ParameterValue]:
             where = f"parameters.toml: {code}.{name} ({v.get('region')}, {v.get('effective_from')})"
             try:
                 value = parse_parameter(data["unit"], v["value"])
+                check_bounds(data["unit"], value, field="value")
                 start, end = v["effective_from"], v.get("effective_to")
                 pv = ParameterValue(name, data["unit"], value, v["region"], start, v["source"], end, code)
+            except ValidationFailed as exc:
+                raise ValueError(f"{where}: {exc.detail}") from None
             except (KeyError, ValueError) as exc:
                 raise ValueError(f"{where}: {exc}") from None
             if not isinstance(start, dt.date) or isinstance(start, dt.datetime) or not (

@@ -17,15 +17,19 @@ from ..application import LedgerApplication
 from ..domain.ids import idempotency_aggregate_id
 from ..domain.records import IdempotencyRecord
 from ..errors import (Conflict, IdempotencyMismatch, LedgerError, NotFound, PreconditionFailed,
-                      ValidationFailed, error_from_record, error_record)
+                      error_from_record, error_record)
+from ..limits import check_date, check_text
 from ..pii import PiiProtector
 from ..policy.catalog import Catalog, load_catalog
 from ..writer import Expected, GroupCommitWriter, UnitOfWork
 
 CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
-# Refusals that say "try again" are not kept: a retry must be able to succeed.
 PAGE = 1_000  # stored events read per query when walking the log
-_NOT_KEPT = ("conflict", "precondition_failed", "unavailable", "too_many_requests")
+# Refusals not kept under an Idempotency-Key (API.md): those that say "try again" (a retry
+# must be able to succeed), and those about who is asking or how, not what: keeping them
+# would let any caller, or anyone without a valid token, grow the immutable log.
+_NOT_KEPT = ("conflict", "precondition_failed", "unavailable", "too_many_requests", "unauthenticated",
+             "forbidden", "payload_too_large", "unsupported_media_type")
 
 
 @dataclass(frozen=True)
@@ -61,24 +65,13 @@ def command(method: Callable) -> Callable:
 
 
 def parse_date(value: object, *, field: str, default_today: bool = False) -> dt.date:
+    """A business date (ledger/limits.py: real, YYYY-MM-DD, 2000–2099); left out, today."""
     if value is None and default_today:
         return today_in_china()
-    if not isinstance(value, str):
-        raise ValidationFailed(f"{field} must be a date YYYY-MM-DD", field=field)
-    try:
-        if len(value) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed(f"{field} must be a real date YYYY-MM-DD", field=field) from None
+    return check_date(value, field=field)
 
 
-def require_text(value: object, *, field: str, optional: bool = False) -> str | None:
-    if value is None and optional:
-        return None
-    if not isinstance(value, str) or not 1 <= len(value) <= 200 or not value.strip():
-        raise ValidationFailed(f"{field} must be text of 1-200 characters", field=field)
-    return value
+require_text = check_text
 
 
 def _with(expect: Expected, more: UUID) -> Expected:

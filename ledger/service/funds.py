@@ -78,7 +78,7 @@ class FundCommands(LedgerCore):
         def command(uow):
             source = uow.get(Fund, fund_aggregate_id(from_code), f"fund {from_code}")
             target = uow.get(Fund, fund_aggregate_id(to_code), f"fund {to_code}")
-            target.require_open(effective_date)  # both sides checked before either records
+            target.check_transfer_in(amount_fen, effective_date)  # both sides checked before either records
             source.transfer_out(transfer_id, to_code, amount_fen, document_no, effective_date, actor.user_id)
             target.transfer_in(transfer_id=transfer_id, from_fund=from_code, amount_fen=amount_fen,
                                document_no=document_no, effective_date=effective_date, actor=actor.user_id)

@@ -214,9 +214,18 @@ def test_input_refused_at_the_edge_is_kept_under_its_key(staff):
                    "idempotency_mismatch")
 
 
-def test_a_missing_role_is_kept_under_its_key(staff, funds):
-    body = job_expansion_claim()
-    assert_problem(staff.reviewer.post("/v1/claims", body, headers=key("role-1")), 403, "forbidden")
-    assert_problem(staff.reviewer.post("/v1/claims", body, headers=key("role-1")), 403, "forbidden")
-    assert_problem(staff.reviewer.post("/v1/claims", job_expansion_claim(), headers=key("role-1")), 422,
-                   "idempotency_mismatch")
+def test_refusals_for_who_asks_are_not_kept_and_record_nothing(client, staff, funds):
+    """API.md: 401 and 403 are not kept under an Idempotency-Key; keeping them let any
+    user (or anyone without a token) grow the immutable log at will."""
+    ledger = client.app.state.runtime.ledger
+    head = ledger.head_position()
+    for i in range(5):
+        assert_problem(staff.reviewer.post("/v1/claims", job_expansion_claim(), headers=key(f"role-{i}")),
+                       403, "forbidden")
+        r = client.post("/v1/claims", json=job_expansion_claim(), headers={**key(f"anon-{i}"),
+                                                                           "Authorization": "Bearer nope"})
+        assert_problem(r, 401, "unauthenticated")
+    assert ledger.head_position() == head
+    # Nothing was kept, so the same key with another body is no mismatch: still the refusal.
+    assert_problem(staff.reviewer.post("/v1/claims", job_expansion_claim(), headers=key("role-1")), 403,
+                   "forbidden")

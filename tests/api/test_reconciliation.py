@@ -317,7 +317,7 @@ def test_malformed_requests_are_refused(staff, funds):
                    422, "validation_error", "csv")
     assert_problem(t.client.post("/v1/bank-statements", content=b"a,b", params={"fund_id": funds["ui"]},
                                  headers={**t._headers(None), "Content-Type": "application/xml"}),
-                   422, "validation_error", "Content-Type")
+                   415, "unsupported_media_type", "Content-Type")
     assert_problem(t.post("/v1/bank-statements", {"fund_id": funds["ui"], "csv": HEADER, "extra": 1}),
                    422, "validation_error", "extra")
     assert_problem(import_csv(t, "no-such-fund", HEADER + "2022-07-20,1.00,debit,,\n"), 422, "validation_error",

@@ -40,8 +40,9 @@ def test_bad_money_in_an_allocation(staff, funds, amount):
 
 
 @pytest.mark.parametrize("amount", ["0.01", "1500.00", "9999999999999.99"])
-def test_good_money_in_an_allocation(staff, funds, amount):
-    r = staff.treasurer.post(f"/v1/funds/{funds['es']}/allocations",
+def test_good_money_in_an_allocation(staff, amount):
+    fund_id = open_fund(staff.treasurer, "employment_subsidy", "210100")   # empty: the largest amount fits
+    r = staff.treasurer.post(f"/v1/funds/{fund_id}/allocations",
                              {"amount": amount, "source": "central", "document_no": "财社〔2022〕1号",
                               "effective_date": "2022-06-20"})
     assert r.status_code == 201, r.text

@@ -1,0 +1,97 @@
+"""The ledger's declared input limits, in one place: what text, integers, dates, nesting,
+bodies and balances may be (API.md, Conventions: input limits; balance ceiling). The
+HTTP edge checks them before a body is parsed further, /openapi.json publishes them, and
+the domain relies on them: nothing outside them reaches the event store, so nothing
+stored can break a later read, export or replay."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .errors import ValidationFailed
+
+MAX_TEXT_CHARS = 200
+MAX_JSON_DEPTH = 32
+MAX_JSON_BODY_BYTES = 1 << 20        # 1 MiB
+MAX_STATEMENT_BYTES = 16 << 20       # 16 MiB: a bank statement
+# Any integer in a body outside this range is refused before its field is even looked at;
+# each field then declares its own, narrower range. ±(2**53 − 1) survives every JSON reader.
+SAFE_INTEGER = 2**53 - 1
+MAX_POSITION = 2**62                 # log positions and cursors: 64-bit integers in both stores
+MAX_PAGE = 1000
+FIRST_BUSINESS_DATE = dt.date(2000, 1, 1)
+LAST_BUSINESS_DATE = dt.date(2099, 12, 31)
+# Facts about the past (left school, operating since, a certificate's date) may be older.
+FIRST_FACT_DATE = dt.date(1950, 1, 1)
+# No balance component of a fund, and no fund's money received over its life, may exceed
+# 9,999,999,999,999.99: sums of a fund's movements then stay far inside 64-bit integers.
+MAX_BALANCE_FEN = 999_999_999_999_999
+
+# C0 controls and lone surrogates; multi-line text (bank statements) keeps tab, LF and CR.
+_BAD_CHARS = re.compile(r"[\x00-\x1f\ud800-\udfff]")
+_BAD_CHARS_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+# The same rule for /openapi.json (ECMA and Rust regex syntax): no control character, and
+# at least one that is not a space.
+TEXT_PATTERN = r"^[^\u0000-\u001f]*[^\u0000-\u001f\s][^\u0000-\u001f]*$"
+DATE_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+FACT_DATE_PATTERN = r"^(19[5-9][0-9]|20[0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def bad_character(value: str, *, multiline: bool = False) -> str | None:
+    """Describes the first character text may not hold (None when there is none); never
+    echoes it, since a lone surrogate cannot even be encoded into an answer."""
+    found = (_BAD_CHARS_MULTILINE if multiline else _BAD_CHARS).search(value)
+    if found is None:
+        return None
+    code = ord(found.group())
+    kind = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a control character"
+    return f"{kind} (U+{code:04X}) at character {found.start() + 1}"
+
+
+def check_characters(value: str, *, field: str, multiline: bool = False) -> str:
+    problem = bad_character(value, multiline=multiline)
+    if problem is not None:
+        raise ValidationFailed(f"{field} holds {problem}: send Unicode text without control characters",
+                               field=field)
+    return value
+
+
+def check_text(value: object, *, field: str, optional: bool = False) -> str | None:
+    """Free text (document numbers, reasons, memos, references, names): 1–200 characters,
+    not only spaces, without control characters or lone surrogates."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not 1 <= len(value) <= MAX_TEXT_CHARS or not value.strip():
+        raise ValidationFailed(f"{field} must be text of 1-{MAX_TEXT_CHARS} characters", field=field)
+    return check_characters(value, field=field)
+
+
+def check_date(value: object, *, field: str, first: dt.date = FIRST_BUSINESS_DATE,
+               last: dt.date = LAST_BUSINESS_DATE) -> dt.date:
+    """A real date written YYYY-MM-DD within [first, last]."""
+    if not isinstance(value, str):
+        raise ValidationFailed(f"{field} must be a date YYYY-MM-DD", field=field)
+    try:
+        if not _ISO_DATE.fullmatch(value):  # fromisoformat alone would take 20220604 and week dates
+            raise ValueError
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed(f"{field} must be a real date YYYY-MM-DD", field=field) from None
+    return check_date_range(day, field=field, first=first, last=last)
+
+
+def check_date_range(day: dt.date, *, field: str, first: dt.date = FIRST_BUSINESS_DATE,
+                     last: dt.date = LAST_BUSINESS_DATE) -> dt.date:
+    if not first <= day <= last:
+        raise ValidationFailed(f"{field} must lie between {first.isoformat()} and {last.isoformat()}", field=field)
+    return day
+
+
+def check_integer(value: object, *, field: str, minimum: int, maximum: int) -> int:
+    # bool is an int in Python; JSON true is not a number.
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationFailed(f"{field} must be a whole number", field=field)
+    if not minimum <= value <= maximum:
+        raise ValidationFailed(f"{field} must be between {minimum} and {maximum}", field=field)
+    return value
