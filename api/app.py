@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         anyio.to_thread.current_default_thread_limiter().total_tokens = MAX_CONCURRENT_REQUESTS
         rt = await anyio.to_thread.run_sync(lambda: Runtime(settings or Settings.from_env()))
         app.state.runtime = rt
+        app.state.throttle = deps.Throttle(rt.settings)
         await anyio.to_thread.run_sync(rt.start)
         try:
             yield

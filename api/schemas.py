@@ -27,11 +27,51 @@ class UserIn(Strict):
 
 
 class UserOut(BaseModel):
+    """GET /users/me: the caller."""
     user_id: str
     name: str
     roles: list[str]
     regions: list[str]
-    token: str | None = None
+
+
+class TokenIssued(BaseModel):
+    """A token, shown this once (`null` when an Idempotency-Key replays the request): only
+    its hash is stored. `expires_at` is null for the bootstrap admin's token only."""
+    user_id: str
+    token: str | None
+    token_id: str
+    expires_at: str | None
+
+
+class UserCreated(TokenIssued):
+    name: str | None = None
+    roles: list[str] | None = None
+    regions: list[str] | None = None
+
+
+class TokenIn(Strict):
+    revoke_others: bool = False
+
+
+class TokenRecord(BaseModel):
+    token_id: str
+    issued_at: str
+    expires_at: str | None
+    revoked: bool
+
+
+class UserDocument(BaseModel):
+    user_id: str
+    name: str
+    roles: list[str]
+    regions: list[str]
+    active: bool
+    tokens: list[TokenRecord]
+
+
+class UserPage(BaseModel):
+    items: list[UserDocument]
+    next_cursor: str | None
 
 
 class FundIn(Strict):

@@ -1,0 +1,45 @@
+"""Token buckets per key (a client address, a token's hash), in bounded memory: a flood
+of new keys evicts the least recently seen, it never grows the table without end."""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+
+MAX_KEYS = 10_000
+
+
+class Buckets:
+    def __init__(self, capacity: float, per_second: float, *, max_keys: int = MAX_KEYS):
+        self.capacity = capacity
+        self.per_second = per_second
+        self.max_keys = max_keys
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key -> (level, at)
+        self._lock = threading.Lock()
+
+    def _level(self, key: str, now: float) -> float:
+        level, at = self._buckets.get(key, (self.capacity, now))
+        return min(self.capacity, level + (now - at) * self.per_second)
+
+    def wait(self, key: str) -> int:
+        """Whole seconds until `key` may go on (0: now), without taking anything."""
+        with self._lock:
+            level = self._level(key, time.monotonic())
+        return 0 if level >= 1 else max(1, math.ceil((1 - level) / self.per_second))
+
+    def take(self, key: str) -> int:
+        """Take one for `key`: 0 when there was one, else the whole seconds until there is."""
+        with self._lock:
+            now = time.monotonic()
+            level = self._level(key, now)
+            if level < 1:
+                return max(1, math.ceil((1 - level) / self.per_second))
+            self._buckets[key] = (level - 1, now)
+            self._buckets.move_to_end(key)
+            while len(self._buckets) > self.max_keys:
+                self._buckets.popitem(last=False)
+            return 0
+
+    def __len__(self) -> int:
+        return len(self._buckets)
