@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 Money = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,12})\.[0-9]{2}$"),
                   Field(description="Yuan with exactly two decimals, e.g. \"1500.00\"", examples=["1500.00"])]
@@ -50,7 +50,7 @@ class UserCreated(TokenIssued):
 
 
 class TokenIn(Strict):
-    revoke_others: bool = False
+    revoke_others: StrictBool = False
 
 
 class TokenRecord(BaseModel):

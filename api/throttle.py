@@ -17,6 +17,7 @@ class Buckets:
         self.max_keys = max_keys
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key -> (level, at)
         self._lock = threading.Lock()
+        self.clock = time.monotonic  # tests replace it rather than wait
 
     def _level(self, key: str, now: float) -> float:
         level, at = self._buckets.get(key, (self.capacity, now))
@@ -25,13 +26,13 @@ class Buckets:
     def wait(self, key: str) -> int:
         """Whole seconds until `key` may go on (0: now), without taking anything."""
         with self._lock:
-            level = self._level(key, time.monotonic())
+            level = self._level(key, self.clock())
         return 0 if level >= 1 else max(1, math.ceil((1 - level) / self.per_second))
 
     def take(self, key: str) -> int:
         """Take one for `key`: 0 when there was one, else the whole seconds until there is."""
         with self._lock:
-            now = time.monotonic()
+            now = self.clock()
             level = self._level(key, now)
             if level < 1:
                 return max(1, math.ceil((1 - level) / self.per_second))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from dataclasses import dataclass
+from time import monotonic
 from uuid import UUID
 
 from ..access import Actor
@@ -30,7 +30,7 @@ NOT_VALID = "the token is not valid (unknown, expired or revoked, or its user is
 class _Session:
     actor: Actor
     expires_at: dt.datetime | None
-    checked: float  # time.monotonic() before the store was read
+    checked: float  # monotonic() before the store was read
 
 
 def utc_now() -> dt.datetime:
@@ -55,7 +55,7 @@ class Authentication(LedgerCore):
         if not token:
             return None
         session = self._sessions.get(token_hash(token))
-        if session is None or time.monotonic() - session.checked > FRESH_S:
+        if session is None or monotonic() - session.checked > FRESH_S:
             return None
         if session.expires_at is not None and self.now() >= session.expires_at:
             return None
@@ -65,7 +65,7 @@ class Authentication(LedgerCore):
         if not token:
             raise Unauthenticated("send Authorization: Bearer <token>")
         digest = token_hash(token)
-        checked, generation = time.monotonic(), self._generation
+        checked, generation = monotonic(), self._generation
         try:
             credential = self.load(Credential, credential_aggregate_id(digest), "credential")
             user = self.load(User, UUID(credential.user_id), "user")
@@ -82,7 +82,7 @@ class Authentication(LedgerCore):
             if generation != self._generation:
                 return
             if len(self._sessions) >= MAX_SESSIONS:
-                now = time.monotonic()
+                now = monotonic()
                 self._sessions = {d: s for d, s in self._sessions.items() if now - s.checked <= FRESH_S}
                 if len(self._sessions) >= MAX_SESSIONS:
                     self._sessions = {}
