@@ -4,7 +4,6 @@ rotate or revoke their own tokens."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from uuid import UUID, uuid4
 
 from ..access import Actor
@@ -15,8 +14,6 @@ from ..regions import COUNTRY, validate_region
 from ..views import user_view, utc_text
 from .authentication import Authentication
 from .core import Idem, Outcome, command, parse_uuid, require_text
-
-log = logging.getLogger(__name__)
 
 DEFAULT_TOKEN_TTL = dt.timedelta(days=90)
 BOOTSTRAP_TOKEN_CHANGED = "LEDGER_BOOTSTRAP_ADMIN_TOKEN changed"

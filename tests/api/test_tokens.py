@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import time
 
-import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
