@@ -129,16 +129,14 @@ def test_another_users_token_is_refused_as_the_bootstrap_token(settings):
         rt.close()
 
 
-@pytest.mark.parametrize("token", ["x" * 31, "short", "a" * 20 + " " + "b" * 20, "令牌" * 20])
-def test_a_short_or_unsendable_bootstrap_token_refuses_to_start(token):
-    with pytest.raises(SettingsError, match="at least 32 .*ledger keygen"):
-        Settings.from_env({"LEDGER_BOOTSTRAP_ADMIN_TOKEN": token})
-    with pytest.raises(SettingsError, match="ledger keygen"):
-        Settings(bootstrap_admin_token=token)
-
-
-def test_a_bootstrap_token_of_32_characters_and_the_generated_ones_are_accepted():
-    for token in ("x" * 32, ADMIN_TOKEN, NEW_TOKEN):
+def test_a_short_or_unsendable_bootstrap_token_refuses_to_start():
+    for token in ("x" * 31, "short", "a" * 20 + " " + "b" * 20, "令牌" * 20):
+        with pytest.raises(SettingsError, match="at least 32 .*ledger keygen"):
+            Settings.from_env({"LEDGER_BOOTSTRAP_ADMIN_TOKEN": token})
+        with pytest.raises(SettingsError, match="ledger keygen"):
+            Settings(bootstrap_admin_token=token)
+    # 32 characters are enough; the tests', the smoke client's and scripts/serve's are longer.
+    for token in ("x" * 32, ADMIN_TOKEN, NEW_TOKEN, "k" * 44):
         assert Settings.from_env({"LEDGER_BOOTSTRAP_ADMIN_TOKEN": token}).bootstrap_admin_token == token
     assert Settings.from_env({}).bootstrap_admin_token is None
 
