@@ -19,6 +19,7 @@ from . import deps
 from .bodies import BodyRefused
 from .gate import BodyTooLarge, RequestGate
 from .metrics import MeasureRequests, Metrics
+from .throttle import Throttle
 from .problems import problem, problem_from_error
 from .routes import all_routes, audit, bank, claims, funds, ops, periods, programs, reports, users
 
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         anyio.to_thread.current_default_thread_limiter().total_tokens = MAX_CONCURRENT_REQUESTS
         rt = await anyio.to_thread.run_sync(lambda: Runtime(settings or Settings.from_env()))
         app.state.runtime = rt
+        app.state.throttle = Throttle(rt.settings.auth_failures_per_minute, rt.settings.rate_limit_per_token)
         await anyio.to_thread.run_sync(rt.start)
         try:
             yield

@@ -1,5 +1,5 @@
-"""What every endpoint needs from a request: the runtime, the caller, the
-Idempotency-Key and If-Match headers, and page cursors."""
+"""What every endpoint needs from a request: the runtime, the caller (authenticated and
+throttled by the gate), the Idempotency-Key and If-Match headers, and page cursors."""
 from __future__ import annotations
 
 import base64
@@ -73,3 +73,15 @@ def decode_cursor(cursor: str | None) -> str | None:
     if not text.startswith("v1:"):
         raise ValidationFailed("cursor is not one this service issued", field="cursor")
     return text[3:]
+
+
+def decode_position_cursor(cursor: str | None) -> int | None:
+    """A cursor that carries a log position (lists ordered by when their items began)."""
+    after = decode_cursor(cursor)
+    try:
+        position = int(after) if after is not None else None
+        if position is not None and not 0 <= position < 2**62:
+            raise ValueError
+    except ValueError:
+        raise ValidationFailed("cursor is not one this service issued", field="cursor") from None
+    return position

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 import anyio
 from starlette.exceptions import HTTPException
 
-from ledger.errors import LedgerError, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from ledger.errors import LedgerError, PayloadTooLarge, Unauthenticated, UnsupportedMediaType, ValidationFailed
 from ledger.limits import MAX_JSON_BODY_BYTES, MAX_STATEMENT_BYTES, bad_character
 
 from .problems import problem_from_error
@@ -98,14 +98,25 @@ def _content_length(headers: dict[str, str]) -> int | None:
 
 async def _authenticate(scope, headers: dict[str, str]):
     """The caller behind the bearer token: from memory on the event loop when this process
-    has seen the token before, else from the store in a worker thread."""
-    ledger = scope["app"].state.runtime.ledger
+    checked the token a moment ago, else from the store in a worker thread, unless this
+    client has failed too often (api/throttle.py)."""
+    state = scope["app"].state
+    ledger, throttle = state.runtime.ledger, state.throttle
     authorization = headers.get("authorization", "")
     token = authorization[7:].strip() if authorization[:7].lower() == "bearer " else None
     known = ledger.known_actor(token)
-    if known is not None:
-        return known
-    return await anyio.to_thread.run_sync(ledger.authenticate, token)
+    if known is None:
+        if not token:
+            raise Unauthenticated("send Authorization: Bearer <token>")
+        client = scope["client"][0] if scope.get("client") else "unknown"
+        throttle.before_look_up(client)
+        try:
+            known = await anyio.to_thread.run_sync(ledger.authenticate, token)
+        except Unauthenticated:
+            throttle.failed(client)
+            raise
+    throttle.admit(token)
+    return known
 
 
 def _check_headers(headers: dict[str, str]) -> None:

@@ -10,7 +10,7 @@ from ledger.service import Outcome
 from .schemas import Problem
 
 PROBLEMS = {code: {"model": Problem, "content": {"application/problem+json": {}}}
-            for code in (401, 403, 404, 409, 412, 422, 503)}
+            for code in (401, 403, 404, 409, 412, 422, 429, 503)}
 
 
 def json(body: dict, *, status: int = 200, default=None) -> ORJSONResponse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 Money = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,12})\.[0-9]{2}$"),
                   Field(description="Yuan with exactly two decimals, e.g. \"1500.00\"", examples=["1500.00"])]
@@ -27,11 +27,51 @@ class UserIn(Strict):
 
 
 class UserOut(BaseModel):
+    """GET /users/me: the caller."""
     user_id: str
     name: str
     roles: list[str]
     regions: list[str]
-    token: str | None = None
+
+
+class TokenIssued(BaseModel):
+    """A token, shown this once (`null` when an Idempotency-Key replays the request): only
+    its hash is stored. `expires_at` is null for the bootstrap admin's token only."""
+    user_id: str
+    token: str | None
+    token_id: str
+    expires_at: str | None
+
+
+class UserCreated(TokenIssued):
+    name: str | None = None
+    roles: list[str] | None = None
+    regions: list[str] | None = None
+
+
+class TokenIn(Strict):
+    revoke_others: StrictBool = False
+
+
+class TokenRecord(BaseModel):
+    token_id: str
+    issued_at: str
+    expires_at: str | None
+    revoked: bool
+
+
+class UserDocument(BaseModel):
+    user_id: str
+    name: str
+    roles: list[str]
+    regions: list[str]
+    active: bool
+    tokens: list[TokenRecord]
+
+
+class UserPage(BaseModel):
+    items: list[UserDocument]
+    next_cursor: str | None
 
 
 class FundIn(Strict):

@@ -25,6 +25,14 @@ class Actor:
     def may_see(self, region: str) -> bool:
         return any(covers(scope, region) for scope in self.regions)
 
+    def covers_all(self, regions) -> bool:
+        """Whether every one of `regions` lies within this actor's: what an admin may manage."""
+        return all(self.may_see(region) for region in regions)
+
+    def require_regions(self, regions, what: str = "the user") -> None:
+        if not self.covers_all(regions):
+            raise Forbidden(f"{what} reaches beyond your regions ({', '.join(self.regions)})")
+
 
 # The contract's role table, one place.
 READ_CLAIMS = ("clerk", "reviewer", "treasurer", "auditor", "admin")

@@ -1,5 +1,5 @@
-"""The contract's shapes of a claim and a fund, built from the aggregates. Person ids
-leave the ledger masked; the read models store exactly these documents."""
+"""The contract's shapes of a claim, a fund and a user, built from the aggregates. Person
+ids leave the ledger masked; the read models store exactly these documents."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +8,7 @@ from uuid import UUID
 
 from .domain.claim import Claim
 from .domain.fund import Fund
+from .domain.users import User
 from .money import format_money
 
 
@@ -76,6 +77,20 @@ def fund_view(fund: Fund, position: int | None = None) -> dict:
         "balance": fund.balance(),
         "position": position,
         "version": fund.version,
+    }
+
+
+def user_view(user: User) -> dict:
+    """A user and its tokens' records: never a token, nor a token's hash."""
+    return {
+        "user_id": str(user.id),
+        "name": user.name,
+        "roles": list(user.roles),
+        "regions": list(user.regions),
+        "active": user.active,
+        "tokens": [{"token_id": token_id, "issued_at": utc_text(t["issued_at"]),
+                    "expires_at": utc_text(t["expires_at"]) if t["expires_at"] else None, "revoked": t["revoked"]}
+                   for token_id, t in user.tokens.items()],
     }
 
 

@@ -19,7 +19,8 @@ from eventsourcing.utils import get_topic
 from ledger.domain.bank import BankStatement
 from ledger.domain.claim import Claim
 from ledger.domain.fund import Fund
-from ledger.views import claim_view, event_data, event_type, json_default, utc_text
+from ledger.domain.users import User
+from ledger.views import claim_view, event_data, event_type, json_default, user_view, utc_text
 
 from .movements import is_movement, movement_rows
 from .reconciliation import ReconciliationRows
@@ -47,8 +48,8 @@ def _event_topics(*aggregates: type) -> tuple[str, ...]:
 class LedgerProjection(Projection[ReadModelQueries]):
     name = "ledger_views"
     # Only these aggregates have read models; the log's other events (uniqueness keys,
-    # idempotency records, users, seals) are skipped by the store's query, never decoded.
-    topics = _event_topics(Fund, Claim, BankStatement)
+    # idempotency records, credentials, seals) are skipped by the store's query, never decoded.
+    topics = _event_topics(Fund, Claim, BankStatement, User)
 
     def __init__(self, view: ReadModelQueries, app: Application):
         super().__init__(view)
@@ -74,18 +75,20 @@ class LedgerProjection(Projection[ReadModelQueries]):
         funds: dict[UUID, tuple[Fund, int]] = {}
         claims: dict[UUID, tuple[Claim, int, int]] = {}
         claim_events: list[tuple] = []
+        users: dict[UUID, tuple[User, int, int]] = {}
         fund_history: list[tuple] = []
         movements: list[tuple[Any, int, str]] = []
         reconciliation = ReconciliationRows()
         try:
             for domain_event, position in batch:
                 try:
-                    self._project_one(domain_event, position, funds, claims, claim_events, fund_history,
-                                      movements, reconciliation)
+                    self._project_one(domain_event, position, funds, claims, claim_events, users,
+                                      fund_history, movements, reconciliation)
                 except (PersistenceError, OSError):
                     raise  # loading an aggregate from the store: worth another try
                 except Exception as exc:
                     raise ProjectionFault(position, exc) from exc
+            user_rows = [self._user_row(u, first, p) for u, first, p in users.values()]
             self.view.write_batch(
                 [self._fund_row(f, p) for f, p in funds.values()],
                 [self._claim_row(c, first, p) for c, first, p in claims.values()],
@@ -94,6 +97,8 @@ class LedgerProjection(Projection[ReadModelQueries]):
                 fund_history=fund_history,
                 fund_movements=movement_rows(movements, self._recorded_times),
                 statements=reconciliation.statements(),
+                users=user_rows,
+                user_regions=[(str(u.id), region) for u, _, _ in users.values() for region in u.regions],
             )
         except BaseException:
             # Memory may be ahead of what was written: start again from the store.
@@ -101,8 +106,8 @@ class LedgerProjection(Projection[ReadModelQueries]):
             raise
         return tracking.notification_id
 
-    def _project_one(self, domain_event, position: int, funds, claims, claim_events, fund_history, movements,
-                     reconciliation) -> None:
+    def _project_one(self, domain_event, position: int, funds, claims, claim_events, users, fund_history,
+                     movements, reconciliation) -> None:
         topic_class = domain_event.__class__.__qualname__.split(".")[0]
         if topic_class == "Fund":
             fund = self._apply(domain_event)
@@ -125,6 +130,9 @@ class LedgerProjection(Projection[ReadModelQueries]):
                 str(claim.id), domain_event.originator_version, position,
                 event_type(domain_event), utc_text(domain_event.timestamp), data.get("actor"),
                 orjson.dumps(data, default=json_default).decode()))
+        elif topic_class == "User":
+            user = self._apply(domain_event)
+            users[user.id] = (user, users.get(user.id, (None, position))[1], position)
 
     def _recorded_times(self, positions: list[int]) -> dict[int, str]:
         """The chain's recorded times of these positions: one query per batch."""
@@ -148,6 +156,11 @@ class LedgerProjection(Projection[ReadModelQueries]):
     def _fund_row(fund: Fund, position: int) -> tuple:
         return (fund.fund_code, fund.fund_type, fund.region, fund.name, fund.allocated_fen, fund.reserved_fen,
                 fund.disbursed_fen, fund.recovered_fen, fund.version, position)
+
+    @staticmethod
+    def _user_row(user: User, first_position: int, position: int) -> tuple:
+        return (str(user.id), " " + " ".join(user.roles) + " ", 1 if user.active else 0, first_position, position,
+                orjson.dumps(user_view(user)).decode())
 
     @staticmethod
     def _claim_row(claim: Claim, first_position: int, position: int) -> tuple:

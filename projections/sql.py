@@ -110,6 +110,21 @@ TABLES = (
         PRIMARY KEY (fund_id, statement_id, line_no))""",
     "CREATE INDEX IF NOT EXISTS ix_bank_lines_by_date ON rm_bank_lines (fund_id, line_date)",
     "CREATE INDEX IF NOT EXISTS ix_bank_lines_by_item ON rm_bank_lines (fund_id, item_key)",
+    # Users for GET /v1/users (never a token or its hash): `roles` is " admin clerk " for a
+    # LIKE, a user's regions are rows of their own so scopes and filters are range seeks.
+    """CREATE TABLE IF NOT EXISTS rm_users (
+        user_id TEXT PRIMARY KEY,
+        roles TEXT NOT NULL,
+        active INTEGER NOT NULL,
+        first_position BIGINT NOT NULL,
+        position BIGINT NOT NULL,
+        doc TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS ix_users_by_position ON rm_users (first_position)",
+    """CREATE TABLE IF NOT EXISTS rm_user_regions (
+        user_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        PRIMARY KEY (user_id, region))""",
+    "CREATE INDEX IF NOT EXISTS ix_user_regions_by_region ON rm_user_regions (region, user_id)",
 )
 
 UPSERT_FUND = """INSERT INTO rm_funds (fund_id, fund_type, region, name, allocated_fen, reserved_fen,
@@ -143,10 +158,19 @@ UPSERT_BANK_LINE = """INSERT INTO rm_bank_lines (fund_id, statement_id, line_no,
         item_key = excluded.item_key, duplicate_of_statement = excluded.duplicate_of_statement,
         duplicate_of_line = excluded.duplicate_of_line, position = excluded.position"""
 
+UPSERT_USER = """INSERT INTO rm_users (user_id, roles, active, first_position, position, doc) VALUES (?,?,?,?,?,?)
+    ON CONFLICT (user_id) DO UPDATE SET roles = excluded.roles, active = excluded.active,
+        position = excluded.position, doc = excluded.doc"""
+
+# A user's regions are set when it is registered; every batch that touches it repeats them.
+INSERT_USER_REGION = """INSERT INTO rm_user_regions (user_id, region) VALUES (?,?)
+    ON CONFLICT (user_id, region) DO NOTHING"""
+
 FUND_COLUMNS = ("fund_id", "fund_type", "region", "name", "allocated_fen", "reserved_fen", "disbursed_fen",
                 "recovered_fen", "version", "position")
 READ_MODEL_TABLES = ("rm_funds", "rm_claims", "rm_claim_events", "rm_fund_history", "rm_fund_movements",
-                     "rm_bank_items", "rm_bank_lines")
+                     "rm_bank_items", "rm_bank_lines", "rm_users", "rm_user_regions")
 KEYS = {"rm_funds": ("fund_id",), "rm_claims": ("claim_id",), "rm_claim_events": ("claim_id", "version"),
         "rm_fund_history": ("fund_id", "position"), "rm_fund_movements": ("fund_id", "position"),
-        "rm_bank_items": ("fund_id", "item_key"), "rm_bank_lines": ("fund_id", "statement_id", "line_no")}
+        "rm_bank_items": ("fund_id", "item_key"), "rm_bank_lines": ("fund_id", "statement_id", "line_no"),
+        "rm_users": ("user_id",), "rm_user_regions": ("user_id", "region")}

@@ -40,7 +40,8 @@ class ReadModelQueries:
     def write_batch(self, funds: Sequence[tuple], claims: Sequence[tuple], claim_events: Sequence[tuple],
                     tracking: Tracking, *, fund_history: Sequence[tuple] = (),
                     fund_movements: Sequence[tuple] = (),
-                    statements: Sequence[tuple[str, Sequence[tuple]]] = ()) -> None:
+                    statements: Sequence[tuple[str, Sequence[tuple]]] = (),
+                    users: Sequence[tuple] = (), user_regions: Sequence[tuple] = ()) -> None:
         """One batch's rows and its tracking position in one transaction; `statements` are
         further (SQL, rows) pairs, e.g. the reconciliation's (projections/reconciliation.py)."""
         with self._transaction(commit=True) as c:
@@ -56,6 +57,9 @@ class ReadModelQueries:
                 c.executemany(self._q(sql.UPSERT_CLAIM), claims)
             if claim_events:
                 c.executemany(self._q(sql.INSERT_CLAIM_EVENT), claim_events)
+            if users:
+                c.executemany(self._q(sql.UPSERT_USER), users)
+                c.executemany(self._q(sql.INSERT_USER_REGION), user_regions)
             self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
 
     def _forget_position_if(self, tables_were_missing: bool) -> None:
@@ -122,6 +126,34 @@ class ReadModelQueries:
             params.append(after_position)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         return self._rows(f"SELECT first_position, doc FROM rm_claims {clause} ORDER BY first_position LIMIT ?",
+                          [*params, limit])
+
+    def users(self, *, role: str | None, region: str | None, active: bool | None, scopes: Sequence[str],
+              after_position: int | None, limit: int) -> list[dict]:
+        """Users whose regions all lie within `scopes`, oldest first; `region`: those with a
+        region at or below it."""
+        where: list[str] = []
+        params: list[Any] = []
+        if "000000" not in scopes:
+            ranges = [region_range(s) for s in scopes]
+            where.append("NOT EXISTS (SELECT 1 FROM rm_user_regions r WHERE r.user_id = u.user_id AND NOT ("
+                         + " OR ".join("r.region BETWEEN ? AND ?" for _ in ranges) + "))")
+            params += [v for r in ranges for v in r]
+        if role is not None:
+            where.append("u.roles LIKE ?")
+            params.append(f"% {role} %")
+        if active is not None:
+            where.append("u.active = ?")
+            params.append(1 if active else 0)
+        if region is not None:
+            where.append("EXISTS (SELECT 1 FROM rm_user_regions r WHERE r.user_id = u.user_id "
+                         "AND r.region BETWEEN ? AND ?)")
+            params += list(region_range(region))
+        if after_position is not None:
+            where.append("u.first_position > ?")
+            params.append(after_position)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        return self._rows(f"SELECT u.first_position, u.doc FROM rm_users u {clause} ORDER BY u.first_position LIMIT ?",
                           [*params, limit])
 
     # As-of reads: the history rows at or before a log position, found by index seeks.

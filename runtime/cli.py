@@ -80,7 +80,8 @@ def demo():
 
 @cli.command()
 def keygen():
-    """Print a new random key for LEDGER_PII_KEY (keep it outside the database's machine)."""
+    """Print a new random key for LEDGER_PII_KEY or LEDGER_SEAL_KEY, or a LEDGER_BOOTSTRAP_ADMIN_TOKEN (keep it
+    outside the database's machine)."""
     typer.echo(secrets.token_hex(32))
 
 

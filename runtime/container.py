@@ -85,7 +85,8 @@ class Runtime:
         else:
             election = PostgresAdvisoryElection(self.settings.pg_conninfo(), PROJECTOR_LOCK_KEY)
         self.runner = ProjectionRunner(self.app, self.projection, election=election)
-        self.ledger = Ledger(self.app, PiiProtector(self.settings.resolve_pii_key()), on_commit=self.runner.notify)
+        self.ledger = Ledger(self.app, PiiProtector(self.settings.resolve_pii_key()), on_commit=self.runner.notify,
+                             token_ttl_days=self.settings.token_ttl_days)
         self.ledger.seal_key = SealKey.from_seed_hex(self.settings.resolve_seal_seed())
         self._write_public_key()
         self._sealer_stop = threading.Event()
@@ -115,7 +116,10 @@ class Runtime:
     def start(self, *, project: bool | None = None) -> None:
         """Bootstrap the admin, load demo data if asked, and follow the log."""
         if self.settings.bootstrap_admin_token:
-            self.ledger.ensure_admin(self.settings.bootstrap_admin_token)
+            admin = self.ledger.ensure_admin(self.settings.bootstrap_admin_token)
+            if not admin["usable"]:
+                log.warning("LEDGER_BOOTSTRAP_ADMIN_TOKEN was revoked, or the bootstrap admin deactivated: it does not "
+                            "work until it is set to a new value")
         if project if project is not None else self.settings.projections == "embedded":
             self.runner.start()
             if self.settings.seal_interval_s > 0:

@@ -15,6 +15,7 @@ from ledger.pii import decode_key
 log = logging.getLogger(__name__)
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ledger.db"
+MIN_BOOTSTRAP_TOKEN_CHARS = 32
 
 
 class SettingsError(ValueError):
@@ -37,7 +38,27 @@ class Settings:
     read_replica_url: str | None = None
     seal_key: str | None = None
     seal_interval_s: float = 300.0
+    token_ttl_days: int = 90
+    auth_failures_per_minute: int = 30
+    rate_limit_per_token: float | None = None  # requests per second; None: no cap
     extra_env: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Checked here, not only in from_env: every way of starting goes through a Settings.
+        token = self.bootstrap_admin_token
+        if token is not None and (len(token) < MIN_BOOTSTRAP_TOKEN_CHARS
+                                  or not all("\x21" <= ch <= "\x7e" for ch in token)):
+            raise SettingsError(
+                f"LEDGER_BOOTSTRAP_ADMIN_TOKEN must be at least {MIN_BOOTSTRAP_TOKEN_CHARS} printable ASCII characters "
+                "without spaces (it is a password for the whole country); make one with `ledger keygen` or "
+                "`python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`")
+        if not 1 <= self.token_ttl_days <= 3650:
+            raise SettingsError("LEDGER_TOKEN_TTL_DAYS must be a whole number of days from 1 to 3650")
+        if not 1 <= self.auth_failures_per_minute <= 100_000:
+            raise SettingsError("LEDGER_AUTH_FAILURES_PER_MINUTE must be a whole number from 1 to 100000")
+        if self.rate_limit_per_token is not None and not 0 < self.rate_limit_per_token <= 1_000_000:
+            raise SettingsError("LEDGER_RATE_LIMIT_PER_TOKEN must be a number of requests per second above 0 "
+                                "(unset: no cap)")
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> "Settings":
@@ -63,6 +84,10 @@ class Settings:
             read_replica_url=env.get("LEDGER_READ_REPLICA_URL") or None,
             seal_key=env.get("LEDGER_SEAL_KEY") or None,
             seal_interval_s=float(env.get("LEDGER_SEAL_INTERVAL_S", "300")),
+            token_ttl_days=_number(env, "LEDGER_TOKEN_TTL_DAYS", "90", int),
+            auth_failures_per_minute=_number(env, "LEDGER_AUTH_FAILURES_PER_MINUTE", "30", int),
+            rate_limit_per_token=(_number(env, "LEDGER_RATE_LIMIT_PER_TOKEN", "", float)
+                                  if env.get("LEDGER_RATE_LIMIT_PER_TOKEN") else None),
         )
 
     @property
@@ -154,3 +179,11 @@ class Settings:
                 return text
             time.sleep(0.01)
         raise SettingsError(f"{path} is empty")
+
+
+def _number(env, name: str, default: str, kind: type):
+    text = env.get(name) or default
+    try:
+        return kind(text)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number (got {text!r})") from None

@@ -43,11 +43,17 @@ class Api:
     def put(self, path: str, body: dict, headers: dict | None = None):
         return self.client.put(path, json=body, headers=self._headers(headers))
 
+    def delete(self, path: str, headers: dict | None = None):
+        return self.client.delete(path, headers=self._headers(headers))
+
 
 def make_user(admin: Api, name: str, roles: list[str], regions: list[str]) -> Api:
+    """A new user speaking with its token (shown once, in the 201); `.user_id` is its id."""
     r = admin.post("/v1/users", {"name": name, "roles": roles, "regions": regions})
     assert r.status_code == 201, r.text
-    return Api(admin.client, r.json()["token"])
+    api = Api(admin.client, r.json()["token"])
+    api.user_id = r.json()["user_id"]
+    return api
 
 
 def job_expansion_claim(region: str = "210100", beneficiary: str | None = None, applicant: str | None = None,

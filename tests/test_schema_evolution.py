@@ -1,20 +1,28 @@
 """Events stored in an older shape still load: ClaimLimit.Opened version 1 (no `kind`) is
-upcast on read, and limits opened then keep behaving as they did."""
+upcast on read, and limits opened then keep behaving as they did; Credential.Issued version 1
+(an HMAC-derived token) loads and no longer authenticates, except that the bootstrap admin
+is re-keyed at start-up from the configured token."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from uuid import uuid4
+import json
+from pathlib import Path
+from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.persistence import StoredEvent
 
 from ledger.access import Actor
-from ledger.domain.ids import limit_aggregate_id
+from ledger.domain.ids import credential_aggregate_id, limit_aggregate_id
 from ledger.domain.limits import ClaimLimit
-from ledger.errors import Duplicate, LimitExceeded
+from ledger.domain.users import Credential, token_hash
+from ledger.errors import Duplicate, LimitExceeded, Unauthenticated
 from runtime.container import Runtime
 
-from .support import person_id
+from .support import PII_KEY, person_id
+
+TOKENS_V1 = Path(__file__).parent / "fixtures" / "tokens_v1.json"
 
 
 def _store_v1_opened(rt: Runtime, key: str, limit: int) -> None:
@@ -72,3 +80,54 @@ def test_a_count_limit_of_one_is_over_the_limit_not_a_duplicate(rt):
     with pytest.raises(LimitExceeded):
         rt.ledger.submit_claim(clerk, claim("焊工"))
     assert ClaimLimit.Opened.class_version == 2
+
+
+def _ledger_from_before_random_tokens(settings) -> dict:
+    """A store holding the fixture's users and credentials, byte for byte as the old release
+    wrote them (tests/fixtures/make_tokens_v1.py), as the upgrade finds it."""
+    fixture = json.loads(TOKENS_V1.read_text(encoding="utf-8"))
+    assert fixture["pii_key"] == PII_KEY  # the clerk's old token could still be derived today
+    rt = Runtime(dataclasses.replace(settings, bootstrap_admin_token=None))
+    rt.app.recorder.insert_events([
+        StoredEvent(originator_id=UUID(e["originator_id"]), originator_version=e["originator_version"],
+                    topic=e["topic"], state=e["state"].encode()) for e in fixture["events"]])
+    rt.close()
+    return fixture
+
+
+def test_old_credentials_load_and_no_longer_authenticate_but_the_bootstrap_admin_is_rekeyed(settings):
+    fixture = _ledger_from_before_random_tokens(settings)
+    assert settings.bootstrap_admin_token == fixture["admin_token"]
+    rt = Runtime(settings)
+    rt.start(project=False)
+    try:
+        old = rt.app.repository.get(credential_aggregate_id(token_hash(fixture["clerk_token"])))
+        assert isinstance(old, Credential) and old.user_id == fixture["clerk_user_id"] and old.token_id is None
+        with pytest.raises(Unauthenticated):
+            rt.ledger.authenticate(fixture["clerk_token"])
+        # The bootstrap admin is the same user, now holding the configured token under a token record.
+        admin = rt.ledger.authenticate(fixture["admin_token"])
+        assert admin.user_id == fixture["admin_user_id"] and admin.roles == frozenset({"admin"})
+        assert rt.app.repository.get(credential_aggregate_id(token_hash(fixture["admin_token"]))).version == 2
+        # The clerk remains, with its past, and works again once an admin issues it a token.
+        clerk = rt.ledger.user_document(admin, fixture["clerk_user_id"])
+        assert (clerk["name"], clerk["active"], clerk["tokens"]) == ("沈阳 经办员", True, [])
+        fresh = rt.ledger.issue_token(admin, fixture["clerk_user_id"], {}).body["token"]
+        assert rt.ledger.authenticate(fresh).user_id == fixture["clerk_user_id"]
+        assert rt.ledger.verify_chain()["ok"]  # the chain covers the old-shaped bytes as stored
+    finally:
+        rt.close()
+
+
+def test_an_upgrade_with_another_bootstrap_token_appoints_a_new_admin(settings):
+    fixture = _ledger_from_before_random_tokens(settings)
+    token = "another-bootstrap-token-chosen-at-upgrade"
+    rt = Runtime(dataclasses.replace(settings, bootstrap_admin_token=token))
+    rt.start(project=False)
+    try:
+        for old in (fixture["admin_token"], fixture["clerk_token"]):
+            with pytest.raises(Unauthenticated):
+                rt.ledger.authenticate(old)
+        assert rt.ledger.authenticate(token).user_id not in (fixture["admin_user_id"], fixture["clerk_user_id"])
+    finally:
+        rt.close()

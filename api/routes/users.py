@@ -1,18 +1,20 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+import orjson
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ledger.access import Actor
+from ledger.regions import validate_region
 
 from ..bodies import StrictJSONRoute
 from .. import deps
 from ..responses import PROBLEMS, json, outcome
-from ..schemas import UserIn, UserOut
+from ..schemas import ReasonIn, Role, TokenIn, TokenIssued, UserCreated, UserDocument, UserIn, UserOut, UserPage
 
 router = APIRouter(prefix="/v1", tags=["users"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
 
-@router.post("/users", status_code=201, response_model=UserOut)
+@router.post("/users", status_code=201, response_model=UserCreated)
 def create_user(body: UserIn, request: Request, actor: Actor = Depends(deps.actor)):
     payload = body.model_dump(mode="json", exclude_unset=True)
     return outcome(deps.runtime(request).ledger.create_user(actor, payload, idem=deps.idem(request, payload)))
@@ -20,4 +22,50 @@ def create_user(body: UserIn, request: Request, actor: Actor = Depends(deps.acto
 
 @router.get("/users/me", response_model=UserOut)
 def me(request: Request, actor: Actor = Depends(deps.actor)):
-    return json(deps.runtime(request).ledger.user_view(actor))
+    return json(deps.runtime(request).ledger.me(actor))
+
+
+@router.get("/users", response_model=UserPage)
+def list_users(request: Request, actor: Actor = Depends(deps.actor), role: Role | None = None,
+               region: str | None = None, active: bool | None = None, limit: int = Query(100),
+               cursor: str | None = None):
+    """Users whose regions all lie within the caller's (admin), oldest first; `region`: users
+    with a region at or below it."""
+    actor.require_role("admin")
+    limit = deps.page_limit(limit)
+    if region is not None:
+        validate_region(region)
+    after_position = deps.decode_position_cursor(cursor)
+    rt = deps.runtime(request)
+    rt.wait_consistent()
+    rows = rt.reader.users(role=role, region=region, active=active, scopes=actor.regions,
+                           after_position=after_position, limit=limit + 1)
+    items = [orjson.loads(row["doc"]) for row in rows[:limit]]
+    next_cursor = deps.encode_cursor(rows[limit - 1]["first_position"]) if len(rows) > limit else None
+    return json({"items": items, "next_cursor": next_cursor})
+
+
+@router.get("/users/{user_id}", response_model=UserDocument)
+def get_user(user_id: str, request: Request, actor: Actor = Depends(deps.actor)):
+    return json(deps.runtime(request).ledger.user_document(actor, user_id))
+
+
+@router.post("/users/{user_id}/tokens", status_code=201, response_model=TokenIssued)
+def issue_token(user_id: str, body: TokenIn, request: Request, actor: Actor = Depends(deps.actor)):
+    """A new token for the user (one's own: any role; another's: admin within its regions)."""
+    payload = body.model_dump(mode="json", exclude_unset=True)
+    return outcome(deps.runtime(request).ledger.issue_token(actor, user_id, payload,
+                                                            idem=deps.idem(request, payload)))
+
+
+@router.delete("/users/{user_id}/tokens/{token_id}", status_code=204, response_class=Response)
+def revoke_token(user_id: str, token_id: str, request: Request, actor: Actor = Depends(deps.actor)):
+    deps.runtime(request).ledger.revoke_token(actor, user_id, token_id)
+    return Response(status_code=204)
+
+
+@router.post("/users/{user_id}/deactivate", response_model=UserDocument)
+def deactivate(user_id: str, body: ReasonIn, request: Request, actor: Actor = Depends(deps.actor)):
+    payload = body.model_dump(mode="json", exclude_unset=True)
+    return outcome(deps.runtime(request).ledger.deactivate_user(actor, user_id, payload,
+                                                                idem=deps.idem(request, payload)))

@@ -2,6 +2,7 @@
 demo loader. Commands run in the group-commit writer; reads come from the aggregates."""
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from typing import Callable
 
@@ -18,9 +19,9 @@ from .users import UserCommands
 
 class Ledger(UserCommands, FundCommands, ClaimCommands, AuditCommands, BankCommands):
     def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
-                 on_commit: Callable[[int], None] | None = None):
+                 on_commit: Callable[[int], None] | None = None, token_ttl_days: int = 90):
         super().__init__(app, pii, catalog=catalog, on_commit=on_commit)
-        self._actors = {}
+        self.token_ttl = dt.timedelta(days=token_ttl_days)
         self._policy = {}
         self._policy_lock = threading.Lock()
 

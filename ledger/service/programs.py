@@ -87,6 +87,7 @@ class ProgramCommands(LedgerCore):
         actor.require_role("admin")
         program = self.catalog.program(code)
         region = validate_region(request.get("region"))
+        actor.require_region(region)
         effective_from = parse_date(request.get("effective_from"), field="effective_from")
         effective_to = (None if request.get("effective_to") is None
                         else parse_date(request.get("effective_to"), field="effective_to"))

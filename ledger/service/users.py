@@ -1,27 +1,45 @@
-"""Users, tokens and authentication."""
+"""Users and their tokens: creation, rotation, revocation, deactivation, and the bootstrap
+admin. An admin manages only users whose regions all lie within its own; anyone may
+rotate or revoke their own tokens."""
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
+import datetime as dt
 from uuid import UUID, uuid4
 
 from ..access import Actor
 from ..domain.ids import credential_aggregate_id
-from ..domain.users import ROLES, Credential, User, token_hash
-from ..errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from ..domain.users import BOOTSTRAP_ADMIN_ID, ROLES, BootstrapAdmin, Credential, User, new_token, token_hash
+from ..errors import Conflict, InvalidState, ValidationFailed
 from ..regions import COUNTRY, validate_region
-from .core import Idem, LedgerCore, Outcome, command, require_text
+from ..views import user_view, utc_text
+from .authentication import Authentication
+from .core import Idem, Outcome, command, parse_uuid, require_text
+
+DEFAULT_TOKEN_TTL = dt.timedelta(days=90)
+BOOTSTRAP_TOKEN_CHANGED = "LEDGER_BOOTSTRAP_ADMIN_TOKEN changed"
+ENSURE_ADMIN_ATTEMPTS = 5
 
 
-class UserCommands(LedgerCore):
-    _actors: dict[str, Actor]
+class UserCommands(Authentication):
+    token_ttl: dt.timedelta = DEFAULT_TOKEN_TTL
 
-    def _issue_token(self, user_id: str) -> str:
-        # Derived, not stored: a repeated POST /users can answer with the same token while
-        # the store holds only the token's hash.
-        key = hmac.new(self.pii.keyed_digest(b"ledger/tokens").encode(), user_id.encode(), hashlib.sha256)
-        return base64.urlsafe_b64encode(key.digest()).decode().rstrip("=")
+    def _new_credential(self, uow, user: User, actor_id: str, reason: str) -> tuple[str, dict]:
+        """Issue a token to `user` in this unit of work: (the token, the answer without it)."""
+        token, token_id = new_token(), str(uuid4())
+        issued = self.now()
+        expires = issued + self.token_ttl
+        user.issue_token(token_id=token_id, issued_at=issued, expires_at=expires, actor=actor_id, reason=reason)
+        uow.add(Credential(id=credential_aggregate_id(token_hash(token)), user_id=str(user.id), token_id=token_id,
+                           actor=actor_id))
+        # The token itself goes back to the caller only, never into an event or an idempotency record.
+        return token, {"user_id": str(user.id), "token": None, "token_id": token_id, "expires_at": utc_text(expires)}
+
+    @staticmethod
+    def _with_token(outcome: Outcome, issued: dict) -> Outcome:
+        """The answer with the token when this call issued it; a replay answers `"token": null`."""
+        if issued and outcome.body.get("token_id") == issued["body"]["token_id"]:
+            return Outcome(outcome.created, {**outcome.body, "token": issued["token"]})
+        return Outcome(outcome.created, {"token": None, **outcome.body})
 
     @command
     def create_user(self, actor: Actor, request: dict, *, idem: Idem | None = None) -> Outcome:
@@ -33,58 +51,154 @@ class UserCommands(LedgerCore):
         regions = request.get("regions")
         if not isinstance(regions, list) or not regions:
             raise ValidationFailed("regions must be a non-empty list of region codes", field="regions")
-        regions = [validate_region(r, field="regions") for r in regions]
-        user_id = str(uuid4())
-        token = self._issue_token(user_id)
+        regions = sorted({validate_region(r, field="regions") for r in regions})
+        actor.require_regions(regions, "the new user")
+        user_id = uuid4()
+        issued: dict = {}
 
-        def command(uow):
-            user = uow.add(User(id=UUID(user_id), name=name, roles=sorted(set(roles)), regions=sorted(set(regions)),
+        def in_writer(uow):
+            user = uow.add(User(id=user_id, name=name, roles=sorted(set(roles)), regions=regions,
                                 actor=actor.user_id))
-            uow.add(Credential(id=credential_aggregate_id(token_hash(token)), user_id=user_id, actor=actor.user_id))
-            return Outcome(True, {"user_id": user_id, "name": user.name, "roles": user.roles,
-                                  "regions": user.regions})
+            token, body = self._new_credential(uow, user, actor.user_id, "issued with the new user")
+            issued.update(token=token, body=body)
+            return Outcome(True, {**body, "name": user.name, "roles": user.roles, "regions": user.regions})
 
-        outcome, _ = self._run(actor.user_id, idem, command)
-        # The token is re-derived rather than kept in the idempotency record.
-        return Outcome(outcome.created, {**outcome.body, "token": self._issue_token(outcome.body["user_id"])})
+        return self._with_token(self._run(actor.user_id, idem, in_writer)[0], issued)
 
-    def ensure_admin(self, token: str, name: str = "bootstrap admin") -> str:
-        """Create (or keep) the admin holding `token`; safe when several processes race."""
-        credential_id = credential_aggregate_id(token_hash(token))
+    def _target(self, actor: Actor, user_id: str) -> tuple[UUID, bool]:
+        """The user a token command acts on, and whether it is the caller itself."""
+        target = parse_uuid(actor.user_id if user_id == "me" else user_id, "user")
+        own = str(target) == actor.user_id
+        if not own:
+            actor.require_role("admin")
+        return target, own
 
-        def command(uow):
-            credential = uow.find(Credential, credential_id)
-            if credential is not None:
-                return Outcome(False, {"user_id": credential.user_id})
-            user = uow.add(User(id=uuid4(), name=name, roles=["admin"], regions=[COUNTRY], actor="system"))
-            uow.add(Credential(id=credential_id, user_id=str(user.id), actor="system"))
-            return Outcome(True, {"user_id": str(user.id)})
+    @command
+    def issue_token(self, actor: Actor, user_id: str, request: dict, *, idem: Idem | None = None) -> Outcome:
+        """A new token for the user (rotation); `revoke_others` ends every other one."""
+        revoke_others = request.get("revoke_others", False)
+        if not isinstance(revoke_others, bool):
+            raise ValidationFailed("revoke_others must be true or false", field="revoke_others")
+        target, own = self._target(actor, user_id)
+        issued: dict = {}
+
+        def in_writer(uow):
+            user = uow.get(User, target, "user")
+            if not own:
+                actor.require_regions(user.regions)
+            user.check_active()
+            others = user.live_token_ids() if revoke_others else []
+            token, body = self._new_credential(uow, user, actor.user_id, "rotated")
+            for token_id in others:
+                user.revoke_token(token_id=token_id, actor=actor.user_id, reason="rotated with revoke_others")
+            issued.update(token=token, body=body)
+            return Outcome(True, body)
 
         try:
-            outcome, _ = self._run("system", None, command)
-        except Conflict:
-            return self.authenticate(token).user_id
-        return outcome.body["user_id"]
+            outcome = self._run(actor.user_id, idem, in_writer)[0]
+        finally:
+            if revoke_others:
+                self.forget_sessions(str(target))
+        return self._with_token(outcome, issued)
 
-    def known_actor(self, token: str | None) -> Actor | None:
-        """The caller behind a token this process has authenticated before; no I/O."""
-        return self._actors.get(token_hash(token)) if token else None
+    def revoke_token(self, actor: Actor, user_id: str, token_id: str) -> None:
+        """That token stops working; revoking a revoked token changes nothing."""
+        target, own = self._target(actor, user_id)
 
-    def authenticate(self, token: str | None) -> Actor:
-        if not token:
-            raise Unauthenticated("send Authorization: Bearer <token>")
-        digest = token_hash(token)
-        actor = self._actors.get(digest)
-        if actor is None:
-            try:
-                credential = self.load(Credential, credential_aggregate_id(digest), "credential")
-                user = self.load(User, UUID(credential.user_id), "user")
-            except NotFound:  # a store that is down is not a bad token: that error goes on up
-                raise Unauthenticated("the token is not valid") from None
-            actor = Actor(str(user.id), user.name, frozenset(user.roles), tuple(user.regions))
-            self._actors[digest] = actor  # users do not change once registered
-        return actor
+        def in_writer(uow):
+            user = uow.get(User, target, "user")
+            if not own:
+                actor.require_regions(user.regions)
+            if not user.check_token(token_id)["revoked"]:
+                user.revoke_token(token_id=token_id, actor=actor.user_id, reason="revoked on request")
+            return Outcome(False, {})
 
-    def user_view(self, actor: Actor) -> dict:
+        try:
+            self._run(actor.user_id, None, in_writer)
+        finally:
+            self.forget_sessions(str(target))
+
+    @command
+    def deactivate_user(self, actor: Actor, user_id: str, request: dict, *, idem: Idem | None = None) -> Outcome:
+        """Every token of the user stops working; the user and its past actions remain."""
+        actor.require_role("admin")
+        reason = require_text(request.get("reason"), field="reason")
+        target = parse_uuid(user_id, "user")
+
+        def in_writer(uow):
+            user = uow.get(User, target, "user")
+            actor.require_regions(user.regions)
+            user.check_active()
+            user.deactivate(actor=actor.user_id, reason=reason)
+            return Outcome(False, user_view(user))
+
+        try:
+            return self._run(actor.user_id, idem, in_writer)[0]
+        finally:
+            self.forget_sessions(str(target))
+
+    def user_document(self, actor: Actor, user_id: str) -> dict:
+        actor.require_role("admin")
+        user = self.load(User, parse_uuid(user_id, "user"), f"user {user_id}")
+        actor.require_regions(user.regions)
+        return user_view(user)
+
+    @staticmethod
+    def me(actor: Actor) -> dict:
         return {"user_id": actor.user_id, "name": actor.name, "roles": sorted(actor.roles),
                 "regions": list(actor.regions)}
+
+    # The bootstrap admin -------------------------------------------------------------
+    def ensure_admin(self, token: str, name: str = "bootstrap admin") -> dict:
+        """Make `token` the bootstrap admin's current credential: appoint the admin on a new
+        ledger, or re-key it when the configured token changed, revoking the previous one.
+        Safe when several processes start together: the pointer's id is fixed, so all but
+        one of them conflict and, re-run, find the work done. Returns {"user_id", "usable"}."""
+        for _attempt in range(ENSURE_ADMIN_ATTEMPTS):
+            try:
+                return self._run("system", None, self._bootstrap_command(token, name),
+                                 expect=(BOOTSTRAP_ADMIN_ID, credential_aggregate_id(token_hash(token))))[0].body
+            except Conflict:
+                continue
+        raise Conflict("could not settle the bootstrap admin: other processes kept changing it")
+
+    def _bootstrap_command(self, token: str, name: str):
+        credential_id = credential_aggregate_id(token_hash(token))
+        token_id, new_user_id, now = str(uuid4()), uuid4(), self.now()
+
+        def in_writer(uow):
+            pointer = uow.find(BootstrapAdmin, BOOTSTRAP_ADMIN_ID)
+            credential = uow.find(Credential, credential_id)
+            if pointer is not None and pointer.credential_id == credential_id:
+                # Unchanged. A revocation or deactivation made since stands: only a new value undoes it.
+                user = uow.get(User, UUID(pointer.user_id), "bootstrap admin")
+                return Outcome(False, {"user_id": pointer.user_id, "usable": user.token_valid(pointer.token_id, now)})
+            previous = uow.get(User, UUID(pointer.user_id), "bootstrap admin") if pointer is not None else None
+            holder = previous if previous is not None and previous.active else None
+            if pointer is None and credential is not None and credential.token_id is None:
+                # A ledger from before random tokens whose bootstrap admin holds this very token.
+                legacy = uow.find(User, UUID(credential.user_id))
+                if legacy is not None and legacy.active and "admin" in legacy.roles and COUNTRY in legacy.regions:
+                    holder = legacy
+            if credential is not None and (holder is None or credential.user_id != str(holder.id)):
+                raise InvalidState("LEDGER_BOOTSTRAP_ADMIN_TOKEN was a token of another user, or of a deactivated "
+                                   "one; set a new value (ledger keygen)")
+            if holder is None:
+                holder = uow.add(User(id=new_user_id, name=name, roles=["admin"], regions=[COUNTRY], actor="system"))
+            if previous is not None and pointer.token_id in previous.live_token_ids():
+                previous.revoke_token(token_id=pointer.token_id, actor="system", reason=BOOTSTRAP_TOKEN_CHANGED)
+            holder.issue_token(token_id=token_id, issued_at=now, expires_at=None, actor="system",
+                               reason="LEDGER_BOOTSTRAP_ADMIN_TOKEN")
+            if credential is None:
+                uow.add(Credential(id=credential_id, user_id=str(holder.id), token_id=token_id, actor="system"))
+            else:
+                credential.rekey(token_id=token_id, actor="system", reason="LEDGER_BOOTSTRAP_ADMIN_TOKEN")
+            if pointer is None:
+                uow.add(BootstrapAdmin(id=BOOTSTRAP_ADMIN_ID, user_id=str(holder.id), credential_id=credential_id,
+                                       token_id=token_id, actor="system", reason="LEDGER_BOOTSTRAP_ADMIN_TOKEN"))
+            else:
+                pointer.rekey(user_id=str(holder.id), credential_id=credential_id, token_id=token_id,
+                              actor="system", reason=BOOTSTRAP_TOKEN_CHANGED)
+            return Outcome(True, {"user_id": str(holder.id), "usable": True})
+
+        return in_writer
