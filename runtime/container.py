@@ -71,8 +71,13 @@ def startup_lock(settings: Settings):
 class Runtime:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings.from_env()
+        # Keys first: a missing or misplaced key stops the start before the database is touched.
+        pii_key = self.settings.resolve_pii_key()
+        seal_key = SealKey.from_seed_hex(self.settings.resolve_seal_seed())
         with startup_lock(self.settings):
-            self.app = LedgerApplication(env=self.settings.event_store_env())
+            # The PII key also authenticates snapshots: it never lives in the database, and it
+            # is never rotated (identity hashes depend on it), so snapshots stay usable.
+            self.app = LedgerApplication(env=self.settings.event_store_env(), snapshot_key=pii_key)
             self.views = open_read_model(self.settings)
         self.projection = LedgerProjection(self.views, self.app)
         # Reads may come from a streaming replica; the log's head always comes from the primary.
@@ -85,8 +90,8 @@ class Runtime:
         else:
             election = PostgresAdvisoryElection(self.settings.pg_conninfo(), PROJECTOR_LOCK_KEY)
         self.runner = ProjectionRunner(self.app, self.projection, election=election)
-        self.ledger = Ledger(self.app, PiiProtector(self.settings.resolve_pii_key()), on_commit=self.runner.notify)
-        self.ledger.seal_key = SealKey.from_seed_hex(self.settings.resolve_seal_seed())
+        self.ledger = Ledger(self.app, PiiProtector(pii_key), on_commit=self.runner.notify)
+        self.ledger.seal_key = seal_key
         self._write_public_key()
         self._sealer_stop = threading.Event()
         self._sealer: threading.Thread | None = None
