@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 Money = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,12})\.[0-9]{2}$"),
                   Field(description="Yuan with exactly two decimals, e.g. \"1500.00\"", examples=["1500.00"])]
@@ -287,10 +287,10 @@ class AuditEvent(BaseModel):
     position: int
     originator_id: str
     version: int
-    type: str
+    type: str = Field(description="The event's type; \"undecodable\" when its stored bytes cannot be read")
     topic: str
     recorded_at: str | None
-    timestamp: str
+    timestamp: str | None
     actor: str | None
     data: dict[str, Any]
     hash: str | None
@@ -303,12 +303,34 @@ class AuditEventPage(BaseModel):
 
 
 class SealCheck(BaseModel):
-    position: int
-    hash: str
-    sealed_at: str
-    signature: str
+    recorded_at_position: int
+    position: int | None = Field(description="The sealed position (null when the seal cannot be decoded)")
+    hash: str | None
+    sealed_at: str | None
+    signature: str | None
     ok: bool
     problem: str | None
+
+
+class AnchorCheck(BaseModel):
+    position: int
+    hash: str
+    source: str | None = None
+    ok: bool
+    problem: str | None
+
+
+class SnapshotProblem(BaseModel):
+    position: int | None = Field(description="The log position of the event the snapshot stands for")
+    version: int
+    problem: str
+
+
+class SnapshotChecks(BaseModel):
+    checked: int
+    untagged: int = Field(description="Snapshots stored by an earlier version, without a tag: never used")
+    bad: list[SnapshotProblem]
+    not_checked: str | None
 
 
 class ChainVerification(BaseModel):
@@ -319,6 +341,15 @@ class ChainVerification(BaseModel):
     first_bad_position: int | None
     problem: str | None
     seals: list[SealCheck]
+    chain_ok: bool = Field(default=True, description="The chain's own verdict, before seals, anchors and snapshots")
+    anchors: list[AnchorCheck] = []
+    snapshots: SnapshotChecks | None = None
+    not_checked: list[str] = Field(default=[], description="What this verification could not check, and why")
+
+
+class SealIn(Strict):
+    force: StrictBool = Field(default=False, description="Seal although the log was sealed less than a minute "
+                                                          "ago (admin only)")
 
 
 class SealOut(BaseModel):

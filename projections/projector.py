@@ -12,7 +12,7 @@ from uuid import UUID
 import orjson
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, DomainEvent, Snapshot
-from eventsourcing.persistence import Notification, Tracking
+from eventsourcing.persistence import Notification, PersistenceError, Tracking
 from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
@@ -26,6 +26,14 @@ from .reconciliation import ReconciliationRows
 from .store import ReadModelQueries
 
 MAX_REMEMBERED_AGGREGATES = 50_000
+
+
+class UnprojectableEvent(Exception):
+    """An event of the log that cannot be decoded or applied: the position says where."""
+
+    def __init__(self, position: int, cause: BaseException):
+        super().__init__(f"the event at position {position} cannot be projected ({type(cause).__name__})")
+        self.position = position
 
 
 def _event_topics(*aggregates: type) -> tuple[str, ...]:
@@ -52,7 +60,13 @@ class LedgerProjection(Projection[ReadModelQueries]):
         """Project a batch of stored events in one transaction, with `tracking` (the log position
         the batch covers, which may lie beyond its last event); returns that position."""
         mapper = self._app.mapper
-        return self.process_batch([(mapper.to_domain_event(n), n.id) for n in notifications], tracking)
+        batch = []
+        for n in notifications:
+            try:
+                batch.append((mapper.to_domain_event(n), n.id))
+            except Exception as exc:
+                raise UnprojectableEvent(n.id, exc) from exc
+        return self.process_batch(batch, tracking)
 
     def process_batch(self, batch: Sequence[tuple[Any, int]], tracking: Tracking) -> int:
         funds: dict[UUID, tuple[Fund, int]] = {}
@@ -63,28 +77,13 @@ class LedgerProjection(Projection[ReadModelQueries]):
         reconciliation = ReconciliationRows()
         try:
             for domain_event, position in batch:
-                topic_class = domain_event.__class__.__qualname__.split(".")[0]
-                if topic_class == "Fund":
-                    fund = self._apply(domain_event)
-                    funds[domain_event.originator_id] = (fund, position)
-                    # The fund as it stood after this event (a tuple now: the aggregate moves on).
-                    fund_history.append((*self._fund_row(fund, position), event_type(domain_event)))
-                    if is_movement(domain_event):
-                        movements.append((domain_event, position, fund.fund_code))
-                    reconciliation.fund_event(domain_event, fund.fund_code, position)
-                elif topic_class == "BankStatement":
-                    statement = self._apply(domain_event)
-                    reconciliation.statement_event(domain_event, statement, position)
-                elif topic_class == "Claim":
-                    claim = self._apply(domain_event)
-                    # A row keeps the position of the claim's first event as its list order.
-                    first = claims.get(claim.id, (None, position))[1]
-                    claims[claim.id] = (claim, first, position)
-                    data = event_data(domain_event)
-                    claim_events.append((
-                        str(claim.id), domain_event.originator_version, position,
-                        event_type(domain_event), utc_text(domain_event.timestamp), data.get("actor"),
-                        orjson.dumps(data, default=json_default).decode()))
+                try:
+                    self._project(domain_event, position, funds, claims, claim_events, fund_history, movements,
+                                  reconciliation)
+                except PersistenceError:
+                    raise  # the store (loading an aggregate), not the event: try again later
+                except Exception as exc:
+                    raise UnprojectableEvent(position, exc) from exc
             self.view.write_batch(
                 [self._fund_row(f, p) for f, p in funds.values()],
                 [self._claim_row(c, first, p) for c, first, p in claims.values()],
@@ -99,6 +98,31 @@ class LedgerProjection(Projection[ReadModelQueries]):
             self._known.clear()
             raise
         return tracking.notification_id
+
+    def _project(self, domain_event: Any, position: int, funds: dict, claims: dict, claim_events: list,
+                 fund_history: list, movements: list, reconciliation: ReconciliationRows) -> None:
+        topic_class = domain_event.__class__.__qualname__.split(".")[0]
+        if topic_class == "Fund":
+            fund = self._apply(domain_event)
+            funds[domain_event.originator_id] = (fund, position)
+            # The fund as it stood after this event (a tuple now: the aggregate moves on).
+            fund_history.append((*self._fund_row(fund, position), event_type(domain_event)))
+            if is_movement(domain_event):
+                movements.append((domain_event, position, fund.fund_code))
+            reconciliation.fund_event(domain_event, fund.fund_code, position)
+        elif topic_class == "BankStatement":
+            statement = self._apply(domain_event)
+            reconciliation.statement_event(domain_event, statement, position)
+        elif topic_class == "Claim":
+            claim = self._apply(domain_event)
+            # A row keeps the position of the claim's first event as its list order.
+            first = claims.get(claim.id, (None, position))[1]
+            claims[claim.id] = (claim, first, position)
+            data = event_data(domain_event)
+            claim_events.append((
+                str(claim.id), domain_event.originator_version, position,
+                event_type(domain_event), utc_text(domain_event.timestamp), data.get("actor"),
+                orjson.dumps(data, default=json_default).decode()))
 
     def _recorded_times(self, positions: list[int]) -> dict[int, str]:
         """The chain's recorded times of these positions: one query per batch."""

@@ -5,13 +5,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from ledger.access import Actor
-from ledger.errors import NotFound
+from ledger.audit.anchors import parse_anchor
+from ledger.errors import NotFound, ValidationFailed
 from ledger.service.audit import READ_AUDIT
 from ledger.views import json_default
 
 from .. import deps
 from ..responses import PROBLEMS, json
-from ..schemas import AuditEventPage, ChainVerification, SealOut
+from ..schemas import AuditEventPage, ChainVerification, SealIn, SealOut
 
 router = APIRouter(prefix="/v1", tags=["audit"], responses=PROBLEMS)
 NDJSON = "application/x-ndjson"
@@ -36,10 +37,23 @@ def audit_events(request: Request, actor: Actor = Depends(deps.actor), after_pos
 
 
 @router.get("/audit/verify", response_model=ChainVerification)
-def audit_verify(request: Request, actor: Actor = Depends(deps.actor)):
-    """The hash chain checked from the first event to the head, with every recorded seal."""
+def audit_verify(request: Request, actor: Actor = Depends(deps.actor),
+                 expect_position: int | None = Query(None, ge=1, le=MAX_POSITION),
+                 expect_hash: str | None = Query(None, min_length=64, max_length=64)):
+    """The hash chain checked from the first event to the head, with every recorded seal and
+    every snapshot; with `expect_position` and `expect_hash` (a head kept off the ledger's
+    machine) it also fails when the log is shorter than that or has another hash there."""
     actor.require_role(*READ_AUDIT)
-    return json(deps.runtime(request).ledger.verify_chain())
+    anchors = []
+    if (expect_position is None) != (expect_hash is None):
+        field = "expect_hash" if expect_hash is None else "expect_position"
+        raise ValidationFailed("expect_position and expect_hash go together", field=field)
+    if expect_position is not None:
+        try:
+            anchors.append(parse_anchor(expect_position, expect_hash))
+        except ValueError as exc:
+            raise ValidationFailed(f"expect_hash: {exc}", field="expect_hash") from None
+    return json(deps.runtime(request).ledger.verify_chain(anchors=anchors))
 
 
 @router.get("/audit/seals/latest", response_model=SealOut)
@@ -53,7 +67,9 @@ def latest_seal(request: Request, actor: Actor = Depends(deps.actor)):
 
 
 @router.post("/audit/seals", response_model=SealOut, status_code=201)
-def seal_now(request: Request, actor: Actor = Depends(deps.actor)):
-    """Seal the chain's head now (as `ledger seal` does)."""
-    actor.require_role("admin", "auditor")
-    return json(deps.runtime(request).ledger.seal(actor.user_id).as_dict(), status=201)
+def seal_now(request: Request, body: SealIn | None = None, actor: Actor = Depends(deps.actor),
+             force: bool = Query(False)):
+    """Seal the chain's head now (as `ledger seal` does). At most one seal a minute (`429` with
+    `Retry-After`), unless an admin forces one with `{"force": true}` or `?force=true`."""
+    return json(deps.runtime(request).ledger.seal(actor, force=force or bool(body and body.force)).as_dict(),
+                status=201)
