@@ -88,9 +88,10 @@ class VerificationCommands(AuditCommands):
 
     # Snapshots ---------------------------------------------------------------------------
     def check_snapshots(self) -> dict:
-        """Every stored snapshot: its tag checked, then compared with its aggregate replayed from
-        the events up to its version. Snapshots without a tag (an earlier version's) are never
-        used, so they are counted, not compared."""
+        """Every stored snapshot compared with its aggregate replayed from the events up to its
+        version, after its tag is checked. Snapshots without a tag (stored by an earlier
+        version, or made to look so) are never used; they are compared all the same, since
+        one that differs was edited."""
         store = self.app.snapshots
         summary = {"checked": 0, "untagged": 0, "bad": [], "not_checked": None}
         if store is None or not getattr(store, "enabled", False):
@@ -104,17 +105,17 @@ class VerificationCommands(AuditCommands):
                 version = row.originator_version
                 link = links.get(version)
                 opened = store.open(row, links)
+                summary["checked"] += 1
                 if opened.verdict is Verdict.UNTAGGED:
                     summary["untagged"] += 1
-                    continue
-                summary["checked"] += 1
-                problem = None
-                if opened.verdict is Verdict.UNCHAINED:
+                    problem = replay.differs_at(version, row) if link else \
+                        "a snapshot stands for an event the log does not have"
+                elif opened.verdict is Verdict.UNCHAINED:
                     problem = "a snapshot stands for an event the log does not have"
                 elif opened.verdict is Verdict.FORGED:
                     problem = "a snapshot's tag does not verify: it was edited or forged, or its history rewritten"
                 else:
-                    problem = replay.differs_at(version, opened.stored, links)
+                    problem = replay.differs_at(version, opened.stored)
                 if problem:
                     summary["bad"].append({"position": link[0] if link else None, "version": version,
                                            "problem": problem})
@@ -142,7 +143,7 @@ class _Replay:
         self._next = 0
         self._failed: str | None = None
 
-    def differs_at(self, version: int, stored_snapshot, links: dict) -> str | None:
+    def differs_at(self, version: int, stored_snapshot) -> str | None:
         """Why the snapshot (its mapper bytes) does not match the events up to `version`; None if it does."""
         transcoder = self._app.mapper.transcoder
         try:
