@@ -306,6 +306,7 @@ def _report_log_checks(rt, key_text: str | None, anchors: list) -> bool:
         with bar:
             check = rt.ledger.verify_chain(key_text, anchors,
                                            progress=lambda position: bar.update(task, completed=position))
+            bar.update(task, completed=check["head_position"])
     except Exception as exc:
         console.print(f"[red]chain, seals, anchors, snapshots: not checked: the verification failed "
                       f"({type(exc).__name__}: {exc})")
