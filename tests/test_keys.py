@@ -120,3 +120,17 @@ def test_cli_commands_refuse_without_keys_and_keygen_writes_a_key_file(tmp_path)
     env = {**base, "LEDGER_PII_KEY_FILE": str(keys / "pii.key"), "LEDGER_SEAL_KEY_FILE": str(keys / "seal.key")}
     result = runner.invoke(cli, ["seal"], env=env)
     assert result.exit_code == 0, result.output
+
+
+def test_demo_workers_starting_together_generate_one_key(tmp_path):
+    """`uvicorn --workers N` in demo mode: each worker may find the key missing; exactly one
+    writes it and every worker reads that one."""
+    code = ("from runtime.settings import Settings; "
+            f"print(Settings(database_url='sqlite:///{tmp_path}/var/ledger.db', demo_data=True)"
+            ".resolve_pii_key().hex())")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}, "PYTHONPATH": str(ROOT)}
+    workers = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+               for _ in range(4)]
+    keys = {w.communicate(timeout=60)[0].strip() for w in workers}
+    assert all(w.returncode == 0 for w in workers)
+    assert keys == {(tmp_path / "var" / "pii.key").read_text().strip()}
