@@ -102,3 +102,18 @@ def test_verify_covers_the_whole_log_for_a_regional_auditor_and_reveals_no_data(
     text = json.dumps(check)
     for secret in ("210100", "unemployment_insurance", "沈阳", "job_expansion", "reviewer"):
         assert secret not in text, secret
+
+
+def test_a_parameter_version_belongs_to_the_region_it_names(admin):
+    from ledger.access import Actor
+
+    ledger = admin.client.app.state.runtime.ledger
+    country_admin = Actor("root", "root", frozenset({"admin"}), ("000000",))
+    for region in ("210200", "210000"):
+        ledger.set_parameters(country_admin, "skill_certificate", {
+            "region": region, "effective_from": "2022-06-04", "values": {"max_per_year": 2},
+            "document_no": f"{region}人社〔2022〕1号", "reason": "test"})
+    seen = _all(make_user(admin, "dalian auditor", ["auditor"], ["210200"]))
+    assert [(e["type"], e["data"]["region"]) for e in seen] == [("VersionRecorded", "210200")]
+    everything = _all(admin)
+    assert [e["data"]["region"] for e in everything if e["type"] == "VersionRecorded"] == ["210200", "210000"]

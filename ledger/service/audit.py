@@ -68,13 +68,13 @@ class AuditCommands(LedgerCore):
 
     def _visible(self, actor: Actor, everything: bool, page: list) -> Iterator[dict]:
         decoded: dict[int, object] = {}
-        if not everything:
-            self._event_regions.learn([stored for _, stored, _ in page if stored is not None], decoded)
+        regions = {} if everything else self._event_regions.regions(
+            [stored for _, stored, _ in page if stored is not None], decoded)
         for position, stored, row in page:
             if stored is None:
                 continue  # a chain row without its event: /audit/verify names it
             if not everything:
-                region = self._event_regions.region(stored)
+                region = regions.get(position)
                 if region is None or not actor.may_see(region):
                     continue
             yield self._event_record(position, stored, row, decoded.get(position))
