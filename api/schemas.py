@@ -333,6 +333,11 @@ class SnapshotChecks(BaseModel):
     not_checked: str | None
 
 
+class Undecodable(BaseModel):
+    count: int
+    positions: list[int] = Field(description="The first 100 positions of events that cannot be decoded")
+
+
 class ChainVerification(BaseModel):
     ok: bool
     events_checked: int
@@ -344,6 +349,7 @@ class ChainVerification(BaseModel):
     chain_ok: bool = Field(default=True, description="The chain's own verdict, before seals, anchors and snapshots")
     anchors: list[AnchorCheck] = []
     snapshots: SnapshotChecks | None = None
+    undecodable: Undecodable | None = None
     not_checked: list[str] = Field(default=[], description="What this verification could not check, and why")
 
 

@@ -316,6 +316,9 @@ def _report_log_checks(rt, key_text: str | None, anchors: list) -> bool:
                       f"{check['head_hash']}")
     else:
         console.print(f"[red]chain check failed at position {check['first_bad_position']}: {check['problem']}")
+    if check["undecodable"]["count"]:
+        console.print(f"[red]{check['undecodable']['count']} event(s) cannot be decoded, the first at positions "
+                      f"{', '.join(map(str, check['undecodable']['positions'][:10]))}")
     bad_seals = [s for s in check["seals"] if not s["ok"]]
     if bad_seals:
         for s in bad_seals:
@@ -357,11 +360,16 @@ def export_log(out: Path = typer.Option(..., "--out", help="Folder to write the 
         raise typer.Exit(2)
     from .export import export
 
+    from ledger.errors import LedgerError
+
     rt = _runtime()
     try:
         bar, task = _progress_bar(rt.ledger.head_position(), "exporting")
         with bar:
             summary = export(rt.ledger, out, progress=lambda position: bar.update(task, completed=position))
+    except LedgerError as exc:
+        console.print(f"[red]export stopped: {exc.detail}")
+        raise typer.Exit(1) from None
     finally:
         rt.close()
     console.print(f"exported {summary['events']} events to {out}; seal at position {summary['seal']['position']}")

@@ -185,9 +185,22 @@ def test_an_event_that_cannot_be_decoded_is_a_failed_check_with_its_position_not
         r = client.get("/v1/audit/verify", headers=headers)
         assert r.status_code == 200, r.text
         check = r.json()
-        assert not check["ok"] and check["first_bad_position"] == recorded_at
+        assert not check["ok"] and check["chain_ok"] and check["first_bad_position"] == recorded_at
         assert check["problem"] == f"the seal recorded at position {recorded_at} cannot be decoded"
+        assert check["undecodable"] == {"count": 1, "positions": [recorded_at]}
         # The events stay listed (the undecodable one marked), so the log can be paged through.
         listed = client.get("/v1/audit/events", params={"after_position": recorded_at - 1, "limit": 1},
                             headers=headers).json()["items"]
         assert listed[0]["position"] == recorded_at and listed[0]["type"] == "undecodable"
+
+
+def test_any_event_that_cannot_be_decoded_fails_verification_at_its_position(ledger_with_history):
+    """Garbage under a recomputed chain: the chain holds, but the aggregate can no longer be
+    loaded, so verification says where."""
+    rt, store, _ = ledger_with_history
+    position = store.positions("ledger.domain.claim:Claim.Submitted")[3]
+    store.set_state(position, b'{"truncated":')
+    store.recompute_chain(position)
+    check = _verify_over_http(store.settings)
+    assert not check["ok"] and check["chain_ok"] and check["first_bad_position"] == position
+    assert check["problem"] == f"the event at position {position} cannot be decoded"

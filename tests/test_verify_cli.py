@@ -91,6 +91,7 @@ def test_verify_reports_a_log_it_cannot_replay(history):
     assert result.exit_code == 1, result.output
     assert "chain intact" in result.output   # the chain was recomputed: only replaying tells
     assert f"the log cannot be replayed at position {fund_event}" in result.output
+    assert f"1 event(s) cannot be decoded, the first at positions {fund_event}" in result.output
 
 
 def test_seal_appends_anchors_and_verify_checks_every_one(history, tmp_path):

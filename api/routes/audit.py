@@ -23,7 +23,8 @@ MAX_POSITION = 2**62  # positions are 64-bit integers in both stores
             responses={200: {"content": {NDJSON: {"schema": {"type": "string"}}}}})
 def audit_events(request: Request, actor: Actor = Depends(deps.actor), after_position: int = Query(0, ge=0, le=MAX_POSITION),
                  limit: int = Query(100)):
-    """Every event in log order with its chain hashes; `Accept: application/x-ndjson` streams
+    """The events of funds and claims in the caller's regions (every event for a caller scoped
+    to 000000), in log order with their chain hashes; `Accept: application/x-ndjson` streams
     one event per line from `after_position` to the head (no page limit)."""
     actor.require_role(*READ_AUDIT)
     ledger = deps.runtime(request).ledger

@@ -16,6 +16,7 @@ from ..audit.snapshots import Verdict
 from .audit import SEAL_TOPIC, AuditCommands
 from .core import PAGE
 
+MAX_LISTED = 100  # undecodable positions listed; all are counted
 NOT_CHECKED_WITHOUT_ANCHOR = ("anchors: none given, so a log whose tail was cut off, or which was rewritten "
                               "together with its seals, cannot be told from an intact one")
 
@@ -30,8 +31,13 @@ class VerificationCommands(AuditCommands):
             self.seal_key.public_key if self.seal_key else None)
         seals = [self._read_seal(stored) for stored in self.stored_events(topics=(SEAL_TOPIC,))]
         watch = {s["position"] for s in seals if s["position"] is not None} | {a.position for a in anchors}
-        check = verify(_told(merge(self.stored_events(), self.app.recorder.chain_rows()), progress), watch)
+        undecodable: list[int] = []
+        events = self._decoding(self.stored_events(), undecodable)
+        check = verify(_told(merge(events, self.app.recorder.chain_rows()), progress), watch)
         result = {**check.as_dict(), "chain_ok": check.ok}
+        # Every event must load, or commands on its aggregate fail: one that cannot be decoded
+        # (garbage bytes under a recomputed chain, an old shape without its upcaster) is named.
+        result["undecodable"] = {"count": len(undecodable), "positions": undecodable[:MAX_LISTED]}
         not_checked = []
         result["seals"] = [self._check_seal(s, check, key) for s in seals
                            if check.ok or s["recorded_at_position"] < check.first_bad_position]
@@ -46,9 +52,10 @@ class VerificationCommands(AuditCommands):
         elif result["snapshots"]["not_checked"]:
             not_checked.append(f"snapshots: {result['snapshots']['not_checked']}")
         result["not_checked"] = not_checked
-        # A seal names the position it sealed (the log was rewritten at or before it); one that
-        # cannot be decoded, the position it is recorded at.
+        # The signed evidence first: a seal names the position it sealed (the log was rewritten
+        # at or before it), or the position it is recorded at when it cannot be decoded.
         failures = [(s["position"] or s["recorded_at_position"], s["problem"]) for s in result["seals"] if not s["ok"]]
+        failures += [(p, f"the event at position {p} cannot be decoded") for p in undecodable[:1]]
         failures += [(a["position"], a["problem"]) for a in result["anchors"] if not a["ok"]]
         failures += [(s["position"], s["problem"]) for s in (result["snapshots"] or {}).get("bad", ())]
         if check.ok and failures:
@@ -56,6 +63,15 @@ class VerificationCommands(AuditCommands):
         elif not check.ok:
             result["ok"] = False
         return result
+
+    def _decoding(self, events: Iterator, undecodable: list[int]) -> Iterator:
+        decode = self.app.mapper.to_domain_event
+        for stored in events:
+            try:
+                decode(stored)
+            except Exception:
+                undecodable.append(stored.id)
+            yield stored
 
     # Seals -------------------------------------------------------------------------------
     def _read_seal(self, stored) -> dict:
