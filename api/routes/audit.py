@@ -12,7 +12,7 @@ from ledger.views import json_default
 
 from .. import deps
 from ..responses import PROBLEMS, json
-from ..schemas import AuditEventPage, ChainVerification, SealIn, SealOut
+from ..schemas import AuditEventPage, ChainVerification, Problem, SealIn, SealOut
 
 router = APIRouter(prefix="/v1", tags=["audit"], responses=PROBLEMS)
 NDJSON = "application/x-ndjson"
@@ -67,7 +67,9 @@ def latest_seal(request: Request, actor: Actor = Depends(deps.actor)):
     return json(seal)
 
 
-@router.post("/audit/seals", response_model=SealOut, status_code=201)
+@router.post("/audit/seals", response_model=SealOut, status_code=201,
+             responses={429: {"model": Problem, "content": {"application/problem+json": {}},
+                              "description": "Sealed less than a minute ago (see Retry-After)"}})
 def seal_now(request: Request, body: SealIn | None = None, actor: Actor = Depends(deps.actor),
              force: bool = Query(False)):
     """Seal the chain's head now (as `ledger seal` does). At most one seal a minute (`429` with
