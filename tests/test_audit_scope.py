@@ -97,11 +97,17 @@ def test_events_of_no_region_are_for_callers_scoped_to_the_country_only(two_citi
 def test_verify_covers_the_whole_log_for_a_regional_auditor_and_reveals_no_data(two_cities):
     admin = two_cities
     dalian = make_user(admin, "dalian auditor", ["auditor"], ["210200"])
+    everything = _all(admin)
     check = dalian.get("/v1/audit/verify").json()
-    assert check["ok"] and check["events_checked"] == len(_all(admin))
-    text = json.dumps(check)
-    for secret in ("210100", "unemployment_insurance", "沈阳", "job_expansion", "reviewer"):
-        assert secret not in text, secret
+    assert check["ok"] and check["events_checked"] == len(everything) and check["snapshots"]["bad"] == []
+    # A failing check (an anchor naming a Shenyang event with another hash) says where, not what.
+    shenyang = next(e for e in everything if e["type"] == "Submitted" and e["data"]["region"] == "210100")
+    failed = dalian.get("/v1/audit/verify", expect_position=shenyang["position"], expect_hash="0" * 64).json()
+    assert not failed["ok"] and failed["first_bad_position"] == shenyang["position"]
+    for answer in (check, failed):
+        text = json.dumps(answer, ensure_ascii=False)
+        for secret in ("210100", "unemployment_insurance", "沈阳", "job_expansion", "Submitted", shenyang["hash"]):
+            assert secret not in text, secret
 
 
 def test_a_parameter_version_belongs_to_the_region_it_names(admin):
