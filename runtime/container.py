@@ -121,7 +121,7 @@ class Runtime:
         """One turn of the periodic sealer: seal when leading and the log grew past `sealed`
         (the position after the last seal it made); returns the new such position."""
         try:
-            if self.runner.leading and self.ledger.head_position() > sealed:
+            if self.runner is not None and self.runner.leading and self.ledger.head_position() > sealed:
                 return self.ledger.seal("sealer").position + 1  # the seal is an event itself
         except TooManyRequests:
             log.info("the log was sealed less than a minute ago; sealing at the next interval")

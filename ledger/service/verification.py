@@ -31,13 +31,12 @@ class VerificationCommands(AuditCommands):
             self.seal_key.public_key if self.seal_key else None)
         seals = [self._read_seal(stored) for stored in self.stored_events(topics=(SEAL_TOPIC,))]
         watch = {s["position"] for s in seals if s["position"] is not None} | {a.position for a in anchors}
-        undecodable: list[int] = []
-        events = self._decoding(self.stored_events(), undecodable)
-        check = verify(_told(merge(events, self.app.recorder.chain_rows()), progress), watch)
-        result = {**check.as_dict(), "chain_ok": check.ok}
         # Every event must load, or commands on its aggregate fail: one that cannot be decoded
         # (garbage bytes under a recomputed chain, an old shape without its upcaster) is named.
-        result["undecodable"] = {"count": len(undecodable), "positions": undecodable[:MAX_LISTED]}
+        undecodable = {"count": 0, "positions": []}
+        events = self._decoding(self.stored_events(), undecodable)
+        check = verify(_told(merge(events, self.app.recorder.chain_rows()), progress), watch)
+        result = {**check.as_dict(), "chain_ok": check.ok, "undecodable": undecodable}
         not_checked = []
         result["seals"] = [self._check_seal(s, check, key) for s in seals
                            if check.ok or s["recorded_at_position"] < check.first_bad_position]
@@ -55,7 +54,7 @@ class VerificationCommands(AuditCommands):
         # The signed evidence first: a seal names the position it sealed (the log was rewritten
         # at or before it), or the position it is recorded at when it cannot be decoded.
         failures = [(s["position"] or s["recorded_at_position"], s["problem"]) for s in result["seals"] if not s["ok"]]
-        failures += [(p, f"the event at position {p} cannot be decoded") for p in undecodable[:1]]
+        failures += [(p, f"the event at position {p} cannot be decoded") for p in undecodable["positions"][:1]]
         failures += [(a["position"], a["problem"]) for a in result["anchors"] if not a["ok"]]
         failures += [(s["position"], s["problem"]) for s in (result["snapshots"] or {}).get("bad", ())]
         if check.ok and failures:
@@ -64,13 +63,15 @@ class VerificationCommands(AuditCommands):
             result["ok"] = False
         return result
 
-    def _decoding(self, events: Iterator, undecodable: list[int]) -> Iterator:
+    def _decoding(self, events: Iterator, undecodable: dict) -> Iterator:
         decode = self.app.mapper.to_domain_event
         for stored in events:
             try:
                 decode(stored)
             except Exception:
-                undecodable.append(stored.id)
+                undecodable["count"] += 1
+                if len(undecodable["positions"]) < MAX_LISTED:
+                    undecodable["positions"].append(stored.id)
             yield stored
 
     # Seals -------------------------------------------------------------------------------
