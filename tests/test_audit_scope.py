@@ -9,7 +9,7 @@ import json
 import pytest
 
 from .conftest import open_fund
-from .support import ADMIN_TOKEN, Api, job_expansion_claim, make_user
+from .support import Api, job_expansion_claim, make_user
 
 APPROVED_ON = "2022-07-16"
 
