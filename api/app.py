@@ -13,15 +13,15 @@ from starlette.exceptions import HTTPException
 
 from ledger.errors import LedgerError, ValidationFailed
 from runtime.container import Runtime
-from runtime.settings import Settings
+from runtime.settings import Settings, SettingsError
 
 from . import deps
 from .bodies import BodyRefused
 from .gate import BodyTooLarge, RequestGate
 from .metrics import MeasureRequests, Metrics
-from .throttle import Throttle
 from .problems import problem, problem_from_error
 from .routes import all_routes, audit, bank, claims, funds, ops, periods, programs, reports, users
+from .throttle import Throttle
 
 log = logging.getLogger("api")
 
@@ -34,7 +34,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         anyio.to_thread.current_default_thread_limiter().total_tokens = MAX_CONCURRENT_REQUESTS
-        rt = await anyio.to_thread.run_sync(lambda: Runtime(settings or Settings.from_env()))
+        try:
+            rt = await anyio.to_thread.run_sync(lambda: Runtime(settings or Settings.from_env()))
+        except SettingsError as exc:
+            app.state.startup_refusal = f"the ledger cannot start: {exc}"
+            raise
         app.state.runtime = rt
         app.state.throttle = Throttle(rt.settings.auth_failures_per_minute, rt.settings.rate_limit_per_token)
         await anyio.to_thread.run_sync(rt.start)
@@ -51,7 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
 
     app.add_middleware(RequestGate)
-    app.add_middleware(MeasureRequests, metrics=app.state.metrics)  # outermost: counts the gate's refusals too
+    app.add_middleware(MeasureRequests, metrics=app.state.metrics)  # outside the gate: counts its refusals too
+    app.add_middleware(StartupRefusal)
 
     @app.exception_handler(LedgerError)
     async def ledger_error(request: Request, exc: LedgerError):
@@ -99,6 +104,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return problem("unavailable", "the database refused the request; retry shortly", headers={"Retry-After": "1"})
 
     return app
+
+
+class StartupRefusal:
+    """A start refused for a reason the operator must fix (a key missing or inside the data
+    directory) is reported as that reason alone, not as a traceback: the server prints it
+    and "Application startup failed. Exiting." and exits non-zero."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "lifespan":
+            return await self.app(scope, receive, send)
+        state = scope["app"].state
+
+        async def send_reason(message):
+            reason = getattr(state, "startup_refusal", None)
+            if message["type"] == "lifespan.startup.failed" and reason:
+                message = {**message, "message": reason}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_reason)
+        except SettingsError:
+            if not getattr(state, "startup_refusal", None):
+                raise  # reported by the server as it is
 
 
 def keep_refusal(request: Request, body, refusal: LedgerError) -> LedgerError:

@@ -22,11 +22,13 @@ import re
 from fastapi import Query
 
 from ledger.errors import ValidationFailed
+from ledger.limits import check_date_range
 from runtime.container import Runtime
 
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$")
 
-AS_OF = Query(None, description="Answer as the ledger stood at this time (RFC 3339 with a zone).")
+AS_OF = Query(None, max_length=40, pattern=_RFC3339.pattern.replace(r"^\d{4}", "^20[0-9]{2}"),
+              description="Answer as the ledger stood at this time (RFC 3339 with a zone, 2000–2099).")
 AS_OF_POSITION = Query(None, ge=0, le=2**62, description="Answer as the ledger stood at this log position "
                                                 "(not beyond the head: 422).")
 
@@ -42,7 +44,9 @@ def parse_moment(value: str, field: str = "as_of") -> dt.datetime:
         whole, fraction = date_time.split(".")
         date_time = f"{whole}.{fraction[:6].ljust(6, '0')}"
     try:
-        return dt.datetime.fromisoformat(date_time + zone).astimezone(dt.timezone.utc)
+        moment = dt.datetime.fromisoformat(date_time + zone)
+        check_date_range(moment.date(), field=field)
+        return moment.astimezone(dt.timezone.utc)
     except (ValueError, OverflowError):
         raise ValidationFailed(f"{field} is not a real time: {value}", field=field) from None
 

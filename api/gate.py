@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 import anyio
+from eventsourcing.persistence import PersistenceError
 from starlette.exceptions import HTTPException
 
-from ledger.errors import LedgerError, PayloadTooLarge, Unauthenticated, UnsupportedMediaType, ValidationFailed
+from ledger.errors import (LedgerError, PayloadTooLarge, Unauthenticated, Unavailable, UnsupportedMediaType,
+                           ValidationFailed)
 from ledger.limits import MAX_JSON_BODY_BYTES, MAX_STATEMENT_BYTES, bad_character
 
 from .problems import problem_from_error
@@ -83,6 +85,10 @@ class RequestGate:
                 _check_media(headers.get("content-type", ""), policy)
         except LedgerError as exc:
             await problem_from_error(exc)(scope, receive, send)
+            return
+        except PersistenceError:  # the store behind authentication is busy or away
+            await problem_from_error(Unavailable("the database is busy or unreachable; retry shortly"))(
+                scope, receive, send)
             return
         await self.app(scope, _limited(receive, policy.max_bytes) if length is None else receive, send)
 

@@ -6,14 +6,34 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
+from ledger.domain.fund import ALLOCATION_SOURCES, FUND_TYPES
+from ledger.limits import DATE_PATTERN, MAX_PAGE, MAX_POSITION, MAX_TEXT_CHARS, TEXT_PATTERN
+from ledger.policy.catalog import load_catalog
+
+# The declared limits of ledger/limits.py, published so that generated clients and
+# property-based tools see what the server enforces.
 Money = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,12})\.[0-9]{2}$"),
                   Field(description="Yuan with exactly two decimals, e.g. \"1500.00\"", examples=["1500.00"])]
 SignedMoney = Annotated[str, StringConstraints(pattern=r"^-?(0|[1-9][0-9]*)\.[0-9]{2}$")]
-Date = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), Field(examples=["2022-07-15"])]
-Region = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$"), Field(examples=["210100"])]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Date = Annotated[str, StringConstraints(pattern=DATE_PATTERN),
+                 Field(examples=["2022-07-15"], json_schema_extra={"format": "date"},
+                       description="A real date YYYY-MM-DD between 2000-01-01 and 2099-12-31")]
+REGION_PATTERN = r"^[0-9]{6}$"
+Region = Annotated[str, StringConstraints(pattern=REGION_PATTERN), Field(examples=["210100"])]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS, pattern=TEXT_PATTERN)]
+FUND_ID_PATTERN = rf"^({'|'.join(FUND_TYPES)}):[0-9]{{6}}$"
+FundId = Annotated[str, StringConstraints(pattern=FUND_ID_PATTERN), Field(examples=["employment_subsidy:210100"])]
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+# A resident identity number (GB 11643) or a unified social credit code (GB 32100).
+PARTY_ID_PATTERN = r"^[0-9A-Za-z]{18}$"
+PartyId = Annotated[str, StringConstraints(pattern=PARTY_ID_PATTERN), Field(examples=["91350100M000100Y43"])]
+ProgramCode = Literal[tuple(load_catalog().programs)]  # type: ignore[valid-type]
 Role = Literal["admin", "clerk", "reviewer", "treasurer", "auditor"]
-FundType = Literal["unemployment_insurance", "employment_subsidy", "skill_upgrade_account", "inclusive_finance"]
+ClaimStatus = Literal["submitted", "rejected", "withdrawn", "approved", "prepaid", "paid", "closed"]
+FundType = Literal[tuple(FUND_TYPES)]  # type: ignore[valid-type]
+AllocationSource = Literal[ALLOCATION_SOURCES]  # type: ignore[valid-type]
+Limit = Annotated[int, Field(ge=1, le=MAX_PAGE)]
+Position = Annotated[int, Field(ge=0, le=MAX_POSITION)]
 
 
 class Strict(BaseModel):
@@ -82,15 +102,15 @@ class FundIn(Strict):
 
 class AllocationIn(Strict):
     amount: Money
-    source: Literal["central", "provincial", "municipal", "county", "other"]
+    source: AllocationSource
     document_no: Text
     effective_date: Date
     memo: Text | None = None
 
 
 class TransferIn(Strict):
-    from_fund: str
-    to_fund: str
+    from_fund: FundId
+    to_fund: FundId
     amount: Money
     document_no: Text
     effective_date: Date
@@ -132,17 +152,53 @@ class TransferOut(BaseModel):
 
 class ApplicantIn(Strict):
     kind: Literal["enterprise", "person", "institution"]
-    id: str
+    id: PartyId
     name: Text
 
 
 class BeneficiaryIn(Strict):
-    id: str
+    id: PartyId
     name: Text
 
 
+IDENTITY_NUMBER_FORMAT = "gb11643"    # 17 digits and a check character (0-9 or X), a real birth date
+CREDIT_CODE_FORMAT = "gb32100"        # the unified social credit code's alphabet and check character
+TEXT_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_CHARS, "pattern": TEXT_PATTERN}
+
+
+def _party_schema(kind: str | None) -> dict:
+    person = kind in (None, "person")
+    return {"type": "object", "additionalProperties": False, "required": ["id", "name"] + (["kind"] if kind else []),
+            "properties": {**({"kind": {"const": kind}} if kind else {}),
+                           "id": {"type": "string", "pattern": PARTY_ID_PATTERN,
+                                  "format": IDENTITY_NUMBER_FORMAT if person else CREDIT_CODE_FORMAT},
+                           "name": TEXT_SCHEMA}}
+
+
+def _claim_variants(schema: dict) -> None:
+    """/openapi.json: a claim is one of the programs', each with its own facts (the facts
+    schema of GET /programs/{code}), applicant kinds and beneficiary, so a generated claim
+    has the shape the ledger takes. The ledger validates the facts against the catalog."""
+    common = {k: v for k, v in schema["properties"].items() if k not in ("program", "applicant", "beneficiary",
+                                                                         "facts")}
+    variants = []
+    for program in load_catalog().programs.values():
+        facts = {k: v for k, v in program.facts_schema().items() if k != "$schema"}
+        properties = {**common, "program": {"const": program.code},
+                      "applicant": {"oneOf": [_party_schema(kind) for kind in program.applicant_kinds]},
+                      "facts": facts}
+        if program.beneficiary:
+            properties["beneficiary"] = _party_schema(None)
+        variants.append({"type": "object", "title": program.code, "additionalProperties": False,
+                         "properties": properties,
+                         "required": ["program", "region", "applicant", "facts"]
+                         + (["beneficiary"] if program.beneficiary else [])})
+    schema["oneOf"] = variants
+
+
 class ClaimIn(Strict):
-    program: str
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_claim_variants)
+    program: ProgramCode
     region: Region
     applicant: ApplicantIn
     beneficiary: BeneficiaryIn | None = None
@@ -152,7 +208,7 @@ class ClaimIn(Strict):
 
 class ApproveIn(Strict):
     amount: Money | None = None
-    fund_id: str | None = None
+    fund_id: FundId | None = None
     approved_on: Date | None = None
 
 
@@ -228,7 +284,7 @@ class ClaimOut(BaseModel):
     beneficiary: PartyOut | None
     facts: dict[str, Any]
     application_date: str
-    status: Literal["submitted", "rejected", "withdrawn", "approved", "prepaid", "paid", "closed"]
+    status: ClaimStatus
     fund_id: str | None
     rule_version: str
     entitlement_explanation: list[dict[str, Any]]
@@ -327,10 +383,10 @@ class AuditEvent(BaseModel):
     position: int
     originator_id: str
     version: int
-    type: str
+    type: str = Field(description="The event's type; \"undecodable\" when its stored bytes cannot be read")
     topic: str
     recorded_at: str | None
-    timestamp: str
+    timestamp: str | None
     actor: str | None
     data: dict[str, Any]
     hash: str | None
@@ -343,12 +399,39 @@ class AuditEventPage(BaseModel):
 
 
 class SealCheck(BaseModel):
-    position: int
-    hash: str
-    sealed_at: str
-    signature: str
+    recorded_at_position: int
+    position: int | None = Field(description="The sealed position (null when the seal cannot be decoded)")
+    hash: str | None
+    sealed_at: str | None
+    signature: str | None
     ok: bool
     problem: str | None
+
+
+class AnchorCheck(BaseModel):
+    position: int
+    hash: str
+    source: str | None = None
+    ok: bool
+    problem: str | None
+
+
+class SnapshotProblem(BaseModel):
+    position: int | None = Field(description="The log position of the event the snapshot stands for")
+    version: int
+    problem: str
+
+
+class SnapshotChecks(BaseModel):
+    checked: int
+    untagged: int = Field(description="Snapshots stored by an earlier version, without a tag: never used")
+    bad: list[SnapshotProblem]
+    not_checked: str | None
+
+
+class Undecodable(BaseModel):
+    count: int
+    positions: list[int] = Field(description="The first 100 positions of events that cannot be decoded")
 
 
 class ChainVerification(BaseModel):
@@ -359,6 +442,16 @@ class ChainVerification(BaseModel):
     first_bad_position: int | None
     problem: str | None
     seals: list[SealCheck]
+    chain_ok: bool = Field(default=True, description="The chain's own verdict, before seals, anchors and snapshots")
+    anchors: list[AnchorCheck] = []
+    snapshots: SnapshotChecks | None = None
+    undecodable: Undecodable | None = None
+    not_checked: list[str] = Field(default=[], description="What this verification could not check, and why")
+
+
+class SealIn(Strict):
+    force: StrictBool = Field(default=False, description="Seal although the log was sealed less than a minute "
+                                                          "ago (admin only)")
 
 
 class SealOut(BaseModel):
@@ -470,13 +563,13 @@ Direction = Literal["debit", "credit"]
 
 class BankStatementIn(Strict):
     """POST /bank-statements as JSON; as text/csv the same fields are query parameters."""
-    fund_id: str = Field(examples=["employment_subsidy:210100"])
+    fund_id: FundId
     statement_id: Text | None = Field(None, description="The bank's own id of the statement (default: a hash of "
                                                         "its lines)")
     csv: str = Field(description="The statement as CSV text, header first",
                      examples=["date,amount,direction,reference,counterparty\n"
                                "2022-07-20,1500.00,debit,ZF-2022-0001,沈阳示例科技有限公司\n"])
-    columns: dict[str, str] | None = Field(None, description="Column name -> the file's header, e.g. "
+    columns: dict[str, Text] | None = Field(None, max_length=10, description="Column name -> the file's header, e.g. "
                                                              "{\"date\": \"交易日期\", \"amount\": \"金额\"}")
     debit: Text | None = Field(None, description="The direction column's value(s) for debit, e.g. 借|支出")
     credit: Text | None = Field(None, description="The direction column's value(s) for credit, e.g. 贷|收入")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, Transcoder, Transcoding
+from eventsourcing.application import Application, Repository
+from eventsourcing.persistence import EventStore, JSONTranscoder, Transcoder, Transcoding
 
+from .audit.snapshots import SnapshotMac
+from .snapshot_store import CheckedRepository, CheckedSnapshotStore
 from .transcoder import LedgerTranscoder
 
 
@@ -26,6 +28,19 @@ class LedgerApplication(Application):
     # The writer takes fund snapshots itself from the aggregates it holds in memory;
     # the library's own snapshotting would re-read each fund from the store.
     is_snapshotting_enabled = True
+
+    def __init__(self, env: dict | None = None, *, snapshot_key: bytes | None = None):
+        """`snapshot_key`: key material kept outside the database (the runtime passes the PII
+        key) that authenticates snapshots; without it none is taken and none is trusted."""
+        self._snapshot_mac = SnapshotMac(snapshot_key) if snapshot_key else None
+        super().__init__(env)
+
+    def construct_snapshot_store(self) -> EventStore:
+        recorder = self.factory.aggregate_recorder(purpose="snapshots")
+        return CheckedSnapshotStore(self.mapper, recorder, links=self.recorder, mac=self._snapshot_mac)
+
+    def construct_repository(self) -> Repository:
+        return CheckedRepository(self.events, self.snapshots)
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = LedgerTranscoder()

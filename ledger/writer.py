@@ -60,6 +60,10 @@ class UnitOfWork:
         self._absent = absent if absent is not None else set()
         self.touched: dict[UUID, Aggregate] = {}
         self._versions_at_start: dict[UUID, int] = {}
+        # Aggregates this batch loaded without a usable snapshot close to their version (none
+        # yet, one stored by an earlier version, or one that failed its check): snapshotted
+        # after the commit, so the next load is short again.
+        self.unsnapshotted: set[UUID] = set()
         # Every access with the aggregate's pending-event count at that moment: a command
         # changed something if an aggregate it reached has more pending events now.
         self._accesses: list[tuple[Aggregate, int]] = []
@@ -78,6 +82,9 @@ class UnitOfWork:
                         self._absent.clear()  # a bound on memory; forgetting is always safe
                     self._absent.add(aggregate_id)
                     return None
+                replayed = getattr(self._app.repository, "events_replayed", None)
+                if replayed is not None and replayed(aggregate_id) >= SNAPSHOT_INTERVAL_EVENTS:
+                    self.unsnapshotted.add(aggregate_id)
             self._remember(aggregate)
         self._accesses.append((aggregate, len(aggregate.pending_events)))
         return aggregate if isinstance(aggregate, cls) else None
@@ -370,7 +377,8 @@ class GroupCommitWriter:
             self._cache[aggregate_id] = aggregate
             self._cache.move_to_end(aggregate_id)
             start = uow._versions_at_start.get(aggregate_id, aggregate.version)
-            if aggregate.version // SNAPSHOT_INTERVAL_EVENTS > start // SNAPSHOT_INTERVAL_EVENTS:
+            if (aggregate.version // SNAPSHOT_INTERVAL_EVENTS > start // SNAPSHOT_INTERVAL_EVENTS
+                    or aggregate_id in uow.unsnapshotted):
                 self._snapshot(aggregate)
         while len(self._cache) > self._max_cached:
             self._cache.popitem(last=False)
@@ -381,7 +389,9 @@ class GroupCommitWriter:
                 log.exception("the commit listener failed; the read models catch up at their next poll")
 
     def _snapshot(self, aggregate: Aggregate) -> None:
-        # Long streams (a fund takes an event per approval and payment) load from here.
+        # Long streams (a fund takes an event per approval and payment) load from here. The
+        # store tags each snapshot against the chain (ledger/snapshot_store.py); without a
+        # snapshot key it keeps none.
         if self.app.snapshots is None:
             return
         try:

@@ -3,13 +3,13 @@ demo data, make keys."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 import os
 import secrets
-import time
-from pathlib import Path
 import signal
 import threading
+import time
+from dataclasses import replace
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -44,11 +44,12 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     """Serve the HTTP API (api.app:app) with uvicorn."""
     import uvicorn
 
-    settings = Settings.from_env()
-    token = _admin_token(settings)
-    os.environ["LEDGER_BOOTSTRAP_ADMIN_TOKEN"] = token
     if demo:
         os.environ["LEDGER_DEMO_DATA"] = "1"
+    settings = _settings()
+    _check_keys(settings)
+    token = _admin_token(settings)
+    os.environ["LEDGER_BOOTSTRAP_ADMIN_TOKEN"] = token
     where = settings.sqlite_path.resolve() if settings.backend == "sqlite" else settings.database_url.split("@")[-1]
     console.print(f"[bold]Subsidy ledger[/bold] on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     console.print(f"  admin token : {token}")
@@ -63,10 +64,9 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
 @cli.command()
 def demo():
     """Load the demonstration data set into an empty ledger and print the staff tokens."""
-    from .container import Runtime
     from .demo import load_demo_data
 
-    rt = Runtime(Settings.from_env())
+    rt = _runtime()
     try:
         tokens = load_demo_data(rt.ledger)
     finally:
@@ -79,21 +79,80 @@ def demo():
 
 
 @cli.command()
-def keygen():
-    """Print a new random key for LEDGER_PII_KEY or LEDGER_SEAL_KEY, or a LEDGER_BOOTSTRAP_ADMIN_TOKEN (keep it
-    outside the database's machine)."""
-    typer.echo(secrets.token_hex(32))
+def keygen(out: Path = typer.Option(None, "--out", help="Write the key to this file (created, readable by its "
+                                                         "owner only) instead of printing it.")):
+    """Make a new random key, for LEDGER_PII_KEY or LEDGER_SEAL_KEY (or their _FILE variants), or a
+    LEDGER_BOOTSTRAP_ADMIN_TOKEN. Keep it off the database's machine and out of its backups: outside
+    demo mode the ledger refuses a key file inside its data directory."""
+    key = secrets.token_hex(32)
+    if out is None:
+        typer.echo(key)
+        return
+    try:
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        console.print(f"[red]{out} exists: a key is never overwritten (data protected by it would be lost)")
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        console.print(f"[red]cannot create {out}: {exc.strerror or exc}")
+        raise typer.Exit(1) from None
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    console.print(f"wrote a new key to {out}; name it in LEDGER_PII_KEY_FILE or LEDGER_SEAL_KEY_FILE")
 
 
-def _runtime():
+def _settings() -> Settings:
+    from .settings import SettingsError
+
+    try:
+        return Settings.from_env()
+    except (SettingsError, ValueError) as exc:
+        console.print(f"[red]cannot start: {exc}")
+        raise typer.Exit(2) from None
+
+
+def _check_keys(settings: Settings) -> None:
+    from .settings import SettingsError
+
+    try:
+        settings.resolve_pii_key()
+        settings.resolve_seal_seed()
+    except SettingsError as exc:
+        console.print(f"[red]cannot start: {exc}")
+        raise typer.Exit(2) from None
+
+
+def _runtime(settings: Settings | None = None, **options):
+    """The runtime, or a message and exit status 2 when it cannot start (a key missing or
+    misplaced, the database unreachable): never a traceback."""
+    from eventsourcing.persistence import PersistenceError
+
     from .container import Runtime
+    from .settings import SettingsError
 
-    return Runtime(Settings.from_env())
+    settings = settings or _settings()
+    try:
+        return Runtime(settings, **options)
+    except SettingsError as exc:
+        console.print(f"[red]cannot start: {exc}")
+    except (PersistenceError, OSError) as exc:
+        console.print(f"[red]cannot open the ledger's database: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # psycopg's errors when reaching PostgreSQL beside the library
+        if type(exc).__module__.split(".")[0] != "psycopg":
+            raise
+        console.print(f"[red]cannot open the ledger's database: {type(exc).__name__}: {exc}")
+    raise typer.Exit(2)
 
 
 def _progress_bar(total: int, description: str):
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                               TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.fields[rate]} events/s"), TimeElapsedColumn(), TextColumn("ETA"),
@@ -103,31 +162,67 @@ def _progress_bar(total: int, description: str):
 
 
 @cli.command()
-def seal():
-    """Sign the chain's head now with the seal key and record the seal in the log."""
+def seal(anchor: Path = typer.Option(None, "--anchor", help="Append the seal's head (position, hash, sealed_at, "
+                                                            "signature; one JSON line) to this anchor file, to be "
+                                                            "kept off the ledger's machine.")):
+    """Sign the chain's head now with the seal key and record the seal in the log. Run on the
+    ledger's machine with its seal key, so it is not held to the one-seal-a-minute bound that
+    applies over the API."""
+    from ledger.audit.anchors import Anchor
+
     rt = _runtime()
     try:
-        record = rt.ledger.seal("cli")
+        record = rt.ledger.seal("cli", force=True)
     finally:
         rt.close()
     typer.echo(json.dumps(record.as_dict(), indent=2))
+    if anchor is not None:
+        try:
+            with open(anchor, "a") as f:
+                f.write(Anchor.from_seal(record).line())
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError as exc:
+            console.print(f"[red]the seal was recorded, but appending it to {anchor} failed: {exc.strerror or exc}")
+            raise typer.Exit(1) from None
+        console.print(f"appended the head at position {record.position} to {anchor}")
 
 
 @cli.command()
 def replay(keep: bool = typer.Option(False, help="Keep the rebuilt store instead of dropping it.")):
     """Rebuild every read model from the log into a fresh store and compare it with the live one."""
-    rt = _runtime()
+    from .replay import missing_read_models
+
+    settings = _settings()
+    missing = _missing_read_models(settings, missing_read_models)
+    if missing:
+        console.print(f"[red]read models: not checked: {missing}")
+        raise typer.Exit(1)
+    rt = _runtime(settings)
     try:
-        result = _replay(rt, keep)
+        ok = _replay(rt, keep)
     finally:
         rt.close()
-    raise typer.Exit(0 if not result["differences"] else 1)
+    raise typer.Exit(0 if ok else 1)
 
 
-def _replay(rt, keep: bool) -> dict:
+def _missing_read_models(settings: Settings, probe) -> str | None:
+    try:
+        return probe(settings)
+    except Exception as exc:  # the database could not be asked
+        return f"could not be looked at ({type(exc).__name__}: {exc})"
+
+
+def _replay(rt, keep: bool) -> bool:
+    """Replays and reports; True when the live read models equal the replay."""
     from .replay import replay_and_compare
 
     total = rt.runner.stored_position()
+    head = rt.ledger.head_position()
+    if total == 0 and head > 0:
+        console.print(f"[red]read models: not checked: they have projected nothing (position 0; the log's head is "
+                      f"{head})")
+        return False
     bar, task = _progress_bar(total, "replaying")
     started = time.monotonic()
     done = 0
@@ -137,34 +232,121 @@ def _replay(rt, keep: bool) -> dict:
         done += count
         bar.update(task, completed=position, rate=f"{done / max(time.monotonic() - started, 1e-9):,.0f}")
 
-    with bar:
-        result = replay_and_compare(rt, progress=progress, keep=keep)
-    console.print(f"replayed {result['events']} events up to position {result['position']}")
+    try:
+        with bar:
+            result = replay_and_compare(rt, progress=progress, keep=keep)
+    except Exception as exc:
+        console.print(f"[red]read models: not checked: the replay failed ({type(exc).__name__}: {exc})")
+        return False
+    if result["unreplayable"] is not None:
+        console.print(f"[red]read models: not checked: the log cannot be replayed at position "
+                      f"{result['unreplayable']} (an event that cannot be decoded or applied)")
+        return False
+    console.print(f"replayed {result['events']} events up to position {result['position']}"
+                  + (f" (the read models' position; the log's head is {head})" if result["position"] < head else ""))
     if result["differences"]:
         console.print(f"[red]{len(result['differences'])} difference(s) between the live read models and the replay:")
         for line in result["differences"]:
             console.print(f"  {line}")
-    else:
-        console.print("[green]the live read models equal the replay, row by row")
-    return result
+        return False
+    console.print("[green]the live read models equal the replay, row by row")
+    return True
 
 
 @cli.command()
 def verify(public_key: Path = typer.Option(None, help="The seal public key to trust (PEM or hex); default: "
-                                                        "the configured seal key's public half.")):
-    """Check the hash chain and every seal, then replay the read models and compare them."""
-    rt = _runtime()
+                                                        "the configured seal key's public half."),
+           anchor: list[Path] = typer.Option([], "--anchor", help="An anchor file (see `ledger seal --anchor`), "
+                                                                  "kept off the ledger's machine: every anchor in "
+                                                                  "it is checked. May be given more than once.")):
+    """Check the hash chain, every seal, every anchor and every snapshot, then replay the read
+    models and compare them. Reports each problem, names what it could not check, and exits
+    non-zero unless everything checked holds."""
+    from ledger.audit.anchors import read_anchor_file
+    from ledger.audit.seal import load_public_key
+
+    from .replay import missing_read_models
+
+    settings = _settings()
+    problems: list[str] = []
+    key_text = None
+    if public_key is not None:
+        try:
+            key_text = public_key.read_text()
+            load_public_key(key_text)
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            console.print(f"[red]--public-key {public_key}: not a readable Ed25519 public key ({exc})")
+            raise typer.Exit(2) from None
+    anchors = []
+    for path in anchor:
+        try:
+            found, bad = read_anchor_file(path.read_text(), str(path))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"anchors: {path} cannot be read ({getattr(exc, 'strerror', None) or exc})")
+            continue
+        anchors += found
+        problems += [f"anchors: {line}" for line in bad]
+        if not found and not bad:
+            problems.append(f"anchors: {path} holds no anchor")
+    missing = _missing_read_models(settings, missing_read_models)
+    rt = _runtime(settings, read_models=missing is None)
     try:
-        check = rt.ledger.verify_chain(public_key.read_text() if public_key else None)
-        if check["ok"]:
-            console.print(f"[green]chain intact: {check['events_checked']} events, head {check['head_position']} "
-                          f"{check['head_hash']}; {len(check['seals'])} seal(s) verified")
+        ok = _report_log_checks(rt, key_text, anchors) and not problems
+        for line in problems:
+            console.print(f"[red]{line}")
+        if missing:
+            console.print(f"[red]read models: not checked: {missing}")
+            ok = False
         else:
-            console.print(f"[red]chain check failed at position {check['first_bad_position']}: {check['problem']}")
-        replayed = _replay(rt, keep=False)
+            ok = _replay(rt, keep=False) and ok
     finally:
         rt.close()
-    raise typer.Exit(0 if check["ok"] and not replayed["differences"] else 1)
+    raise typer.Exit(0 if ok else 1)
+
+
+def _report_log_checks(rt, key_text: str | None, anchors: list) -> bool:
+    """Chain, seals, anchors and snapshots, one line each; True when all of them hold."""
+    bar, task = _progress_bar(rt.ledger.head_position(), "verifying")
+    try:
+        with bar:
+            check = rt.ledger.verify_chain(key_text, anchors,
+                                           progress=lambda position: bar.update(task, completed=position))
+            bar.update(task, completed=check["head_position"])
+    except Exception as exc:
+        console.print(f"[red]chain, seals, anchors, snapshots: not checked: the verification failed "
+                      f"({type(exc).__name__}: {exc})")
+        return False
+    if check["chain_ok"]:
+        console.print(f"[green]chain intact: {check['events_checked']} events, head {check['head_position']} "
+                      f"{check['head_hash']}")
+    else:
+        console.print(f"[red]chain check failed at position {check['first_bad_position']}: {check['problem']}")
+    if check["undecodable"]["count"]:
+        console.print(f"[red]{check['undecodable']['count']} event(s) cannot be decoded, the first at positions "
+                      f"{', '.join(map(str, check['undecodable']['positions'][:10]))}")
+    bad_seals = [s for s in check["seals"] if not s["ok"]]
+    if bad_seals:
+        for s in bad_seals:
+            console.print(f"[red]seal recorded at position {s['recorded_at_position']}: {s['problem']}")
+    else:
+        console.print(f"[green]{len(check['seals'])} seal(s) verified")
+    for a in check["anchors"]:
+        where = f"{a['source']}: " if a.get("source") else ""
+        if a["ok"]:
+            console.print(f"[green]{where}anchor at position {a['position']} holds")
+        else:
+            console.print(f"[red]{where}anchor at position {a['position']}: {a['problem']}")
+    snapshots = check["snapshots"]
+    if snapshots and not snapshots["not_checked"]:
+        for s in snapshots["bad"]:
+            console.print(f"[red]snapshot at version {s['version']} (position {s['position']}): {s['problem']}")
+        if not snapshots["bad"]:
+            console.print(f"[green]{snapshots['checked']} snapshot(s) match their events"
+                          + (f"; {snapshots['untagged']} without a tag (stored by an earlier version) are never "
+                             f"used" if snapshots["untagged"] else ""))
+    for line in check["not_checked"]:
+        console.print(f"[yellow]not checked: {line}")
+    return check["ok"]
 
 
 @cli.command("export")
@@ -181,6 +363,8 @@ def export_log(out: Path = typer.Option(..., "--out", help="Folder to write the 
     if fmt != "audit":
         console.print("[red]--format must be audit or beancount")
         raise typer.Exit(2)
+    from ledger.errors import LedgerError
+
     from .export import export
 
     rt = _runtime()
@@ -188,6 +372,9 @@ def export_log(out: Path = typer.Option(..., "--out", help="Folder to write the 
         bar, task = _progress_bar(rt.ledger.head_position(), "exporting")
         with bar:
             summary = export(rt.ledger, out, progress=lambda position: bar.update(task, completed=position))
+    except LedgerError as exc:
+        console.print(f"[red]export stopped: {exc.detail}")
+        raise typer.Exit(1) from None
     finally:
         rt.close()
     console.print(f"exported {summary['events']} events to {out}; seal at position {summary['seal']['position']}")
@@ -236,9 +423,8 @@ def close_period_command(fund_id: str = typer.Option(..., "--fund-id"), month: s
 @projections_cli.command("run")
 def projections_run():
     """Keep the read models current until stopped (for LEDGER_PROJECTIONS=external)."""
-    from .container import Runtime
 
-    rt = Runtime(Settings.from_env())
+    rt = _runtime()
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -254,9 +440,8 @@ def projections_run():
 @projections_cli.command("status")
 def projections_status():
     """Print each projection's position and lag behind the log."""
-    from .container import Runtime
 
-    rt = Runtime(Settings.from_env())
+    rt = _runtime()
     try:
         head = rt.ledger.head_position()
         position = rt.runner.stored_position()

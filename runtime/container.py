@@ -13,11 +13,11 @@ from eventsourcing.utils import Environment
 
 from ledger.application import LedgerApplication
 from ledger.audit.seal import SealKey
-from ledger.errors import NotFound, Unavailable, ValidationFailed
+from ledger.errors import NotFound, TooManyRequests, Unavailable, ValidationFailed
 from ledger.pii import PiiProtector
 from ledger.service import Ledger
-from projections.election import FileLockElection, PostgresAdvisoryElection
 from projections import reconciliation
+from projections.election import FileLockElection, PostgresAdvisoryElection
 from projections.projector import LedgerProjection
 from projections.runner import ProjectionRunner, wait_for_position
 from projections.store import PostgresReadModel, SQLiteReadModel
@@ -69,25 +69,34 @@ def startup_lock(settings: Settings):
 
 
 class Runtime:
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, *, read_models: bool = True):
+        """`read_models=False` opens the log only (no read models are opened, created or
+        followed): for `ledger verify` when they are missing, which must not create them."""
         self.settings = settings or Settings.from_env()
+        # Keys first: a missing or misplaced key stops the start before the database is touched.
+        pii_key = self.settings.resolve_pii_key()
+        seal_key = SealKey.from_seed_hex(self.settings.resolve_seal_seed())
         with startup_lock(self.settings):
-            self.app = LedgerApplication(env=self.settings.event_store_env())
-            self.views = open_read_model(self.settings)
-        self.projection = LedgerProjection(self.views, self.app)
-        # Reads may come from a streaming replica; the log's head always comes from the primary.
-        self.reader = self.views
-        if self.settings.read_replica_url:
-            replica = dataclasses.replace(self.settings, database_url=self.settings.read_replica_url)
-            self.reader = open_read_model(replica)
-        if self.settings.backend == "sqlite":
-            election = FileLockElection(str(self.settings.sqlite_path) + ".projector.lock")
-        else:
-            election = PostgresAdvisoryElection(self.settings.pg_conninfo(), PROJECTOR_LOCK_KEY)
-        self.runner = ProjectionRunner(self.app, self.projection, election=election)
-        self.ledger = Ledger(self.app, PiiProtector(self.settings.resolve_pii_key()), on_commit=self.runner.notify,
+            # The PII key also authenticates snapshots: it never lives in the database, and it
+            # is never rotated (identity hashes depend on it), so snapshots stay usable.
+            self.app = LedgerApplication(env=self.settings.event_store_env(), snapshot_key=pii_key)
+            self.views = open_read_model(self.settings) if read_models else None
+        self.projection = self.runner = self.reader = None
+        if self.views is not None:
+            self.projection = LedgerProjection(self.views, self.app)
+            # Reads may come from a streaming replica; the log's head always comes from the primary.
+            self.reader = self.views
+            if self.settings.read_replica_url:
+                replica = dataclasses.replace(self.settings, database_url=self.settings.read_replica_url)
+                self.reader = open_read_model(replica)
+            if self.settings.backend == "sqlite":
+                election = FileLockElection(str(self.settings.sqlite_path) + ".projector.lock")
+            else:
+                election = PostgresAdvisoryElection(self.settings.pg_conninfo(), PROJECTOR_LOCK_KEY)
+            self.runner = ProjectionRunner(self.app, self.projection, election=election)
+        self.ledger = Ledger(self.app, PiiProtector(pii_key), on_commit=self.runner.notify if self.runner else None,
                              token_ttl_days=self.settings.token_ttl_days)
-        self.ledger.seal_key = SealKey.from_seed_hex(self.settings.resolve_seal_seed())
+        self.ledger.seal_key = seal_key
         self._write_public_key()
         self._sealer_stop = threading.Event()
         self._sealer: threading.Thread | None = None
@@ -107,11 +116,19 @@ class Runtime:
         """The projection leader seals the head at intervals when the log has grown."""
         sealed = 0
         while not self._sealer_stop.wait(self.settings.seal_interval_s):
-            try:
-                if self.runner.leading and self.ledger.head_position() > sealed:
-                    sealed = self.ledger.seal("sealer").position + 1  # the seal is an event itself
-            except Exception:
-                log.exception("periodic seal failed; trying again at the next interval")
+            sealed = self.seal_if_grown(sealed)
+
+    def seal_if_grown(self, sealed: int) -> int:
+        """One turn of the periodic sealer: seal when leading and the log grew past `sealed`
+        (the position after the last seal it made); returns the new such position."""
+        try:
+            if self.runner is not None and self.runner.leading and self.ledger.head_position() > sealed:
+                return self.ledger.seal("sealer").position + 1  # the seal is an event itself
+        except TooManyRequests:
+            log.info("the log was sealed less than a minute ago; sealing at the next interval")
+        except Exception:
+            log.exception("periodic seal failed; trying again at the next interval")
+        return sealed
 
     def start(self, *, project: bool | None = None) -> None:
         """Bootstrap the admin, load demo data if asked, and follow the log."""
@@ -183,9 +200,11 @@ class Runtime:
         self._sealer_stop.set()
         if self._sealer is not None:
             self._sealer.join(timeout=10)
-        self.runner.stop()
+        if self.runner is not None:
+            self.runner.stop()
         self.ledger.shutdown()
         self.app.close()
-        self.views.datastore.close()
+        if self.views is not None:
+            self.views.datastore.close()
         if self.reader is not self.views:
             self.reader.datastore.close()

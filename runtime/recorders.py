@@ -78,6 +78,32 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                                [i.hex for i in ids])
         return {UUID(row[0]) for row in rows}
 
+    def chain_links(self, originator_id: UUID, versions: Sequence[int]) -> dict[int, tuple[int, str]]:
+        """{version: (position, chain hash)} of one aggregate's events (snapshots are bound to them)."""
+        oid = originator_id.hex if isinstance(originator_id, UUID) else UUID(str(originator_id)).hex
+        rows = self._select_in(f"SELECT e.originator_version, c.position, c.hash FROM {self.events_table_name} e "
+                               "JOIN event_chain c ON c.position = e.rowid WHERE e.originator_id = ? "
+                               "AND e.originator_version", list(versions), (oid,))
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    def snapshot_keys(self) -> Iterator[tuple[UUID, int]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'stored_snapshots'")
+            if c.fetchone() is None:
+                return
+            c.execute("SELECT originator_id, originator_version FROM stored_snapshots "
+                      "ORDER BY originator_id, originator_version")
+            rows = c.fetchall()
+        for row in rows:
+            yield UUID(row[0]), row[1]
+
+    def first_events(self, ids: Sequence[UUID]) -> list[StoredEvent]:
+        """The first event of each of these aggregates (where regions and fund codes are)."""
+        rows = self._select_in(f"SELECT originator_id, originator_version, topic, state FROM "
+                               f"{self.events_table_name} WHERE originator_version = 1 AND originator_id",
+                               [i.hex for i in ids])
+        return [StoredEvent(UUID(r[0]), r[1], r[2], r[3]) for r in rows]
+
     def chain_rows(self, after: int = 0, stop: int | None = None) -> Iterator[dict]:
         while True:
             with self.datastore.transaction(commit=False) as c:
@@ -96,13 +122,13 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         rows = self._select_in("SELECT position, recorded_at FROM event_chain WHERE position", list(positions))
         return {row[0]: _utc(row[1]) for row in rows}
 
-    def _select_in(self, statement: str, values: list) -> list:
-        """`statement` + ` IN (...)` over `values`, in chunks, in one read transaction."""
+    def _select_in(self, statement: str, values: list, params: tuple = ()) -> list:
+        """`statement` + ` IN (...)` over `values` (after `params`), in chunks, in one read transaction."""
         rows: list = []
         with self.datastore.transaction(commit=False) as c:
             for start in range(0, len(values), IDS_PER_QUERY):
                 chunk = values[start:start + IDS_PER_QUERY]
-                c.execute(f"{statement} IN ({','.join('?' * len(chunk))})", chunk)
+                c.execute(f"{statement} IN ({','.join('?' * len(chunk))})", (*params, *chunk))
                 rows += c.fetchall()
         return rows
 
@@ -123,6 +149,9 @@ class ServingPostgresRecorder(PostgresApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.chain_table = Identifier(self.datastore.schema), Identifier(f"{self.events_table_name}_chain")
+        self.events_table = Identifier(self.datastore.schema), Identifier(self.events_table_name)
+        # The library names the snapshot table after the application, as it does the events table.
+        self.snapshots_table_name = self.events_table_name.removesuffix("_events") + "_snapshots"
         self.sql_create_statements.append(SQL(
             "CREATE TABLE IF NOT EXISTS {}.{} (position bigint PRIMARY KEY, hash text NOT NULL, "
             "prev_hash text NOT NULL, recorded_at timestamptz NOT NULL)").format(*self.chain_table))
@@ -147,6 +176,36 @@ class ServingPostgresRecorder(PostgresApplicationRecorder):
             c.execute(SQL("SELECT DISTINCT originator_id FROM {}.{} WHERE originator_id = ANY(%s)").format(
                 Identifier(self.datastore.schema), Identifier(self.events_table_name)), (list(ids),))
             return {row["originator_id"] for row in c.fetchall()}
+
+    @_bounded
+    def chain_links(self, originator_id: UUID, versions: Sequence[int]) -> dict[int, tuple[int, str]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(SQL("SELECT e.originator_version, c.position, c.hash FROM {}.{} e JOIN {}.{} c "
+                          "ON c.position = e.notification_id WHERE e.originator_id = %s "
+                          "AND e.originator_version = ANY(%s)").format(*self.events_table, *self.chain_table),
+                      (originator_id, list(versions)))
+            return {row["originator_version"]: (row["position"], row["hash"]) for row in c.fetchall()}
+
+    def snapshot_keys(self) -> Iterator[tuple[UUID, int]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT to_regclass(%s) AS t", (f'"{self.datastore.schema}".{self.snapshots_table_name}',))
+            if c.fetchone()["t"] is None:
+                return
+            c.execute(SQL("SELECT originator_id, originator_version FROM {}.{} ORDER BY originator_id, "
+                          "originator_version").format(Identifier(self.datastore.schema),
+                                                       Identifier(self.snapshots_table_name)))
+            rows = c.fetchall()
+        for row in rows:
+            yield row["originator_id"], row["originator_version"]
+
+    @_bounded
+    def first_events(self, ids: Sequence[UUID]) -> list[StoredEvent]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(SQL("SELECT originator_id, originator_version, topic, state FROM {}.{} "
+                          "WHERE originator_id = ANY(%s) AND originator_version = 1").format(*self.events_table),
+                      (list(ids),))
+            return [StoredEvent(r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"]))
+                    for r in c.fetchall()]
 
     @_bounded
     def chain_rows(self, after: int = 0, stop: int | None = None) -> Iterator[dict]:

@@ -41,6 +41,8 @@ class Settings:
     token_ttl_days: int = 90
     auth_failures_per_minute: int = 30
     rate_limit_per_token: float | None = None  # requests per second; None: no cap
+    pii_key_file: str | None = None
+    seal_key_file: str | None = None
     extra_env: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -88,6 +90,8 @@ class Settings:
             auth_failures_per_minute=_number(env, "LEDGER_AUTH_FAILURES_PER_MINUTE", "30", int),
             rate_limit_per_token=(_number(env, "LEDGER_RATE_LIMIT_PER_TOKEN", "", float)
                                   if env.get("LEDGER_RATE_LIMIT_PER_TOKEN") else None),
+            pii_key_file=env.get("LEDGER_PII_KEY_FILE") or None,
+            seal_key_file=env.get("LEDGER_SEAL_KEY_FILE") or None,
         )
 
     @property
@@ -152,13 +156,55 @@ class Settings:
         return env
 
     def resolve_pii_key(self) -> bytes:
-        if self.pii_key:
-            return decode_key(self.pii_key)
-        return decode_key(self._generated_key("pii.key", "LEDGER_PII_KEY"))
+        """The key protecting identity numbers (and authenticating snapshots)."""
+        text = self._key_text(_PII)
+        try:
+            key = decode_key(text)
+        except ValueError:
+            raise SettingsError(f"{_PII.variable}: not a key in hex or base64 ({_how_to_provide(_PII)})") from None
+        if len(key) < 32:
+            raise SettingsError(f"{_PII.variable}: a key needs at least 32 bytes ({_how_to_provide(_PII)})")
+        return key
 
     def resolve_seal_seed(self) -> str:
-        """The Ed25519 seed (hex) that signs seals: LEDGER_SEAL_KEY, or one generated once."""
-        return self.seal_key or self._generated_key("seal.key", "LEDGER_SEAL_KEY")
+        """The Ed25519 seed (hex) that signs seals."""
+        text = self._key_text(_SEAL)
+        try:
+            if len(bytes.fromhex(text)) == 32:
+                return text
+        except ValueError:
+            pass
+        raise SettingsError(f"{_SEAL.variable}: an Ed25519 seed is 32 bytes in hex ({_how_to_provide(_SEAL)})")
+
+    def _key_text(self, key: "_Key") -> str:
+        """A key from its variable or its file. Outside demo mode it must be given, and not in
+        a file inside the data directory: whoever copies the database must not get the key
+        with it (it is what tells a forged snapshot, seal or identity hash from a real one)."""
+        value, file = getattr(self, key.field), getattr(self, key.file_field)
+        if value and file:
+            raise SettingsError(f"set {key.variable} or {key.variable}_FILE, not both")
+        if value:
+            return value.strip()
+        if file:
+            path = Path(file)
+            if not self.demo_data and _inside(path, self.data_dir):
+                raise SettingsError(f"{key.variable}_FILE ({path}) lies inside the data directory "
+                                    f"({self.data_dir.resolve()}): keep the key outside it, off the database's "
+                                    f"disk and its backups ({_how_to_provide(key)})")
+            try:
+                text = path.read_text().strip()
+            except OSError as exc:
+                raise SettingsError(f"{key.variable}_FILE: cannot read {path} ({exc.strerror or exc})") from None
+            if not text:
+                raise SettingsError(f"{key.variable}_FILE: {path} is empty ({_how_to_provide(key)})")
+            return text
+        if self.demo_data:
+            return self._generated_key(key.generated_name, key.variable)
+        generated = self.data_dir / key.generated_name
+        hint = (f"; the key a demo generated is in {generated.resolve()}: move it outside the data directory "
+                f"and name it in {key.variable}_FILE" if generated.exists() else "")
+        raise SettingsError(f"{key.variable} is not set: the ledger does not start without it "
+                            f"({_how_to_provide(key)}){hint}")
 
     def _generated_key(self, name: str, variable: str) -> str:
         path = self.data_dir / name
@@ -171,8 +217,8 @@ class Settings:
         else:
             with os.fdopen(fd, "w") as f:
                 f.write(secrets.token_hex(32))
-            log.warning("%s is not set: generated a key into %s (fine for a demo, never for production: keep "
-                        "the key outside the database's machine)", variable, path)
+            log.warning("%s is not set: generated a key into %s for this demo (never do that in production: "
+                        "keep the key outside the data directory, see `ledger keygen`)", variable, path)
         for _ in range(50):
             text = path.read_text().strip()
             if text:
@@ -187,3 +233,26 @@ def _number(env, name: str, default: str, kind: type):
         return kind(text)
     except ValueError:
         raise SettingsError(f"{name} must be a number (got {text!r})") from None
+
+
+@dataclass(frozen=True)
+class _Key:
+    variable: str
+    field: str
+    file_field: str
+    generated_name: str
+
+
+_PII = _Key("LEDGER_PII_KEY", "pii_key", "pii_key_file", "pii.key")
+_SEAL = _Key("LEDGER_SEAL_KEY", "seal_key", "seal_key_file", "seal.key")
+
+
+def _how_to_provide(key: _Key) -> str:
+    return (f"make one with `ledger keygen --out /etc/ledger/{key.generated_name}` on a disk other than the "
+            f"data's and set {key.variable}_FILE to that file, or set {key.variable} to the hex `ledger keygen` "
+            f"prints; LEDGER_DEMO_DATA=1 generates throwaway keys for a demo")
+
+
+def _inside(path: Path, directory: Path) -> bool:
+    """Whether `path` lies in `directory` or below it, after following links."""
+    return path.resolve().is_relative_to(directory.resolve())

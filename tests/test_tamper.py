@@ -1,52 +1,27 @@
 """Tampering with the stored log, on the real database: a changed byte, a deleted event,
-an inserted one, two swapped, and a rewritten event whose chain was recomputed without
-the signing key. Each is caught at the right position."""
+an inserted one, two swapped, a rewritten event whose chain was recomputed without the
+signing key, a tail cut off with its chain rows and seals, an amount rewritten with the
+chain recomputed and every seal deleted, an event that cannot be decoded. Each is caught
+at the right position, or (the last two without an anchor) shown to need an anchor."""
 from __future__ import annotations
 
 import random
-import sqlite3
 
-import psycopg
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from ledger.access import Actor
+from ledger.audit.anchors import Anchor
 from ledger.audit.chain import link
 from runtime.container import Runtime
 from runtime.demo import load_demo_data
 
+from .support import ADMIN_TOKEN
+from .tampering import SEAL_TOPIC, Store
+
 AUDITOR = Actor("auditor", "auditor", frozenset({"auditor"}), ("000000",))
-
-
-class Store:
-    """Raw access to the event table and its chain, as an attacker with database access has."""
-
-    def __init__(self, settings):
-        self.settings = settings
-        if settings.backend == "sqlite":
-            self.conn = sqlite3.connect(settings.sqlite_path, isolation_level=None)
-            self.events, self.chain, self.id, self.p = "stored_events", "event_chain", "rowid", "?"
-        else:
-            self.conn = psycopg.connect(**settings.pg_conninfo(), autocommit=True)
-            schema = settings.pg_schema
-            self.events, self.chain = f'"{schema}".ledger_events', f'"{schema}".ledger_events_chain'
-            self.id, self.p = "notification_id", "%s"
-
-    def q(self, sql: str, params=()):
-        cur = self.conn.execute(sql.replace("?", self.p), params)
-        return cur.fetchall() if cur.description else None
-
-    def row(self, position: int):
-        return self.q(f"SELECT originator_id, originator_version, topic, state FROM {self.events} WHERE {self.id} = ?",
-                      (position,))[0]
-
-    def positions(self) -> list[int]:
-        return [r[0] for r in self.q(f"SELECT {self.id} FROM {self.events} ORDER BY {self.id}")]
-
-    def set_state(self, position: int, state: bytes) -> None:
-        self.q(f"UPDATE {self.events} SET state = ? WHERE {self.id} = ?", (state, position))
-
-    def close(self):
-        self.conn.close()
+TREASURER = Actor("t", "t", frozenset({"treasurer"}), ("000000",))
 
 
 @pytest.fixture
@@ -56,9 +31,8 @@ def ledger_with_history(settings):
     load_demo_data(rt.ledger, claims_per_city=6)
     seal = rt.ledger.seal("auditor")
     # More events after the seal, so tampering can land on either side of it.
-    treasurer = Actor("t", "t", frozenset({"treasurer"}), ("000000",))
     for i in range(5):
-        rt.ledger.allocate(treasurer, "employment_subsidy:210000", {
+        rt.ledger.allocate(TREASURER, "employment_subsidy:210000", {
             "amount": "1.00", "source": "other", "document_no": f"after-seal-{i}", "effective_date": "2022-12-01"})
     check = rt.ledger.verify_chain()
     assert check["ok"] and check["seals"][0]["ok"] and check["seals"][0]["problem"] is None, check
@@ -132,3 +106,102 @@ def test_a_rewritten_event_with_a_recomputed_chain_is_caught_by_the_seal(ledger_
     assert not check["ok"] and check["first_bad_position"] == seal.position
     assert "rewritten at or before" in check["problem"]
     assert [s["ok"] for s in check["seals"]] == [False]
+
+
+def _verify_over_http(settings, **anchor) -> dict:
+    with TestClient(create_app(settings)) as client:
+        r = client.get("/v1/audit/verify", params=anchor, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_a_tail_cut_off_with_its_chain_and_seals_needs_an_anchor_to_be_caught(ledger_with_history):
+    rt, store, _ = ledger_with_history
+    newest = rt.ledger.seal("cli", force=True)   # as `ledger seal --anchor FILE` does
+    anchor = Anchor.from_seal(newest)      # kept off the ledger's machine
+    # The insider removes the last events, the newest seal among them, with their chain rows.
+    for position in store.positions()[-4:]:
+        store.delete(position)
+    # The log that is left checks out on its own: nothing in it says it was longer. This is
+    # why anchors exist: without one, a truncation cannot be caught.
+    alone = rt.ledger.verify_chain()
+    assert alone["ok"] and alone["seals"] and all(s["ok"] for s in alone["seals"]), alone
+    check = rt.ledger.verify_chain(anchors=[anchor])
+    assert not check["ok"] and check["chain_ok"]
+    assert check["first_bad_position"] == anchor.position
+    assert "tail was removed" in check["problem"] and f"before the anchored position {anchor.position}" in check[
+        "problem"]
+    over_http = _verify_over_http(store.settings, expect_position=anchor.position, expect_hash=anchor.hash)
+    assert not over_http["ok"] and "tail was removed" in over_http["problem"]
+    assert over_http["anchors"] == [{"position": anchor.position, "hash": anchor.hash, "source": None, "ok": False,
+                                     "problem": over_http["problem"]}]
+
+
+def test_an_amount_rewritten_with_the_chain_recomputed_and_the_seals_deleted_is_caught_by_an_anchor(
+        ledger_with_history):
+    rt, store, seal = ledger_with_history
+    anchor = Anchor.from_seal(seal)
+    allocations = store.positions("ledger.domain.fund:Fund.Allocated")
+    target = allocations[0]
+    assert target < seal.position
+
+    def inflate(state: dict) -> None:
+        state["amount_fen"] += 10_000_000_000
+
+    store.edit_event_data(target, inflate)
+    for position in store.positions(SEAL_TOPIC):
+        store.delete(position)
+    store.recompute_chain(target)
+    # Without an anchor the rewritten log verifies: the chain is consistent and no seal is left.
+    assert _verify_over_http(store.settings)["ok"]
+    check = _verify_over_http(store.settings, expect_position=anchor.position, expect_hash=anchor.hash)
+    assert not check["ok"] and check["chain_ok"] and check["first_bad_position"] == anchor.position
+    assert "differs from the anchor" in check["problem"]
+
+
+def test_the_anchor_parameters_are_checked(ledger_with_history):
+    rt, store, seal = ledger_with_history
+    with TestClient(create_app(store.settings)) as client:
+        headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        for params, field in (({"expect_position": seal.position}, "expect_hash"),
+                              ({"expect_hash": seal.hash}, "expect_position"),
+                              ({"expect_position": seal.position, "expect_hash": "zz" * 32}, "expect_hash"),
+                              ({"expect_position": 0, "expect_hash": seal.hash}, "expect_position")):
+            r = client.get("/v1/audit/verify", params=params, headers=headers)
+            assert r.status_code == 422 and r.json()["code"] == "validation_error", (params, r.text)
+            assert field in r.json().get("field", "") or field in r.json()["detail"], (params, r.text)
+        r = client.get("/v1/audit/verify", params={"expect_position": seal.position, "expect_hash": seal.hash},
+                       headers=headers)
+        assert r.status_code == 200 and r.json()["ok"] and r.json()["anchors"][0]["ok"], r.text
+
+
+def test_an_event_that_cannot_be_decoded_is_a_failed_check_with_its_position_not_an_error(ledger_with_history):
+    rt, store, seal = ledger_with_history
+    recorded_at = store.positions(SEAL_TOPIC)[0]
+    store.set_state(recorded_at, b"\xff not what the ledger wrote")
+    store.recompute_chain(recorded_at)   # so only the decoding can tell
+    with TestClient(create_app(store.settings)) as client:
+        headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        r = client.get("/v1/audit/verify", headers=headers)
+        assert r.status_code == 200, r.text
+        check = r.json()
+        assert not check["ok"] and check["chain_ok"] and check["first_bad_position"] == recorded_at
+        assert check["problem"] == f"the seal recorded at position {recorded_at} cannot be decoded"
+        assert check["undecodable"] == {"count": 1, "positions": [recorded_at]}
+        # The events stay listed (the undecodable one marked), so the log can be paged through.
+        listed = client.get("/v1/audit/events", params={"after_position": recorded_at - 1, "limit": 1},
+                            headers=headers).json()["items"]
+        assert listed[0]["position"] == recorded_at and listed[0]["type"] == "undecodable"
+
+
+def test_any_event_that_cannot_be_decoded_fails_verification_at_its_position(ledger_with_history):
+    """Garbage under a recomputed chain: the chain holds, but the aggregate can no longer be
+    loaded, so verification says where."""
+    rt, store, seal = ledger_with_history
+    position = store.positions()[-2]   # after the seal, which would catch a rewrite before it
+    assert position > seal.position
+    store.set_state(position, b'{"truncated":')
+    store.recompute_chain(position)
+    check = _verify_over_http(store.settings)
+    assert not check["ok"] and check["chain_ok"] and check["first_bad_position"] == position
+    assert check["problem"] == f"the event at position {position} cannot be decoded"

@@ -5,14 +5,15 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from ledger.access import Actor
-from ledger.errors import NotFound
+from ledger.audit.anchors import parse_anchor
+from ledger.errors import NotFound, ValidationFailed
 from ledger.service.audit import READ_AUDIT
 from ledger.views import json_default
 
+from .. import deps, params
 from ..bodies import StrictJSONRoute
-from .. import deps
 from ..responses import PROBLEMS, json
-from ..schemas import AuditEventPage, ChainVerification, SealOut
+from ..schemas import AuditEventPage, ChainVerification, Problem, SealIn, SealOut
 
 router = APIRouter(prefix="/v1", tags=["audit"], responses=PROBLEMS, route_class=StrictJSONRoute)
 NDJSON = "application/x-ndjson"
@@ -22,8 +23,9 @@ MAX_POSITION = 2**62  # positions are 64-bit integers in both stores
 @router.get("/audit/events", response_model=AuditEventPage,
             responses={200: {"content": {NDJSON: {"schema": {"type": "string"}}}}})
 def audit_events(request: Request, actor: Actor = Depends(deps.actor), after_position: int = Query(0, ge=0, le=MAX_POSITION),
-                 limit: int = Query(100)):
-    """Every event in log order with its chain hashes; `Accept: application/x-ndjson` streams
+                 limit: int = params.LIMIT):
+    """The events of funds and claims in the caller's regions (every event for a caller scoped
+    to 000000), in log order with their chain hashes; `Accept: application/x-ndjson` streams
     one event per line from `after_position` to the head (no page limit)."""
     actor.require_role(*READ_AUDIT)
     ledger = deps.runtime(request).ledger
@@ -37,10 +39,23 @@ def audit_events(request: Request, actor: Actor = Depends(deps.actor), after_pos
 
 
 @router.get("/audit/verify", response_model=ChainVerification)
-def audit_verify(request: Request, actor: Actor = Depends(deps.actor)):
-    """The hash chain checked from the first event to the head, with every recorded seal."""
+def audit_verify(request: Request, actor: Actor = Depends(deps.actor),
+                 expect_position: int | None = Query(None, ge=1, le=MAX_POSITION),
+                 expect_hash: str | None = Query(None, min_length=64, max_length=64)):
+    """The hash chain checked from the first event to the head, with every recorded seal and
+    every snapshot; with `expect_position` and `expect_hash` (a head kept off the ledger's
+    machine) it also fails when the log is shorter than that or has another hash there."""
     actor.require_role(*READ_AUDIT)
-    return json(deps.runtime(request).ledger.verify_chain())
+    anchors = []
+    if (expect_position is None) != (expect_hash is None):
+        field = "expect_hash" if expect_hash is None else "expect_position"
+        raise ValidationFailed("expect_position and expect_hash go together", field=field)
+    if expect_position is not None:
+        try:
+            anchors.append(parse_anchor(expect_position, expect_hash))
+        except ValueError as exc:
+            raise ValidationFailed(f"expect_hash: {exc}", field="expect_hash") from None
+    return json(deps.runtime(request).ledger.verify_chain(anchors=anchors))
 
 
 @router.get("/audit/seals/latest", response_model=SealOut)
@@ -53,8 +68,12 @@ def latest_seal(request: Request, actor: Actor = Depends(deps.actor)):
     return json(seal)
 
 
-@router.post("/audit/seals", response_model=SealOut, status_code=201)
-def seal_now(request: Request, actor: Actor = Depends(deps.actor)):
-    """Seal the chain's head now (as `ledger seal` does)."""
-    actor.require_role("admin", "auditor")
-    return json(deps.runtime(request).ledger.seal(actor.user_id).as_dict(), status=201)
+@router.post("/audit/seals", response_model=SealOut, status_code=201,
+             responses={429: {"model": Problem, "content": {"application/problem+json": {}},
+                              "description": "Sealed less than a minute ago (see Retry-After)"}})
+def seal_now(request: Request, body: SealIn | None = None, actor: Actor = Depends(deps.actor),
+             force: bool = Query(False)):
+    """Seal the chain's head now (as `ledger seal` does). At most one seal a minute (`429` with
+    `Retry-After`), unless an admin forces one with `{"force": true}` or `?force=true`."""
+    return json(deps.runtime(request).ledger.seal(actor, force=force or bool(body and body.force)).as_dict(),
+                status=201)

@@ -15,10 +15,10 @@ from ledger.domain.fund import parse_fund_code
 from ledger.errors import ValidationFailed
 from ledger.service.core import parse_date
 
+from .. import deps, params
 from ..bodies import StrictJSONRoute
-from .. import deps
 from ..responses import PROBLEMS, json, outcome
-from ..schemas import BankStatementIn, BankStatementOut, ReconciliationOut
+from ..schemas import FUND_ID_PATTERN, BankStatementIn, BankStatementOut, ReconciliationOut
 
 router = APIRouter(prefix="/v1", tags=["reconciliation"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
@@ -79,11 +79,12 @@ def _media(request: Request) -> tuple[str, str | None]:
              responses={200: {"model": BankStatementOut, "description": "The statement had been imported before"}},
              openapi_extra={"requestBody": STATEMENT_BODY}, description=IMPORT_DESCRIPTION)
 def import_statement(request: Request, actor: Actor = Depends(deps.actor), body: bytes = Depends(raw_body),
-                     fund_id: str | None = Query(None, description="The fund whose account the statement is of"),
-                     statement_id: str | None = Query(None, description="The bank's id of the statement"),
-                     columns: str | None = Query(None, description="e.g. date:交易日期,amount:金额,direction:借贷标志"),
-                     debit: str | None = Query(None, description="The direction column's debit value(s), e.g. 借"),
-                     credit: str | None = Query(None, description="The direction column's credit value(s), e.g. 贷"),
+                     fund_id: str | None = Query(None, pattern=FUND_ID_PATTERN,
+                                                 description="The fund whose account the statement is of"),
+                     statement_id: str | None = params.text("The bank's id of the statement"),
+                     columns: str | None = params.text("e.g. date:交易日期,amount:金额,direction:借贷标志"),
+                     debit: str | None = params.text("The direction column's debit value(s), e.g. 借"),
+                     credit: str | None = params.text("The direction column's credit value(s), e.g. 贷"),
                      skip_lines: int | None = Query(None, ge=0, le=100, description="Lines above the header")):
     media, charset = _media(request)
     query = {"fund_id": fund_id, "statement_id": statement_id, "columns": columns, "debit": debit, "credit": credit,
@@ -134,9 +135,10 @@ def _decode(body: bytes, charset: str | None) -> str:
 
 @router.get("/reconciliation", response_model=ReconciliationOut)
 def reconciliation(request: Request, actor: Actor = Depends(deps.actor),
-                   fund_id: str = Query(..., description="The fund, e.g. employment_subsidy:210100"),
-                   start: str = Query(..., alias="from", description="First day, YYYY-MM-DD (included)"),
-                   to: str = Query(..., description="Last day, YYYY-MM-DD (included)")):
+                   fund_id: str = Query(..., pattern=FUND_ID_PATTERN, description="The fund, e.g. "
+                                                                                  "employment_subsidy:210100"),
+                   start: str = params.date("First day, YYYY-MM-DD (included)", alias="from", required=True),
+                   to: str = params.date("Last day, YYYY-MM-DD (included)", required=True)):
     """The fund's bank lines and ledger items of the period: `matched` (a line and the payment,
     returned payment or recovery it matched, `exact` or `probable`; either's date in the period),
     `unmatched_in_ledger` (items dated in the period that no statement line matched) and

@@ -8,14 +8,15 @@ from fastapi import APIRouter, Depends, Query, Request
 from ledger.access import READ_CLAIMS, Actor
 from ledger.errors import NotFound, ValidationFailed
 from ledger.identifiers import normalize_credit_code, normalize_identity_number
+from ledger.limits import check_date_range
 from ledger.regions import validate_region
 from ledger.views import claim_view
 
+from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
-from .. import asof, deps
 from ..responses import PROBLEMS, json, outcome
-from ..schemas import (ApproveIn, ClaimEvents, ClaimIn, ClaimOut, ClaimPage, ClawbackIn, FactsIn, PaymentIn,
-                       ReasonIn, RecoveryIn, ReturnIn)
+from ..schemas import (PARTY_ID_PATTERN, ApproveIn, ClaimEvents, ClaimIn, ClaimOut, ClaimPage, ClaimStatus, ClawbackIn,
+                       FactsIn, PaymentIn, ProgramCode, ReasonIn, RecoveryIn, ReturnIn)
 
 router = APIRouter(prefix="/v1", tags=["claims"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
@@ -30,39 +31,39 @@ def submit(body: ClaimIn, request: Request, actor: Actor = Depends(deps.actor)):
     return outcome(deps.runtime(request).ledger.submit_claim(actor, payload, idem=deps.idem(request, payload)))
 
 
-def _command(name: str, request: Request, actor: Actor, claim_id: str, payload: dict, *args):
+def _command(name: str, request: Request, actor: Actor, claim_id: params.ClaimId, payload: dict, *args):
     ledger = deps.runtime(request).ledger
     return outcome(getattr(ledger, name)(actor, claim_id, *args, payload, if_match=deps.if_match(request),
                                          idem=deps.idem(request, payload)))
 
 
 @router.post("/claims/{claim_id}/approve", response_model=ClaimOut)
-def approve(claim_id: str, body: ApproveIn, request: Request, actor: Actor = Depends(deps.actor)):
+def approve(claim_id: params.ClaimId, body: ApproveIn, request: Request, actor: Actor = Depends(deps.actor)):
     return _command("approve", request, actor, claim_id, _payload(body))
 
 
 @router.post("/claims/{claim_id}/reject", response_model=ClaimOut)
-def reject(claim_id: str, body: ReasonIn, request: Request, actor: Actor = Depends(deps.actor)):
+def reject(claim_id: params.ClaimId, body: ReasonIn, request: Request, actor: Actor = Depends(deps.actor)):
     return _command("reject", request, actor, claim_id, _payload(body))
 
 
 @router.post("/claims/{claim_id}/withdraw", response_model=ClaimOut)
-def withdraw(claim_id: str, body: ReasonIn, request: Request, actor: Actor = Depends(deps.actor)):
+def withdraw(claim_id: params.ClaimId, body: ReasonIn, request: Request, actor: Actor = Depends(deps.actor)):
     return _command("withdraw", request, actor, claim_id, _payload(body))
 
 
 @router.post("/claims/{claim_id}/facts", response_model=ClaimOut)
-def record_facts(claim_id: str, body: FactsIn, request: Request, actor: Actor = Depends(deps.actor)):
+def record_facts(claim_id: params.ClaimId, body: FactsIn, request: Request, actor: Actor = Depends(deps.actor)):
     return _command("record_facts", request, actor, claim_id, _payload(body))
 
 
 @router.post("/claims/{claim_id}/payments", status_code=201, response_model=ClaimOut)
-def pay(claim_id: str, body: PaymentIn, request: Request, actor: Actor = Depends(deps.actor)):
+def pay(claim_id: params.ClaimId, body: PaymentIn, request: Request, actor: Actor = Depends(deps.actor)):
     return _command("pay", request, actor, claim_id, _payload(body))
 
 
 @router.post("/claims/{claim_id}/payments/{payment_ref}/return", response_model=ClaimOut)
-def return_payment(claim_id: str, payment_ref: str, body: ReturnIn, request: Request,
+def return_payment(claim_id: params.ClaimId, payment_ref: str, body: ReturnIn, request: Request,
                    actor: Actor = Depends(deps.actor)):
     payload = _payload(body)
     ledger = deps.runtime(request).ledger
@@ -71,29 +72,29 @@ def return_payment(claim_id: str, payment_ref: str, body: ReturnIn, request: Req
 
 
 @router.post("/claims/{claim_id}/close", response_model=ClaimOut)
-def close(claim_id: str, body: ReasonIn, request: Request, actor: Actor = Depends(deps.actor)):
+def close(claim_id: params.ClaimId, body: ReasonIn, request: Request, actor: Actor = Depends(deps.actor)):
     return _command("close", request, actor, claim_id, _payload(body))
 
 
 @router.post("/claims/{claim_id}/clawbacks", status_code=201, response_model=ClaimOut)
-def clawback(claim_id: str, body: ClawbackIn, request: Request, actor: Actor = Depends(deps.actor)):
+def clawback(claim_id: params.ClaimId, body: ClawbackIn, request: Request, actor: Actor = Depends(deps.actor)):
     return _command("demand_clawback", request, actor, claim_id, _payload(body))
 
 
 @router.post("/claims/{claim_id}/clawbacks/{clawback_id}/confirm", response_model=ClaimOut)
-def confirm_clawback(claim_id: str, clawback_id: str, request: Request, actor: Actor = Depends(deps.actor)):
+def confirm_clawback(claim_id: params.ClaimId, clawback_id: params.ItemId, request: Request, actor: Actor = Depends(deps.actor)):
     ledger = deps.runtime(request).ledger
     return outcome(ledger.confirm_clawback(actor, claim_id, clawback_id, if_match=deps.if_match(request),
                                            idem=deps.idem(request, {})))
 
 
 @router.post("/claims/{claim_id}/recoveries", status_code=201, response_model=ClaimOut)
-def recover(claim_id: str, body: RecoveryIn, request: Request, actor: Actor = Depends(deps.actor)):
+def recover(claim_id: params.ClaimId, body: RecoveryIn, request: Request, actor: Actor = Depends(deps.actor)):
     return _command("recover", request, actor, claim_id, _payload(body))
 
 
 @router.get("/claims/{claim_id}", response_model=ClaimOut)
-def get_claim(claim_id: str, request: Request, actor: Actor = Depends(deps.actor),
+def get_claim(claim_id: params.ClaimId, request: Request, actor: Actor = Depends(deps.actor),
               as_of: str | None = asof.AS_OF, as_of_position: int | None = asof.AS_OF_POSITION):
     """The claim; with `as_of` or `as_of_position` (see api/asof.py) as it stood then: its
     version at that point comes from the indexed claim events and the claim is loaded at
@@ -113,7 +114,7 @@ def get_claim(claim_id: str, request: Request, actor: Actor = Depends(deps.actor
 
 
 @router.get("/claims/{claim_id}/events", response_model=ClaimEvents)
-def claim_events(claim_id: str, request: Request, actor: Actor = Depends(deps.actor)):
+def claim_events(claim_id: params.ClaimId, request: Request, actor: Actor = Depends(deps.actor)):
     rt = deps.runtime(request)
     claim = rt.ledger.claim(actor, claim_id)
     rt.wait_consistent()
@@ -138,14 +139,19 @@ def _time_bound(value: str | None, field: str, end: bool) -> str | None:
                 raise ValueError
     except ValueError:
         raise ValidationFailed(f"{field} must be a date or an RFC 3339 time with a zone", field=field) from None
+    check_date_range(moment.date(), field=field)  # far dates would overflow on the way to UTC
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 @router.get("/claims", response_model=ClaimPage)
-def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: str | None = None,
-                program: str | None = None, region: str | None = None, applicant_id: str | None = None,
-                fund_id: str | None = None, submitted_from: str | None = None, submitted_to: str | None = None,
-                limit: int = Query(100), cursor: str | None = None):
+def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: ClaimStatus | None = None,
+                program: ProgramCode | None = None, region: str | None = params.REGION,
+                applicant_id: str | None = Query(None, pattern=PARTY_ID_PATTERN,
+                                                 description="An identity number or a credit code"),
+                fund_id: str | None = params.FUND_ID_FILTER,
+                submitted_from: str | None = params.moment_or_date("Submitted at or after (a date: from its start)"),
+                submitted_to: str | None = params.moment_or_date("Submitted at or before (a date: to its end)"),
+                limit: int = params.LIMIT, cursor: str | None = params.CURSOR):
     actor.require_role(*READ_CLAIMS)
     limit = deps.page_limit(limit)
     rt = deps.runtime(request)

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 
 from ledger.access import READ_FUNDS, Actor
 from ledger.domain.fund import balance_view, parse_fund_code
 from ledger.errors import NotFound, ValidationFailed
 from ledger.regions import validate_region
 
+from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
-from .. import asof, deps
 from ..responses import PROBLEMS, json, outcome
 from ..schemas import AllocationIn, AllocationOut, FundIn, FundOut, FundPage, FundType, TransferIn, TransferOut
 
@@ -38,7 +38,7 @@ def open_fund(body: FundIn, request: Request, actor: Actor = Depends(deps.actor)
 
 
 @router.post("/funds/{fund_id}/allocations", status_code=201, response_model=AllocationOut)
-def allocate(fund_id: str, body: AllocationIn, request: Request, actor: Actor = Depends(deps.actor)):
+def allocate(fund_id: params.FundId, body: AllocationIn, request: Request, actor: Actor = Depends(deps.actor)):
     _path_fund(fund_id)
     payload = body.model_dump(mode="json", exclude_unset=True)
     return outcome(deps.runtime(request).ledger.allocate(actor, fund_id, payload, idem=deps.idem(request, payload),
@@ -53,7 +53,7 @@ def transfer(body: TransferIn, request: Request, actor: Actor = Depends(deps.act
 
 @router.get("/funds", response_model=FundPage)
 def list_funds(request: Request, actor: Actor = Depends(deps.actor), fund_type: FundType | None = None,
-               region: str | None = None, limit: int = Query(100), cursor: str | None = None,
+               region: str | None = params.REGION, limit: int = params.LIMIT, cursor: str | None = params.CURSOR,
                as_of: str | None = asof.AS_OF, as_of_position: int | None = asof.AS_OF_POSITION):
     """Funds with balances; with `as_of` or `as_of_position` (see api/asof.py) the funds
     that existed then, as they stood then."""
@@ -76,7 +76,7 @@ def list_funds(request: Request, actor: Actor = Depends(deps.actor), fund_type: 
 
 
 @router.get("/funds/{fund_id}", response_model=FundOut)
-def get_fund(fund_id: str, request: Request, actor: Actor = Depends(deps.actor),
+def get_fund(fund_id: params.FundId, request: Request, actor: Actor = Depends(deps.actor),
              as_of: str | None = asof.AS_OF, as_of_position: int | None = asof.AS_OF_POSITION):
     """The fund; with `as_of` or `as_of_position` (see api/asof.py) as it stood then, from
     the fund's history rows: `position` is that of its last event at or before that point

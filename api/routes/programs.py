@@ -6,8 +6,8 @@ from ledger.access import Actor
 from ledger.regions import validate_region
 from ledger.service.core import parse_date, today_in_china
 
-from ..bodies import StrictJSONRoute
 from .. import asof, deps
+from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json, outcome
 from ..schemas import ParameterHistory, ParametersIn, ParametersOut, ProgramList, ProgramOut
 

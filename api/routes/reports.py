@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from ledger.access import READ_REPORTS, Actor
@@ -22,18 +22,18 @@ from projections import reports
 from runtime import report_export
 from runtime.reports import fund_usage_report, report_position
 
+from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
-from .. import asof, deps
 from ..responses import PROBLEMS, json
-from ..schemas import FundType, FundUsageReport, FundUsageRollup, PayeePage, ProgramUsageReport
+from ..schemas import FundType, FundUsageReport, FundUsageRollup, PayeePage, ProgramCode, ProgramUsageReport
 
 router = APIRouter(prefix="/v1", tags=["reports"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
 EXPORTS = {200: {"content": {report_export.CSV_TYPE: {"schema": {"type": "string"}},
                              report_export.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}
 Basis = Literal["business", "recorded"]
-FROM = Query(None, alias="from", description="First day of the period, YYYY-MM-DD (included).")
-TO = Query(None, description="Last day of the period, YYYY-MM-DD (included).")
+FROM = params.date("First day of the period, YYYY-MM-DD (included).", alias="from")
+TO = params.date("Last day of the period, YYYY-MM-DD (included).")
 
 
 def requested_format(request: Request) -> str:
@@ -46,8 +46,8 @@ def requested_format(request: Request) -> str:
 
 
 @router.get("/reports/fund-usage", response_model=FundUsageReport | FundUsageRollup, responses=EXPORTS)
-def fund_usage(request: Request, actor: Actor = Depends(deps.actor), fund_id: str | None = None,
-               fund_type: FundType | None = None, region: str | None = None, start: str | None = FROM,
+def fund_usage(request: Request, actor: Actor = Depends(deps.actor), fund_id: str | None = params.FUND_ID_FILTER,
+               fund_type: FundType | None = None, region: str | None = params.REGION, start: str | None = FROM,
                to: str | None = TO, basis: Basis = "business", as_of: str | None = asof.AS_OF,
                as_of_position: int | None = asof.AS_OF_POSITION):
     """Opening balance, movements and closing balance of a fund over a period, and whether
@@ -67,8 +67,8 @@ def fund_usage(request: Request, actor: Actor = Depends(deps.actor), fund_id: st
 
 
 @router.get("/reports/program-usage", response_model=ProgramUsageReport)
-def program_usage(request: Request, actor: Actor = Depends(deps.actor), program: str | None = None,
-                  region: str | None = None, start: str | None = FROM, to: str | None = TO,
+def program_usage(request: Request, actor: Actor = Depends(deps.actor), program: ProgramCode | None = None,
+                  region: str | None = params.REGION, start: str | None = FROM, to: str | None = TO,
                   basis: Basis = "business", as_of: str | None = asof.AS_OF,
                   as_of_position: int | None = asof.AS_OF_POSITION):
     """One program's money across funds: disbursed, returned, recovered and net
@@ -92,8 +92,8 @@ def program_usage(request: Request, actor: Actor = Depends(deps.actor), program:
 
 
 @router.get("/reports/payees", response_model=PayeePage)
-def payees(request: Request, actor: Actor = Depends(deps.actor), fund_id: str | None = None,
-           start: str | None = FROM, to: str | None = TO, limit: int = Query(100), cursor: str | None = None,
+def payees(request: Request, actor: Actor = Depends(deps.actor), fund_id: str | None = params.FUND_ID_FILTER,
+           start: str | None = FROM, to: str | None = TO, limit: int = params.LIMIT, cursor: str | None = params.CURSOR,
            as_of: str | None = asof.AS_OF, as_of_position: int | None = asof.AS_OF_POSITION):
     """The public-notice list (公示): one row per payment from the fund with `paid_on` in the
     period, oldest first: the payee and beneficiary (person ids masked), program, amount,

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from ledger.access import Actor
 from ledger.regions import validate_region
 
+from .. import deps, params
 from ..bodies import StrictJSONRoute
-from .. import deps
 from ..responses import PROBLEMS, json, outcome
 from ..schemas import ReasonIn, Role, TokenIn, TokenIssued, UserCreated, UserDocument, UserIn, UserOut, UserPage
 
@@ -27,8 +27,8 @@ def me(request: Request, actor: Actor = Depends(deps.actor)):
 
 @router.get("/users", response_model=UserPage)
 def list_users(request: Request, actor: Actor = Depends(deps.actor), role: Role | None = None,
-               region: str | None = None, active: bool | None = None, limit: int = Query(100),
-               cursor: str | None = None):
+               region: str | None = params.REGION, active: bool | None = None, limit: int = params.LIMIT,
+               cursor: str | None = params.CURSOR):
     """Users whose regions all lie within the caller's (admin), oldest first; `region`: users
     with a region at or below it."""
     actor.require_role("admin")

@@ -12,8 +12,8 @@ standard library alone."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
 from uuid import UUID
 
 GENESIS = "0" * 64
@@ -34,29 +34,38 @@ class ChainCheck:
     head_hash: str
     first_bad_position: int | None
     problem: str | None = None
+    # The recomputed hash at each watched position the walk reached (anchors are checked on it).
+    watched: dict[int, str] = field(default_factory=dict, compare=False)
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "events_checked": self.events_checked, "head_position": self.head_position,
                 "head_hash": self.head_hash, "first_bad_position": self.first_bad_position, "problem": self.problem}
 
 
-def verify(pairs: Iterable[tuple[int, object | None, dict | None]]) -> ChainCheck:
+def verify(pairs: Iterable[tuple[int, object | None, dict | None]], watch: Collection[int] = ()) -> ChainCheck:
     """Walk (position, notification or None, chain row or None) in position order and
-    report the first position where the stored log and its chain disagree."""
-    prev, checked, head_position = GENESIS, 0, 0
+    report the first position where the stored log and its chain disagree; keeps the
+    recomputed hash at each position in `watch`."""
+    prev, checked, head_position, watched = GENESIS, 0, 0, {}
+
+    def failed(position: int, problem: str) -> ChainCheck:
+        return ChainCheck(False, checked, head_position, prev, position, problem, watched)
+
     for position, event, row in pairs:
         if event is None:
-            return ChainCheck(False, checked, head_position, prev, position, "an event was deleted")
+            return failed(position, "an event was deleted")
         if row is None:
-            return ChainCheck(False, checked, head_position, prev, position, "an event was inserted")
+            return failed(position, "an event was inserted")
         if row["prev_hash"] != prev:
-            return ChainCheck(False, checked, head_position, prev, position, "the chain was broken or reordered")
+            return failed(position, "the chain was broken or reordered")
         expected = link(prev, position, event.originator_id, event.originator_version, event.topic, event.state)
         if expected != row["hash"]:
-            return ChainCheck(False, checked, head_position, prev, position, "an event's stored bytes changed")
+            return failed(position, "an event's stored bytes changed")
         prev, head_position = row["hash"], position
+        if position in watch:
+            watched[position] = prev
         checked += 1
-    return ChainCheck(True, checked, head_position, prev, None)
+    return ChainCheck(True, checked, head_position, prev, None, None, watched)
 
 
 def merge(events: Iterator, rows: Iterator[dict]) -> Iterator[tuple[int, object | None, dict | None]]:

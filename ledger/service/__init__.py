@@ -9,15 +9,15 @@ from typing import Callable
 from ..application import LedgerApplication
 from ..pii import PiiProtector
 from ..policy.catalog import Catalog
-from .audit import AuditCommands
 from .bank import BankCommands
 from .claims import ClaimCommands
 from .core import Idem, Outcome, today_in_china
 from .funds import FundCommands
 from .users import UserCommands
+from .verification import VerificationCommands
 
 
-class Ledger(UserCommands, FundCommands, ClaimCommands, AuditCommands, BankCommands):
+class Ledger(UserCommands, FundCommands, ClaimCommands, VerificationCommands, BankCommands):
     def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
                  on_commit: Callable[[int], None] | None = None, token_ttl_days: int = 90):
         super().__init__(app, pii, catalog=catalog, on_commit=on_commit)

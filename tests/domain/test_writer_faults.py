@@ -18,8 +18,7 @@ from ledger.domain.ids import fund_aggregate_id
 from ledger.errors import InsufficientFunds, LedgerError, Unavailable, ValidationFailed
 from ledger.writer import GroupCommitWriter
 
-from .test_writer import (D, F1, F2, Gate, allocate_cmd, app, assert_store_is_clean, db,  # noqa: F401 (fixtures)
-                          open_cmd, read_cmd, stored, writer)
+from .test_writer import D, F1, F2, Gate, allocate_cmd, assert_store_is_clean, open_cmd, read_cmd, stored
 
 LONE_SURROGATE = "\ud800"
 

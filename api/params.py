@@ -1,0 +1,48 @@
+"""Path and query parameters with their declared limits (ledger/limits.py), declared once
+and shared by the routes, so /openapi.json publishes what the server enforces.
+
+Query filters are enforced here (`422` naming the parameter). Ids in paths are published
+with their shape but not refused by it: an id that names nothing, well-formed or not, is
+`404` from the ledger, as the contract has it."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Query
+
+from ledger.limits import DATE_PATTERN, MAX_PAGE, MAX_POSITION, MAX_TEXT_CHARS, TEXT_PATTERN
+
+from .schemas import FUND_ID_PATTERN, REGION_PATTERN, UUID_PATTERN
+
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,200}$"
+
+
+def _id(pattern: str, description: str):
+    return Path(description=description, json_schema_extra={"pattern": pattern})
+
+
+ClaimId = Annotated[str, _id(UUID_PATTERN, "The claim's id (a UUID)")]
+FundId = Annotated[str, _id(FUND_ID_PATTERN, "The fund's id, {fund_type}:{region}")]
+ItemId = Annotated[str, _id(UUID_PATTERN, "The item's id (a UUID)")]
+
+LIMIT = Query(100, ge=1, le=MAX_PAGE, description=f"Items per page, 1–{MAX_PAGE}")
+CURSOR = Query(None, pattern=CURSOR_PATTERN, description="The next_cursor of the previous page")
+REGION = Query(None, pattern=REGION_PATTERN, description="A region and those below it (6 digits)")
+FUND_ID_FILTER = Query(None, pattern=FUND_ID_PATTERN, description="A fund, {fund_type}:{region}")
+POSITION = Query(0, ge=0, le=MAX_POSITION)
+
+
+def date(description: str, *, alias: str | None = None, required: bool = False):
+    return Query(... if required else None, alias=alias, pattern=DATE_PATTERN,
+                 json_schema_extra={"format": "date"}, description=description)
+
+
+def moment_or_date(description: str):
+    """A date, or an RFC 3339 time with a zone, within the business range."""
+    return Query(None, max_length=40, description=description,
+                 pattern=r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
+                         r"([Zz]|[+-][0-9]{2}:[0-9]{2}))?$")
+
+
+def text(description: str):
+    return Query(None, min_length=1, max_length=MAX_TEXT_CHARS, pattern=TEXT_PATTERN, description=description)
