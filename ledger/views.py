@@ -58,7 +58,7 @@ def claim_view(claim: Claim) -> dict:
         ],
         "clawbacks": [
             {"clawback_id": c["clawback_id"], "amount": format_money(c["amount_fen"]), "reason": c["reason"],
-             "confirmed": c["confirmed"]}
+             "confirmed": claim.clawback_confirmed(c)}
             for c in claim.clawbacks
         ],
         "approved_on": claim.approved_on.isoformat() if claim.approved_on else None,

@@ -72,7 +72,17 @@ class Claim(Aggregate):
 
     @property
     def confirmed_outstanding_fen(self) -> int:
-        return sum(c["amount_fen"] - c["recovered_fen"] for c in self.clawbacks if c["confirmed"])
+        return sum(c["amount_fen"] - c["recovered_fen"] for c in self.clawbacks if self.clawback_confirmed(c))
+
+    def clawback_confirmed(self, c: dict) -> bool:
+        """Whether money may be recovered against a demand. A second reviewer's confirmation
+        counts always; without one, a demand is confirmed only while all the demands on the
+        claim add up to no more than the threshold: once they exceed it, every demand not
+        confirmed by a second reviewer, earlier ones included, needs that confirmation."""
+        confirmed_by_a_second_reviewer = c.get("confirmed_by") is not None or (
+            c["needs_confirmation"] and c["confirmed"])
+        return confirmed_by_a_second_reviewer or (
+            not c["needs_confirmation"] and self.clawback_demanded_fen <= CLAWBACK_CONFIRMATION_THRESHOLD_FEN)
 
     @property
     def prepay_cap_fen(self) -> int:
@@ -255,14 +265,16 @@ class Claim(Aggregate):
 
     def check_confirm(self, clawback_id: str, actor: str) -> None:
         c = self.clawback(clawback_id)
-        if c["confirmed"]:
+        if self.clawback_confirmed(c):
             raise InvalidState(f"clawback {clawback_id} is already confirmed")
         if actor == c["demanded_by"]:
             raise Forbidden("maker-checker: a large clawback needs a reviewer other than the one who demanded it")
 
     @event("ClawbackConfirmed")
     def confirm_clawback(self, clawback_id: str, actor: str) -> None:
-        self.clawback(clawback_id)["confirmed"] = True
+        c = self.clawback(clawback_id)
+        c["confirmed"] = True
+        c["confirmed_by"] = actor
 
     def check_recovery(self, amount_fen: int) -> None:
         outstanding = self.confirmed_outstanding_fen
@@ -274,11 +286,27 @@ class Claim(Aggregate):
                 "on confirmed demands"
             )
 
+    def recovery_allocation(self, amount_fen: int) -> list[list]:
+        """[clawback_id, fen] pairs a recovery pays off: the oldest confirmed demand first."""
+        allocation, remaining = [], amount_fen
+        for c in self.clawbacks:
+            if remaining and self.clawback_confirmed(c):
+                take = min(remaining, c["amount_fen"] - c["recovered_fen"])
+                if take:
+                    allocation.append([c["clawback_id"], take])
+                    remaining -= take
+        return allocation
+
     @event("RecoveryRecorded")
-    def recover(self, recovery_id: str, amount_fen: int, reference: str, received_on: dt.date, actor: str) -> None:
+    def recover(self, recovery_id: str, amount_fen: int, reference: str, received_on: dt.date, actor: str,
+                allocation: list | None = None) -> None:
         self.recovered_fen += amount_fen
+        if allocation is not None:  # recorded with the event since the cumulative confirmation rule
+            for clawback_id, take in allocation:
+                self.clawback(clawback_id)["recovered_fen"] += take
+            return
         remaining = amount_fen
-        for c in self.clawbacks:  # oldest confirmed demand first
+        for c in self.clawbacks:  # as earlier events were recorded: oldest demand marked confirmed first
             if remaining and c["confirmed"]:
                 take = min(remaining, c["amount_fen"] - c["recovered_fen"])
                 c["recovered_fen"] += take

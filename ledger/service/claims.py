@@ -326,7 +326,7 @@ class ClaimCommands(ProgramCommands):
             fund.recover(claim_id=str(claim.id), program=claim.program, recovery_id=recovery_id, reference=reference,
                          amount_fen=amount_fen, received_on=received_on, actor=actor.user_id)
             claim.recover(recovery_id=recovery_id, amount_fen=amount_fen, reference=reference,
-                          received_on=received_on, actor=actor.user_id)
+                          received_on=received_on, actor=actor.user_id, allocation=claim.recovery_allocation(amount_fen))
             return Outcome(True, {"recovery_id": recovery_id, **claim_view(claim)})
 
         return self._run(actor.user_id, idem, command)[0]

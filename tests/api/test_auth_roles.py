@@ -330,19 +330,43 @@ def test_a_large_clawback_needs_a_second_reviewer_before_recovery(client, staff,
 
 
 def test_clawbacks_adding_up_past_50000_need_confirmation(client, staff, funds):
+    """API.md (maker-checker, cumulative): once the demands on a claim add up to more than
+    50,000.00, every demand not confirmed by a second reviewer, earlier ones included,
+    needs that confirmation before money is recovered against it."""
     cid = big_internship(client, staff)["claim_id"]
     r = staff.reviewer.post(f"/v1/claims/{cid}/clawbacks", {"amount": "30000.00", "reason": "第一次追回"})
     assert r.status_code == 201 and r.json()["clawbacks"][0]["confirmed"] is True
+    first = r.json()["clawback_id"]
     r = staff.reviewer.post(f"/v1/claims/{cid}/clawbacks", {"amount": "25000.00", "reason": "第二次追回"})
     assert r.status_code == 201, r.text
     second = r.json()["clawback_id"]
-    assert [c["confirmed"] for c in r.json()["clawbacks"]] == [True, False]
+    assert [c["confirmed"] for c in r.json()["clawbacks"]] == [False, False]
     full = {"amount": "55000.00", "reference": "HK-BIG-2", "received_on": "2022-09-01"}
     assert_problem(staff.treasurer.post(f"/v1/claims/{cid}/recoveries", full), 409, "invalid_state")
+    assert_problem(staff.reviewer.post(f"/v1/claims/{cid}/clawbacks/{first}/confirm"), 403, "forbidden")
     assert staff.reviewer2.post(f"/v1/claims/{cid}/clawbacks/{second}/confirm").status_code == 200
-    r = staff.treasurer.post(f"/v1/claims/{cid}/recoveries", full)
+    assert_problem(staff.treasurer.post(f"/v1/claims/{cid}/recoveries", full), 409, "invalid_state")
+    r = staff.treasurer.post(f"/v1/claims/{cid}/recoveries", {**full, "amount": "25000.00"})
+    assert r.status_code == 201, r.text
+    assert staff.reviewer2.post(f"/v1/claims/{cid}/clawbacks/{first}/confirm").status_code == 200
+    r = staff.treasurer.post(f"/v1/claims/{cid}/recoveries", {**full, "amount": "30000.00", "reference": "HK-BIG-3"})
     assert r.status_code == 201, r.text
     assert r.json()["amounts"]["clawback_outstanding"] == "0.00"
+
+
+@pytest.mark.parametrize("demands", [["50000.00", "10000.00"], ["10000.00"] * 6], ids=["50k+10k", "6x10k"])
+def test_one_reviewer_cannot_recover_more_than_50000_by_splitting_demands(client, staff, funds, demands):
+    """The reproductions: 50,000.00 + 10,000.00 by one reviewer, or 6 × 10,000.00, let
+    50,000.00 be recovered with no second reviewer."""
+    cid = big_internship(client, staff)["claim_id"]
+    for amount in demands:
+        r = staff.reviewer.post(f"/v1/claims/{cid}/clawbacks", {"amount": amount, "reason": "骗取补贴"})
+        assert r.status_code == 201, r.text
+    assert not any(c["confirmed"] for c in r.json()["clawbacks"])
+    recovery = {"amount": "10000.00", "reference": "HK-SPLIT", "received_on": "2022-09-01"}
+    assert_problem(staff.treasurer.post(f"/v1/claims/{cid}/recoveries", recovery), 409, "invalid_state")
+    assert client.get(f"/v1/claims/{cid}", headers={"Authorization": f"Bearer {staff.treasurer.token}"}).json()[
+        "amounts"]["recovered"] == "0.00"
 
 
 def test_a_small_clawback_is_recoverable_without_confirmation(staff, funds):

@@ -382,7 +382,8 @@ def demand(claim: Claim, amount: int, cid: str, actor: str = REVIEWER) -> None:
 
 def recover(claim: Claim, amount: int, rid: str = "r1") -> None:
     claim.check_recovery(amount)
-    claim.recover(recovery_id=rid, amount_fen=amount, reference="bank", received_on=LATER, actor=TREASURER)
+    claim.recover(recovery_id=rid, amount_fen=amount, reference="bank", received_on=LATER, actor=TREASURER,
+                  allocation=claim.recovery_allocation(amount))
 
 
 def test_clawback_up_to_what_was_paid():
@@ -457,19 +458,27 @@ def test_recovery_against_an_unconfirmed_demand_is_refused_until_confirmed():
 def test_confirmation_refusals():
     claim = paid_big()
     demand(claim, 1_000, "small")
-    demand(claim, 6_000_000, "big")
     assert_refused(claim, InvalidState, claim.check_confirm, "small", REVIEWER2, match="already confirmed")
+    demand(claim, 6_000_000, "big")
+    # Past the threshold the small demand needs a second reviewer too (API.md: cumulative).
+    assert_refused(claim, Forbidden, claim.check_confirm, "small", REVIEWER)
     assert_refused(claim, NotFound, claim.check_confirm, "nope", REVIEWER2)
     assert_refused(claim, Forbidden, claim.check_confirm, "big", REVIEWER)
-    claim.check_confirm("big", REVIEWER2)
-    claim.confirm_clawback(clawback_id="big", actor=REVIEWER2)
-    assert_refused(claim, InvalidState, claim.check_confirm, "big", REVIEWER2)
+    for cid in ("small", "big"):
+        claim.check_confirm(cid, REVIEWER2)
+        claim.confirm_clawback(clawback_id=cid, actor=REVIEWER2)
+        assert_refused(claim, InvalidState, claim.check_confirm, cid, REVIEWER2)
 
 
 def test_recovery_only_against_confirmed_outstanding_money():
     claim = paid_big()
-    demand(claim, 1_000_000, "cb1")           # confirmed by itself
-    demand(claim, 5_000_000, "cb2")           # total 60,000.00: needs confirmation
+    demand(claim, 1_000_000, "cb1")           # confirmed by itself while it is all that is demanded
+    assert claim.confirmed_outstanding_fen == 1_000_000
+    demand(claim, 5_000_000, "cb2")           # total 60,000.00: both need a second reviewer now
+    assert claim.confirmed_outstanding_fen == 0
+    assert_refused(claim, InvalidState, claim.check_recovery, 1, match="no confirmed")
+    claim.check_confirm("cb1", REVIEWER2)
+    claim.confirm_clawback(clawback_id="cb1", actor=REVIEWER2)
     assert claim.confirmed_outstanding_fen == 1_000_000
     assert_refused(claim, InvalidState, claim.check_recovery, 1_000_001)
     recover(claim, 400_000, "r1")
@@ -482,6 +491,17 @@ def test_recovery_only_against_confirmed_outstanding_money():
     assert claim.clawback("cb2")["recovered_fen"] == 5_000_000
     assert claim.recovered_fen == claim.clawback_demanded_fen == 6_000_000
     assert_refused(claim, InvalidState, claim.check_recovery, 1)
+
+
+def test_a_recovery_recorded_before_the_cumulative_rule_replays_as_it_was():
+    """RecoveryRecorded events stored before recoveries carried their allocation replay as
+    they were decided: against the oldest demand marked confirmed, even where the cumulative
+    rule would now ask for a second reviewer first."""
+    claim = paid_big()
+    demand(claim, 1_000_000, "cb1")
+    demand(claim, 5_000_000, "cb2")
+    claim.recover(recovery_id="old", amount_fen=300_000, reference="bank", received_on=LATER, actor=TREASURER)
+    assert claim.clawback("cb1")["recovered_fen"] == 300_000 and claim.recovered_fen == 300_000
 
 
 def test_recovery_with_no_demand_is_refused():
