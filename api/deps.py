@@ -14,7 +14,9 @@ from ledger.service import Idem
 from runtime.container import Runtime
 
 _PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e]{1,200}$")
-_ETAG = re.compile(r'^(W/)?"?([0-9]+)"?$')
+# One entity-tag as the ETag header gives it ("3"); a bare number is taken too. A weak tag
+# (W/"3") never matches: RFC 9110 has If-Match compare strongly.
+_ETAG = re.compile(r'^(?:"([0-9]{1,18})"|([0-9]{1,18}))$')
 
 
 def runtime(request: Request) -> Runtime:
@@ -44,13 +46,15 @@ def idem(request: Request, body: Any) -> Idem | None:
 
 
 def if_match(request: Request) -> int | None:
+    """The version an If-Match header requires (None: any; RFC 9110: `*` matches any current
+    version, and the command itself answers 404 when there is none)."""
     value = request.headers.get("if-match")
-    if value is None:
+    if value is None or value.strip() == "*":
         return None
-    match = _ETAG.match(value.strip())
+    match = _ETAG.fullmatch(value.strip())
     if match is None:
-        raise PreconditionFailed("If-Match must carry the version from the ETag, e.g. \"3\"")
-    return int(match.group(2))
+        raise PreconditionFailed("If-Match must carry the version from the ETag, e.g. \"3\" (or *)")
+    return int(match.group(1) or match.group(2))
 
 
 def page_limit(limit: int) -> int:

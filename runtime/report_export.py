@@ -165,12 +165,23 @@ def filename(report: dict, extension: str) -> str:
     return f"fund-usage_{subject}_{report['from']}_{report['to']}_{report['basis']}.{extension}"
 
 
+# A text cell starting with one of these is read as a formula by spreadsheet programs
+# (formula injection: a fund named "=HYPERLINK(...)"); such text is written with a leading
+# apostrophe, which shows it as the text it is. Amounts are numbers, never escaped.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: object) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, Money):
         return value.text()
-    return str(value)
+    return spreadsheet_text(value)
 
 
 def to_csv(report: dict) -> bytes:
@@ -180,7 +191,7 @@ def to_csv(report: dict) -> bytes:
         writer.writerow([_cell_text(v) for v in line])
     writer.writerow([])
     header, rows, _ = table(report)
-    writer.writerow(header)
+    writer.writerow([_cell_text(v) for v in header])
     for line in rows:
         writer.writerow([_cell_text(v) for v in line])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -215,7 +226,7 @@ def to_xlsx(report: dict) -> bytes:
         elif isinstance(value, int) and not isinstance(value, bool):
             sheet.write_number(row, col, value, integer)
         else:
-            sheet.write_string(row, col, str(value), bold if emphasis else None)
+            sheet.write_string(row, col, spreadsheet_text(value), bold if emphasis else None)
 
     r = 0
     for i, line in enumerate(header_block(report)):
@@ -225,7 +236,7 @@ def to_xlsx(report: dict) -> bytes:
     r += 1
     header, rows, totals = table(report)
     for c, value in enumerate(header):
-        sheet.write_string(r, c, value, bold)
+        sheet.write_string(r, c, spreadsheet_text(value), bold)
     r += 1
     for i, line in enumerate(rows):
         for c, value in enumerate(line):

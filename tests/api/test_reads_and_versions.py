@@ -36,6 +36,16 @@ def test_a_stale_version_is_a_failed_precondition(staff, funds):
     assert r.status_code == 201 and r.headers["etag"] == '"3"'
 
 
+@pytest.mark.parametrize("header, status", [('*', 200), (' * ', 200), ('"1"', 200), ('1', 200), ('"1', 412),
+                                            ('1"', 412), ('W/"1"', 412), ('"1", "2"', 412), ('"x"', 412)])
+def test_if_match_star_matches_and_malformed_tags_do_not(staff, funds, header, status):
+    """RFC 9110: `*` matches any current version; an unbalanced or weak tag matches none."""
+    cid = submit(staff.clerk)["claim_id"]
+    r = staff.reviewer.post(f"/v1/claims/{cid}/reject", {"reason": "不符合条件"}, headers={"If-Match": header})
+    assert r.status_code == status, r.text
+    assert staff.reviewer.get(f"/v1/claims/{cid}").json()["status"] == ("rejected" if status == 200 else "submitted")
+
+
 @pytest.mark.parametrize("command, api, body", [
     ("reject", "reviewer", {"reason": "不符合条件"}),
     ("withdraw", "clerk", {"reason": "撤回"}),

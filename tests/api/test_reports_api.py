@@ -395,3 +395,23 @@ def test_payees_list_masks_person_ids_and_pages(staff, ledger):
                    field="limit")
     assert_problem(a.get("/v1/reports/payees", **JULY), 422, "validation_error", field="fund_id")
     assert_problem(a.get("/v1/reports/payees", fund_id="inclusive_finance:210100", **JULY), 404, "not_found")
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example","点击")', "+1+2", "-1+2", "@SUM(A1)"])
+def test_text_cells_that_look_like_formulas_are_written_as_text(staff, name):
+    """Formula injection: a fund named "=..." must reach CSV and XLSX readers as text, with
+    the apostrophe spreadsheet programs take for "this is text"; amounts stay numbers."""
+    r = staff.treasurer.post("/v1/funds", {"fund_type": "employment_subsidy", "region": "210300", "name": name})
+    assert r.status_code == 201, r.text
+    fund_id = r.json()["fund_id"]
+    post(staff.treasurer, f"/v1/funds/{fund_id}/allocations", {"amount": "1500.00", "source": "provincial",
+                                                               "document_no": "-5 号", "effective_date": "2022-07-02"})
+    for query in ({"fund_id": fund_id}, {"fund_type": "employment_subsidy", "region": "210300"}):
+        csv_rows = _csv_rows(ok(usage(staff.auditor, headers=CSV, **query, **JULY)).content)
+        xlsx_rows = _xlsx_rows(ok(usage(staff.auditor, headers=XLSX, **query, **JULY)).content)[0]
+        for rows in (csv_rows, xlsx_rows):
+            texts = [str(cell) for row in rows for cell in row if isinstance(cell, str)]
+            named = [t for t in texts if name.strip() in t]
+            assert named, rows
+            assert all(not t.startswith(("=", "+", "-", "@", "\t", "\r")) for t in texts), named
+            assert all(t.startswith("'") or not t.lstrip("'").startswith(name[:1]) for t in named)
