@@ -18,6 +18,7 @@ from runtime.settings import Settings, SettingsError
 from . import deps
 from .bodies import BodyRefused
 from .gate import BodyTooLarge, RequestGate
+from .logs import mask_identity_numbers_in_logs
 from .metrics import MeasureRequests, Metrics
 from .problems import problem, problem_from_error
 from .routes import all_routes, audit, bank, claims, funds, ops, periods, programs, reports, users
@@ -33,6 +34,7 @@ MAX_CONCURRENT_REQUESTS = 12
 def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        mask_identity_numbers_in_logs()  # the server has configured its logging by now
         anyio.to_thread.current_default_thread_limiter().total_tokens = MAX_CONCURRENT_REQUESTS
         try:
             rt = await anyio.to_thread.run_sync(lambda: Runtime(settings or Settings.from_env()))

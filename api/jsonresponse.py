@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
+from ledger.views import json_bytes
 from starlette.responses import Response
 
 
@@ -11,4 +11,4 @@ class JSONResponse(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
+        return json_bytes(content)

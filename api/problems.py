@@ -4,6 +4,7 @@ from __future__ import annotations
 from .jsonresponse import JSONResponse as ORJSONResponse
 
 from ledger.errors import LedgerError, NotEligible, TooManyRequests, Unavailable
+from ledger.identifiers import mask_identity_numbers
 
 STATUS = {
     "validation_error": 422, "unauthenticated": 401, "forbidden": 403, "not_found": 404,
@@ -26,8 +27,9 @@ TITLES = {
 def problem(code: str, detail: str, *, field: str | None = None, extra: dict | None = None,
             headers: dict | None = None, status: int | None = None) -> ORJSONResponse:
     status = status or STATUS[code]
+    # A detail may echo what the caller sent; no answer carries an identity number in clear.
     body = {"type": f"https://subsidy-ledger.example/problems/{code}", "title": TITLES.get(code, code), "status": status,
-            "detail": detail, "code": code}
+            "detail": mask_identity_numbers(detail), "code": code}
     if field:
         body["field"] = field
     if extra:

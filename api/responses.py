@@ -1,7 +1,6 @@
 """Answers: JSON bodies with the ETag of the resource they show."""
 from __future__ import annotations
 
-import orjson
 
 from .jsonresponse import JSONResponse as ORJSONResponse
 
@@ -13,10 +12,8 @@ PROBLEMS = {code: {"model": Problem, "content": {"application/problem+json": {}}
             for code in (401, 403, 404, 409, 412, 422, 429, 503)}
 
 
-def json(body: dict, *, status: int = 200, default=None) -> ORJSONResponse:
+def json(body: dict, *, status: int = 200) -> ORJSONResponse:
     headers = {"ETag": f'"{body["version"]}"'} if isinstance(body.get("version"), int) else None
-    if default is not None:  # bodies with dates or ids in them (event data)
-        body = orjson.loads(orjson.dumps(body, default=default))
     return ORJSONResponse(body, status_code=status, headers=headers)
 
 

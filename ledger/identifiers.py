@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from .errors import ValidationFailed
 
@@ -53,3 +54,13 @@ def normalize_credit_code(value: object, *, field: str) -> str:
 def mask_identity_number(number: str) -> str:
     """First four and last four characters with ten asterisks between, as published."""
     return f"{number[:4]}{'*' * 10}{number[-4:]}"
+
+
+# Anything shaped like a resident identity number, wherever it stands in a text.
+_IDENTITY_SHAPE = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_identity_numbers(text: str) -> str:
+    """`text` with every identity-number-shaped run masked: for texts that may echo what a
+    caller sent (log lines, problem details), so none carries a number in clear."""
+    return _IDENTITY_SHAPE.sub(lambda m: mask_identity_number(m.group()), text)

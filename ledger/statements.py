@@ -31,6 +31,7 @@ from collections.abc import Mapping
 
 from .domain.bank import DIRECTIONS, StatementLine
 from .errors import ValidationFailed
+from .limits import check_characters
 from .money import parse_money
 
 COLUMNS = ("date", "amount", "direction", "reference", "counterparty", "debit_amount", "credit_amount")
@@ -82,6 +83,7 @@ def read_statement(text: str, *, columns: Mapping[str, str] | None = None, debit
     many other lines are bad)."""
     if not isinstance(text, str) or not text.strip():
         raise ValidationFailed("the statement is empty", field="csv")
+    check_characters(text, field="csv", multiline=True)
     if not isinstance(skip_lines, int) or isinstance(skip_lines, bool) or not 0 <= skip_lines <= MAX_SKIP_LINES:
         raise ValidationFailed(f"skip_lines must be a whole number from 0 to {MAX_SKIP_LINES}", field="skip_lines")
     explicit = parse_columns(columns)

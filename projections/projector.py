@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-import orjson
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, DomainEvent, Snapshot
 from eventsourcing.persistence import Notification, PersistenceError, Tracking
@@ -20,7 +19,7 @@ from ledger.domain.bank import BankStatement
 from ledger.domain.claim import Claim
 from ledger.domain.fund import Fund
 from ledger.domain.users import User
-from ledger.views import claim_view, event_data, event_type, json_default, user_view, utc_text
+from ledger.views import claim_view, event_data, event_type, json_bytes, user_view, utc_text
 
 from .movements import is_movement, movement_rows
 from .reconciliation import ReconciliationRows
@@ -129,7 +128,7 @@ class LedgerProjection(Projection[ReadModelQueries]):
             claim_events.append((
                 str(claim.id), domain_event.originator_version, position,
                 event_type(domain_event), utc_text(domain_event.timestamp), data.get("actor"),
-                orjson.dumps(data, default=json_default).decode()))
+                json_bytes(data).decode()))
         elif topic_class == "User":
             user = self._apply(domain_event)
             users[user.id] = (user, users.get(user.id, (None, position))[1], position)
@@ -160,11 +159,11 @@ class LedgerProjection(Projection[ReadModelQueries]):
     @staticmethod
     def _user_row(user: User, first_position: int, position: int) -> tuple:
         return (str(user.id), " " + " ".join(user.roles) + " ", 1 if user.active else 0, first_position, position,
-                orjson.dumps(user_view(user)).decode())
+                json_bytes(user_view(user)).decode())
 
     @staticmethod
     def _claim_row(claim: Claim, first_position: int, position: int) -> tuple:
         doc = claim_view(claim)
         return (str(claim.id), claim.program, claim.region, claim.status, claim.applicant["ref"], claim.fund_code,
                 doc["submitted_at"], first_position, position, claim.version,
-                orjson.dumps(doc, default=json_default).decode())
+                json_bytes(doc).decode())

@@ -30,6 +30,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ledger.views import json_bytes
 from ledger.domain.fund import FUND_TYPES
 from ledger.money import format_money
 
@@ -254,6 +255,4 @@ def render(report: dict, fmt: str) -> tuple[bytes, str]:
         return to_csv(report), f"{CSV_TYPE}; charset=utf-8"
     if fmt == "xlsx":
         return to_xlsx(report), XLSX_TYPE
-    import orjson
-
-    return orjson.dumps(report), "application/json"
+    return json_bytes(report), "application/json"

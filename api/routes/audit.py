@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
@@ -8,7 +7,7 @@ from ledger.access import Actor
 from ledger.audit.anchors import parse_anchor
 from ledger.errors import NotFound, ValidationFailed
 from ledger.service.audit import READ_AUDIT
-from ledger.views import json_default
+from ledger.views import json_bytes
 
 from .. import deps, params
 from ..bodies import StrictJSONRoute
@@ -30,12 +29,12 @@ def audit_events(request: Request, actor: Actor = Depends(deps.actor), after_pos
     actor.require_role(*READ_AUDIT)
     ledger = deps.runtime(request).ledger
     if NDJSON in request.headers.get("accept", ""):
-        lines = (orjson.dumps(e, default=json_default) + b"\n" for e in ledger.audit_events(actor, after_position))
+        lines = (json_bytes(e) + b"\n" for e in ledger.audit_events(actor, after_position))
         return StreamingResponse(lines, media_type=NDJSON)
     limit = deps.page_limit(limit)
     items = list(ledger.audit_events(actor, after_position, limit + 1))
     next_cursor = str(items[limit - 1]["position"]) if len(items) > limit else None
-    return json({"items": items[:limit], "next_cursor": next_cursor}, default=json_default)
+    return json({"items": items[:limit], "next_cursor": next_cursor})
 
 
 @router.get("/audit/verify", response_model=ChainVerification)

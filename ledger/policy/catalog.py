@@ -383,9 +383,10 @@ class Catalog:
         return Catalog(self.programs, self.versions + tuple(extra))
 
     def parameter_version(self, code: str, name: str, raw: object, *, region: str, effective_from: dt.date,
-                          source: str, effective_to: dt.date | None = None) -> ParameterValue:
+                          source: str, effective_to: dt.date | None = None, stored: bool = False) -> ParameterValue:
         """A version from an admin's request: unknown names and bad values are
-        ValidationFailed naming values.<name>."""
+        ValidationFailed naming values.<name>. A version `stored` already (in the log) is read
+        as it was recorded, even outside today's bounds: history is never refused."""
         program = self.program(code)
         if name not in program.parameter_names():
             raise ValidationFailed(f"{code} has no parameter {name}", field=f"values.{name}")
@@ -397,7 +398,8 @@ class Catalog:
             value = parse_parameter(unit, raw)
         except ValueError as exc:
             raise ValidationFailed(f"values.{name}: {exc}", field=f"values.{name}") from None
-        check_bounds(unit, value, field=f"values.{name}")
+        if not stored:
+            check_bounds(unit, value, field=f"values.{name}")
         return ParameterValue(name, unit, value, region, effective_from, source, effective_to, code)
 
 

@@ -36,7 +36,7 @@ class ProgramCommands(LedgerCore):
             for name, raw in v["values"].items():
                 extra.append(self.catalog.parameter_version(
                     parameters.program, name, raw, region=v["region"], effective_from=v["effective_from"],
-                    effective_to=v["effective_to"], source=source))
+                    effective_to=v["effective_to"], source=source, stored=True))
         catalog = self.catalog.with_versions(extra)
         if cache:
             with self._policy_lock:
