@@ -12,6 +12,7 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from . import sql
+from .ddl import existing_indexes, not_yet_there
 
 
 def region_range(region: str) -> tuple[str, str]:
@@ -255,11 +256,16 @@ class PostgresReadModel(ReadModelQueries, PostgresTrackingRecorder):
         return statement.replace("?", "%s").replace(" rm_", f' "{self._schema}".rm_')
 
     def create_table(self) -> None:
+        with self.datastore.transaction(commit=False) as c:
+            indexes = existing_indexes(c, self._schema)
+        self.sql_create_statements = not_yet_there(self.sql_create_statements, indexes, lambda s: s.as_string())
         super().create_table()
         with self.datastore.transaction(commit=False) as c:
             c.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (self._schema,))
             missing = not set(sql.READ_MODEL_TABLES) <= {r["table_name"] for r in c.fetchall()}
-        with self.datastore.transaction(commit=True) as c:
-            for statement in sql.TABLES:
-                c.execute(self._q(statement))
+        statements = not_yet_there([self._q(statement) for statement in sql.TABLES], indexes)
+        if missing or statements:
+            with self.datastore.transaction(commit=True) as c:
+                for statement in statements:
+                    c.execute(statement)
         self._forget_position_if(missing)

@@ -24,6 +24,7 @@ from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 from ledger.audit.chain import GENESIS, link
+from projections.ddl import existing_indexes, not_yet_there
 
 _bounded = retry((InterfaceError, OperationalError), max_attempts=2, wait=0.1)
 CHAIN_PAGE = 5_000
@@ -158,6 +159,12 @@ class ServingPostgresRecorder(PostgresApplicationRecorder):
         self.sql_create_statements.append(SQL(
             "CREATE INDEX IF NOT EXISTS {} ON {}.{} (recorded_at, position)").format(
                 Identifier(f"{self.events_table_name}_chain_by_time"), *self.chain_table))
+
+    def create_table(self) -> None:
+        with self.datastore.transaction(commit=False) as c:
+            indexes = existing_indexes(c, self.datastore.schema)
+        self.sql_create_statements = not_yet_there(self.sql_create_statements, indexes, lambda s: s.as_string())
+        super().create_table()
 
     def _fetch_ids_after_insert_events(self, curs, stored_events: Sequence[StoredEvent], **kwargs: Any):
         ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
