@@ -113,12 +113,12 @@ class ProjectionRunner:
                     before, Tracking(self.app.name, fault.position - 1)))
             except Exception:
                 log.exception("projecting the events before position %d failed too", fault.position)
-        self.stopped = fault
-        with self._progress:
-            self._progress.notify_all()  # readers waiting for a position beyond it give up now
         log.error("projection %s STOPPED at log position %d: %s. Reads answer 503 until it is fixed and the "
                   "service restarted; /readyz shows the alert.", self.projection.name, fault.position, fault,
                   exc_info=fault.cause)
+        self.stopped = fault
+        with self._progress:
+            self._progress.notify_all()  # readers waiting for a position beyond it give up now
 
     def catch_up(self, progress=None, upto: int | None = None) -> int:
         """Project everything recorded so far (or up to `upto`); returns the events projected."""
