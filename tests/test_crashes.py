@@ -4,6 +4,8 @@ is in the log exactly once (the client retries with the same Idempotency-Key), a
 read models equal a rebuild from the log."""
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import os
 import random
 import signal
@@ -21,7 +23,7 @@ import pytest
 from projections.rebuild import differences, rebuild
 from runtime.container import Runtime, open_read_model
 
-from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY, job_expansion_claim
+from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY, job_expansion_claim, person_id
 
 ROOT = Path(__file__).resolve().parents[1]
 KILLS = 12
@@ -119,19 +121,30 @@ def test_sigkill_of_api_and_projection_processes_loses_no_acknowledged_command(s
         stop = threading.Event()
         lock = threading.Lock()
 
+        errors: list[BaseException] = []
+
         def load(worker: int) -> None:
-            while not stop.is_set():
-                body, key = job_expansion_claim(), f"w{worker}-{uuid.uuid4().hex}"
-                r = client.send("POST", "/v1/claims", clerk, body, key=key)
-                assert r.status_code == 201, r.text
-                cid = r.json()["claim_id"]
-                with lock:
-                    submitted[key] = (cid, body["beneficiary"]["id"])
-                r = client.send("POST", f"/v1/claims/{cid}/approve", reviewer, {"approved_on": "2022-07-16"},
-                                key=f"approve-{cid}")
-                assert r.status_code == 200, r.text
-                with lock:
-                    approved.append(cid)
+            try:
+                for n in itertools.count():
+                    if stop.is_set():
+                        return
+                    # A hire of its own each time (one claim per hire and year): worker, then
+                    # number, spelled in the birth date and the sequence of the identity number.
+                    birth = (dt.date(1990, 1, 1) + dt.timedelta(days=worker * 1000 + n // 1000)).strftime("%Y%m%d")
+                    body = job_expansion_claim(beneficiary=person_id(seq=n % 1000, birth=birth))
+                    key = f"w{worker}-{uuid.uuid4().hex}"
+                    r = client.send("POST", "/v1/claims", clerk, body, key=key)
+                    assert r.status_code == 201, r.text
+                    cid = r.json()["claim_id"]
+                    with lock:
+                        submitted[key] = (cid, body["beneficiary"]["id"])
+                    r = client.send("POST", f"/v1/claims/{cid}/approve", reviewer, {"approved_on": "2022-07-16"},
+                                    key=f"approve-{cid}")
+                    assert r.status_code == 200, r.text
+                    with lock:
+                        approved.append(cid)
+            except BaseException as exc:  # noqa: BLE001 - reported by the test, not lost in a thread
+                errors.append(exc)
 
         threads = [threading.Thread(target=load, args=(i,)) for i in range(4)]
         for t in threads:
@@ -147,6 +160,7 @@ def test_sigkill_of_api_and_projection_processes_loses_no_acknowledged_command(s
         stop.set()
         for t in threads:
             t.join(timeout=120)
+        assert not errors, errors
         assert len(submitted) >= 10, "the load made too little progress to prove anything"
 
         rt = Runtime(settings)
