@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .jsonresponse import JSONResponse as ORJSONResponse
 
-from ledger.errors import LedgerError, NotEligible, TooManyRequests, Unavailable
+from ledger.errors import CapReached, LedgerError, NotEligible, TooManyRequests, Unavailable
 from ledger.identifiers import mask_identity_numbers
 
 STATUS = {
@@ -39,7 +39,7 @@ def problem(code: str, detail: str, *, field: str | None = None, extra: dict | N
 
 def problem_from_error(exc: LedgerError) -> ORJSONResponse:
     extra, headers = None, None
-    if isinstance(exc, NotEligible):
+    if isinstance(exc, (NotEligible, CapReached)):
         extra = {"rule": exc.rule, "entitlement_explanation": exc.explanation}
     if isinstance(exc, (Unavailable, TooManyRequests)):
         headers = {"Retry-After": str(exc.retry_after_s)}

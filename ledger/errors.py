@@ -49,6 +49,16 @@ class LimitExceeded(LedgerError):
     code = "limit_exceeded"
 
 
+class CapReached(LimitExceeded):
+    """Nothing remains of a cap across claims; carries the decision's steps, which cite the
+    earlier claims that took it."""
+
+    def __init__(self, detail: str, *, rule: str, explanation: list[dict] | None = None):
+        super().__init__(detail)
+        self.rule = rule
+        self.explanation = explanation or []
+
+
 class Duplicate(LedgerError):
     code = "duplicate"
 
@@ -113,12 +123,14 @@ def error_from_record(record: dict) -> LedgerError:
     """Rebuild a refusal kept in an idempotency record, to answer a repeat the same way."""
     if record["code"] == NotEligible.code:
         return NotEligible(record["detail"], rule=record.get("rule") or "", explanation=record.get("explanation"))
+    if record["code"] == LimitExceeded.code and record.get("explanation") is not None:
+        return CapReached(record["detail"], rule=record.get("rule") or "", explanation=record.get("explanation"))
     return _BY_CODE[record["code"]](record["detail"], field=record.get("field"))
 
 
 def error_record(exc: LedgerError) -> dict:
     record = {"code": exc.code, "detail": exc.detail, "field": exc.field}
-    if isinstance(exc, NotEligible):
+    if isinstance(exc, (NotEligible, CapReached)):
         record["rule"] = exc.rule
         record["explanation"] = exc.explanation
     return record

@@ -7,7 +7,7 @@ import random
 
 from ledger.access import Actor
 from ledger.domain.fund import FUND_TYPES, fund_code
-from ledger.errors import Duplicate, InsufficientFunds, NotEligible
+from ledger.errors import Duplicate, InsufficientFunds, LimitExceeded, NotEligible
 from ledger.identifiers import credit_check_char, identity_check_char
 from ledger.service import Ledger
 from ledger.views import claim_view
@@ -116,7 +116,7 @@ def _money(rng: random.Random, low: int, high: int) -> str:
     return f"{rng.randint(low, high)}.{rng.choice(['00', '50', '80'])}"
 
 
-def _facts(rng: random.Random, program: str, city: str, i: int) -> dict:
+def _facts(rng: random.Random, program: str, city: str, i: int, day: str) -> dict:
     """Believable facts for each program of the notice (DOMAIN.md, "Facts each program takes")."""
     size = rng.choice(["micro", "small", "medium"])
     return {
@@ -135,17 +135,22 @@ def _facts(rng: random.Random, program: str, city: str, i: int) -> dict:
         "internship_base_award": lambda: {"level": rng.choice(["national", "provincial"])},
         "entrepreneurship_training": lambda: {"course": rng.choice(["GYB", "SYB"]), "graduation_year": 2022},
         "startup": lambda: {"first_business": True, "guaranteed_loan": True, "new_industry": rng.random() < 0.3,
-                            "registered_on": "2022-05-10"},
+                            "registered_on": "2022-05-10", "business_form": rng.choice(["enterprise", "individual"]),
+                            "graduation_year": rng.choice([2019, 2021, 2022])},
         "startup_venue": lambda: {"monthly_rent": _money(rng, 1500, 4000), "months": rng.choice([12, 24, 30]),
-                                  "in_incubator": False, "operating_since": "2021-10-01"},
+                                  "in_incubator": False, "operating_since": "2021-10-01",
+                                  "graduation_year": rng.choice([2018, 2020, 2021])},
         "loan_interest": lambda: {"loan_principal": "200000.00", "loan_term_months": 36,
-                                  "interest_due": _money(rng, 2000, 8000)},
-        "job_search": lambda: {"graduation_year": 2022, "hardship_category": rng.choice(HARDSHIP)},
+                                  "interest_due": _money(rng, 2000, 8000), "loan_contract_no": f"DK{city}{i:05d}",
+                                  "graduation_year": rng.choice([2019, 2021])},
+        # 毕业学年: the academic year (1 September – 31 August) ending in the graduation year.
+        "job_search": lambda: {"graduation_year": int(day[:4]) + (day[5:7] >= "09"),
+                               "hardship_category": rng.choice(HARDSHIP)},
         "incubator_support": lambda: {"eligible_costs": _money(rng, 50000, 300000)},
         "career_switch_training": lambda: {"months": rng.randint(3, 6), "left_school_on": "2021-07-01"},
         "apprenticeship": lambda: {"level": rng.choice(["intermediate", "advanced", "technician", "senior_technician"]),
                                    "shortage_occupation": rng.random() < 0.3, "contract_months": rng.choice([12, 24, 36]),
-                                   "certificate_no": f"Y{city}{i:05d}"},
+                                   "certificate_no": f"Y{city}{i:05d}", "graduation_year": rng.choice([2019, 2020])},
         "skill_certificate": lambda: {"level": rng.choice(["primary", "intermediate", "advanced"]),
                                       "occupation": rng.choice(OCCUPATIONS), "certificate_no": f"S{city}{i:05d}",
                                       "certificate_date": "2022-05-20", "ui_contribution_months": rng.randint(12, 60),
@@ -167,7 +172,7 @@ def _request(rng: random.Random, city: str, program: str, i: int) -> dict:
                  "career_switch_training": school, "incubator_support": rng.choice([school, company]),
                  "internship_base_award": rng.choice([school, company])}.get(program, company)
     request = {"program": program, "region": region, "applicant": applicant,
-               "facts": _facts(rng, program, city, i), "application_date": day}
+               "facts": _facts(rng, program, city, i, day), "application_date": day}
     if program in ("job_expansion", "absorption", "social_insurance", "internship", "entrepreneurship_training",
                    "career_switch_training", "apprenticeship"):
         request["beneficiary"] = {"id": number, "name": name}
@@ -189,7 +194,7 @@ def _claim(ledger: Ledger, staff: _Staff, rng: random.Random, city: str, i: int)
     request = _request(rng, city, program, i)
     try:
         claim = ledger.submit_claim(staff.clerk, request).body
-    except (NotEligible, Duplicate):
+    except (NotEligible, Duplicate, LimitExceeded):
         return  # a believable data set has refusals too; they record nothing
     cid = claim["claim_id"]
     fate = rng.random()

@@ -41,8 +41,9 @@ def test_catalog_lists_programs_in_the_order_of_the_notice_each_with_a_rule_func
     assert list(RULES) == list(CATALOG.programs)
 
 
-# DOMAIN "Programs" and "Facts each program takes": clause, funds (first = default),
-# applicants, beneficiary role, and the facts in order with the later ones.
+# DOMAIN "Programs" and "Facts each program takes" (with "Conditions the notice adds"):
+# clause, funds (first = default), applicants, beneficiary role, and the facts in order with
+# the ones not required at submission (later, or one of a group).
 FIFTEEN = {
     "job_expansion": ("一.1", ("unemployment_insurance",), ("enterprise",), "graduate",
                       ["graduation_year", "contract_start", "unemployment_insured"], []),
@@ -60,19 +61,21 @@ FIFTEEN = {
     "entrepreneurship_training": ("二.4", ("skill_upgrade_account", "employment_subsidy"), ("institution",),
                                   "trainee", ["course", "graduation_year"], []),
     "startup": ("二.5", ("employment_subsidy",), ("person",), "self",
-                ["first_business", "guaranteed_loan", "new_industry", "registered_on"], []),
+                ["first_business", "guaranteed_loan", "new_industry", "registered_on", "business_form",
+                 "graduation_year"], []),
     "startup_venue": ("二.6", ("employment_subsidy",), ("person", "enterprise"), "self",
-                      ["monthly_rent", "months", "in_incubator", "operating_since"], []),
+                      ["monthly_rent", "months", "in_incubator", "operating_since", "graduation_year"], []),
     "loan_interest": ("二.7", ("inclusive_finance",), ("person", "enterprise"), "self",
-                      ["loan_principal", "loan_term_months", "interest_due"], []),
+                      ["loan_principal", "loan_term_months", "interest_due", "loan_contract_no", "graduation_year"],
+                      []),
     "job_search": ("二.8", ("employment_subsidy",), ("person",), "self", ["graduation_year", "hardship_category"], []),
     "incubator_support": ("二.9", ("employment_subsidy",), ("institution", "enterprise"), "self",
                           ["eligible_costs"], []),
     "career_switch_training": ("三.10", ("skill_upgrade_account", "employment_subsidy"), ("institution",), "trainee",
-                               ["months", "left_school_on"], []),
+                               ["months", "left_school_on", "graduation_year"], ["left_school_on", "graduation_year"]),
     "apprenticeship": ("三.11", ("skill_upgrade_account", "employment_subsidy"), ("enterprise",), "apprentice",
-                       ["level", "shortage_occupation", "contract_months", "certificate_no", "completed"],
-                       ["completed"]),
+                       ["level", "shortage_occupation", "contract_months", "certificate_no", "graduation_year",
+                        "completed"], ["completed"]),
     "skill_certificate": ("三.12", ("unemployment_insurance",), ("person",), "self",
                           ["level", "occupation", "certificate_no", "certificate_date", "ui_contribution_months",
                            "receiving_ui_benefits"], []),
@@ -111,23 +114,26 @@ def test_province_defaults_are_the_domain_table():
     defaults = {code: CATALOG.resolve(code, "210000", D(2022, 7, 1)).wire() for code in CATALOG.programs}
     assert defaults == {
         "job_expansion": {"per_hire": "1500.00", "apply_until": "2022-12-31"},
-        "absorption": {"months_covered": 6, "prepay_share": "0.5"},
+        "absorption": {"months_covered": 6, "prepay_share": "0.5", "apply_until": "2022-12-31"},
         "social_insurance": {"max_months": 12, "prepay_share": "0.5"},
         "flexible_social_insurance": {"share": "2/3", "max_months": 24, "extension_months": 0, "within_years": 2},
         "internship": {"living_allowance": "1000.00", "management_fee": "150.00", "max_term_months": 12,
-                       "prepay_share": "0.5"},
+                       "prepay_share": "0.5", "full_term_rule_until": "2022-12-31"},
         "internship_base_award": {"national_award": "100000.00", "provincial_award": "50000.00"},
         "entrepreneurship_training": {"gyb_amount": "500.00", "syb_amount": "2000.00"},
-        "startup": {"amount": "5000.00", "new_industry_uplift": "0.3"},
-        "startup_venue": {"max_months": 24, "prepay_months": 6},
-        "loan_interest": {"max_principal": "200000.00", "max_term_months": 36},
+        "startup": {"amount": "5000.00", "new_industry_uplift": "0.3", "graduate_within_years": 5},
+        "startup_venue": {"max_months": 24, "prepay_months": 6, "graduate_within_years": 5},
+        "loan_interest": {"max_principal": "200000.00", "max_term_months": 36, "graduate_within_years": 5,
+                          "max_annual_rate": "0.052"},
         "job_search": {"amount": "1000.00"},
         "incubator_support": {"share": "1", "cap": "200000.00"},
-        "career_switch_training": {"monthly_rate": "1000.00", "within_years": 3},
+        "career_switch_training": {"monthly_rate": "1000.00", "within_years": 3, "max_months_per_year": 6},
         "apprenticeship": {"intermediate": "5000.00", "advanced": "6000.00", "technician": "7000.00",
-                           "senior_technician": "8000.00", "shortage_uplift": "0.3", "prepay_share": "0.5"},
+                           "senior_technician": "8000.00", "shortage_uplift": "0.3", "prepay_share": "0.5",
+                           "graduate_within_years": 5},
         "skill_certificate": {"primary": "1000.00", "intermediate": "1500.00", "advanced": "2000.00",
-                              "within_months": 12, "max_per_year": 3, "min_contribution_months": 12},
+                              "within_months": 12, "max_per_year": 3, "min_contribution_months": 12,
+                              "unemployed_route_from": "2022-01-01", "unemployed_route_until": "2022-12-31"},
     }
     assert CATALOG.resolve("flexible_social_insurance", "210000", D(2022, 7, 1)).values["share"] == Fraction(2, 3)
     sources = {(code, name): pv.source for code in CATALOG.programs
@@ -321,9 +327,9 @@ def test_resolve_gives_the_province_defaults_with_their_sources():
     """一.3: living allowance 1000.00 and management fee 150.00 a month (Shenyang 2022)."""
     rules = CATALOG.resolve("internship", "210102", D(2022, 6, 4))
     assert rules.values == {"living_allowance": 100000, "management_fee": 15000, "max_term_months": 12,
-                            "prepay_share": Fraction(1, 2)}
+                            "prepay_share": Fraction(1, 2), "full_term_rule_until": D(2022, 12, 31)}
     assert rules.wire() == {"living_allowance": "1000.00", "management_fee": "150.00", "max_term_months": 12,
-                            "prepay_share": "0.5"}
+                            "prepay_share": "0.5", "full_term_rule_until": "2022-12-31"}
     assert rules.provenance_wire()["living_allowance"] == {
         "value": "1000.00", "region": "210000", "effective_from": "2022-06-04", "source": "Shenyang 2022"}
     assert re.fullmatch(r"internship@[0-9a-f]{12}", rules.rule_version)

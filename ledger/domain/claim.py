@@ -25,7 +25,7 @@ class Claim(Aggregate):
     def __init__(self, id: UUID, program: str, region: str, applicant: dict, beneficiary: dict | None,
                  facts: dict, application_date: dt.date, rule_version: str, entitled_fen: int,
                  prepay_share: str, settlement_ready: bool, explanation: list, limit_keys: list,
-                 actor: str):
+                 actor: str, cap_keys: list | None = None):
         self.program = program
         self.region = region
         self.applicant = applicant
@@ -38,6 +38,7 @@ class Claim(Aggregate):
         self.settlement_ready = settlement_ready
         self.explanation = explanation
         self.limit_keys = limit_keys
+        self.cap_keys = cap_keys or []  # claims submitted before caps across claims took none
         self.submitted_by = actor
         self.status = "submitted"
         self.fund_code: str | None = None

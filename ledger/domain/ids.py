@@ -23,6 +23,10 @@ def limit_aggregate_id(limit_key: str) -> UUID:
     return derived_id("limit", limit_key)
 
 
+def cap_aggregate_id(cap_key: str) -> UUID:
+    return derived_id("cap", cap_key)
+
+
 def credential_aggregate_id(token_hash: str) -> UUID:
     return derived_id("credential", token_hash)
 

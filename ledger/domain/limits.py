@@ -32,12 +32,17 @@ class ClaimLimit(Aggregate):
         self.kind = kind
         self.holders: list[str] = []
 
-    def check_take(self, claim_id: str, label: str) -> None:
-        if claim_id in self.holders or len(self.holders) < self.limit:
+    def check_take(self, claim_id: str, label: str, limit: int | None = None) -> None:
+        """`limit`: the one in force on the taking claim's own application date (a limit
+        lowered mid-year applies to the claims after it); the one recorded at opening only
+        for callers that have none."""
+        limit = self.limit if limit is None else limit
+        if claim_id in self.holders or len(self.holders) < limit:
             return
+        earlier = ", ".join(self.holders)
         if self.kind == "once":
-            raise Duplicate(f"already claimed: {label}")
-        raise LimitExceeded(f"limit of {self.limit} reached: {label}")
+            raise Duplicate(f"already claimed: {label} (claim {earlier})")
+        raise LimitExceeded(f"limit of {limit} reached: {label} (claims {earlier})")
 
     @event("Taken")
     def take(self, claim_id: str) -> None:

@@ -53,6 +53,7 @@ class FactSpec:
     minimum: int | None = None
     maximum: int | None = None
     description: str = ""
+    one_of: str = ""  # a group of facts of which a claim gives exactly one
 
     def json_schema(self) -> dict:
         schema: dict = {"int": {"type": "integer"}, "bool": {"type": "boolean"},
@@ -128,20 +129,35 @@ class Program:
     parameters: tuple[ParameterSpec, ...] = ()
 
     def facts_schema(self) -> dict:
-        return {
+        schema = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "type": "object",
             "properties": {f.name: f.json_schema() for f in self.facts},
-            "required": [f.name for f in self.facts if not f.later],
+            "required": [f.name for f in self.facts if not f.later and not f.one_of],
             "additionalProperties": False,
         }
+        groups = self.one_of_groups()
+        if groups:
+            schema["allOf"] = [{"oneOf": [{"required": [name]} for name in names]} for names in groups.values()]
+        return schema
+
+    def one_of_groups(self) -> dict[str, list[str]]:
+        groups: dict[str, list[str]] = {}
+        for spec in self.facts:
+            if spec.one_of:
+                groups.setdefault(spec.one_of, []).append(spec.name)
+        return groups
 
     def validate_facts(self, facts: object) -> dict:
-        """The facts given at submission; those marked later may be left out."""
+        """The facts given at submission; those marked later may be left out, and of a
+        one-of group exactly one is given."""
         given = self._known(facts)
         for spec in self.facts:
-            if not spec.later and spec.name not in given:
+            if not spec.later and not spec.one_of and spec.name not in given:
                 raise ValidationFailed(f"facts.{spec.name} is required", field=f"facts.{spec.name}")
+        for names in self.one_of_groups().values():
+            if sum(name in given for name in names) != 1:
+                raise ValidationFailed(f"facts: give exactly one of {' or '.join(names)}", field=f"facts.{names[0]}")
         return self._canonical(given)
 
     def validate_later_facts(self, facts: object) -> dict:
@@ -489,7 +505,8 @@ def _program(code: str, data: dict, params: dict) -> Program:
 def _fact(code: str, data: dict) -> FactSpec:
     spec = FactSpec(name=data["name"], type=data["type"], later=data.get("later", False),
                     choices=tuple(data.get("choices", ())), minimum=data.get("minimum"),
-                    maximum=data.get("maximum"), description=data.get("description", ""))
+                    maximum=data.get("maximum"), description=data.get("description", ""),
+                    one_of=data.get("one_of", ""))
     where = f"programs.toml: {code}.{spec.name}"
     if spec.type not in FACT_TYPES:
         raise ValueError(f"{where}: unknown fact type {spec.type!r}; known: {', '.join(FACT_TYPES)}")

@@ -1,21 +1,23 @@
 """The claim lifecycle: submit, decide, pay, return, close, claw back, recover."""
 from __future__ import annotations
 
+from dataclasses import replace
 from uuid import uuid4
 
 from ..access import READ_CLAIMS, Actor
 from ..domain.claim import Claim
 from ..domain.fund import Fund, parse_fund_code
-from ..domain.ids import (fund_aggregate_id, limit_aggregate_id, program_parameters_aggregate_id,
+from ..domain.caps import ClaimCap
+from ..domain.ids import (cap_aggregate_id, fund_aggregate_id, limit_aggregate_id, program_parameters_aggregate_id,
                           rule_version_aggregate_id)
 from ..domain.limits import ClaimLimit
 from ..domain.policy import ProgramParameters
 from ..domain.records import RuleVersionRecord
-from ..errors import NotFound, ValidationFailed
+from ..errors import Duplicate, LimitExceeded, NotFound, ValidationFailed
 from ..identifiers import normalize_credit_code, normalize_identity_number
 from ..money import parse_money
 from ..policy.catalog import RuleSet
-from ..policy.programs import Context, decide
+from ..policy.programs import NO_PRIOR, CapUse, Context, LimitKey, Prior, decide
 from ..regions import ancestors, validate_region
 from ..views import claim_view
 from .programs import ProgramCommands
@@ -45,34 +47,38 @@ class ClaimCommands(ProgramCommands):
         claim_id = uuid4()
 
         def command(uow):
-            nonlocal rules, decision
+            nonlocal rules
             parameters = uow.find(ProgramParameters, program_parameters_aggregate_id(program.code))
             if (parameters.version if parameters else 0) != known_version:
                 # An administrator recorded parameters since this process last looked.
                 rules = self.catalog_of(parameters).resolve(program.code, region, application_date)
-                decision = decide(program.code, facts, rules, ctx)
-            limits = []
-            for limit in decision.limits:
-                held = uow.find(ClaimLimit, limit_aggregate_id(limit.key))
-                if held is not None:
-                    held.check_take(str(claim_id), limit.label)
-                limits.append((limit, held))
+            # Decided again here, in the claim's own transaction: caps across claims depend on
+            # what earlier claims took, which only the writer knows for certain.
+            decision = decide(program.code, facts, rules, replace(ctx, prior=_prior(uow, str(claim_id))))
+            limits = [(limit, _checked_limit(uow, limit, str(claim_id))) for limit in decision.limits]
+            caps = [(cap, _checked_cap(uow, cap, str(claim_id))) for cap in decision.caps]
             claim = uow.add(Claim(
                 id=claim_id, program=program.code, region=region, applicant=applicant, beneficiary=beneficiary,
                 facts=facts, application_date=application_date, rule_version=rules.rule_version,
                 entitled_fen=decision.entitled_fen, prepay_share=str(decision.prepay_share),
                 settlement_ready=decision.settlement_ready, explanation=decision.explanation,
-                limit_keys=[limit.key for limit in decision.limits], actor=actor.user_id))
+                limit_keys=[limit.key for limit in decision.limits], actor=actor.user_id,
+                cap_keys=[cap.key for cap in decision.caps]))
             for limit, held in limits:
                 if held is None:
                     held = uow.add(ClaimLimit(id=limit_aggregate_id(limit.key), key=limit.key, limit=limit.limit,
                                               kind=limit.kind))
                 held.take(str(claim_id))
+            for cap, held in caps:
+                if held is None:
+                    held = uow.add(ClaimCap(id=cap_aggregate_id(cap.key), key=cap.key, unit=cap.unit))
+                held.take(claim_id=str(claim_id), units=cap.units)
             self.keep_rule_version(uow, rules)
             return Outcome(True, claim_view(claim))
 
         expect = (program_parameters_aggregate_id(program.code),
-                  *(limit_aggregate_id(limit.key) for limit in decision.limits))
+                  *(limit_aggregate_id(limit.key) for limit in decision.limits),
+                  *(cap_aggregate_id(cap.key) for cap in decision.caps))
         return self._run(actor.user_id, idem, command, expect)[0]
 
     def _applicant(self, value: object, program) -> dict:
@@ -179,8 +185,10 @@ class ClaimCommands(ProgramCommands):
             rules = RuleSet.from_wire(program, record.values, record.provenance)
             ctx = Context(application_date=claim.application_date, region=claim.region,
                           applicant_kind=claim.applicant["kind"], applicant_ref=claim.applicant["ref"],
-                          beneficiary_ref=claim.beneficiary["ref"] if claim.beneficiary else None)
+                          beneficiary_ref=claim.beneficiary["ref"] if claim.beneficiary else None,
+                          prior=_prior(uow, str(claim.id)))
             decision = decide(program.code, {**claim.facts, **later}, rules, ctx)
+            _give_back(uow, claim, decision)
             approved, released, overpaid = claim.facts_outcome(decision.entitled_fen)
             on = today_in_china()
             if released:
@@ -349,13 +357,61 @@ class ClaimCommands(ProgramCommands):
 
     @staticmethod
     def _free_limits(uow, claim: Claim, reason: str) -> None:
+        """Rejected, withdrawn and closed-unpaid claims do not count: their once-only keys,
+        count limits and caps are free again."""
         for key in claim.limit_keys:
             limit = uow.find(ClaimLimit, limit_aggregate_id(key))
             if limit is not None and str(claim.id) in limit.holders:
                 limit.free(claim_id=str(claim.id), reason=reason)
+        for key in claim.cap_keys:
+            cap = uow.find(ClaimCap, cap_aggregate_id(key))
+            if cap is not None and str(claim.id) in cap.taken:
+                cap.free(claim_id=str(claim.id), reason=reason)
 
 
 def _text(value: object, field: str) -> str:
     if not isinstance(value, str) or not value:
         raise ValidationFailed(f"{field} is required", field=field)
     return value
+
+
+def _prior(uow, claim_id: str):
+    """What earlier claims took of each cap, as the rules ask (policy/programs: Context.prior)."""
+    def prior(key: str) -> Prior:
+        cap = uow.find(ClaimCap, cap_aggregate_id(key))
+        if cap is None:
+            return NO_PRIOR
+        used, claims = cap.used_by_others(claim_id)
+        return Prior(used, claims)
+    return prior
+
+
+def _checked_limit(uow, limit: LimitKey, claim_id: str) -> ClaimLimit | None:
+    """The limit's aggregate (None if no claim took it yet), after checking that this claim
+    may take it under the limit in force on its own application date."""
+    held = uow.find(ClaimLimit, limit_aggregate_id(limit.key))
+    if held is not None:
+        held.check_take(claim_id, limit.label, limit.limit)
+    elif limit.limit < 1:
+        raise (Duplicate if limit.kind == "once" else LimitExceeded)(
+            f"limit of {limit.limit} reached: {limit.label}")
+    return held
+
+
+def _checked_cap(uow, cap: CapUse, claim_id: str) -> ClaimCap | None:
+    held = uow.find(ClaimCap, cap_aggregate_id(cap.key))
+    if held is not None:
+        held.check_take(claim_id, cap.units, cap.cap, cap.label)
+    return held
+
+
+def _give_back(uow, claim: Claim, decision) -> None:
+    """Settlement that lowers a claim gives back what it no longer uses of each cap; a
+    settlement never takes more than the claim was granted (its approval never rises)."""
+    for cap in decision.caps:
+        if cap.key not in claim.cap_keys:
+            continue
+        held = uow.find(ClaimCap, cap_aggregate_id(cap.key))
+        taken = held.taken.get(str(claim.id)) if held is not None else None
+        if taken is not None and cap.units < taken:
+            held.lower(claim_id=str(claim.id), units=cap.units, reason="settlement facts lowered the claim")

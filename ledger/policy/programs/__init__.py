@@ -12,9 +12,24 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable
 
-from ...errors import NotEligible, NotFound
+from ...errors import CapReached, NotEligible, NotFound
 from ...money import format_money
 from ..catalog import RuleSet, format_rate
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What earlier claims that count have taken of a cap (DOMAIN.md, caps across claims):
+    `used` units (months, or fen) and which claims took them, for the explanation."""
+    used: int = 0
+    claims: tuple[str, ...] = ()
+
+
+NO_PRIOR = Prior()
+
+
+def _no_prior(key: str) -> Prior:
+    return NO_PRIOR
 
 
 @dataclass(frozen=True)
@@ -24,6 +39,9 @@ class Context:
     applicant_kind: str
     applicant_ref: str
     beneficiary_ref: str | None
+    # The writer answers it from the caps' aggregates, in the claim's own transaction; a
+    # decision outside the writer (an early refusal, the keys a batch will look up) sees none.
+    prior: Callable[[str], Prior] = _no_prior
 
 
 @dataclass(frozen=True)
@@ -35,12 +53,23 @@ class LimitKey:
 
 
 @dataclass(frozen=True)
+class CapUse:
+    """What one claim takes of a cap: `units` (months or fen) of `cap`, under `key`."""
+    key: str
+    units: int
+    cap: int
+    unit: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Decision:
     entitled_fen: int
     prepay_share: Fraction
     settlement_ready: bool
     explanation: list[dict]
     limits: tuple[LimitKey, ...]
+    caps: tuple[CapUse, ...] = ()
 
 
 class Explanation:
@@ -52,6 +81,7 @@ class Explanation:
             raise ValueError(f"{program} cannot be decided under the rules of {rules.program}")
         self.program, self.clause, self.rules = program, clause, rules
         self.steps: list[dict] = []
+        self.caps: list[CapUse] = []
 
     def check(self, rule: str, passed: bool, *, zh: str, en: str, uses: tuple[str, ...] = (),
               arithmetic: str = "") -> None:
@@ -64,6 +94,34 @@ class Explanation:
     def note(self, rule: str, *, zh: str, en: str, uses: tuple[str, ...] = (), arithmetic: str = "") -> None:
         """A step that cannot fail: an amount, a route taken, a settlement basis."""
         self.check(rule, True, zh=zh, en=en, uses=uses, arithmetic=arithmetic)
+
+    def cap(self, ctx: Context, key: str, cap: int, wanted: int, *, unit: str, what_zh: str, what_en: str,
+            uses: tuple[str, ...] = (), clause: str | None = None) -> int:
+        """Caps across claims: of `cap` units under `key`, earlier claims that count have taken
+        some; this one is granted what remains, up to `wanted`, and the step cites the earlier
+        claims. Nothing left is `409 limit_exceeded` (CapReached) with the steps so far."""
+        prior = ctx.prior(key)
+        remaining = max(0, cap - prior.used)
+        granted = min(wanted, remaining)
+        shown = (lambda n: yuan(n)) if unit == "fen" else str
+        unit_zh, unit_en = ("元", "") if unit == "fen" else ("个月", " months")
+        earlier = ", ".join(prior.claims) or "none"
+        arithmetic = (f"{shown(cap)} − {shown(prior.used)} = {shown(remaining)}; "
+                      f"min({shown(wanted)}, {shown(remaining)}) = {shown(granted)}")
+        name = f"{self.program}.cap"
+        step = {"rule": name, "clause": clause or self.clause, "passed": granted > 0 or wanted == 0,
+                "zh": f"{what_zh}合计不超过 {shown(cap)}{unit_zh}：此前的申请（{earlier}）已用 {shown(prior.used)}{unit_zh}，"
+                      f"尚余 {shown(remaining)}{unit_zh}，本次计 {shown(granted)}{unit_zh}",
+                "en": f"{what_en}: at most {shown(cap)}{unit_en} in all; earlier claims ({earlier}) took "
+                      f"{shown(prior.used)}{unit_en}, {shown(remaining)}{unit_en} remain, this claim counts "
+                      f"{shown(granted)}{unit_en}",
+                "parameters": self.rules.cite(*uses), "arithmetic": arithmetic, "earlier_claims": list(prior.claims)}
+        self.steps.append(step)
+        if granted <= 0 < wanted:
+            raise CapReached(f"{name}: nothing remains of the cap ({what_en}: {shown(cap)}{unit_en}, taken by "
+                             f"claims {earlier})", rule=name, explanation=list(self.steps))
+        self.caps.append(CapUse(key, granted, cap, unit, what_en))
+        return granted
 
 
 def check_graduated_in_application_year(why: Explanation, facts: dict, on: dt.date, *, who_zh: str = "",
@@ -91,6 +149,53 @@ def check_left_school_within(why: Explanation, facts: dict, rules: RuleSet, on: 
               zh=f"申请日期 {on} {'在' if ok else '超过'}{left_zh} {years} 年{'内' if ok else ''}（至 {last}）",
               en=f"applied {on}, {'within' if ok else 'more than'} {years} years of leaving school (until {last})",
               uses=("within_years",), arithmetic=f"{left} + {years} years = {last}")
+
+
+def check_graduate_within(why: Explanation, facts: dict, rules: RuleSet, on: dt.date) -> None:
+    """本通知所指高校毕业生: a graduate counts as one while the application year is at most
+    `graduate_within_years` after the graduation year (DOMAIN.md, conditions the notice adds).
+    A claim submitted before the fact was asked for (or decided under rules without the
+    parameter) is not checked: the step says so."""
+    graduated, years = facts.get("graduation_year"), rules.values.get("graduate_within_years")
+    if graduated is None or years is None:
+        why.note("graduate", zh="毕业年份未登记（该申请提交时尚无此项条件），未核对毕业五年内",
+                 en="the graduation year was not recorded (the claim predates the condition): the five-year "
+                    "definition of a graduate was not checked")
+        return
+    since = on.year - graduated
+    ok = since <= years
+    why.check("graduate", ok,
+              zh=f"申请年份 {on.year} − 毕业年份 {graduated} = {since} 年，{'不超过' if ok else '超过'} {years} 年"
+                 f"（本通知所指高校毕业生）",
+              en=f"application year {on.year} − graduation year {graduated} = {since} years, "
+                 f"{'within' if ok else 'beyond'} the {years} years that make a graduate under the notice",
+              uses=("graduate_within_years",), arithmetic=f"{on.year} − {graduated} = {since} {'≤' if ok else '>'} {years}")
+
+
+def graduating_academic_year(graduation_year: int) -> tuple[dt.date, dt.date]:
+    """毕业学年: the academic year (1 September – 31 August) that ends in the graduation year."""
+    return dt.date(graduation_year - 1, 9, 1), dt.date(graduation_year, 8, 31)
+
+
+def check_in_graduating_academic_year(why: Explanation, graduated: int, on: dt.date, *, rule: str) -> None:
+    first, last = graduating_academic_year(graduated)
+    ok = first <= on <= last
+    why.check(rule, ok,
+              zh=f"申请日期 {on} {'在' if ok else '不在'} {graduated} 年毕业学年（{first} 至 {last}）{'内' if ok else ''}",
+              en=f"applied {on}, {'within' if ok else 'outside'} the graduating academic year of {graduated} "
+                 f"({first} to {last})",
+              arithmetic=f"{first} ≤ {on} ≤ {last}" if ok else f"{on} ∉ [{first}, {last}]")
+
+
+def check_applied_by(why: Explanation, rules: RuleSet, on: dt.date, name: str = "apply_until") -> None:
+    """A deadline of the notice. Rules decided before the deadline was a parameter have none."""
+    until = rules.values.get(name)
+    if until is None:
+        return
+    ok = on <= until
+    why.check(name, ok, zh=f"申请日期 {on} {'在' if ok else '超过'}政策实施期限 {until}{'之内' if ok else ''}",
+              en=f"applied {on}, {'within' if ok else 'after'} the deadline {until}", uses=(name,),
+              arithmetic=f"{on} {'≤' if ok else '>'} {until}")
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -12,7 +12,8 @@ from fractions import Fraction
 
 from ...money import floor_fen, parse_money
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, check_graduated_in_application_year, rate, yuan
+from . import (Context, Decision, Explanation, LimitKey, check_applied_by, check_graduated_in_application_year, rate,
+               yuan)
 from .job_expansion import hire_limit
 
 CLAUSE = "一.1"
@@ -25,6 +26,7 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
         raise ValueError("absorption is claimed for a hire")
     why = Explanation("absorption", CLAUSE, rules)
     on = ctx.application_date
+    check_applied_by(why, rules, on)
     check_graduated_in_application_year(why, facts, on)
     months = facts["contract_months"]
     ok = months >= MIN_CONTRACT_MONTHS
@@ -50,8 +52,16 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
                  en=f"the firm is in a contribution-deferral period: at most {rate(share)} may be prepaid, "
                     "the rest once it resumes contributions",
                  uses=("prepay_share",), arithmetic=f"⌊{yuan(entitled)} × {rate(share)}⌋ = {yuan(prepayable)}")
-        return Decision(entitled, share, False, why.steps, (hire_limit(ctx),))
+        return Decision(entitled, share, False, why.steps, _limits(ctx))
     why.note("prepayment", zh="企业未处于缓缴期（或已恢复缴纳）：不预拨，全额拨付",
              en="the firm is not deferring contributions (or has resumed): no prepayment, the whole amount is paid")
-    return Decision(entitled, Fraction(0), True, why.steps, (hire_limit(ctx),))
+    return Decision(entitled, Fraction(0), True, why.steps, _limits(ctx))
+
+
+def _limits(ctx: Context) -> tuple[LimitKey, ...]:
+    # 一次性: once per hire (employer and graduate), in any year; and the hire's year is
+    # shared with job_expansion (not both).
+    return (hire_limit(ctx),
+            LimitKey(f"absorption:hire:{ctx.applicant_ref}:{ctx.beneficiary_ref}", 1,
+                     "the one-off absorption subsidy once per hire (一.1: 一次性)", "count"))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ...money import floor_fen
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, rate, yuan
+from . import Context, Decision, Explanation, LimitKey, check_graduate_within, rate, yuan
 
 CLAUSE = "三.11"
 MIN_CONTRACT_MONTHS = 12  # 1年以上期限劳动合同: fixed by the notice, not left to the cities
@@ -18,6 +18,7 @@ LEVEL_ZH = {"intermediate": "中级工（四级）", "advanced": "高级工（�
 
 def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
     why = Explanation("apprenticeship", CLAUSE, rules)
+    check_graduate_within(why, facts, rules, ctx.application_date)
     months = facts["contract_months"]
     ok = months >= MIN_CONTRACT_MONTHS
     why.check("contract_months", ok,
@@ -40,7 +41,11 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
     prepayable = floor_fen(entitled * share)
     why.note("prepayment", zh=f"可预拨不超过 {rate(share)}", en=f"at most {rate(share)} of it may be prepaid",
              uses=("prepay_share",), arithmetic=f"⌊{yuan(entitled)} × {rate(share)}⌋ = {yuan(prepayable)}")
-    return Decision(entitled, share, "completed" in facts, why.steps, ())
+    # 每人每年: one training year per apprentice and calendar year of application.
+    year = ctx.application_date.year
+    once = LimitKey(f"apprenticeship:{ctx.beneficiary_ref}:{year}", 1,
+                    f"one training year per apprentice in {year} (三.11: 每人每年)", "count")
+    return Decision(entitled, share, "completed" in facts, why.steps, (once,))
 
 
 def _yearly_amount(facts: dict, rules: RuleSet, why: Explanation) -> int:

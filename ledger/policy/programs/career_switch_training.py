@@ -8,7 +8,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, check_left_school_within, yuan
+from . import Context, Decision, Explanation, check_in_graduating_academic_year, check_left_school_within, yuan
 
 CLAUSE = "三.10"
 MIN_MONTHS, MAX_MONTHS = 3, 6  # 3至6个月: fixed by the notice, not left to the cities
@@ -22,11 +22,21 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
     why.check("months", ok,
               zh=f"培训 {months} 个月，{'在' if ok else '不在'} {MIN_MONTHS} 至 {MAX_MONTHS} 个月{'之内' if ok else '之间'}",
               en=f"training of {months} months, {'within' if ok else 'outside'} {MIN_MONTHS} to {MAX_MONTHS} months")
-    check_left_school_within(why, facts, rules, on, left_zh="毕业离校")
+    if "left_school_on" in facts:
+        check_left_school_within(why, facts, rules, on, left_zh="毕业离校")
+    else:
+        # 毕业学年内的在校生: students in their graduating academic year are included.
+        check_in_graduating_academic_year(why, facts["graduation_year"], on, rule="graduating_academic_year")
+    counted = months
+    yearly = rules.values.get("max_months_per_year")
+    if yearly is not None:
+        counted = why.cap(ctx, f"career_switch_training:{ctx.beneficiary_ref}:{on.year}", yearly, months,
+                          unit="months", what_zh=f"每名学员 {on.year} 年度培训补贴月数",
+                          what_en=f"subsidised training months per trainee in {on.year}", uses=("max_months_per_year",))
     monthly = rules.values["monthly_rate"]
-    entitled = monthly * months
-    why.note("amount", zh=f"每人每月 {yuan(monthly)} 元 × {months} 个月，直补培训机构",
-             en=f"{yuan(monthly)} per trainee-month × {months} months, paid to the training institution",
-             uses=("monthly_rate",), arithmetic=f"{yuan(monthly)} × {months} = {yuan(entitled)}")
+    entitled = monthly * counted
+    why.note("amount", zh=f"每人每月 {yuan(monthly)} 元 × {counted} 个月，直补培训机构",
+             en=f"{yuan(monthly)} per trainee-month × {counted} months, paid to the training institution",
+             uses=("monthly_rate",), arithmetic=f"{yuan(monthly)} × {counted} = {yuan(entitled)}")
     why.note("prepayment", zh="不预拨", en="no prepayment")
-    return Decision(entitled, Fraction(0), True, why.steps, ())
+    return Decision(entitled, Fraction(0), True, why.steps, (), tuple(why.caps))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, check_graduated_in_application_year, yuan
+from . import Context, Decision, Explanation, LimitKey, check_graduated_in_application_year, yuan
 
 CLAUSE = "二.4"
 COURSE = {"GYB": ("gyb_amount", "创业引导培训（GYB）", "entrepreneurship-awareness course (GYB)"),
@@ -24,4 +24,6 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
              en=f"{en}: {yuan(amount)} per trainee, paid to the training institution",
              uses=(parameter,), arithmetic=f"{yuan(amount)} × 1 = {yuan(amount)}")
     why.note("prepayment", zh="不预拨", en="no prepayment")
-    return Decision(amount, Fraction(0), True, why.steps, ())
+    once = LimitKey(f"entrepreneurship_training:{ctx.beneficiary_ref}:{facts['course']}", 1,
+                    f"the {facts['course']} course subsidised once per trainee (二.4)", "count")
+    return Decision(amount, Fraction(0), True, why.steps, (once,))

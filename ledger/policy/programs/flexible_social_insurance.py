@@ -22,14 +22,15 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
     share, longest, extension = (rules.values[n] for n in ("share", "max_months", "extension_months"))
     per_month = floor_fen(contribution * share)
     claimed = facts["months"]
-    counted = min(claimed, longest + extension)
+    # 补贴期限最长不超过24个月 per person, across all of the person's claims.
+    counted = why.cap(ctx, f"flexible_social_insurance:person:{ctx.applicant_ref}", longest + extension, claimed,
+                      unit="months", what_zh="每人灵活就业社会保险补贴期限", what_en="subsidised months per person",
+                      uses=("max_months", "extension_months"))
     entitled = per_month * counted
-    why.note("amount", zh=f"每月 ⌊实际缴费 × {rate(share)}⌋ × min({claimed}, 最长 {longest} + 延长 {extension}) 个月",
-             en=f"⌊{rate(share)} of the monthly contribution⌋ × min({claimed}, at most {longest} + "
-                f"{extension} extension) months",
-             uses=("share", "max_months", "extension_months"),
+    why.note("amount", zh=f"每月 ⌊实际缴费 × {rate(share)}⌋ × {counted} 个月",
+             en=f"⌊{rate(share)} of the monthly contribution⌋ × {counted} months",
+             uses=("share",),
              arithmetic=f"⌊{yuan(contribution)} × {rate(share)}⌋ = {yuan(per_month)}; "
-                        f"{yuan(per_month)} × min({claimed}, {longest} + {extension}) = "
                         f"{yuan(per_month)} × {counted} = {yuan(entitled)}")
     why.note("prepayment", zh="不预拨", en="no prepayment")
-    return Decision(entitled, Fraction(0), True, why.steps, ())
+    return Decision(entitled, Fraction(0), True, why.steps, (), tuple(why.caps))

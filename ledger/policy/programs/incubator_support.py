@@ -18,10 +18,14 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
     costs = parse_money(facts["eligible_costs"], field="facts.eligible_costs")
     share, cap = rules.values["share"], rules.values["cap"]
     supported = floor_fen(costs * share)
-    entitled = min(supported, cap)
-    why.note("amount", zh=f"实际支出的基本运营和公共服务费用 × {rate(share)}，最高 {yuan(cap)} 元",
-             en=f"the eligible costs × {rate(share)}, at most {yuan(cap)}", uses=("share", "cap"),
-             arithmetic=f"min(⌊{yuan(costs)} × {rate(share)}⌋, {yuan(cap)}) = min({yuan(supported)}, {yuan(cap)}) "
-                        f"= {yuan(entitled)}")
+    why.note("supported", zh=f"实际支出的基本运营和公共服务费用 × {rate(share)}",
+             en=f"the eligible costs × {rate(share)}", uses=("share",),
+             arithmetic=f"⌊{yuan(costs)} × {rate(share)}⌋ = {yuan(supported)}")
+    # The cap holds per incubator and calendar year, across its claims.
+    year = ctx.application_date.year
+    entitled = why.cap(ctx, f"incubator_support:{ctx.applicant_ref}:{year}", cap, supported, unit="fen",
+                       what_zh=f"同一孵化载体 {year} 年度补助", what_en=f"support per incubator in {year}",
+                       uses=("cap",))
+    why.note("amount", zh=f"补助 {yuan(entitled)} 元", en=f"{yuan(entitled)}", arithmetic=f"{yuan(entitled)}")
     why.note("prepayment", zh="不预拨", en="no prepayment")
-    return Decision(entitled, Fraction(0), True, why.steps, ())
+    return Decision(entitled, Fraction(0), True, why.steps, (), tuple(why.caps))

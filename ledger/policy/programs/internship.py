@@ -21,7 +21,11 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
               zh=f"见习期限 {term} 个月，{'不超过' if ok else '超过'}最长 {longest} 个月",
               en=f"a term of {term} months, {'within' if ok else 'beyond'} the longest of {longest} months",
               uses=("max_term_months",))
-    months = _months_counted(facts, term, why)
+    months = _months_counted(facts, term, why, _full_term_rule_applies(rules, ctx, why, facts))
+    # Internship months subsidised per intern, across all of the intern's claims.
+    months = why.cap(ctx, f"internship:intern:{ctx.beneficiary_ref}", longest, months, unit="months",
+                     what_zh="每名见习人员的见习补贴月数", what_en="subsidised internship months per intern",
+                     uses=("max_term_months",))
     living, fee = rules.values["living_allowance"], rules.values["management_fee"]
     entitled = (living + fee) * months
     why.note("amount", zh=f"（基本生活费 + 指导管理费）× {months} 个月",
@@ -32,10 +36,26 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
     prepayable = floor_fen(entitled * share)
     why.note("prepayment", zh=f"可预拨不超过 {rate(share)} 的见习补贴", en=f"at most {rate(share)} of it may be prepaid",
              uses=("prepay_share",), arithmetic=f"⌊{yuan(entitled)} × {rate(share)}⌋ = {yuan(prepayable)}")
-    return Decision(entitled, share, "months_served" in facts, why.steps, ())
+    return Decision(entitled, share, "months_served" in facts, why.steps, (), tuple(why.caps))
 
 
-def _months_counted(facts: dict, term: int, why: Explanation) -> int:
+def _full_term_rule_applies(rules: RuleSet, ctx: Context, why: Explanation, facts: dict) -> bool:
+    """The full term counts for an intern who left for stable employment with less than a
+    third left, for claims applied by `full_term_rule_until` (一.3); rules decided before the
+    deadline was a parameter have none."""
+    until = rules.values.get("full_term_rule_until")
+    if until is None or not facts.get("left_for_employment"):
+        return True
+    on = ctx.application_date
+    applies = on <= until
+    if not applies:
+        why.note("full_term_rule_until", zh=f"申请日期 {on} 晚于 {until}：提前就业按全期计算的规定不适用",
+                 en=f"applied {on}, after {until}: the full-term rule for leaving for stable employment does "
+                    "not apply", uses=("full_term_rule_until",), arithmetic=f"{on} > {until}")
+    return applies
+
+
+def _months_counted(facts: dict, term: int, why: Explanation, full_term_rule: bool) -> int:
     if "months_served" not in facts:
         why.note("months_served", zh=f"见习尚未结算，暂按协议期限 {term} 个月计算",
                  en=f"not settled yet: counted at the agreed term of {term} months until the months served are known")
@@ -46,7 +66,7 @@ def _months_counted(facts: dict, term: int, why: Explanation) -> int:
                                field="facts.months_served")
     left = term - served
     # "不足三分之一" compared exactly: left < term / 3 without a fraction of a month.
-    if facts.get("left_for_employment") and 3 * left < term:
+    if full_term_rule and facts.get("left_for_employment") and 3 * left < term:
         why.note("left_for_employment",
                  zh=f"见习 {served} 个月后实现稳定就业，剩余 {left} 个月不足期限的三分之一，按协议期限 {term} 个月计算",
                  en=f"left for stable employment after {served} months with {left} left, less than a third "

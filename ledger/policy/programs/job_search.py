@@ -9,7 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, LimitKey, check_graduated_in_application_year, yuan
+from . import Context, Decision, Explanation, LimitKey, check_in_graduating_academic_year, yuan
 
 CLAUSE = "二.8"
 HARDSHIP_ZH = {
@@ -27,8 +27,8 @@ HARDSHIP_ZH = {
 def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
     why = Explanation("job_search", CLAUSE, rules)
     on = ctx.application_date
-    check_graduated_in_application_year(why, facts, on, kind_zh="毕业学年毕业生",
-                                        kind_en="a graduate of the graduating year")
+    # 毕业学年: the academic year ending in the graduation year, not the calendar year.
+    check_in_graduating_academic_year(why, facts["graduation_year"], on, rule="graduation_year")
     category = facts["hardship_category"]
     ok = category in HARDSHIP_ZH
     why.check("hardship_category", ok,

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ...money import parse_money
+from ...money import floor_fen, parse_money
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, yuan
+from . import Context, Decision, Explanation, check_graduate_within, key_text, rate, yuan
 
 CLAUSE = "二.7"
 
 
 def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
     why = Explanation("loan_interest", CLAUSE, rules)
+    check_graduate_within(why, facts, rules, ctx.application_date)
     principal = parse_money(facts["loan_principal"], field="facts.loan_principal")
     most = rules.values["max_principal"]
     ok = principal <= most
@@ -30,8 +31,21 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
               en=f"a term of {term} months, {'within' if ok else 'beyond'} the longest of {longest} months",
               uses=("max_term_months",), arithmetic=f"{term} {'≤' if ok else '>'} {longest}")
     interest = parse_money(facts["interest_due"], field="facts.interest_due")
-    why.note("amount", zh=f"按规定贴息：应贴息金额 {yuan(interest)} 元（普惠金融发展专项资金）",
-             en=f"the interest due, {yuan(interest)}, paid from the inclusive-finance fund",
-             arithmetic=f"{yuan(interest)}")
+    entitled = interest
+    annual = rules.values.get("max_annual_rate")
+    contract = facts.get("loan_contract_no")
+    if annual is not None and contract is not None:
+        # 按规定贴息: at most the interest at the largest subsidised rate over the loan's term,
+        # across all the loan's claims.
+        most = floor_fen(principal * annual * term / 12)
+        why.note("interest_cap", zh=f"贴息合计不超过 ⌊贷款额度 × 年利率 {rate(annual)} × {term} / 12⌋ = {yuan(most)} 元",
+                 en=f"subsidised interest is at most ⌊principal × {rate(annual)} a year × {term} / 12 months⌋ "
+                    f"= {yuan(most)} over the loan", uses=("max_annual_rate",),
+                 arithmetic=f"⌊{yuan(principal)} × {rate(annual)} × {term} / 12⌋ = {yuan(most)}")
+        entitled = why.cap(ctx, f"loan_interest:loan:{key_text(contract)}", most, interest, unit="fen",
+                           what_zh="同一笔贷款的贴息", what_en="subsidised interest on one loan")
+    why.note("amount", zh=f"按规定贴息：{yuan(entitled)} 元（普惠金融发展专项资金）",
+             en=f"the interest subsidised, {yuan(entitled)}, paid from the inclusive-finance fund",
+             arithmetic=f"{yuan(entitled)}")
     why.note("prepayment", zh="不预拨", en="no prepayment")
-    return Decision(interest, Fraction(0), True, why.steps, ())
+    return Decision(entitled, Fraction(0), True, why.steps, (), tuple(why.caps))

@@ -30,7 +30,7 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
               zh=f"申请日期 {on} {'在' if ok else '超过'}取得证书之日起 {within} 个月{'内' if ok else ''}（至 {last}）",
               en=f"applied {on}, {'within' if ok else 'more than'} {within} months of the certificate (until {last})",
               uses=("within_months",), arithmetic=f"{obtained} + {within} months = {last}")
-    _route(facts, rules, why)
+    _route(facts, rules, why, obtained)
     level = facts["level"]
     amount = rules.values[level]
     why.note("amount", zh=f"{LEVEL_ZH[level]}证书 {yuan(amount)} 元", en=f"a {level} certificate: {yuan(amount)}",
@@ -38,10 +38,21 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
     return Decision(amount, Fraction(0), True, why.steps, _limits(facts, rules, ctx))
 
 
-def _route(facts: dict, rules: RuleSet, why: Explanation) -> None:
+def _route(facts: dict, rules: RuleSet, why: Explanation, obtained: dt.date) -> None:
     if facts["receiving_ui_benefits"]:
-        why.note("unemployed_route", zh="在领取失业保险金期间取得证书（参保失业人员）",
-                 en="certificate obtained while receiving unemployment benefits (insured unemployed route)")
+        first, last = rules.values.get("unemployed_route_from"), rules.values.get("unemployed_route_until")
+        if first is None or last is None:  # rules decided before the window was a parameter
+            why.note("unemployed_route", zh="在领取失业保险金期间取得证书（参保失业人员）",
+                     en="certificate obtained while receiving unemployment benefits (insured unemployed route)")
+            return
+        ok = first <= obtained <= last
+        why.check("unemployed_route", ok,
+                  zh=f"在领取失业保险金期间取得证书（参保失业人员），证书日期 {obtained} "
+                     f"{'在' if ok else '不在'} {first} 至 {last} 之间",
+                  en=f"certificate obtained while receiving unemployment benefits (insured unemployed route), "
+                     f"dated {obtained}, {'within' if ok else 'outside'} {first} to {last}",
+                  uses=("unemployed_route_from", "unemployed_route_until"),
+                  arithmetic=f"{first} ≤ {obtained} ≤ {last}" if ok else f"{obtained} ∉ [{first}, {last}]")
         return
     months, needed = facts["ui_contribution_months"], rules.values["min_contribution_months"]
     ok = months >= needed

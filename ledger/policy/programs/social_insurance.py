@@ -43,15 +43,16 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
               en=f"a labour contract of {months} months, {'at least' if ok else 'less than'} {MIN_CONTRACT_MONTHS}")
     monthly = parse_money(facts["employer_monthly_contribution"], field="facts.employer_monthly_contribution")
     claimed, longest = facts["months"], rules.values["max_months"]
-    counted = min(claimed, longest)
+    # 最长不超过12个月 per hire (the employer and the graduate), across all of its claims.
+    counted = why.cap(ctx, f"social_insurance:hire:{ctx.applicant_ref}:{ctx.beneficiary_ref}", longest, claimed,
+                      unit="months", what_zh="同一单位招用同一毕业生的社会保险补贴期限",
+                      what_en="subsidised months per hire (employer and graduate)", uses=("max_months",))
     entitled = monthly * counted
-    why.note("amount", zh=f"单位实际缴纳的社会保险费（不含个人部分）× min({claimed}, 最长 {longest}) 个月",
-             en=f"the employer's actual monthly contribution (not the graduate's share) × min({claimed}, "
-                f"at most {longest}) months",
-             uses=("max_months",),
-             arithmetic=f"{yuan(monthly)} × min({claimed}, {longest}) = {yuan(monthly)} × {counted} = {yuan(entitled)}")
+    why.note("amount", zh=f"单位实际缴纳的社会保险费（不含个人部分）× {counted} 个月",
+             en=f"the employer's actual monthly contribution (not the graduate's share) × {counted} months",
+             arithmetic=f"{yuan(monthly)} × {counted} = {yuan(entitled)}")
     share = _prepay_share(facts, rules, why, entitled)
-    return Decision(entitled, share, True, why.steps, ())
+    return Decision(entitled, share, True, why.steps, (), tuple(why.caps))
 
 
 def _prepay_share(facts: dict, rules: RuleSet, why: Explanation, entitled: int) -> Fraction:

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from ...money import floor_fen
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, rate, yuan
+from . import Context, Decision, Explanation, LimitKey, check_graduate_within, rate, yuan
 
 CLAUSE = "二.5"
 
@@ -18,6 +18,7 @@ CLAUSE = "二.5"
 def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
     why = Explanation("startup", CLAUSE, rules)
     on = ctx.application_date
+    check_graduate_within(why, facts, rules, on)
     first = facts["first_business"]
     why.check("first_business", first,
               zh="首次在辽宁省内创办小微企业或从事个体经营" if first else "并非首次在辽宁省内创业",
@@ -31,7 +32,13 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
     why.check("registered_on", ok, zh=f"工商登记日期 {registered} {'不晚于' if ok else '晚于'}申请日期 {on}",
               en=f"registered {registered}, {'on or before' if ok else 'after'} the application date {on}")
     base = rules.values["amount"]
-    if facts["new_industry"]:
+    form = facts.get("business_form")
+    if facts["new_industry"] and form == "individual":
+        entitled = base
+        why.note("amount", zh=f"一次性创业补贴 {yuan(base)} 元；个体经营不适用新产业、新业态、新商业模式上浮（上浮限于小微企业）",
+                 en=f"{yuan(base)}, once; the new-industry uplift is for small and micro enterprises, not sole "
+                    "traders (个体经营)", uses=("amount",), arithmetic=f"{yuan(base)}")
+    elif facts["new_industry"]:
         uplift = rules.values["new_industry_uplift"]
         entitled = floor_fen(base * (1 + uplift))
         why.note("amount", zh=f"一次性创业补贴 {yuan(base)} 元，新产业、新业态、新商业模式上浮 {rate(uplift)}",
@@ -43,4 +50,6 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
         why.note("amount", zh=f"一次性创业补贴 {yuan(base)} 元", en=f"{yuan(base)}, once",
                  uses=("amount",), arithmetic=f"{yuan(base)}")
     why.note("prepayment", zh="不预拨", en="no prepayment")
-    return Decision(entitled, Fraction(0), True, why.steps, ())
+    once = LimitKey(f"startup:person:{ctx.applicant_ref}", 1, "the one-off start-up subsidy once per person "
+                    "(二.5: 一次性, a first business)", "count")
+    return Decision(entitled, Fraction(0), True, why.steps, (once,))

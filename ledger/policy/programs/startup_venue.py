@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from ...money import floor_fen, parse_money
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, add_months, rate, yuan
+from . import Context, Decision, Explanation, add_months, check_graduate_within, rate, yuan
 
 CLAUSE = "二.6"
 MIN_OPERATING_MONTHS = 6  # 正常运营6个月以上: fixed by the notice, not left to the cities
@@ -21,6 +21,7 @@ MIN_OPERATING_MONTHS = 6  # 正常运营6个月以上: fixed by the notice, not 
 def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
     why = Explanation("startup_venue", CLAUSE, rules)
     on = ctx.application_date
+    check_graduate_within(why, facts, rules, on)
     inside = facts["in_incubator"]
     why.check("in_incubator", not inside,
               zh="已进入创业孵化基地（园区）" if inside else "未进入创业孵化基地（园区）",
@@ -36,11 +37,13 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
               arithmetic=f"{since} + {MIN_OPERATING_MONTHS} months = {ready} {'≤' if ok else '>'} {on}")
     rent = parse_money(facts["monthly_rent"], field="facts.monthly_rent")
     claimed, longest = facts["months"], rules.values["max_months"]
-    counted = min(claimed, longest)
+    # 补贴期限最长不超过2年 per business, across all of its claims.
+    counted = why.cap(ctx, f"startup_venue:business:{ctx.applicant_ref}", longest, claimed, unit="months",
+                      what_zh="同一创业实体的场地补贴期限", what_en="subsidised months per business",
+                      uses=("max_months",))
     entitled = rent * counted
-    why.note("amount", zh=f"月租金 × min({claimed}, 最长 {longest}) 个月",
-             en=f"the monthly rent × min({claimed}, at most {longest}) months", uses=("max_months",),
-             arithmetic=f"{yuan(rent)} × min({claimed}, {longest}) = {yuan(rent)} × {counted} = {yuan(entitled)}")
+    why.note("amount", zh=f"月租金 × {counted} 个月", en=f"the monthly rent × {counted} months",
+             arithmetic=f"{yuan(rent)} × {counted} = {yuan(entitled)}")
     prepay_months = rules.values["prepay_months"]
     months = min(prepay_months, counted)
     share = Fraction(months, counted)
@@ -49,4 +52,4 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
              en=f"at most {prepay_months} months' rent may be prepaid", uses=("prepay_months",),
              arithmetic=f"min({prepay_months}, {counted}) / {counted} = {rate(share)}; "
                         f"⌊{yuan(entitled)} × {rate(share)}⌋ = {yuan(prepayable)}")
-    return Decision(entitled, share, True, why.steps, ())
+    return Decision(entitled, share, True, why.steps, (), tuple(why.caps))
