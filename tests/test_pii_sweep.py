@@ -9,21 +9,17 @@ from __future__ import annotations
 import base64
 import io
 import os
-import signal
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
-import httpx
 import orjson
 import psycopg
 import pytest
 
-from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY, credit_code, person_id
-
-ROOT = Path(__file__).resolve().parents[1]
+from .servers import Server
+from .support import ADMIN_TOKEN, credit_code, person_id
 
 
 def _numbers() -> list[str]:
@@ -37,47 +33,6 @@ def _forms(number: str) -> list[bytes]:
     """The ways a number could be written down in clear."""
     forms = {number, number.lower()}
     return [f.encode() for f in forms] + [f.encode("utf-16-le") for f in forms]
-
-
-class Server:
-    def __init__(self, settings, tmp_path: Path):
-        self.uds = str(tmp_path / "api.sock")
-        self.log_path = tmp_path / "server.log"
-        self.env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url,
-                    "LEDGER_PG_SCHEMA": settings.pg_schema, "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN,
-                    "PYTHONPATH": str(ROOT), "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY}
-        self.workdir = tmp_path / "work"
-        self.workdir.mkdir()
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:app", "--uds", self.uds,
-                                      "--log-level", "info"], cwd=self.workdir, env=self.env, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
-        self.http = httpx.Client(transport=httpx.HTTPTransport(uds=self.uds), base_url="http://ledger", timeout=20)
-        self.bodies: list[bytes] = []
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if self.http.get("/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, self.log_path.read_text()[-3000:]
-            time.sleep(0.2)
-
-    def call(self, method: str, path: str, token: str, **kwargs) -> httpx.Response:
-        r = self.http.request(method, path, headers={"Authorization": f"Bearer {token}",
-                                                     **kwargs.pop("headers", {})}, **kwargs)
-        self.bodies.append(r.content)
-        return r
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-        self.http.close()
 
 
 def _journey(server: Server, numbers: list[str]) -> None:

@@ -382,7 +382,7 @@ def _prior(uow, claim_id: str):
         if cap is None:
             return NO_PRIOR
         used, claims = cap.used_by_others(claim_id)
-        return Prior(used, claims)
+        return Prior(used, claims, cap.taken.get(claim_id))
     return prior
 
 
@@ -406,8 +406,8 @@ def _checked_cap(uow, cap: CapUse, claim_id: str) -> ClaimCap | None:
 
 
 def _give_back(uow, claim: Claim, decision) -> None:
-    """Settlement that lowers a claim gives back what it no longer uses of each cap; a
-    settlement never takes more than the claim was granted (its approval never rises)."""
+    """Settlement that lowers a claim gives back what it no longer uses of each cap (the
+    decision never grants a settled claim more than it held: Prior.own)."""
     for cap in decision.caps:
         if cap.key not in claim.cap_keys:
             continue

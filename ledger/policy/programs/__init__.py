@@ -23,6 +23,9 @@ class Prior:
     `used` units (months, or fen) and which claims took them, for the explanation."""
     used: int = 0
     claims: tuple[str, ...] = ()
+    # What the claim being decided holds already (a settlement re-deciding it), else None:
+    # a settlement never takes more than the claim was granted, as its approval never rises.
+    own: int | None = None
 
 
 NO_PRIOR = Prior()
@@ -102,6 +105,8 @@ class Explanation:
         claims. Nothing left is `409 limit_exceeded` (CapReached) with the steps so far."""
         prior = ctx.prior(key)
         remaining = max(0, cap - prior.used)
+        if prior.own is not None:
+            remaining = min(remaining, prior.own)
         granted = min(wanted, remaining)
         shown = (lambda n: yuan(n)) if unit == "fen" else str
         unit_zh, unit_en = ("元", "") if unit == "fen" else ("个月", " months")
