@@ -131,3 +131,56 @@ def test_an_upgrade_with_another_bootstrap_token_appoints_a_new_admin(settings):
         assert rt.ledger.authenticate(token).user_id not in (fixture["admin_user_id"], fixture["clerk_user_id"])
     finally:
         rt.close()
+
+
+CLAIMS_V1 = Path(__file__).parent / "fixtures" / "claims_v1.json"
+CLERK = Actor("clerk-now", "clerk", frozenset({"clerk"}), ("000000",))
+REVIEWER = Actor("reviewer-now", "reviewer", frozenset({"reviewer"}), ("000000",))
+
+
+def _ledger_from_before_caps(settings) -> dict:
+    """A store holding claims as the release before caps and the notice's conditions wrote
+    them (tests/fixtures/make_claims_v1.py): facts without graduation_year, business_form or
+    loan_contract_no, rule versions without the new parameters, no caps taken."""
+    fixture = json.loads(CLAIMS_V1.read_text(encoding="utf-8"))
+    assert fixture["pii_key"] == PII_KEY
+    rt = Runtime(settings)
+    rt.app.recorder.insert_events([
+        StoredEvent(originator_id=UUID(e["originator_id"]), originator_version=e["originator_version"],
+                    topic=e["topic"], state=e["state"].encode()) for e in fixture["events"]])
+    rt.close()
+    return fixture
+
+
+def test_claims_stored_before_caps_and_conditions_load_read_and_settle_sensibly(settings):
+    fixture = _ledger_from_before_caps(settings)
+    rt = Runtime(settings)
+    rt.start(project=False)
+    try:
+        ids = fixture["claims"]
+        for name, claim_id in ids.items():
+            claim = rt.ledger.claim(CLERK, claim_id)
+            assert claim.program == name and claim.cap_keys == []       # took no cap: none existed
+        # Settlement re-decides an old claim under its own, older rules: the conditions added
+        # since are not applied to it, and say so, instead of failing on facts it never had.
+        done = rt.ledger.record_facts(CLERK, ids["apprenticeship"], {"facts": {"completed": True}}).body
+        assert done["amounts"]["approved"] == "7800.00"
+        graduate = next(s for s in done["entitlement_explanation"] if s["rule"] == "apprenticeship.graduate")
+        assert graduate["passed"] and "not recorded" in graduate["en"]
+        settled = rt.ledger.record_facts(CLERK, ids["internship"], {"facts": {"months_served": 1,
+                                                                             "left_for_employment": True}}).body
+        # Applied in 2022 under rules without the full-term deadline: left with 2 of 3 months to go,
+        # a third or more, so settled on the month served, as then.
+        assert settled["amounts"]["entitled"] == "1150.00"
+        assert not [s for s in settled["entitlement_explanation"] if s["rule"].endswith("full_term_rule_until")]
+        # New claims by the same person are decided under today's rules and caps.
+        r = rt.ledger.submit_claim(CLERK, {
+            "program": "startup", "region": "210100",
+            "applicant": {"kind": "person", "id": fixture["person"], "name": "创业者"},
+            "facts": {"first_business": True, "guaranteed_loan": True, "new_industry": True,
+                      "registered_on": "2022-05-01", "business_form": "individual", "graduation_year": 2021},
+            "application_date": "2022-08-01"}).body
+        assert r["amounts"]["entitled"] == "5000.00"                # no uplift for a sole trader
+        assert rt.ledger.verify_chain()["ok"]
+    finally:
+        rt.close()
