@@ -1,6 +1,7 @@
 """Helpers for tests: valid identifiers, users with roles, and common set-ups."""
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 from ledger.identifiers import credit_check_char, identity_check_char
@@ -9,7 +10,14 @@ _serial = itertools.count(1)
 
 
 def person_id(seq: int | None = None, region: str = "210103", birth: str = "20000101") -> str:
-    body = f"{region}{birth}{(next(_serial) if seq is None else seq) % 1000:03d}"
+    """A valid identity number; without `seq`, a new one each call: the sequence has three
+    digits, so the birth date moves on a day every thousand (caps and once-only keys per
+    person would otherwise join strangers whose numbers came round again)."""
+    if seq is None:
+        n = next(_serial)
+        seq = n % 1000
+        birth = (dt.datetime.strptime(birth, "%Y%m%d") + dt.timedelta(days=n // 1000)).strftime("%Y%m%d")
+    body = f"{region}{birth}{seq % 1000:03d}"
     return body + identity_check_char(body)
 
 

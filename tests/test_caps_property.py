@@ -33,11 +33,9 @@ OPS = st.one_of(
 
 
 def _granted(claim: Claim) -> int | None:
-    """The units a claim was last granted, by its explanation's cap step (None: no cap)."""
+    """The units a claim last counted toward its cap, by its explanation (None: no cap)."""
     steps = [s for s in claim.explanation if s["rule"].endswith(".cap")]
-    if not steps:
-        return None
-    return int(steps[-1]["arithmetic"].rsplit("= ", 1)[1])
+    return steps[-1]["counted"] if steps else None
 
 
 def test_caps_hold_and_equal_a_recomputation(settings):

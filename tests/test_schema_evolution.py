@@ -172,7 +172,8 @@ def test_claims_stored_before_caps_and_conditions_load_read_and_settle_sensibly(
         # Applied in 2022 under rules without the full-term deadline: left with 2 of 3 months to go,
         # a third or more, so settled on the month served, as then.
         assert settled["amounts"]["entitled"] == "1150.00"
-        assert not [s for s in settled["entitlement_explanation"] if s["rule"].endswith("full_term_rule_until")]
+        deadline = [s for s in settled["entitlement_explanation"] if s["rule"].endswith("full_term_rule_until")]
+        assert len(deadline) == 1 and deadline[0]["passed"] and "not checked" in deadline[0]["en"]
         # New claims by the same person are decided under today's rules and caps.
         r = rt.ledger.submit_claim(CLERK, {
             "program": "startup", "region": "210100",

@@ -2,8 +2,9 @@
 business, loan or incubator, as an aggregate whose id is derived from the cap's key, saved
 in the same transaction as the claim that takes from it, so two claims racing for the last
 of a cap cannot both have it. It keeps what each claim that counts has taken: a later claim
-is entitled to what remains; settlement that lowers a claim gives back what it no longer
-uses; rejection, withdrawal and an unpaid close give back all of it.
+is entitled to what remains; settlement facts adjust what a claim holds (an approved claim's
+only downwards: its approval never rises); rejection, withdrawal and an unpaid close give
+back all of it.
 
 The cap itself is not kept: each claim checks against the parameter in force on its own
 application date (a cap lowered mid-year applies to the claims after it)."""
@@ -36,8 +37,8 @@ class ClaimCap(Aggregate):
     def take(self, claim_id: str, units: int) -> None:
         self.taken[claim_id] = units
 
-    @event("Lowered")
-    def lower(self, claim_id: str, units: int, reason: str) -> None:
+    @event("Adjusted")
+    def adjust(self, claim_id: str, units: int, reason: str) -> None:
         self.taken[claim_id] = units
 
     @event("Freed")

@@ -186,9 +186,9 @@ class ClaimCommands(ProgramCommands):
             ctx = Context(application_date=claim.application_date, region=claim.region,
                           applicant_kind=claim.applicant["kind"], applicant_ref=claim.applicant["ref"],
                           beneficiary_ref=claim.beneficiary["ref"] if claim.beneficiary else None,
-                          prior=_prior(uow, str(claim.id)))
+                          prior=_prior(uow, str(claim.id), settling=True, approved=claim.status != "submitted"))
             decision = decide(program.code, {**claim.facts, **later}, rules, ctx)
-            _give_back(uow, claim, decision)
+            _adjust_caps(uow, claim, decision)
             approved, released, overpaid = claim.facts_outcome(decision.entitled_fen)
             on = today_in_china()
             if released:
@@ -375,14 +375,16 @@ def _text(value: object, field: str) -> str:
     return value
 
 
-def _prior(uow, claim_id: str):
-    """What earlier claims took of each cap, as the rules ask (policy/programs: Context.prior)."""
+def _prior(uow, claim_id: str, *, settling: bool = False, approved: bool = False):
+    """What other claims took of each cap, as the rules ask (policy/programs: Context.prior);
+    for a claim settling, that it is (never refused for a cap), and for an approved one what
+    it holds itself (it never takes more)."""
     def prior(key: str) -> Prior:
         cap = uow.find(ClaimCap, cap_aggregate_id(key))
         if cap is None:
             return NO_PRIOR
         used, claims = cap.used_by_others(claim_id)
-        return Prior(used, claims, cap.taken.get(claim_id))
+        return Prior(used, claims, settling, cap.taken.get(claim_id) if approved else None)
     return prior
 
 
@@ -405,13 +407,15 @@ def _checked_cap(uow, cap: CapUse, claim_id: str) -> ClaimCap | None:
     return held
 
 
-def _give_back(uow, claim: Claim, decision) -> None:
-    """Settlement that lowers a claim gives back what it no longer uses of each cap (the
-    decision never grants a settled claim more than it held: Prior.own)."""
+def _adjust_caps(uow, claim: Claim, decision) -> None:
+    """Settlement facts change what a claim holds of each cap to what it now counts: lowered,
+    it gives back what it no longer uses; a submitted claim's corrected facts may take more
+    of what remains (an approved claim never counts more than it held)."""
     for cap in decision.caps:
         if cap.key not in claim.cap_keys:
             continue
         held = uow.find(ClaimCap, cap_aggregate_id(cap.key))
         taken = held.taken.get(str(claim.id)) if held is not None else None
-        if taken is not None and cap.units < taken:
-            held.lower(claim_id=str(claim.id), units=cap.units, reason="settlement facts lowered the claim")
+        if taken is not None and cap.units != taken:
+            held.check_take(str(claim.id), cap.units, cap.cap, cap.label)
+            held.adjust(claim_id=str(claim.id), units=cap.units, reason="settlement facts")

@@ -23,8 +23,9 @@ class Prior:
     `used` units (months, or fen) and which claims took them, for the explanation."""
     used: int = 0
     claims: tuple[str, ...] = ()
-    # What the claim being decided holds already (a settlement re-deciding it), else None:
-    # a settlement never takes more than the claim was granted, as its approval never rises.
+    # A claim decided again on settlement facts is never refused for a cap (its approval
+    # simply does not rise), and an approved one never counts more than it holds (`own`).
+    settling: bool = False
     own: int | None = None
 
 
@@ -105,27 +106,31 @@ class Explanation:
         claims. Nothing left is `409 limit_exceeded` (CapReached) with the steps so far."""
         prior = ctx.prior(key)
         remaining = max(0, cap - prior.used)
-        if prior.own is not None:
-            remaining = min(remaining, prior.own)
         granted = min(wanted, remaining)
+        counted = granted if prior.own is None else min(granted, prior.own)
         shown = (lambda n: yuan(n)) if unit == "fen" else str
         unit_zh, unit_en = ("元", "") if unit == "fen" else ("个月", " months")
         earlier = ", ".join(prior.claims) or "none"
-        arithmetic = (f"{shown(cap)} − {shown(prior.used)} = {shown(remaining)}; "
+        arithmetic = (f"max(0, {shown(cap)} − {shown(prior.used)}) = {shown(remaining)}; "
                       f"min({shown(wanted)}, {shown(remaining)}) = {shown(granted)}")
+        zh = (f"{what_zh}合计不超过 {shown(cap)}{unit_zh}：此前的申请（{earlier}）已用 {shown(prior.used)}{unit_zh}，"
+              f"尚余 {shown(remaining)}{unit_zh}，本次计 {shown(granted)}{unit_zh}")
+        en = (f"{what_en}: at most {shown(cap)}{unit_en} in all; earlier claims ({earlier}) took "
+              f"{shown(prior.used)}{unit_en}, {shown(remaining)}{unit_en} remain, this claim counts "
+              f"{shown(granted)}{unit_en}")
+        if counted < granted:
+            zh += f"；已核准的申请不再增加，计入上限 {shown(counted)}{unit_zh}"
+            en += f"; an approval never rises, so it takes {shown(counted)}{unit_en} of the cap"
+            arithmetic += f"; min({shown(granted)}, {shown(prior.own)} held) = {shown(counted)}"
         name = f"{self.program}.cap"
-        step = {"rule": name, "clause": clause or self.clause, "passed": granted > 0 or wanted == 0,
-                "zh": f"{what_zh}合计不超过 {shown(cap)}{unit_zh}：此前的申请（{earlier}）已用 {shown(prior.used)}{unit_zh}，"
-                      f"尚余 {shown(remaining)}{unit_zh}，本次计 {shown(granted)}{unit_zh}",
-                "en": f"{what_en}: at most {shown(cap)}{unit_en} in all; earlier claims ({earlier}) took "
-                      f"{shown(prior.used)}{unit_en}, {shown(remaining)}{unit_en} remain, this claim counts "
-                      f"{shown(granted)}{unit_en}",
-                "parameters": self.rules.cite(*uses), "arithmetic": arithmetic, "earlier_claims": list(prior.claims)}
+        step = {"rule": name, "clause": clause or self.clause, "passed": granted > 0 or wanted == 0 or prior.settling,
+                "zh": zh, "en": en, "parameters": self.rules.cite(*uses), "arithmetic": arithmetic,
+                "earlier_claims": list(prior.claims), "counted": counted}
         self.steps.append(step)
-        if granted <= 0 < wanted:
+        if granted <= 0 < wanted and not prior.settling:
             raise CapReached(f"{name}: nothing remains of the cap ({what_en}: {shown(cap)}{unit_en}, taken by "
                              f"claims {earlier})", rule=name, explanation=list(self.steps))
-        self.caps.append(CapUse(key, granted, cap, unit, what_en))
+        self.caps.append(CapUse(key, counted, cap, unit, what_en))
         return granted
 
 
@@ -168,13 +173,25 @@ def check_graduate_within(why: Explanation, facts: dict, rules: RuleSet, on: dt.
                     "definition of a graduate was not checked")
         return
     since = on.year - graduated
+    if since < 0:
+        why.check("graduate", False, zh=f"毕业年份 {graduated} 晚于申请年份 {on.year}：尚未毕业",
+                  en=f"graduation year {graduated} is after the application year {on.year}: not a graduate yet",
+                  arithmetic=f"{on.year} − {graduated} = {since} < 0")
     ok = since <= years
     why.check("graduate", ok,
               zh=f"申请年份 {on.year} − 毕业年份 {graduated} = {since} 年，{'不超过' if ok else '超过'} {years} 年"
                  f"（本通知所指高校毕业生）",
               en=f"application year {on.year} − graduation year {graduated} = {since} years, "
                  f"{'within' if ok else 'beyond'} the {years} years that make a graduate under the notice",
-              uses=("graduate_within_years",), arithmetic=f"{on.year} − {graduated} = {since} {'≤' if ok else '>'} {years}")
+              uses=("graduate_within_years",), arithmetic=f"0 ≤ {on.year} − {graduated} = {since} {'≤' if ok else '>'} {years}")
+
+
+def not_checked(why: Explanation, rule: str) -> None:
+    """A condition the claim's own rules (decided before it was a parameter) or facts (given
+    before it was asked for) cannot say: noted, not applied, never a failure."""
+    why.note(rule, zh="该申请适用的规则或提交的事实中尚无此项条件，未核对",
+             en="not checked: the rules the claim was decided under, or the facts it was given, predate this "
+                "condition")
 
 
 def graduating_academic_year(graduation_year: int) -> tuple[dt.date, dt.date]:
@@ -196,6 +213,7 @@ def check_applied_by(why: Explanation, rules: RuleSet, on: dt.date, name: str = 
     """A deadline of the notice. Rules decided before the deadline was a parameter have none."""
     until = rules.values.get(name)
     if until is None:
+        not_checked(why, name)
         return
     ok = on <= until
     why.check(name, ok, zh=f"申请日期 {on} {'在' if ok else '超过'}政策实施期限 {until}{'之内' if ok else ''}",

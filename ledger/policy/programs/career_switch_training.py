@@ -8,7 +8,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, check_in_graduating_academic_year, check_left_school_within, yuan
+from . import (Context, Decision, Explanation, check_in_graduating_academic_year, check_left_school_within,
+               not_checked, yuan)
 
 CLAUSE = "三.10"
 MIN_MONTHS, MAX_MONTHS = 3, 6  # 3至6个月: fixed by the notice, not left to the cities
@@ -29,7 +30,9 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
         check_in_graduating_academic_year(why, facts["graduation_year"], on, rule="graduating_academic_year")
     counted = months
     yearly = rules.values.get("max_months_per_year")
-    if yearly is not None:
+    if yearly is None:
+        not_checked(why, "max_months_per_year")
+    else:
         counted = why.cap(ctx, f"career_switch_training:{ctx.beneficiary_ref}:{on.year}", yearly, months,
                           unit="months", what_zh=f"每名学员 {on.year} 年度培训补贴月数",
                           what_en=f"subsidised training months per trainee in {on.year}", uses=("max_months_per_year",))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ...errors import ValidationFailed
 from ...money import floor_fen
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, rate, yuan
+from . import Context, Decision, Explanation, not_checked, rate, yuan
 
 CLAUSE = "一.3"
 
@@ -44,7 +44,10 @@ def _full_term_rule_applies(rules: RuleSet, ctx: Context, why: Explanation, fact
     third left, for claims applied by `full_term_rule_until` (一.3); rules decided before the
     deadline was a parameter have none."""
     until = rules.values.get("full_term_rule_until")
-    if until is None or not facts.get("left_for_employment"):
+    if not facts.get("left_for_employment"):
+        return True
+    if until is None:
+        not_checked(why, "full_term_rule_until")
         return True
     on = ctx.application_date
     applies = on <= until
@@ -73,7 +76,7 @@ def _months_counted(facts: dict, term: int, why: Explanation, full_term_rule: bo
                     f"of the term: the whole term of {term} months counts",
                  arithmetic=f"3 × ({term} − {served}) = {3 * left} < {term}")
         return term
-    reason = ("，离开时剩余期限不少于三分之一" if facts.get("left_for_employment") else "")
+    reason = ("，离开时剩余期限不少于三分之一" if facts.get("left_for_employment") and 3 * left >= term else "")
     why.note("months_served", zh=f"按实际见习 {served} 个月结算{reason}",
              en=f"settled on {_months(served)} served"
                 + (", a third of the term or more being left when the intern left" if reason else ""),

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from ...money import floor_fen, parse_money
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, check_graduate_within, key_text, rate, yuan
+from . import Context, Decision, Explanation, check_graduate_within, key_text, not_checked, rate, yuan
 
 CLAUSE = "二.7"
 
@@ -44,6 +44,8 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
                  arithmetic=f"⌊{yuan(principal)} × {rate(annual)} × {term} / 12⌋ = {yuan(most)}")
         entitled = why.cap(ctx, f"loan_interest:loan:{key_text(contract)}", most, interest, unit="fen",
                            what_zh="同一笔贷款的贴息", what_en="subsidised interest on one loan")
+    else:
+        not_checked(why, "interest_cap")
     why.note("amount", zh=f"按规定贴息：{yuan(entitled)} 元（普惠金融发展专项资金）",
              en=f"the interest subsidised, {yuan(entitled)}, paid from the inclusive-finance fund",
              arithmetic=f"{yuan(entitled)}")

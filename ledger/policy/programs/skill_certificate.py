@@ -10,7 +10,7 @@ import datetime as dt
 from fractions import Fraction
 
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, LimitKey, add_months, key_text, yuan
+from . import Context, Decision, Explanation, LimitKey, add_months, key_text, not_checked, yuan
 
 CLAUSE = "三.12"
 LEVEL_ZH = {"primary": "初级（五级）", "intermediate": "中级（四级）", "advanced": "高级（三级）"}
@@ -41,9 +41,10 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
 def _route(facts: dict, rules: RuleSet, why: Explanation, obtained: dt.date) -> None:
     if facts["receiving_ui_benefits"]:
         first, last = rules.values.get("unemployed_route_from"), rules.values.get("unemployed_route_until")
-        if first is None or last is None:  # rules decided before the window was a parameter
+        if first is None or last is None:
             why.note("unemployed_route", zh="在领取失业保险金期间取得证书（参保失业人员）",
                      en="certificate obtained while receiving unemployment benefits (insured unemployed route)")
+            not_checked(why, "unemployed_route_window")
             return
         ok = first <= obtained <= last
         why.check("unemployed_route", ok,

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from ...money import floor_fen
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, LimitKey, check_graduate_within, rate, yuan
+from . import Context, Decision, Explanation, LimitKey, check_graduate_within, not_checked, rate, yuan
 
 CLAUSE = "二.5"
 
@@ -33,6 +33,8 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
               en=f"registered {registered}, {'on or before' if ok else 'after'} the application date {on}")
     base = rules.values["amount"]
     form = facts.get("business_form")
+    if facts["new_industry"] and form is None:
+        not_checked(why, "business_form")
     if facts["new_industry"] and form == "individual":
         entitled = base
         why.note("amount", zh=f"一次性创业补贴 {yuan(base)} 元；个体经营不适用新产业、新业态、新商业模式上浮（上浮限于小微企业）",
