@@ -113,3 +113,8 @@ def test_absorption_and_job_expansion_share_one_hire_key():
         {"graduation_year": 2022, "contract_start": "2022-07-01", "unemployment_insured": True}),
         CATALOG.resolve("job_expansion", "210102", on), Context(on, "210102", "enterprise", "f" * 64, HIRE))
     assert expansion.limits == (absorption.limits[0],)
+
+
+def test_contribution_deferred_false_is_a_later_fact():
+    """一.1: 余下部分在企业恢复缴纳社会保险费后拨付 — the clerk records later that the firm resumed."""
+    assert TABLE.program.validate_later_facts({"contribution_deferred": False}) == {"contribution_deferred": False}

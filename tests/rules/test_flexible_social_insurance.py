@@ -92,3 +92,10 @@ CASES = [
 @table(CASES)
 def test_flexible_social_insurance(case: Case) -> None:
     TABLE.check(case)
+
+
+def test_flexible_social_insurance_is_for_the_applicant_alone():
+    """一.2: applied for by the graduate and paid to the graduate, from the employment subsidy fund."""
+    program = TABLE.program
+    assert (program.applicant_kinds, program.beneficiary, program.fund_types) == (
+        ("person",), False, ("employment_subsidy",))
