@@ -68,6 +68,12 @@ CASES = [
     Case("graduated_6_years_before_is_refused", "本通知所指高校毕业生: 5年内", facts={"graduation_year": 2016},
          refused=not_eligible("apprenticeship.graduate"), steps=("graduate",),
          arithmetic={"graduate": "2022 − 2016 = 6 > 5"}),
+    Case("graduating_in_the_application_year", "本通知所指高校毕业生: from the diploma's date",
+         facts={"graduation_year": 2022}, entitled="6000.00", arithmetic={"graduate": "2022 − 2022 = 0 ≤ 5"}),
+    # Five years *from* the diploma's date: someone graduating after the application year holds
+    # no diploma yet and is not a graduate of the notice (一.1 social_insurance refuses the same).
+    Case("graduating_after_the_application_year_is_not_a_graduate", "本通知所指高校毕业生: 毕业证书所注日期起5年内",
+         facts={"graduation_year": 2023}, refused=not_eligible("apprenticeship.graduate")),
     # ---- claims stored and rules recorded before the revision of 2026-11-30; settled later
     Case("stored_v1_claim_under_its_v1_rules_is_decided_as_before", "本通知所指高校毕业生: not checked on a claim "
          "that predates the condition", facts=STORED_V1, validate=False, without=("graduate_within_years",),

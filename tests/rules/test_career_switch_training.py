@@ -4,7 +4,8 @@ receives monthly_rate per trainee-month, at most max_months_per_year months per 
 calendar year across all the trainee's claims."""
 from __future__ import annotations
 
-from .table import DROP, INSTITUTION, TRAINEE, Cap, Case, D, Table, Version, cap_reached, invalid, not_eligible, table, took
+from .table import (DROP, INSTITUTION, TRAINEE, Cap, Case, D, Table, Version, cap_reached, invalid, not_eligible, table,
+                    took)
 
 TABLE = Table("career_switch_training", facts={"months": 4, "left_school_on": "2021-07-01"}, on=D(2022, 9, 1),
               region="210102", kind="institution", applicant=INSTITUTION, beneficiary=TRAINEE)

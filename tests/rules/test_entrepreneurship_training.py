@@ -6,7 +6,8 @@ from .table import INSTITUTION, TRAINEE, Case, D, Limit, Table, Version, invalid
 
 TABLE = Table("entrepreneurship_training", facts={"course": "SYB", "graduation_year": 2022}, on=D(2022, 7, 1),
               region="210102", kind="institution", applicant=INSTITUTION, beneficiary=TRAINEE)
-SHENYANG_SYB_2500 = (Version("syb_amount", "2500.00", region="210100", effective_from=D(2022, 9, 1), source="Shenyang"),)
+SHENYANG_SYB_2500 = (Version("syb_amount", "2500.00", region="210100", effective_from=D(2022, 9, 1),
+                             source="Shenyang"),)
 GYB_600_IN_2023 = (Version("gyb_amount", "600.00", effective_from=D(2023, 1, 1)),)
 
 
@@ -63,5 +64,6 @@ def test_entrepreneurship_training(case: Case) -> None:
 def test_entrepreneurship_training_is_paid_to_the_institution_for_a_trainee():
     """二.4: 给予符合条件的培训机构创业培训补贴, from the skill-upgrade account or the employment fund."""
     program = TABLE.program
-    assert (program.applicant_kinds, program.beneficiary, program.beneficiary_role) == (("institution",), True, "trainee")
+    assert (program.applicant_kinds, program.beneficiary, program.beneficiary_role) == (
+        ("institution",), True, "trainee")
     assert program.fund_types == ("skill_upgrade_account", "employment_subsidy")

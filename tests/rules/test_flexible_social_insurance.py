@@ -39,7 +39,8 @@ CASES = [
     # ---- a city's extension (可延长最多不超过6个月，具体期限由各市确定)
     Case("shenyang_extension_of_6_months_from_its_date", "一.2: 享受期限可延长最多不超过6个月", versions=SHENYANG_EXTENDS_6,
          entitled="19999.80", caps=person_cap(30, 30),
-         arithmetic={"cap": "30 − 0 = 30; min(30, 30) = 30", "amount": "⌊1000.00 × 2/3⌋ = 666.66; 666.66 × 30 = 19999.80"},
+         arithmetic={"cap": "30 − 0 = 30; min(30, 30) = 30",
+                     "amount": "⌊1000.00 × 2/3⌋ = 666.66; 666.66 × 30 = 19999.80"},
          cites={"cap": ({"name": "max_months", "value": 24}, {"name": "extension_months", "value": 6,
                                                               "region": "210100", "source": "Shenyang"})}),
     Case("shenyang_extension_caps_31_months_at_30", "一.2: 24 + 6 months at most", versions=SHENYANG_EXTENDS_6,

@@ -40,7 +40,8 @@ CASES = [
     # ---- settlement on the months served
     Case("worked_example_left_after_1_of_3_not_for_a_job_1150", "一.3: settled on the months served",
          later={"months_served": 1, "left_for_employment": False}, entitled="1150.00", ready=True,
-         arithmetic={"amount": "(1000.00 + 150.00) × 1 = 1150.00"}, says={"months_served": "settled on 1 month served"}),
+         arithmetic={"amount": "(1000.00 + 150.00) × 1 = 1150.00"},
+         says={"months_served": "settled on 1 month served"}),
     Case("months_served_alone_settles", "一.3: settled on the months served", later={"months_served": 1},
          entitled="1150.00", ready=True),
     Case("left_for_a_job_with_less_than_a_third_left_counts_the_term", "一.3: 距见习期不足三分之一时…实现稳定就业…按协议确定的最长期限计算",
@@ -71,7 +72,8 @@ CASES = [
     Case("prepay_share_of_a_city_floors_to_the_fen", "一.3: 可预拨最多不超过50% — a city's share, rounded down",
          versions=PREPAY_TWO_THIRDS, facts={"term_months": 1}, prepay="2/3", prepayable="766.66",
          arithmetic={"prepayment": "⌊1150.00 × 2/3⌋ = 766.66"}),
-    Case("term_cannot_change_after_submission", "DOMAIN.md facts: only months_served and left_for_employment come later",
+    Case("term_cannot_change_after_submission",
+         "DOMAIN.md facts: only months_served and left_for_employment come later",
          later={"term_months": 2}, refused=invalid("facts.term_months", "cannot change after submission")),
     # ---- the full-term rule's deadline (对距见习期…政策受理期限截至2022年12月31日)
     Case("full_term_rule_for_a_claim_applied_2022-12-31", "一.3: 政策受理期限截至2022年12月31日", on=D(2022, 12, 31),

@@ -83,6 +83,12 @@ CASES = [
          facts={"graduation_year": 2017}, entitled="3862.50", arithmetic={"graduate": "2022 − 2017 = 5 ≤ 5"}),
     Case("graduated_6_years_before_is_refused", "本通知所指高校毕业生: 5年内", facts={"graduation_year": 2016},
          refused=not_eligible("loan_interest.graduate"), arithmetic={"graduate": "2022 − 2016 = 6 > 5"}),
+    Case("graduating_in_the_application_year", "本通知所指高校毕业生: from the diploma's date",
+         facts={"graduation_year": 2022}, entitled="3862.50", arithmetic={"graduate": "2022 − 2022 = 0 ≤ 5"}),
+    # Five years *from* the diploma's date: someone graduating after the application year holds
+    # no diploma yet and is not a graduate of the notice (一.1 social_insurance refuses the same).
+    Case("graduating_after_the_application_year_is_not_a_graduate", "本通知所指高校毕业生: 毕业证书所注日期起5年内",
+         facts={"graduation_year": 2023}, refused=not_eligible("loan_interest.graduate")),
     # ---- the interest a loan can bear: ⌊principal × 0.052 × term / 12⌋ (DOMAIN.md, caps)
     reproduction(12, "52.00", 5_200),
     reproduction(24, "104.00", 10_400),

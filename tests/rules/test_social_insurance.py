@@ -38,7 +38,8 @@ CASES = [
          facts={"registered_unemployed": True}, entitled="6000.00"),
     Case("earlier_graduate_not_registered_is_refused", "一.1: 招用毕业年度或登记失业高校毕业生",
          facts={"graduation_year": 2021}, refused=not_eligible("social_insurance.graduation_year")),
-    Case("graduating_next_year_is_refused_even_if_registered", "一.1: someone graduating next year is not yet a graduate",
+    Case("graduating_next_year_is_refused_even_if_registered",
+         "一.1: someone graduating next year is not yet a graduate",
          facts={"graduation_year": 2023, "registered_unemployed": True},
          refused=not_eligible("social_insurance.graduation_year")),
     Case("contract_of_12_months_qualifies", "一.1: 签订1年以上期限劳动合同", facts={"contract_months": 12},
@@ -94,7 +95,8 @@ CASES = [
     Case("period_lowered_mid_year_holds_the_later_claim", "DOMAIN.md: a period limit is checked against the parameter "
          "in force on the later claim's own application date", versions=SHENYANG_6_FROM_SEPTEMBER, on=D(2022, 9, 1),
          prior={HIRE_KEY: took(6, "claim-1")}, refused=cap_reached("social_insurance.cap")),
-    Case("period_lowered_mid_year_not_for_a_claim_before_it", "DOMAIN.md: the parameter in force on the claim's own date",
+    Case("period_lowered_mid_year_not_for_a_claim_before_it",
+         "DOMAIN.md: the parameter in force on the claim's own date",
          versions=SHENYANG_6_FROM_SEPTEMBER, on=D(2022, 8, 31), prior={HIRE_KEY: took(6, "claim-1")},
          entitled="6000.00", caps=(Cap(HIRE_KEY, 6, 12, "months"),)),
     # Earlier claims took more than the lowered cap: nothing remains, and the arithmetic shown

@@ -73,6 +73,12 @@ CASES = [
          refused=not_eligible("startup.graduate"), steps=("graduate",),
          arithmetic={"graduate": "2022 − 2016 = 6 > 5"},
          cites={"graduate": ({"name": "graduate_within_years", "value": 5, "source": "the notice"},)}),
+    Case("graduating_in_the_application_year", "本通知所指高校毕业生: from the diploma's date",
+         facts={"graduation_year": 2022}, entitled="5000.00", arithmetic={"graduate": "2022 − 2022 = 0 ≤ 5"}),
+    # Five years *from* the diploma's date: someone graduating after the application year holds
+    # no diploma yet and is not a graduate of the notice (一.1 social_insurance refuses the same).
+    Case("graduating_after_the_application_year_is_not_a_graduate", "本通知所指高校毕业生: 毕业证书所注日期起5年内",
+         facts={"graduation_year": 2023}, refused=not_eligible("startup.graduate")),
     Case("graduate_of_2017_on_2022-12-31_passes", "本通知所指高校毕业生: by application year",
          facts={"graduation_year": 2017}, on=D(2022, 12, 31), entitled="5000.00"),
     Case("graduate_of_2017_on_2023-01-01_is_refused", "本通知所指高校毕业生: by application year",
