@@ -318,6 +318,24 @@ class ClaimEvents(BaseModel):
     items: list[ClaimEventOut]
 
 
+class SourceOut(BaseModel):
+    value: Any
+    region: str | None
+    effective_from: str | None
+    document_no: str | None = None
+    source: str
+
+
+class BoundOut(BaseModel):
+    """The range a parameter's value keeps to, with its source (the clause of the notice,
+    or local practice / assumed); `floor`: where the notice says 不低于, a city's or
+    district's value is not below the province's in force."""
+    min: Any = None
+    max: Any = None
+    source: str
+    floor: dict[str, str] | None = None
+
+
 class ProgramOut(BaseModel):
     code: str
     name_zh: str
@@ -327,7 +345,13 @@ class ProgramOut(BaseModel):
     payee_kind: str
     facts: dict[str, Any]
     parameters: dict[str, Any]
+    sources: dict[str, SourceOut] = Field(description="Where each value comes from: region, effective date, "
+                                                      "document, source")
+    bounds: dict[str, BoundOut]
     rule_version: str | None = None
+    rule_code_version: int | None = Field(None, description="The version of the program's rule code the set is "
+                                                            "decided by (null: a rule version named before it was "
+                                                            "recorded)")
     model_config = ConfigDict(extra="allow")
 
 
@@ -335,19 +359,35 @@ class ParametersIn(Strict):
     region: Region
     effective_from: Date
     effective_to: Date | None = None
-    values: dict[str, Any] = Field(min_length=1)
-    document_no: Text | None = None
-    reason: Text | None = None
+    values: dict[str, Any] = Field(min_length=1, description="Parameter name -> value in its unit; null removes "
+                                                             "the region's own value from effective_from")
+    document_no: Text
+    reason: Text
+    retroactive: StrictBool = Field(False, description="Required (true) for an effective_from before today "
+                                                       "(China Standard Time)")
 
 
-class ParametersOut(BaseModel):
-    rule_version: str
+class ParameterChangeOut(BaseModel):
+    change_id: str
+    status: Literal["proposed", "in_force", "rejected"]
     program: str
     region: str
     effective_from: str
     effective_to: str | None
     values: dict[str, Any]
-    version_id: str
+    document_no: str
+    reason: str
+    retroactive: bool
+    proposed_by: str
+    confirmed_by: str | None
+    rejected_by: str | None
+    rejection_reason: str | None
+    rule_version: str | None
+
+
+class ParameterChangePage(BaseModel):
+    items: list[ParameterChangeOut]
+    next_cursor: str | None
 
 
 class ParameterVersionOut(BaseModel):
@@ -359,6 +399,10 @@ class ParameterVersionOut(BaseModel):
     document_no: str | None
     reason: str | None
     actor: str
+    proposed_by: str
+    confirmed_by: str | None = Field(description="null for a version one admin put in force alone, before "
+                                                 "changes needed a second")
+    retroactive: bool | None
 
 
 class ParameterHistory(BaseModel):

@@ -15,6 +15,7 @@ from ledger.application import LedgerApplication
 from ledger.audit.seal import SealKey
 from ledger.errors import NotFound, TooManyRequests, Unavailable, ValidationFailed
 from ledger.pii import PiiProtector
+from ledger.policy.catalog import Catalog
 from ledger.service import Ledger
 from projections import reconciliation
 from projections.election import FileLockElection, PostgresAdvisoryElection
@@ -69,9 +70,10 @@ def startup_lock(settings: Settings):
 
 
 class Runtime:
-    def __init__(self, settings: Settings | None = None, *, read_models: bool = True):
+    def __init__(self, settings: Settings | None = None, *, read_models: bool = True, catalog: Catalog | None = None):
         """`read_models=False` opens the log only (no read models are opened, created or
-        followed): for `ledger verify` when they are missing, which must not create them."""
+        followed): for `ledger verify` when they are missing, which must not create them.
+        `catalog`: the shipped policy catalog (default: the files in ledger/policy/)."""
         self.settings = settings or Settings.from_env()
         # Keys first: a missing or misplaced key stops the start before the database is touched.
         pii_key = self.settings.resolve_pii_key()
@@ -95,7 +97,7 @@ class Runtime:
                 election = PostgresAdvisoryElection(self.settings.pg_conninfo(), PROJECTOR_LOCK_KEY)
             self.runner = ProjectionRunner(self.app, self.projection, election=election)
         self.ledger = Ledger(self.app, PiiProtector(pii_key), on_commit=self.runner.notify if self.runner else None,
-                             token_ttl_days=self.settings.token_ttl_days)
+                             token_ttl_days=self.settings.token_ttl_days, catalog=catalog)
         self.ledger.seal_key = seal_key
         self._write_public_key()
         self._sealer_stop = threading.Event()
@@ -131,12 +133,14 @@ class Runtime:
         return sealed
 
     def start(self, *, project: bool | None = None) -> None:
-        """Bootstrap the admin, load demo data if asked, and follow the log."""
+        """Bootstrap the admin, record the shipped policy catalog (once; an edit of it since
+        becomes proposed changes), load demo data if asked, and follow the log."""
         if self.settings.bootstrap_admin_token:
             admin = self.ledger.ensure_admin(self.settings.bootstrap_admin_token)
             if not admin["usable"]:
                 log.warning("LEDGER_BOOTSTRAP_ADMIN_TOKEN was revoked, or the bootstrap admin deactivated: it does not "
                             "work until it is set to a new value")
+        self.ledger.record_shipped_catalog()
         if project if project is not None else self.settings.projections == "embedded":
             self.runner.start()
             if self.settings.seal_interval_s > 0:

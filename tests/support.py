@@ -78,3 +78,16 @@ def internship_claim(region: str = "210100", term_months: int = 3, application_d
             "applicant": {"kind": "enterprise", "id": credit_code(), "name": "见习单位"},
             "beneficiary": {"id": person_id(), "name": "李四"},
             "facts": {"term_months": term_months}, "application_date": application_date}
+
+
+def parameters_in_force(ledger, program: str, request: dict) -> dict:
+    """A parameter change as two national admins put it in force: one proposes (with a
+    document and a reason, retroactive where it reaches into the past), another confirms.
+    For tests whose subject is not the change itself. Returns the confirmation."""
+    from ledger.access import Actor
+
+    proposer = Actor("admin-proposer", "admin who proposes", frozenset({"admin"}), ("000000",))
+    confirmer = Actor("admin-confirmer", "admin who confirms", frozenset({"admin"}), ("000000",))
+    body = {"document_no": "测试〔2022〕1号", "reason": "a test's parameters", "retroactive": True, **request}
+    change = ledger.propose_parameter_change(proposer, program, body).body
+    return ledger.confirm_parameter_change(confirmer, program, change["change_id"]).body

@@ -22,7 +22,7 @@ from runtime.recorders import POSITION_AT_POSTGRES, POSITION_AT_SQLITE
 
 from .api.helpers import APPROVED_ON, PAID_ON, assert_problem
 from .conftest import Staff
-from .support import ADMIN_TOKEN, Api, internship_claim, job_expansion_claim
+from .support import ADMIN_TOKEN, Api, internship_claim, job_expansion_claim, make_user
 
 CST = dt.timezone(dt.timedelta(hours=8))
 PROVINCE_ES, CITY_ES = "employment_subsidy:210000", "employment_subsidy:210100"
@@ -123,9 +123,11 @@ class History:
         f = self.submit(job_expansion_claim())
         self.post(s.clerk, f"/v1/claims/{f}/withdraw", {"reason": "企业主动撤回申请"})
         # A large claim under a city override: a clawback above 50,000.00 needs a second reviewer.
-        ok(s.admin.put("/v1/programs/internship/parameters",
-                       {"region": "210100", "effective_from": "2022-06-04", "values": {"living_allowance": "10000.00"},
-                        "document_no": "沈人社〔2022〕9号"}))
+        change = ok(s.admin.put("/v1/programs/internship/parameters", {
+            "region": "210100", "effective_from": "2022-06-04", "values": {"living_allowance": "10000.00"},
+            "document_no": "沈人社〔2022〕9号", "reason": "沈阳见习生活费", "retroactive": True}), 202)
+        second_admin = make_user(s.admin, "second admin", ["admin"], ["000000"])
+        ok(second_admin.post(f"/v1/programs/internship/parameter-changes/{change['change_id']}/confirm"))
         self.mark()
         g = self.submit(internship_claim(term_months=12))
         self.approve(g)

@@ -110,16 +110,28 @@ def test_verify_covers_the_whole_log_for_a_regional_auditor_and_reveals_no_data(
             assert secret not in text, secret
 
 
-def test_a_parameter_version_belongs_to_the_region_it_names(admin):
+def test_a_parameter_change_belongs_to_the_region_it_names(admin):
+    """Proposals, confirmations and rejections each name the change's region; the shipped
+    values a ledger records at its first start belong to no region."""
     from ledger.access import Actor
 
     ledger = admin.client.app.state.runtime.ledger
-    country_admin = Actor("root", "root", frozenset({"admin"}), ("000000",))
+    proposer = Actor("root", "root", frozenset({"admin"}), ("000000",))
+    confirmer = Actor("root2", "root2", frozenset({"admin"}), ("000000",))
     for region in ("210200", "210000"):
-        ledger.set_parameters(country_admin, "skill_certificate", {
+        change = ledger.propose_parameter_change(proposer, "skill_certificate", {
             "region": region, "effective_from": "2022-06-04", "values": {"max_per_year": 2},
-            "document_no": f"{region}人社〔2022〕1号", "reason": "test"})
+            "document_no": f"{region}人社〔2022〕1号", "reason": "test", "retroactive": True}).body
+        ledger.confirm_parameter_change(confirmer, "skill_certificate", change["change_id"])
+    rejected = ledger.propose_parameter_change(proposer, "skill_certificate", {
+        "region": "210200", "effective_from": "2030-01-01", "values": {"max_per_year": 1},
+        "document_no": "大人社〔2029〕1号", "reason": "test"}).body
+    ledger.reject_parameter_change(confirmer, "skill_certificate", rejected["change_id"], {"reason": "no"})
     seen = _all(make_user(admin, "dalian auditor", ["auditor"], ["210200"]))
-    assert [(e["type"], e["data"]["region"]) for e in seen] == [("VersionRecorded", "210200")]
+    assert [(e["type"], e["data"]["region"], e["actor"]) for e in seen] == [
+        ("ChangeProposed", "210200", "root"), ("VersionRecorded", "210200", "root2"),
+        ("ChangeProposed", "210200", "root"), ("ChangeRejected", "210200", "root2")]
     everything = _all(admin)
     assert [e["data"]["region"] for e in everything if e["type"] == "VersionRecorded"] == ["210200", "210000"]
+    shipped = [e for e in everything if e["type"] == "ShippedValuesRecorded"]
+    assert len(shipped) == 15 and all(e["actor"] == "system" for e in shipped)

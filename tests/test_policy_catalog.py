@@ -331,7 +331,8 @@ def test_resolve_gives_the_province_defaults_with_their_sources():
     assert rules.wire() == {"living_allowance": "1000.00", "management_fee": "150.00", "max_term_months": 12,
                             "prepay_share": "0.5", "full_term_rule_until": "2022-12-31"}
     assert rules.provenance_wire()["living_allowance"] == {
-        "value": "1000.00", "region": "210000", "effective_from": "2022-06-04", "source": "Shenyang 2022"}
+        "value": "1000.00", "region": "210000", "effective_from": "2022-06-04", "document_no": None,
+        "source": "Shenyang 2022"}
     assert re.fullmatch(r"internship@[0-9a-f]{12}", rules.rule_version)
 
 
@@ -418,8 +419,8 @@ def test_national_default_fills_in_below_every_province():
 # ---- rule versions -------------------------------------------------------------------
 
 
-def test_rule_version_is_shared_by_equal_values_whatever_region_and_date():
-    """API rule_version: two claims decided under the same values share it."""
+def test_rule_version_is_shared_by_equal_values_and_sources_whatever_region_and_date():
+    """API rule_version: two claims decided under the same values, sources and code share it."""
     a = CATALOG.resolve("internship", "210102", D(2022, 7, 1))
     b = CATALOG.resolve("internship", "210202", D(2022, 11, 30))
     assert a.rule_version == b.rule_version
@@ -432,11 +433,37 @@ def test_rule_version_differs_under_a_city_override():
             != catalog.resolve("internship", "210202", D(2022, 7, 1)).rule_version)
 
 
-def test_rule_version_ignores_where_an_equal_value_came_from():
-    """A city re-enacting the province's figure decides claims under the same values."""
+def test_rule_version_names_where_an_equal_value_came_from():
+    """API rule_version (revision of 2026-11-30): a city re-enacting the province's figure
+    under its own document is another source, so another rule version, with equal values;
+    two cities under equal values and documents of their own differ too."""
     catalog = CATALOG.with_versions([city("prepay_share", "0.50")])
-    assert (catalog.resolve("internship", "210102", D(2022, 7, 1)).rule_version
-            == CATALOG.resolve("internship", "210102", D(2022, 7, 1)).rule_version)
+    city_rules = catalog.resolve("internship", "210102", D(2022, 7, 1))
+    province_rules = CATALOG.resolve("internship", "210102", D(2022, 7, 1))
+    assert city_rules.values == province_rules.values
+    assert city_rules.rule_version != province_rules.rule_version
+    shenyang, dalian = (dataclasses.replace(city("living_allowance", "1200.00", region=region), document_no=doc)
+                        for region, doc in (("210100", "沈人社〔2022〕88号"), ("210200", "大人社〔2022〕5号")))
+    both = CATALOG.with_versions([shenyang, dalian])
+    a, b = both.resolve("internship", "210100", D(2022, 7, 1)), both.resolve("internship", "210200", D(2022, 7, 1))
+    assert a.values == b.values and a.rule_version != b.rule_version
+    assert (a.provenance_wire()["living_allowance"]["document_no"],
+            b.provenance_wire()["living_allowance"]["document_no"]) == ("沈人社〔2022〕88号", "大人社〔2022〕5号")
+
+
+def test_rule_version_names_the_version_of_the_rule_code():
+    """The same values and sources decided by another version of the rule function are
+    another rule version; the version is the one the rule module declares."""
+    from ledger.policy.programs import RULE_CODE_VERSIONS
+
+    on = D(2022, 7, 1)
+    now = CATALOG.resolve("internship", "210102", on)
+    assert now.code_version == RULE_CODE_VERSIONS["internship"] == CATALOG.program("internship").code_version
+    bumped = dataclasses.replace(CATALOG, programs={
+        **CATALOG.programs, "internship": dataclasses.replace(CATALOG.program("internship"), code_version=99)})
+    later = bumped.resolve("internship", "210102", on)
+    assert later.values == now.values and later.provenance_wire() == now.provenance_wire()
+    assert later.rule_version != now.rule_version and later.code_version == 99
 
 
 def test_rule_version_differs_between_programs_and_after_the_2023_change():
@@ -449,21 +476,86 @@ def test_rule_version_differs_between_programs_and_after_the_2023_change():
 
 def test_from_wire_round_trips_values_provenance_and_version():
     """A recorded rule set reloads exactly, forever."""
-    catalog = CATALOG.with_versions([city("prepay_share", "2/3")])
+    catalog = CATALOG.with_versions([city("prepay_share", "1/3")])
     original = catalog.resolve("internship", "210102", D(2022, 7, 1))
-    assert original.wire()["prepay_share"] == "2/3"
+    assert original.wire()["prepay_share"] == "1/3"
     reloaded = RuleSet.from_wire(CATALOG.program("internship"), original.wire(), original.provenance_wire())
     assert reloaded.values == original.values
     assert reloaded.rule_version == original.rule_version
     assert reloaded.provenance_wire() == original.provenance_wire()
     bare = RuleSet.from_wire(CATALOG.program("internship"), original.wire())
-    assert bare.rule_version == original.rule_version
-    assert bare.provenance_wire()["prepay_share"] == {"value": "2/3", "region": None, "effective_from": None,
-                                                      "source": ""}
+    assert bare.values == original.values
+    assert bare.provenance_wire()["prepay_share"] == {"value": "1/3", "region": None, "effective_from": None,
+                                                      "document_no": None, "source": ""}
+    # A recorded set keeps the name it was recorded under, however that name was computed then.
+    kept = RuleSet.from_wire(CATALOG.program("internship"), original.wire(), original.provenance_wire(),
+                             rule_version="internship@0123456789ab", code_version=None)
+    assert (kept.rule_version, kept.code_version, kept.values) == ("internship@0123456789ab", None, original.values)
     dates = CATALOG.resolve("job_expansion", "210000", D(2022, 7, 1))
     assert RuleSet.from_wire(CATALOG.program("job_expansion"), dates.wire()).values["apply_until"] == D(2022, 12, 31)
     with pytest.raises(ValueError):
         RuleSet.from_wire(CATALOG.program("internship"), {"per_hire": "1500.00"})
+
+
+def test_a_rule_version_named_before_sources_and_code_counted_is_still_found():
+    """Rule versions an earlier release showed (values only) are answered by their values."""
+    from ledger.policy.catalog import legacy_rule_version
+
+    # The name the release before gave the province's job_expansion set (tests/fixtures/parameters_v1.json).
+    assert legacy_rule_version("job_expansion", {"per_hire": "1500.00", "apply_until": "2022-12-31"}) == (
+        "job_expansion@e54c3f120d82")
+    rules = CATALOG.resolve("internship", "210102", D(2022, 7, 1))
+    old_name = legacy_rule_version("internship", rules.wire())
+    assert old_name != rules.rule_version
+    found = CATALOG.find_rule_set("internship", old_name)
+    assert (found.rule_version, found.code_version, found.wire()) == (old_name, None, rules.wire())
+    assert CATALOG.find_rule_set("internship", rules.rule_version).rule_version == rules.rule_version
+    assert CATALOG.find_rule_set("internship", "internship@000000000000") is None
+
+
+def test_every_parameter_declares_bounds_with_a_source_and_its_defaults_lie_within():
+    """DOMAIN.md, Parameter bounds: each bound as the notice (or local practice) gives it."""
+    declared = {(code, spec.name): spec.bounds for code, program in CATALOG.programs.items()
+                for spec in program.parameters}
+    shipped = toml("parameters.toml")
+    assert all("bounds" in shipped[code][name] for code, name in declared)
+    for pv in CATALOG.versions:
+        bounds = declared[(pv.program, pv.name)]
+        assert bounds.minimum <= pv.value <= bounds.maximum, (pv.program, pv.name)
+    expected = {("flexible_social_insurance", "share"): Fraction(2, 3),
+                ("flexible_social_insurance", "max_months"): 24, ("flexible_social_insurance", "extension_months"): 6,
+                ("absorption", "months_covered"): 6, ("social_insurance", "max_months"): 12,
+                ("absorption", "prepay_share"): Fraction(1, 2), ("social_insurance", "prepay_share"): Fraction(1, 2),
+                ("internship", "prepay_share"): Fraction(1, 2), ("apprenticeship", "prepay_share"): Fraction(1, 2),
+                ("internship", "max_term_months"): 12, ("startup", "new_industry_uplift"): Fraction(3, 10),
+                ("apprenticeship", "shortage_uplift"): Fraction(3, 10), ("startup_venue", "max_months"): 24,
+                ("startup_venue", "prepay_months"): 6, ("loan_interest", "max_principal"): 20_000_000,
+                ("loan_interest", "max_term_months"): 36, ("skill_certificate", "max_per_year"): 3,
+                ("skill_certificate", "within_months"): 12,
+                # 本通知所指高校毕业生: 毕业5年内, and 三.10's 3 to 6 months of training a year
+                **{(code, "graduate_within_years"): 5
+                   for code in ("startup", "startup_venue", "loan_interest", "apprenticeship")},
+                ("career_switch_training", "max_months_per_year"): 6}
+    assert {key: declared[key].maximum for key in expected} == expected
+    assert declared[("career_switch_training", "max_months_per_year")].minimum == 3
+    assert {key for key, bounds in declared.items() if bounds.floor} == {
+        ("startup", "amount"), ("entrepreneurship_training", "gyb_amount"),
+        ("entrepreneurship_training", "syb_amount"), ("job_search", "amount")}
+    for key, bounds in declared.items():
+        if key not in expected:  # the general ranges, marked as assumed
+            assert "assumed" in bounds.source or bounds.floor, key
+
+
+def test_a_parameter_declared_without_bounds_keeps_to_its_units_general_range():
+    """A parameter added without a bounds table (another branch's, say) loads, bounded by its
+    unit's general range and marked as assumed."""
+    from ledger.policy.bounds import GENERAL_SOURCE
+
+    parameters = toml("parameters.toml")
+    del parameters["internship"]["max_term_months"]["bounds"]
+    bounds = catalog_from_data(toml("programs.toml"), parameters).bounds("internship", "max_term_months")
+    assert (bounds.minimum, bounds.maximum, bounds.source) == (0, 120, GENERAL_SOURCE)
+    assert bounds.wire() == {"min": 0, "max": 120, "source": GENERAL_SOURCE}
 
 
 def test_rates_have_one_spelling():
@@ -523,6 +615,15 @@ def test_shipped_data_loads_and_is_parsed_once():
     (lambda p, q: p["internship"].__setitem__("fund_types", ["lottery"]), "fund_types"),
     (lambda p, q: p["internship"]["facts"][0].__setitem__("type", "float"), "unknown fact type"),
     (lambda p, q: p["internship"].pop("clause"), "missing 'clause'"),
+    (lambda p, q: q["flexible_social_insurance"]["share"]["versions"][0].__setitem__("value", "3/4"),
+     "must be at most 2/3 (一.2"),
+    (lambda p, q: q["loan_interest"]["max_principal"]["versions"][0].__setitem__("value", "200000.01"),
+     "must be at most 200000.00 (二.7"),
+    (lambda p, q: q["internship"]["prepay_share"]["bounds"].pop("source"), "bounds needs a source"),
+    (lambda p, q: q["internship"]["prepay_share"]["bounds"].__setitem__("max", "2"), "within the unit's range"),
+    (lambda p, q: q["internship"]["max_term_months"]["bounds"].__setitem__("min", 13), "must be ordered"),
+    (lambda p, q: q["internship"]["max_term_months"]["bounds"].__setitem__("floor", "不低于"), "money parameters only"),
+    (lambda p, q: q["internship"]["max_term_months"]["bounds"].__setitem__("ceiling", 3), "unknown keys"),
 ])
 def test_catalog_data_is_checked_on_load(breakage, message):
     """A mistake in the data is refused with the program and key it is in."""

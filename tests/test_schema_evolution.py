@@ -1,7 +1,9 @@
 """Events stored in an older shape still load: ClaimLimit.Opened version 1 (no `kind`) is
 upcast on read, and limits opened then keep behaving as they did; Credential.Issued version 1
 (an HMAC-derived token) loads and no longer authenticates, except that the bootstrap admin
-is re-keyed at start-up from the configured token."""
+is re-keyed at start-up from the configured token; ProgramParameters.VersionRecorded and
+RuleVersionRecord.FirstUsed version 1 (one admin's parameter versions, values-only rule
+versions) load, and every old rule version answers what it recorded."""
 from __future__ import annotations
 
 import dataclasses
@@ -20,7 +22,7 @@ from ledger.domain.users import Credential, token_hash
 from ledger.errors import Duplicate, LimitExceeded, Unauthenticated
 from runtime.container import Runtime
 
-from .support import PII_KEY, person_id
+from .support import PII_KEY, parameters_in_force, person_id
 
 TOKENS_V1 = Path(__file__).parent / "fixtures" / "tokens_v1.json"
 
@@ -63,10 +65,9 @@ def test_old_shaped_limit_events_load_through_the_upcaster(rt):
 
 def test_a_count_limit_of_one_is_over_the_limit_not_a_duplicate(rt):
     """三.12: a city that allows one skill subsidy a year refuses the second as limit_exceeded."""
-    admin = Actor("admin", "admin", frozenset({"admin"}), ("000000",))
     clerk = Actor("clerk", "clerk", frozenset({"clerk"}), ("210000",))
-    rt.ledger.set_parameters(admin, "skill_certificate", {"region": "210100", "effective_from": "2022-06-04",
-                                                          "values": {"max_per_year": 1}})
+    parameters_in_force(rt.ledger, "skill_certificate", {"region": "210100", "effective_from": "2022-06-04",
+                                                         "values": {"max_per_year": 1}})
     number = person_id()
 
     def claim(occupation: str) -> dict:
@@ -183,5 +184,75 @@ def test_claims_stored_before_caps_and_conditions_load_read_and_settle_sensibly(
             "application_date": "2022-08-01"}).body
         assert r["amounts"]["entitled"] == "5000.00"                # no uplift for a sole trader
         assert rt.ledger.verify_chain()["ok"]
+    finally:
+        rt.close()
+
+
+PARAMETERS_V1 = Path(__file__).parent / "fixtures" / "parameters_v1.json"
+
+
+def _ledger_from_before_two_person_changes(settings) -> dict:
+    """A store holding the fixture's parameter versions, rule versions and claims, byte for
+    byte as the old release wrote them (tests/fixtures/make_parameters_v1.py)."""
+    fixture = json.loads(PARAMETERS_V1.read_text(encoding="utf-8"))
+    assert fixture["pii_key"] == PII_KEY and fixture["admin_token"] == settings.bootstrap_admin_token
+    rt = Runtime(dataclasses.replace(settings, bootstrap_admin_token=None))
+    rt.app.recorder.insert_events([
+        StoredEvent(originator_id=UUID(e["originator_id"]), originator_version=e["originator_version"],
+                    topic=e["topic"], state=e["state"].encode()) for e in fixture["events"]])
+    rt.close()
+    return fixture
+
+
+def test_parameter_versions_and_rule_versions_of_the_one_admin_release_load_and_are_explained(settings):
+    """VersionRecorded v1 (one admin, in force at once, document and reason optional) and
+    RuleVersionRecord.FirstUsed v1 (values-only rule versions, no document in provenance)
+    load through their upcasters; every old rule version answers exactly what it recorded;
+    decided claims keep theirs; the values now resolve with their sources explained."""
+    fixture = _ledger_from_before_two_person_changes(settings)
+    claims, admin_id = fixture["claims"], fixture["admin_user_id"]
+    # The old naming: equal values in Shenyang and Dalian shared one rule version.
+    assert claims["shenyang"]["rule_version"] == claims["dalian"]["rule_version"]
+    rt = Runtime(settings)
+    rt.start(project=False)
+    try:
+        ledger = rt.ledger
+        for name, old in claims.items():
+            program = "internship" if name == "internship" else "job_expansion"
+            claim = rt.app.repository.get(UUID(old["claim_id"]))
+            assert claim.rule_version == old["rule_version"] and claim.explanation == old["explanation"]
+            rules = ledger.rule_set(program, old["rule_version"])
+            assert (rules.rule_version, rules.code_version) == (old["rule_version"], None)
+        shared = ledger.rule_set("job_expansion", claims["dalian"]["rule_version"])
+        assert shared.wire() == {"per_hire": "2000.00", "apply_until": "2022-12-31"}
+        # What the first use recorded, Shenyang's origin, as it was recorded: history stays.
+        assert shared.provenance_wire()["per_hire"] == {"value": "2000.00", "region": "210100",
+                                                        "effective_from": "2022-08-01", "document_no": None,
+                                                        "source": f"recorded by {admin_id}"}
+
+        versions = ledger.parameter_history("job_expansion")
+        assert [(v["region"], v["document_no"], v["proposed_by"], v["confirmed_by"], v["retroactive"])
+                for v in versions] == [("210100", None, admin_id, None, None),
+                                       ("210200", "大人社〔2022〕5号", admin_id, None, None)]
+        catalog = ledger.current_catalog("job_expansion")
+        on = dt.date(2022, 8, 15)
+        shenyang, dalian = (catalog.resolve("job_expansion", region, on) for region in ("210100", "210200"))
+        assert shenyang.provenance_wire()["per_hire"] == {
+            "value": "2000.00", "region": "210100", "effective_from": "2022-08-01", "document_no": None,
+            "source": f"recorded by {admin_id} alone, without a document number or a reason"}
+        assert dalian.provenance_wire()["per_hire"]["document_no"] == "大人社〔2022〕5号"
+        assert dalian.provenance_wire()["per_hire"]["source"] == "大连提高扩岗补助"
+        # Decided from now on, the two cities' equal values are two rule versions.
+        assert len({shenyang.rule_version, dalian.rule_version, claims["dalian"]["rule_version"]}) == 3
+        internship = ledger.current_catalog("internship").resolve("internship", "210100", on)
+        assert internship.provenance_wire()["living_allowance"]["source"] == (
+            f"recorded by {admin_id} alone, without a reason")
+
+        # Settlement facts on an old claim are decided under its own, old rule version.
+        clerk = Actor("clerk", "clerk", frozenset({"clerk"}), ("210000",))
+        settled = ledger.record_facts(clerk, claims["internship"]["claim_id"], {"facts": {"months_served": 2}}).body
+        assert settled["amounts"]["entitled"] == "2700.00"  # (1200.00 + 150.00) × 2
+        assert settled["rule_version"] == claims["internship"]["rule_version"]
+        assert ledger.verify_chain()["ok"]  # the chain covers the old-shaped bytes as stored
     finally:
         rt.close()

@@ -1,26 +1,33 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
 
 from ledger.access import Actor
 from ledger.regions import validate_region
 from ledger.service.core import parse_date, today_in_china
 
-from .. import asof, deps
+from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json, outcome
-from ..schemas import ParameterHistory, ParametersIn, ParametersOut, ProgramList, ProgramOut
+from ..schemas import (ParameterChangeOut, ParameterChangePage, ParameterHistory, ParametersIn, ProgramList,
+                       ProgramOut, ReasonIn)
 
 router = APIRouter(prefix="/v1", tags=["programs"], responses=PROBLEMS, route_class=StrictJSONRoute)
 PROVINCE = "210000"
 
 
 def program_document(program, rules) -> dict:
+    sources = rules.provenance_wire()
     return {"code": program.code, "name_zh": program.name_zh, "name_en": program.name_en, "clause": program.clause,
             "fund_types": list(program.fund_types), "payee_kind": program.payee_kind,
             "applicant_kinds": list(program.applicant_kinds), "prepayment": program.prepayment,
-            "facts": program.facts_schema(), "parameters": rules.wire(), "rule_version": rules.rule_version,
-            "parameter_sources": rules.provenance_wire()}
+            "facts": program.facts_schema(), "parameters": rules.wire(), "sources": sources,
+            "bounds": program.bounds_wire(), "rule_version": rules.rule_version,
+            "rule_code_version": rules.code_version,
+            # The name sources had before the contract named them; kept for the clients using it.
+            "parameter_sources": sources}
 
 
 @router.get("/programs", response_model=ProgramList)
@@ -38,8 +45,9 @@ def list_programs(request: Request, actor: Actor = Depends(deps.actor)):
 def get_program(code: str, request: Request, actor: Actor = Depends(deps.actor), region: str = PROVINCE,
                 on: str | None = None, rule_version: str | None = None, as_of: str | None = asof.AS_OF,
                 as_of_position: int | None = asof.AS_OF_POSITION):
-    """The parameters in force for `region` on the date `on`; with `as_of`/`as_of_position`,
-    as they had been recorded then; with `rule_version`, exactly what that version said."""
+    """The parameters in force for `region` on the date `on`, where each came from and the
+    bounds each keeps to; with `as_of`/`as_of_position`, as they had been recorded then;
+    with `rule_version`, exactly what that version said."""
     rt = deps.runtime(request)
     ledger = rt.ledger
     program = ledger.catalog.program(code)
@@ -52,14 +60,39 @@ def get_program(code: str, request: Request, actor: Actor = Depends(deps.actor),
     return json(program_document(program, catalog.resolve(program.code, region, day)))
 
 
-@router.put("/programs/{code}/parameters", response_model=ParametersOut)
-def set_parameters(code: str, body: ParametersIn, request: Request, actor: Actor = Depends(deps.actor)):
+@router.put("/programs/{code}/parameters", status_code=202, response_model=ParameterChangeOut)
+def propose_parameters(code: str, body: ParametersIn, request: Request, actor: Actor = Depends(deps.actor)):
+    """Proposes a change; it takes effect only when another admin confirms it."""
     payload = body.model_dump(mode="json", exclude_unset=True)
     ledger = deps.runtime(request).ledger
-    return outcome(ledger.set_parameters(actor, code, payload, idem=deps.idem(request, payload)))
+    result = ledger.propose_parameter_change(actor, code, payload, idem=deps.idem(request, payload))
+    return json(result.body, status=202)
+
+
+@router.post("/programs/{code}/parameter-changes/{change_id}/confirm", response_model=ParameterChangeOut)
+def confirm_parameters(code: str, change_id: params.ItemId, request: Request, actor: Actor = Depends(deps.actor)):
+    """Puts a proposed change in force: an admin other than its proposer, whose regions cover it."""
+    ledger = deps.runtime(request).ledger
+    return outcome(ledger.confirm_parameter_change(actor, code, change_id, idem=deps.idem(request, {})))
+
+
+@router.post("/programs/{code}/parameter-changes/{change_id}/reject", response_model=ParameterChangeOut)
+def reject_parameters(code: str, change_id: params.ItemId, body: ReasonIn, request: Request,
+                      actor: Actor = Depends(deps.actor)):
+    payload = body.model_dump(mode="json", exclude_unset=True)
+    ledger = deps.runtime(request).ledger
+    return outcome(ledger.reject_parameter_change(actor, code, change_id, payload, idem=deps.idem(request, payload)))
+
+
+@router.get("/programs/{code}/parameter-changes", response_model=ParameterChangePage)
+def parameter_changes(code: str, request: Request, actor: Actor = Depends(deps.actor),
+                      status: Literal["proposed", "in_force", "rejected"] | None = Query(None)):
+    """Every change proposed for the program, in the order proposed, with its proposer,
+    confirmer or rejecter, document and reason."""
+    return json({"items": deps.runtime(request).ledger.parameter_changes(code, status), "next_cursor": None})
 
 
 @router.get("/programs/{code}/parameter-versions", response_model=ParameterHistory)
 def parameter_versions(code: str, request: Request, actor: Actor = Depends(deps.actor)):
-    """Every version an administrator recorded for the program, oldest first."""
+    """Every version put in force since the shipped values, oldest first."""
     return json({"items": deps.runtime(request).ledger.parameter_history(code), "next_cursor": None})

@@ -15,9 +15,27 @@ class IdempotencyRecord(Aggregate):
 
 
 class RuleVersionRecord(Aggregate):
-    @event("FirstUsed")
-    def __init__(self, id: UUID, rule_version: str, program: str, values: dict, provenance: dict):
+    class FirstUsed(Aggregate.Created):
+        """Version 2 records the version of the program's rule code the set was decided by,
+        and its provenance names each value's document (`document_no`)."""
+
+        rule_version: str
+        program: str
+        values: dict
+        provenance: dict
+        code_version: int | None
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            # Version 1 rule versions named the values only; which code decided was not kept.
+            state["code_version"] = None
+
+    @event(FirstUsed)
+    def __init__(self, id: UUID, rule_version: str, program: str, values: dict, provenance: dict,
+                 code_version: int | None):
         self.rule_version = rule_version
         self.program = program
         self.values = values
         self.provenance = provenance
+        self.code_version = code_version

@@ -2,11 +2,17 @@
 amounts and limits it pays under, per region and date (parameters.toml).
 
 Parameters are versioned the OpenFisca way: key by key, the most specific region with a
-value in force wins, and within a region the latest effective date wins. A resolved set
-is a RuleSet; its rule_version names the values, so two claims decided under the same
-values share it wherever and whenever they were decided."""
+value in force wins, and within a region the latest effective date wins; a version
+without a value (a removal) hands the key back to the wider region. A resolved set is a
+RuleSet; its rule_version names the values, where each came from (region, effective date,
+document, source) and the version of the program's rule code, so two claims decided
+under the same values, sources and code share it wherever and whenever they were decided.
+
+The shipped files are the catalog a ledger starts from: a running ledger records them once
+in its log and resolves from the log thereafter (ledger/service/programs.py)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -14,26 +20,25 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 
 from ..errors import NotEligible, NotFound, ValidationFailed
-from ..limits import (FACT_DATE_PATTERN, FIRST_BUSINESS_DATE, FIRST_FACT_DATE, LAST_BUSINESS_DATE,
-                      MAX_TEXT_CHARS, TEXT_PATTERN, check_date, check_integer, check_text)
-from ..money import format_money, parse_fraction, parse_money
+from ..limits import (FACT_DATE_PATTERN, FIRST_FACT_DATE, LAST_BUSINESS_DATE, MAX_TEXT_CHARS, TEXT_PATTERN,
+                      check_date, check_integer, check_text)
+from ..money import format_money, parse_money
 from ..regions import ancestors, validate_region
+from .bounds import Bounds, bounds_from_data
+from .units import (PARAMETER_UNITS, format_rate, is_typed, parameter_wire,  # noqa: F401 (format_rate: re-exported)
+                    parse_parameter)
 
 FACT_TYPES = ("int", "bool", "date", "money", "str", "enum")
-PARAMETER_UNITS = ("money", "rate", "date", "int", "count", "months", "years")
 FUND_TYPES = ("unemployment_insurance", "employment_subsidy", "skill_upgrade_account", "inclusive_finance")
 APPLICANT_KINDS = ("enterprise", "person", "institution")
 NATION = "000000"
 
 _REGION = re.compile(r"^[0-9]{6}$")
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _CLAUSE = re.compile(r"^[一二三四五六七八九十]+\.[0-9]+$")
 _MONEY_PATTERN = r"^(0|[1-9][0-9]{0,12})\.[0-9]{2}$"
-_INT_UNITS = ("int", "count", "months", "years")
 
 
 def region_chain(region: str) -> list[str]:
@@ -92,16 +97,6 @@ class FactSpec:
         return value
 
 
-def _parse_iso_date(value: object) -> dt.date:
-    """A real date YYYY-MM-DD, whatever its year (stored values are read back as they are)."""
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ValueError(f"bad date {value!r}")
-
-
 # ---- programs ----------------------------------------------------------------------
 
 
@@ -111,6 +106,11 @@ class ParameterSpec:
     unit: str
     description: str = ""
     reference: str = ""
+    bounds: Bounds | None = None
+
+    def __post_init__(self):
+        if self.bounds is None:
+            object.__setattr__(self, "bounds", bounds_from_data(self.unit, None))
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,9 @@ class Program:
     prepayment: str
     beneficiary_role: str = "self"
     parameters: tuple[ParameterSpec, ...] = ()
+    # The version of the program's rule function (RULE_CODE_VERSION of its module in
+    # ledger/policy/programs/), part of every rule version decided under it.
+    code_version: int = 0
 
     def facts_schema(self) -> dict:
         schema = {
@@ -185,6 +188,10 @@ class Program:
                 return spec
         raise KeyError(name)
 
+    def bounds_wire(self) -> dict[str, dict]:
+        """GET /programs/{code}: each parameter's bounds, with their source."""
+        return {spec.name: spec.bounds.wire() for spec in self.parameters}
+
     def _known(self, facts: object) -> dict:
         if not isinstance(facts, dict):
             raise ValidationFailed("facts must be an object", field="facts")
@@ -203,6 +210,9 @@ class Program:
 
 @dataclass(frozen=True)
 class ParameterValue:
+    """One version of one parameter for one region from one date. `value` None is a
+    removal: from `effective_from` the region has no value of its own, and the key is
+    resolved from the wider region again."""
     name: str
     unit: str
     value: object
@@ -211,81 +221,32 @@ class ParameterValue:
     source: str
     effective_to: dt.date | None = None  # exclusive
     program: str = ""
+    document_no: str | None = None
 
     def in_force(self, on: dt.date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on < self.effective_to)
 
-
-def format_rate(rate: Fraction) -> str:
-    """A rate as a decimal when it has an exact one ("0.5", "1"), otherwise "2/3"; one
-    spelling per value, so that "0.50" and "0.5" share a rule version."""
-    for places in range(0, 19):
-        scaled = rate * 10**places
-        if scaled.denominator == 1:
-            digits = str(abs(scaled.numerator)).rjust(places + 1, "0")
-            sign = "-" if rate < 0 else ""
-            return sign + (digits if places == 0 else f"{digits[:-places]}.{digits[-places:]}")
-    return f"{rate.numerator}/{rate.denominator}"
+    @property
+    def removes(self) -> bool:
+        return self.value is None
 
 
-def parameter_wire(unit: str, value: object) -> object:
-    if unit == "money":
-        return format_money(value)
-    if unit == "rate":
-        return format_rate(value)
-    if unit == "date":
-        return value.isoformat()
-    return value
+def _digest(document: object) -> str:
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
-def parse_parameter(unit: str, raw: object) -> object:
-    """The typed value of a parameter as written in TOML or JSON; ValueError otherwise."""
-    if unit == "money":
-        try:
-            return parse_money(raw, field="value")
-        except ValidationFailed as exc:
-            raise ValueError(f"bad money {raw!r}: {exc.detail}") from None
-    if unit == "rate":
-        if not isinstance(raw, str) or len(raw) > MAX_RATE_CHARS:
-            raise ValueError(f"a rate must be written as a short string such as \"0.5\" or \"2/3\", got {raw!r:.40}")
-        return parse_fraction(raw)
-    if unit == "date":
-        if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
-            return raw
-        return _parse_iso_date(raw)
-    if unit in _INT_UNITS:
-        if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
-            raise ValueError(f"a {unit} value must be a whole number >= 0, got {raw!r}")
-        return raw
-    raise ValueError(f"unknown unit {unit!r}; known units: {', '.join(PARAMETER_UNITS)}")
+def _rule_version(program: str, wire: dict[str, object], sources: dict[str, dict], code_version: int) -> str:
+    """Names the values, where each came from and the rule code's version: equal values
+    from another region's document, or decided by another version of the rule function,
+    are another rule version."""
+    return f"{program}@{_digest({'program': program, 'values': wire, 'sources': sources, 'code': code_version})}"
 
 
-# DOMAIN.md, "Parameter bounds": the range every value of a unit keeps to (money
-# 0.01–1,000,000.00, integers 0–120, shares 0–1, dates in the business range). A value an
-# administrator proposes outside it is refused; values already stored are read as they are.
-MAX_RATE_CHARS = 32
-UNIT_BOUNDS: dict[str, tuple[object, object]] = {
-    "money": (1, 100_000_000), "rate": (Fraction(0), Fraction(1)),
-    "date": (FIRST_BUSINESS_DATE, LAST_BUSINESS_DATE),
-    **{unit: (0, 120) for unit in _INT_UNITS},
-}
-UNIT_BOUNDS_SOURCE = "DOMAIN.md, Parameter bounds: the general range of the unit"
-
-
-def check_bounds(unit: str, value: object, *, field: str) -> object:
-    low, high = UNIT_BOUNDS[unit]
-    if not low <= value <= high:  # type: ignore[operator]
-        raise ValidationFailed(f"{field} must lie between {parameter_wire(unit, low)} and "
-                               f"{parameter_wire(unit, high)}", field=field)
-    return value
-
-
-def unit_bounds_wire(unit: str) -> dict:
-    low, high = UNIT_BOUNDS[unit]
-    return {"min": parameter_wire(unit, low), "max": parameter_wire(unit, high), "source": UNIT_BOUNDS_SOURCE}
-
-
-def _rule_version(program: str, wire: dict[str, object]) -> str:
+def legacy_rule_version(program: str, wire: dict[str, object]) -> str:
+    """How rule versions were named before they covered sources and code (values only),
+    byte for byte as that release hashed them: still recognised, so a version an older
+    release showed is answered forever."""
     canonical = json.dumps({"program": program, "values": wire}, sort_keys=True, separators=(",", ":"))
     return f"{program}@{hashlib.sha256(canonical.encode()).hexdigest()[:12]}"
 
@@ -296,12 +257,14 @@ class RuleSet:
     values: dict[str, object]
     provenance: dict[str, ParameterValue]
     rule_version: str
+    code_version: int | None = None  # None: recorded before rule versions named the code
 
     @classmethod
-    def of(cls, program: str, chosen: dict[str, ParameterValue]) -> RuleSet:
+    def of(cls, program: str, chosen: dict[str, ParameterValue], code_version: int) -> RuleSet:
         values = {name: pv.value for name, pv in chosen.items()}
         wire = {name: parameter_wire(pv.unit, pv.value) for name, pv in chosen.items()}
-        return cls(program, values, dict(chosen), _rule_version(program, wire))
+        sources = {name: _source(pv) for name, pv in chosen.items()}
+        return cls(program, values, dict(chosen), _rule_version(program, wire, sources, code_version), code_version)
 
     def wire(self) -> dict[str, object]:
         return {name: parameter_wire(self.provenance[name].unit, v) for name, v in self.values.items()}
@@ -314,8 +277,10 @@ class RuleSet:
         return [{"name": name, **_cite(self.provenance[name])} for name in names]
 
     @classmethod
-    def from_wire(cls, program: Program, wire: dict, provenance: dict | None = None) -> RuleSet:
-        """A recorded rule set rebuilt; without provenance, origins read as unknown."""
+    def from_wire(cls, program: Program, wire: dict, provenance: dict | None = None, *,
+                  rule_version: str | None = None, code_version: int | None = None) -> RuleSet:
+        """A recorded rule set rebuilt; without provenance, origins read as unknown. With
+        `rule_version` (as recorded), the set keeps that name, however it was computed then."""
         chosen = {}
         for name, raw in wire.items():
             if name not in program.parameter_names():
@@ -326,18 +291,25 @@ class RuleSet:
             chosen[name] = ParameterValue(
                 name, unit, parse_parameter(unit, raw), origin.get("region") or "",
                 dt.date.fromisoformat(start) if start else _UNRECORDED, origin.get("source") or "",
-                program=program.code)
-        return cls.of(program.code, chosen)
+                program=program.code, document_no=origin.get("document_no"))
+        rules = cls.of(program.code, chosen, program.code_version if code_version is None else code_version)
+        if rule_version is None:
+            return rules
+        return dataclasses.replace(rules, rule_version=rule_version, code_version=code_version)
 
 
 # A rule set reloaded without provenance still needs a date in each ParameterValue.
 _UNRECORDED = dt.date.min
 
 
-def _cite(pv: ParameterValue) -> dict:
+def _source(pv: ParameterValue) -> dict:
     start = None if pv.effective_from == _UNRECORDED else pv.effective_from.isoformat()
-    return {"value": parameter_wire(pv.unit, pv.value), "region": pv.region or None,
-            "effective_from": start, "source": pv.source}
+    return {"region": pv.region or None, "effective_from": start, "document_no": pv.document_no,
+            "source": pv.source}
+
+
+def _cite(pv: ParameterValue) -> dict:
+    return {"value": parameter_wire(pv.unit, pv.value), **_source(pv)}
 
 
 # ---- the catalog -------------------------------------------------------------------
@@ -347,6 +319,8 @@ def _cite(pv: ParameterValue) -> dict:
 class Catalog:
     programs: dict[str, Program]
     versions: tuple[ParameterValue, ...] = field(default=())
+    # The shipped parameters.toml this catalog was read from (sha256 of its bytes).
+    digest: str = ""
 
     def program(self, code: str) -> Program:
         try:
@@ -359,74 +333,98 @@ class Catalog:
         chain = region_chain(region)
         chosen = {}
         for name in program.parameter_names():
-            chosen[name] = self._in_force(code, name, chain, on)
+            chosen[name] = self.in_force(code, name, chain, on)
             if chosen[name] is None:
                 raise NotEligible(f"no parameter {name} in force for region {region} on {on.isoformat()}",
                                   rule=f"{code}.parameters")
-        return RuleSet.of(code, chosen)
+        return RuleSet.of(code, chosen, program.code_version)
 
-    def _in_force(self, code: str, name: str, chain: list[str], on: dt.date) -> ParameterValue | None:
+    def in_force(self, code: str, name: str, chain: list[str], on: dt.date) -> ParameterValue | None:
+        """The version of `name` in force on `on` for the first region of `chain` (the most
+        specific first) that has a value of its own then."""
         for region in chain:
-            best = None
-            for pv in self.versions:
-                # Equal dates: the later-recorded version replaces the earlier one.
-                if (pv.program == code and pv.name == name and pv.region == region and pv.in_force(on)
-                        and (best is None or pv.effective_from >= best.effective_from)):
-                    best = pv
-            if best is not None:
+            best = self.own_version(code, name, region, on)
+            if best is not None and not best.removes:
                 return best
         return None
 
+    def own_version(self, code: str, name: str, region: str, on: dt.date) -> ParameterValue | None:
+        """The region's own latest version in force on `on` (a removal included), or None."""
+        best = None
+        for pv in self.versions:
+            # Equal dates: the later-recorded version replaces the earlier one.
+            if (pv.program == code and pv.name == name and pv.region == region and pv.in_force(on)
+                    and (best is None or pv.effective_from >= best.effective_from)):
+                best = pv
+        return best
+
     def find_rule_set(self, code: str, rule_version: str) -> RuleSet | None:
-        """The rule set named `rule_version` among those the catalog resolves, or None.
+        """The rule set named `rule_version` among those the catalog resolves, or None (a
+        name given before rule versions covered sources and code is matched on values).
         Resolution is constant between the program's effective dates and the same for a
         region as for the nearest wider one with values, so those few points cover all."""
         own = [pv for pv in self.versions if pv.program == code]
         days = {pv.effective_from for pv in own} | {pv.effective_to for pv in own if pv.effective_to}
         for region in {pv.region for pv in own}:
-            for day in days:
+            for day in sorted(days):
                 try:
                     rules = self.resolve(code, region, day)
                 except NotEligible:
                     continue
                 if rules.rule_version == rule_version:
                     return rules
+                if legacy_rule_version(code, rules.wire()) == rule_version:
+                    return dataclasses.replace(rules, rule_version=rule_version, code_version=None)
         return None
+
+    def bounds(self, code: str, name: str) -> Bounds:
+        return self.program(code).parameter(name).bounds
 
     def with_versions(self, extra: list[ParameterValue]) -> Catalog:
         for pv in extra:
             _check_version(self, pv)
-        return Catalog(self.programs, self.versions + tuple(extra))
+        return Catalog(self.programs, self.versions + tuple(extra), self.digest)
+
+    def rebased(self, versions: list[ParameterValue]) -> Catalog:
+        """The same programs under exactly these versions (those a ledger recorded), none of
+        the shipped file's."""
+        return Catalog(self.programs, (), self.digest).with_versions(versions)
+
+    def shipped_entries(self, code: str) -> list[dict]:
+        """The program's versions as this catalog was shipped, as JSON-native entries: what a
+        ledger records of the file at its first start (ledger/policy/shipped.py)."""
+        return [entry_of(pv) for pv in self.versions if pv.program == code]
 
     def parameter_version(self, code: str, name: str, raw: object, *, region: str, effective_from: dt.date,
-                          source: str, effective_to: dt.date | None = None, stored: bool = False) -> ParameterValue:
-        """A version from an admin's request: unknown names and bad values are
-        ValidationFailed naming values.<name>. A version `stored` already (in the log) is read
-        as it was recorded, even outside today's bounds: history is never refused."""
+                          source: str, effective_to: dt.date | None = None, document_no: str | None = None,
+                          stored: bool = False) -> ParameterValue:
+        """A version from an admin's request (`raw` None: a removal): unknown names and bad
+        values are ValidationFailed naming values.<name>, and so is a value outside the
+        parameter's bounds, with their source. A version `stored` already (in the log) is
+        read as it was recorded, even outside today's bounds: history is never refused."""
         program = self.program(code)
         if name not in program.parameter_names():
             raise ValidationFailed(f"{code} has no parameter {name}", field=f"values.{name}")
         region_chain(region)
         if effective_to is not None and effective_to <= effective_from:
             raise ValidationFailed("effective_to must be after effective_from", field="effective_to")
-        unit = program.parameter(name).unit
-        try:
-            value = parse_parameter(unit, raw)
-        except ValueError as exc:
-            raise ValidationFailed(f"values.{name}: {exc}", field=f"values.{name}") from None
-        if not stored:
-            check_bounds(unit, value, field=f"values.{name}")
-        return ParameterValue(name, unit, value, region, effective_from, source, effective_to, code)
+        spec = program.parameter(name)
+        value = None
+        if raw is not None:
+            try:
+                value = parse_parameter(spec.unit, raw)
+            except ValueError as exc:
+                raise ValidationFailed(f"values.{name}: {exc}", field=f"values.{name}") from None
+            if not stored:
+                spec.bounds.check(value, field=f"values.{name}")
+        return ParameterValue(name, spec.unit, value, region, effective_from, source, effective_to, code, document_no)
 
 
-def _is_typed(unit: str, value: object) -> bool:
-    if unit == "money":
-        return isinstance(value, int) and not isinstance(value, bool) and value > 0
-    if unit == "rate":
-        return isinstance(value, Fraction) and value >= 0
-    if unit == "date":
-        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+def entry_of(pv: ParameterValue) -> dict:
+    """A version as a JSON-native entry of the log."""
+    return {"name": pv.name, "region": pv.region, "effective_from": pv.effective_from.isoformat(),
+            "effective_to": pv.effective_to.isoformat() if pv.effective_to else None,
+            "value": None if pv.removes else parameter_wire(pv.unit, pv.value), "source": pv.source}
 
 
 def _check_version(catalog: Catalog, pv: ParameterValue) -> None:
@@ -438,7 +436,7 @@ def _check_version(catalog: Catalog, pv: ParameterValue) -> None:
     declared = program.parameter(pv.name).unit
     if pv.unit != declared:
         raise ValueError(f"{pv.program}.{pv.name} is in {declared!r}, not {pv.unit!r}")
-    if not _is_typed(pv.unit, pv.value):
+    if not pv.removes and not is_typed(pv.unit, pv.value):
         raise ValueError(f"{pv.program}.{pv.name}: value {pv.value!r} is not a {pv.unit}")
     if not _REGION.fullmatch(pv.region):
         raise ValueError(f"{pv.program}.{pv.name}: bad region {pv.region!r}")
@@ -454,20 +452,27 @@ def load_catalog() -> Catalog:
     here = Path(__file__).parent
     with open(here / "programs.toml", "rb") as f:
         programs = tomllib.load(f)
-    with open(here / "parameters.toml", "rb") as f:
-        parameters = tomllib.load(f)
-    return catalog_from_data(programs, parameters)
+    raw = (here / "parameters.toml").read_bytes()
+    return catalog_from_data(programs, tomllib.loads(raw.decode("utf-8")), digest=hashlib.sha256(raw).hexdigest())
 
 
-def catalog_from_data(programs: dict, parameters: dict) -> Catalog:
+def catalog_from_data(programs: dict, parameters: dict, *, digest: str | None = None,
+                      code_versions: dict[str, int] | None = None) -> Catalog:
     """Build and check a catalog from the two parsed TOML documents; ValueError with the
-    offending program and key on any mistake in the data."""
+    offending program and key on any mistake in the data. `digest` names the file read
+    (default: a digest of the parsed parameters); `code_versions` the version of each
+    program's rule code (default: the RULE_CODE_VERSION of each rule module)."""
     for code in parameters:
         if code not in programs:
             raise ValueError(f"parameters.toml: unknown program {code!r}")
-    built = {code: _program(code, data, parameters.get(code, {})) for code, data in programs.items()}
-    catalog = Catalog(built)
-    versions = [pv for code, params in parameters.items() for pv in _versions(code, params)]
+    if code_versions is None:
+        from .programs import RULE_CODE_VERSIONS as code_versions
+    built = {code: _program(code, data, parameters.get(code, {}), code_versions.get(code, 0))
+             for code, data in programs.items()}
+    if digest is None:
+        digest = hashlib.sha256(json.dumps(parameters, sort_keys=True, default=str).encode()).hexdigest()
+    catalog = Catalog(built, (), digest)
+    versions = [pv for code, params in parameters.items() for pv in _versions(code, built[code], params)]
     seen = set()
     for pv in versions:
         key = (pv.program, pv.name, pv.region, pv.effective_from)
@@ -478,7 +483,7 @@ def catalog_from_data(programs: dict, parameters: dict) -> Catalog:
     return catalog.with_versions(versions)
 
 
-def _program(code: str, data: dict, params: dict) -> Program:
+def _program(code: str, data: dict, params: dict, code_version: int) -> Program:
     where = f"programs.toml: {code}"
     try:
         clause, funds, kinds = data["clause"], tuple(data["fund_types"]), tuple(data["applicant_kinds"])
@@ -488,7 +493,8 @@ def _program(code: str, data: dict, params: dict) -> Program:
             fund_types=funds, applicant_kinds=kinds, payee_kind=data["payee_kind"],
             beneficiary=role != "self", beneficiary_role=role,
             facts=tuple(_fact(code, f) for f in data.get("facts", [])), prepayment=data["prepayment"],
-            parameters=tuple(_parameter_spec(code, name, p) for name, p in params.items()))
+            parameters=tuple(_parameter_spec(code, name, p) for name, p in params.items()),
+            code_version=code_version)
     except KeyError as exc:
         raise ValueError(f"{where}: missing {exc.args[0]!r}") from None
     if not _CLAUSE.fullmatch(clause):
@@ -526,10 +532,15 @@ def _parameter_spec(code: str, name: str, data: dict) -> ParameterSpec:
     unit = data.get("unit")
     if unit not in PARAMETER_UNITS:
         raise ValueError(f"parameters.toml: {code}.{name}: bad unit {unit!r}; known: {', '.join(PARAMETER_UNITS)}")
-    return ParameterSpec(name, unit, data.get("description", ""), data.get("reference", ""))
+    try:
+        bounds = bounds_from_data(unit, data.get("bounds"))
+    except ValueError as exc:
+        raise ValueError(f"parameters.toml: {code}.{name}: {exc}") from None
+    return ParameterSpec(name, unit, data.get("description", ""), data.get("reference", ""), bounds)
 
 
-def _versions(code: str, params: dict) -> list[ParameterValue]:
+def _versions(code: str, program: Program, params: dict) -> list[ParameterValue]:
+    """The shipped versions, each within its parameter's bounds."""
     out = []
     for name, data in params.items():
         if not data.get("versions"):
@@ -538,7 +549,7 @@ def _versions(code: str, params: dict) -> list[ParameterValue]:
             where = f"parameters.toml: {code}.{name} ({v.get('region')}, {v.get('effective_from')})"
             try:
                 value = parse_parameter(data["unit"], v["value"])
-                check_bounds(data["unit"], value, field="value")
+                program.parameter(name).bounds.check(value, field="value")
                 start, end = v["effective_from"], v.get("effective_to")
                 pv = ParameterValue(name, data["unit"], value, v["region"], start, v["source"], end, code)
             except ValidationFailed as exc:
@@ -552,3 +563,4 @@ def _versions(code: str, params: dict) -> list[ParameterValue]:
                 raise ValueError(f"{where}: region must be a 6-digit code")
             out.append(pv)
     return out
+

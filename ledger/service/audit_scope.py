@@ -5,9 +5,10 @@ its aggregate, which is in the aggregate's first event and never changes. So the
 learnt once per aggregate (from its first event when the page holds it, else one query for
 all of a page's aggregates not seen yet) and remembered; such an event never needs decoding
 to be left out. A parameter version names its own region in its data (it is decoded, as
-it would be to be shown). Events of every other aggregate (users, credentials, seals,
-idempotency records, uniqueness keys, rule versions...) belong to no region: only a caller
-scoped to 000000 sees them."""
+it would be to be shown), and so does a proposed or rejected change. Events of every
+other aggregate (users, credentials, seals, idempotency records, uniqueness keys, rule
+versions, the shipped parameters a ledger records at its first start...) belong to no
+region: only a caller scoped to 000000 sees them."""
 from __future__ import annotations
 
 import threading
@@ -43,6 +44,8 @@ _REGION_IN_FIRST_EVENT: dict[str, Callable[[Any], str]] = {
 # Events that name their own region (their aggregate spans regions).
 _REGION_IN_EVENT: dict[str, Callable[[Any], str]] = {
     get_topic(ProgramParameters.VersionRecorded): lambda e: e.region,
+    get_topic(ProgramParameters.ChangeProposed): lambda e: e.region,
+    get_topic(ProgramParameters.ChangeRejected): lambda e: e.region,
 }
 
 

@@ -182,7 +182,8 @@ class ClaimCommands(ProgramCommands):
             program = self.catalog.program(claim.program)
             later = program.validate_later_facts(request.get("facts"))
             record = uow.get(RuleVersionRecord, rule_version_aggregate_id(claim.rule_version), "rule version")
-            rules = RuleSet.from_wire(program, record.values, record.provenance)
+            rules = RuleSet.from_wire(program, record.values, record.provenance, rule_version=record.rule_version,
+                                      code_version=record.code_version)
             ctx = Context(application_date=claim.application_date, region=claim.region,
                           applicant_kind=claim.applicant["kind"], applicant_ref=claim.applicant["ref"],
                           beneficiary_ref=claim.beneficiary["ref"] if claim.beneficiary else None,

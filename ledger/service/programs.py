@@ -1,73 +1,116 @@
-"""The policy catalog as the ledger sees it now: the shipped parameters with every
-version an administrator has recorded since, and the rule versions decisions used."""
+"""The policy catalog as the ledger has it: the shipped files' values, recorded once in the
+log as the initial state, with every change confirmed since; and the rule versions
+decisions used, kept forever.
+
+Until a program's shipped values are recorded (a ledger not started through the runtime),
+the catalog is the shipped file itself; from then on the file's versions are no longer
+read, so editing it cannot change what a past date resolves to (ledger/policy/shipped.py
+says what an edited file means for a ledger that has started)."""
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import threading
 from uuid import uuid4
 
-from ..access import Actor
+from eventsourcing.utils import get_topic
+
 from ..domain.ids import program_parameters_aggregate_id, rule_version_aggregate_id
-from ..domain.policy import ProgramParameters
+from ..domain.policy import SYSTEM, ProgramParameters
 from ..domain.records import RuleVersionRecord
-from ..errors import NotEligible, NotFound, ValidationFailed
-from ..policy.catalog import Catalog, RuleSet
-from ..regions import validate_region
-from .core import Idem, LedgerCore, Outcome, command, parse_date, require_text
+from ..errors import NotFound
+from ..policy.catalog import Catalog, ParameterValue, RuleSet
+from ..policy.shipped import compare
+from .core import LedgerCore, today_in_china
 
+log = logging.getLogger(__name__)
 
-VERSION_TOPIC = f"{ProgramParameters.__module__}:{ProgramParameters.__qualname__}.VersionRecorded"
+PARAMETER_TOPICS = tuple(get_topic(cls) for cls in (
+    ProgramParameters.Opened, ProgramParameters.ShippedValuesRecorded, ProgramParameters.ChangeProposed,
+    ProgramParameters.VersionRecorded, ProgramParameters.ChangeRejected))
 
 
 class ProgramCommands(LedgerCore):
     _policy_lock: threading.Lock
     _policy: dict[str, tuple[int, Catalog]]
 
-    def catalog_of(self, parameters: ProgramParameters | None, *, cache: bool = True) -> Catalog:
-        """The catalog with a program's recorded versions layered on the shipped data."""
+    # The catalog of one program --------------------------------------------------------
+    def catalog_of(self, parameters: ProgramParameters | None, *, cache: bool = True,
+                   initial: list[dict] | None = None) -> Catalog:
+        """The catalog of `parameters.program` as its stream records it: the initial values
+        (or `initial`, for a past state recorded before them), then the versions put in
+        force, later ones over earlier ones. Without a recorded initial state, the shipped
+        file stands for it. Only that program resolves in the answer."""
         if parameters is None:
             return self.catalog
         with self._policy_lock:
             known = self._policy.get(parameters.program)
-            if known is not None and known[0] == parameters.version:
+            if known is not None and known[0] == parameters.version and initial is None and not parameters.pending_events:
                 return known[1]
-        extra = []
+        code = parameters.program
+        program = self.catalog.program(code)
+        base = parameters.initial or initial
+        if base:
+            versions = [self._initial_version(code, entry) for entry in base
+                        if entry["name"] in program.parameter_names()]
+        else:
+            versions = [pv for pv in self.catalog.versions if pv.program == code]
         for v in parameters.versions:
-            source = " ".join(part for part in (v["document_no"], v["reason"]) if part) or f"recorded by {v['actor']}"
+            legacy = v["proposed_by"] == v["actor"]
+            source = _legacy_source(v) if legacy else v["reason"]
             for name, raw in v["values"].items():
-                extra.append(self.catalog.parameter_version(
-                    parameters.program, name, raw, region=v["region"], effective_from=v["effective_from"],
-                    effective_to=v["effective_to"], source=source, stored=True))
-        catalog = self.catalog.with_versions(extra)
-        if cache:
+                if name in program.parameter_names():
+                    versions.append(self.catalog.parameter_version(
+                        code, name, raw, region=v["region"], effective_from=v["effective_from"],
+                        effective_to=v["effective_to"], source=source, document_no=v["document_no"], stored=True))
+        catalog = self.catalog.rebased(versions)
+        # Not a state with uncommitted events: should their batch fail, the same version
+        # number may come to stand for other events.
+        if cache and initial is None and not parameters.pending_events:
             with self._policy_lock:
-                self._policy[parameters.program] = (parameters.version, catalog)
+                self._policy[code] = (parameters.version, catalog)
         return catalog
+
+    def _initial_version(self, code: str, entry: dict) -> ParameterValue:
+        end = entry["effective_to"]
+        return self.catalog.parameter_version(
+            code, entry["name"], entry["value"], region=entry["region"],
+            effective_from=dt.date.fromisoformat(entry["effective_from"]),
+            effective_to=dt.date.fromisoformat(end) if end else None, source=entry["source"], stored=True)
 
     def cached_catalog(self, code: str) -> tuple[int, Catalog]:
         """What this process last knew of a program's parameters (checked again in the writer)."""
         with self._policy_lock:
             return self._policy.get(code, (0, self.catalog))
 
+    def _parameters(self, code: str) -> ProgramParameters | None:
+        try:
+            return self.load(ProgramParameters, program_parameters_aggregate_id(code), "parameters")
+        except NotFound:
+            return None
+
     def current_catalog(self, code: str) -> Catalog:
         """For reads: the parameters as stored now, whoever recorded them."""
         self.catalog.program(code)
-        try:
-            parameters = self.load(ProgramParameters, program_parameters_aggregate_id(code), "parameters")
-        except NotFound:
-            return self.catalog
-        return self.catalog_of(parameters)
+        return self.catalog_of(self._parameters(code))
 
     def catalog_as_of(self, code: str, position: int) -> Catalog:
-        """The parameters as they had been recorded by log position `position`."""
+        """The parameters as they had been recorded by log position `position` (before its
+        shipped values were recorded, a program's initial state is the one recorded since)."""
         self.catalog.program(code)
         aggregate_id = program_parameters_aggregate_id(code)
-        events = [self.app.mapper.to_domain_event(n)
-                  for n in self.stored_events(stop=position, topics=(VERSION_TOPIC,)) if n.originator_id == aggregate_id]
+        events = [n for n in self.stored_events(stop=position, topics=PARAMETER_TOPICS)
+                  if n.originator_id == aggregate_id]
+        now = self._parameters(code)
         if not events:
-            return self.catalog
-        parameters = self.app.repository.get(aggregate_id, version=events[-1].originator_version)
-        return self.catalog_of(parameters, cache=False)
+            if now is None or not now.initial:
+                return self.catalog
+            names = self.catalog.program(code).parameter_names()
+            return self.catalog.rebased([self._initial_version(code, e) for e in now.initial if e["name"] in names])
+        then = self.app.repository.get(aggregate_id, version=events[-1].originator_version)
+        return self.catalog_of(then, cache=False, initial=None if then.initial else (now.initial or None))
 
+    # Rule versions ---------------------------------------------------------------------
     def rule_set(self, code: str, rule_version: str) -> RuleSet:
         """Exactly what `rule_version` said, forever: kept when first used or recorded."""
         program = self.catalog.program(code)
@@ -80,63 +123,74 @@ class ProgramCommands(LedgerCore):
             return rules
         if record.program != program.code:
             raise NotFound(f"rule version {rule_version} is not one of {program.code}")
-        return RuleSet.from_wire(program, record.values, record.provenance)
-
-    @command
-    def set_parameters(self, actor: Actor, code: str, request: dict, *, idem: Idem | None = None) -> Outcome:
-        actor.require_role("admin")
-        program = self.catalog.program(code)
-        region = validate_region(request.get("region"))
-        actor.require_region(region)
-        effective_from = parse_date(request.get("effective_from"), field="effective_from")
-        effective_to = (None if request.get("effective_to") is None
-                        else parse_date(request.get("effective_to"), field="effective_to"))
-        values = request.get("values")
-        if not isinstance(values, dict) or not values:
-            raise ValidationFailed("values must name at least one parameter", field="values")
-        document_no = require_text(request.get("document_no"), field="document_no", optional=True)
-        reason = require_text(request.get("reason"), field="reason", optional=True)
-        source = " ".join(part for part in (document_no, reason) if part) or f"recorded by {actor.user_id}"
-        # Unknown names and bad values are refused before the writer.
-        candidates = [self.catalog.parameter_version(code, name, raw, region=region, effective_from=effective_from,
-                                                     effective_to=effective_to, source=source)
-                      for name, raw in values.items()]
-        version_id = str(uuid4())
-
-        def in_writer(uow):
-            aggregate_id = program_parameters_aggregate_id(code)
-            parameters = uow.find(ProgramParameters, aggregate_id)
-            try:
-                rules = self.catalog_of(parameters).with_versions(candidates).resolve(code, region, effective_from)
-            except NotEligible as exc:
-                raise ValidationFailed(f"no complete parameter set would be in force on effective_from: {exc.detail}",
-                                       field="effective_from") from None
-            if parameters is None:
-                parameters = uow.add(ProgramParameters(id=aggregate_id, program=code))
-            parameters.record_version(version_id=version_id, region=region, effective_from=effective_from,
-                                      effective_to=effective_to, values=values, document_no=document_no,
-                                      reason=reason, actor=actor.user_id)
-            self.keep_rule_version(uow, rules)
-            return Outcome(False, {"rule_version": rules.rule_version, "program": program.code, "region": region,
-                                   "effective_from": effective_from.isoformat(),
-                                   "effective_to": effective_to.isoformat() if effective_to else None,
-                                   "values": values, "version_id": version_id})
-
-        return self._run(actor.user_id, idem, in_writer)[0]
+        return RuleSet.from_wire(program, record.values, record.provenance, rule_version=record.rule_version,
+                                 code_version=record.code_version)
 
     @staticmethod
     def keep_rule_version(uow, rules: RuleSet) -> None:
         record_id = rule_version_aggregate_id(rules.rule_version)
         if uow.find(RuleVersionRecord, record_id) is None:
             uow.add(RuleVersionRecord(id=record_id, rule_version=rules.rule_version, program=rules.program,
-                                      values=rules.wire(), provenance=rules.provenance_wire()))
+                                      values=rules.wire(), provenance=rules.provenance_wire(),
+                                      code_version=rules.code_version))
 
-    def parameter_history(self, code: str) -> list[dict]:
-        self.catalog.program(code)
-        try:
-            parameters = self.load(ProgramParameters, program_parameters_aggregate_id(code), "parameters")
-        except NotFound:
+    # The shipped file ------------------------------------------------------------------
+    def record_shipped_catalog(self) -> list[str]:
+        """At start-up: record the shipped parameters of every program not recorded yet (a
+        new ledger, or one from before they were recorded), and turn an edit of the file
+        since into changes proposed by "system" (ledger/policy/shipped.py). Returns what an
+        operator should hear about; records nothing when the file is as last recorded."""
+        codes = list(self.catalog.programs)
+
+        def in_writer(uow):
+            notes = []
+            for code in codes:
+                notes += self.shipped_into(uow, code)
+            return notes
+
+        notes, _ = self.writer.execute(in_writer, expect=tuple(program_parameters_aggregate_id(c) for c in codes))
+        for note in notes:
+            log.warning("%s", note)
+        return notes
+
+    def shipped_into(self, uow, code: str) -> list[str]:
+        """In the writer: the program's stream, with the shipped file recorded in it."""
+        aggregate_id = program_parameters_aggregate_id(code)
+        parameters = uow.find(ProgramParameters, aggregate_id)
+        if parameters is None:
+            parameters = uow.add(ProgramParameters(id=aggregate_id, program=code))
+        entries = self.catalog.shipped_entries(code)
+        if parameters.shipped_sha256 is not None and parameters.shipped == entries:
             return []
-        return [{**v, "effective_from": v["effective_from"].isoformat(),
-                 "effective_to": v["effective_to"].isoformat() if v["effective_to"] else None}
-                for v in parameters.versions]
+        today = today_in_china()
+        known = {entry["name"] for entry in parameters.initial}
+        diff = compare(parameters.shipped if parameters.shipped_sha256 else [], entries, known, today)
+        parameters.record_shipped(file_sha256=self.catalog.digest, entries=entries, initial=diff.initial,
+                                  actor=SYSTEM)
+        notes = []
+        document = f"parameters.toml sha256 {self.catalog.digest[:12]}"
+        for change in diff.proposals:
+            change_id = str(uuid4())
+            parameters.propose(change_id=change_id, region=change["region"],
+                               effective_from=change["effective_from"], effective_to=change["effective_to"],
+                               values=change["values"], document_no=document,
+                               reason=f"the shipped parameters.toml changed on {today.isoformat()}", retroactive=False,
+                               actor=SYSTEM)
+            notes.append(f"{code}: the shipped parameters.toml differs from what this ledger recorded; change "
+                         f"{change_id} ({', '.join(change['values'])} for {change['region']} from "
+                         f"{change['effective_from'].isoformat()}) awaits an admin's confirmation or rejection")
+        for entry in diff.past:
+            notes.append(f"{code}: the shipped parameters.toml changed {entry['name']} for {entry['region']} from "
+                         f"{entry['effective_from']}, a version that ended before today: not applied, since "
+                         "history is not rewritten")
+        return notes
+
+
+def _legacy_source(version: dict) -> str:
+    """Where a value put in force by one admin alone (before changes needed a second)
+    came from, in words, whatever it recorded."""
+    if version["reason"]:
+        return version["reason"]
+    if version["document_no"]:
+        return f"recorded by {version['actor']} alone, without a reason"
+    return f"recorded by {version['actor']} alone, without a document number or a reason"

@@ -2,11 +2,9 @@
 status, problem-document checks and a few constants from API.md and DOMAIN.md."""
 from __future__ import annotations
 
-import datetime as dt
-
 from ledger.identifiers import identity_check_char
 
-from ..support import Api, credit_code, internship_claim, job_expansion_claim, person_id
+from ..support import Api, credit_code, internship_claim, job_expansion_claim, parameters_in_force, person_id
 
 PROBLEM_TYPE = "application/problem+json"
 SHENYANG, DALIAN, LIAONING = "210100", "210200", "210000"
@@ -116,13 +114,12 @@ def claim_ids(api: Api, **filters) -> list[str]:
 
 
 def raise_shenyang_living_allowance(client, amount: str = "10000.00") -> None:
-    """A city override of the internship allowance, as PUT /programs/{code}/parameters would
-    record it (that endpoint is not under test here): makes claims above 50,000.00 possible,
-    which the clawback confirmation rule needs."""
-    ledger = client.app.state.runtime.ledger
-    version = ledger.catalog.parameter_version("internship", "living_allowance", amount, region=SHENYANG,
-                                               effective_from=dt.date(2022, 6, 4), source="test: Shenyang override")
-    ledger.catalog = ledger.catalog.with_versions([version])
+    """A city override of the internship allowance, proposed and confirmed by two admins
+    (that workflow is not under test here): makes claims above 50,000.00 possible, which
+    the clawback confirmation rule needs."""
+    parameters_in_force(client.app.state.runtime.ledger, "internship", {
+        "region": SHENYANG, "effective_from": "2022-06-04", "values": {"living_allowance": amount},
+        "reason": "test: Shenyang override"})
 
 
 def big_internship(client, staff, *, prepay: str = "60900.00") -> dict:

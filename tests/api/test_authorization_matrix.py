@@ -59,6 +59,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/programs/{code}"): rule(ROLES, scoped=False),
     ("PUT", "/v1/programs/{code}/parameters"): rule({"admin"}),
     ("GET", "/v1/programs/{code}/parameter-versions"): rule(ROLES, scoped=False),
+    ("GET", "/v1/programs/{code}/parameter-changes"): rule(ROLES, scoped=False),
+    ("POST", "/v1/programs/{code}/parameter-changes/{change_id}/confirm"): rule({"admin"}),
+    ("POST", "/v1/programs/{code}/parameter-changes/{change_id}/reject"): rule({"admin"}),
     ("POST", "/v1/claims"): rule({"clerk"}),
     ("POST", "/v1/claims/{claim_id}/approve"): rule({"reviewer"}),
     ("POST", "/v1/claims/{claim_id}/reject"): rule({"reviewer"}),
@@ -118,6 +121,11 @@ class World:
         self.clawback = r.json()["clawback_id"]
         target = admin.post("/v1/users", {"name": "target", "roles": ["clerk"], "regions": [IN]})
         self.target, self.target_token = target.json()["user_id"], target.json()["token_id"]
+        r = admin.put("/v1/programs/job_expansion/parameters", {
+            "region": IN, "effective_from": "2030-01-01", "values": {"per_hire": "1700.00"},
+            "document_no": "沈人社2", "reason": "调整"})
+        assert r.status_code == 202, r.text
+        self.change = r.json()["change_id"]
 
     def request(self, method: str, path: str) -> tuple[str, dict, object]:
         """(path, query, JSON body) of a well-formed call of the route on Shenyang's resources."""
@@ -135,6 +143,7 @@ class World:
             "/v1/programs/{code}/parameters": ({}, {"region": IN, "effective_from": "2030-01-01",
                                                     "values": {"per_hire": "1600.00"}, "document_no": "沈人社1",
                                                     "reason": "调整"}),
+            "/v1/programs/{code}/parameter-changes/{change_id}/reject": ({}, {"reason": "不采纳"}),
             "/v1/claims": ({}, job_expansion_claim()),
             "/v1/claims/{claim_id}/approve": ({}, {"approved_on": APPROVED_ON}),
             "/v1/claims/{claim_id}/reject": ({}, {"reason": "不符"}),
@@ -162,7 +171,7 @@ class World:
         concrete = (path.replace("{user_id}", self.target).replace("{token_id}", self.target_token)
                     .replace("{fund_id}", f).replace("{code}", "job_expansion").replace("{claim_id}", c)
                     .replace("{payment_ref}", "YF-M-1").replace("{clawback_id}", self.clawback)
-                    .replace("{month}", "2022-01"))
+                    .replace("{month}", "2022-01").replace("{change_id}", self.change))
         if path == "/v1/claims/{claim_id}/approve":
             concrete = concrete.replace(c, self.submitted)
         return concrete, query, body

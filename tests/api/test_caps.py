@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from ..conftest import open_fund
-from ..support import credit_code, person_id
+from ..support import credit_code, parameters_in_force, person_id
 from .helpers import SHENYANG, approve, assert_problem, pay, skill_certificate_claim, submit
 
 DAY = "2022-07-15"
@@ -199,12 +199,10 @@ def test_a_claim_closed_after_payment_still_counts(staff, money):
 
 
 def lower_max_per_year(client, value: int, from_day: dt.date) -> None:
-    """The province lowers skill_certificate.max_per_year from a date (as a confirmed
-    parameter change would; the workflow is tested elsewhere)."""
-    ledger = client.app.state.runtime.ledger
-    version = ledger.catalog.parameter_version("skill_certificate", "max_per_year", value, region="210000",
-                                               effective_from=from_day, source="test: province lowers the limit")
-    ledger.catalog = ledger.catalog.with_versions([version])
+    """The province lowers skill_certificate.max_per_year from a date (a confirmed
+    parameter change; the workflow itself is tested in test_parameters.py)."""
+    parameters_in_force(client.app.state.runtime.ledger, "skill_certificate", {
+        "region": "210000", "effective_from": from_day.isoformat(), "values": {"max_per_year": value}})
 
 
 def test_a_lowered_yearly_limit_applies_to_the_claims_after_it(client, staff):

@@ -286,7 +286,8 @@ def test_a_huge_integer_stored_by_an_older_release_breaks_no_read(client, staff)
             ProgramParameters(id=aggregate_id, program="internship"))
         parameters.record_version(version_id=str(uuid4()), region="210100", effective_from=dt.date(2022, 6, 4),
                                   effective_to=None, values={"max_term_months": 10**30}, document_no=None,
-                                  reason=None, actor="an older release")
+                                  reason=None, actor="an older release", proposed_by="an older release",
+                                  retroactive=None, rule_version=None)
     ledger.writer.execute(legacy)
     admin = staff.admin
     for path, params in (("/v1/audit/events", {"limit": 1000}), ("/v1/programs/internship/parameter-versions", {}),

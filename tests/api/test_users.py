@@ -147,6 +147,13 @@ def test_an_admin_changes_parameters_only_within_its_regions(admin, people):
     for region in ("210100", "210000", "000000"):
         r = dalian.put("/v1/programs/job_expansion/parameters", {**change, "region": region})
         assert_problem(r, 403, "forbidden")
-    assert admin.get("/v1/programs/job_expansion/parameter-versions").json()["items"] == []
+    assert admin.get("/v1/programs/job_expansion/parameter-changes").json()["items"] == []
     r = dalian.put("/v1/programs/job_expansion/parameters", {**change, "region": "210200"})
-    assert r.status_code in (200, 202), r.text  # 202 once a second admin must confirm changes
+    assert r.status_code == 202, r.text
+    path = f"/v1/programs/job_expansion/parameter-changes/{r.json()['change_id']}"
+    # Confirming and rejecting keep the same scope: a Shenyang admin may do neither.
+    shenyang = make_user(admin, "沈阳 管理员", ["admin"], ["210100"])
+    assert_problem(shenyang.post(f"{path}/confirm"), 403, "forbidden")
+    assert_problem(shenyang.post(f"{path}/reject", {"reason": "不是沈阳的"}), 403, "forbidden")
+    r = make_user(admin, "大连 管理员二", ["admin"], ["210200"]).post(f"{path}/confirm")
+    assert r.status_code == 200 and r.json()["status"] == "in_force", r.text

@@ -12,7 +12,6 @@ against an independent model after every step:
   entitled, 575.00 clawed back)."""
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 import shutil
@@ -36,7 +35,7 @@ from ledger.errors import (Duplicate, Forbidden, InsufficientFunds, InvalidState
                            NotEligible, NotFound, ValidationFailed)
 from runtime.container import Runtime
 from runtime.settings import Settings
-from tests.support import ADMIN_TOKEN, PII_KEY, credit_code, person_id
+from tests.support import ADMIN_TOKEN, PII_KEY, credit_code, parameters_in_force, person_id
 
 PROVINCE = ("210000",)
 CLERK = Actor("u-clerk", "clerk", frozenset({"clerk"}), PROVINCE)
@@ -190,10 +189,9 @@ class LedgerMachine(RuleBasedStateMachine):
         self.rt = Runtime(settings_)
         self.rt.start(project=False)
         self.ledger = self.rt.ledger
-        raised = self.ledger.catalog.parameter_version("internship", "living_allowance", "60000.00",
-                                                        region="210200", effective_from=dt.date(2022, 6, 4),
-                                                        source="test: Dalian override")
-        self.ledger.catalog = self.ledger.catalog.with_versions([raised])
+        parameters_in_force(self.ledger, "internship", {"region": "210200", "effective_from": "2022-06-04",
+                                                        "values": {"living_allowance": "60000.00"},
+                                                        "reason": "test: Dalian override"})
         self.funds = {code: MFund() for code in FUNDS}
         for code in FUNDS:
             fund_type, region = code.split(":")

@@ -308,7 +308,7 @@ class Table:
         for s in steps:
             assert s["clause"] == self.program.clause and s["zh"] and s["en"], s
             for cited in s["parameters"]:
-                assert set(cited) == {"name", "value", "region", "effective_from", "source"}, cited
+                assert set(cited) == {"name", "value", "region", "effective_from", "source", "document_no"}, cited
         # Each cap step cites the earlier claims the writer reported for the key it asked about.
         cap_steps = [s for s in steps if s["rule"] == f"{self.code}.cap"]
         assert len(cap_steps) == len(asked)

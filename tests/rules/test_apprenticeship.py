@@ -11,7 +11,7 @@ TABLE = Table("apprenticeship", facts={"level": "advanced", "shortage_occupation
               on=D(2022, 9, 1), region="210302", kind="enterprise", applicant=EMPLOYER, beneficiary=APPRENTICE)
 STEPS = ("graduate", "contract_months", "certificate", "amount", "completion", "prepayment")
 SHORTAGE = {"shortage_occupation": True}
-A_THIRD_UPLIFT = (Version("shortage_uplift", "1/3", region="210300"),)
+TWO_SEVENTHS_UPLIFT = (Version("shortage_uplift", "2/7", region="210300"),)
 # As the release before the revision stored an apprenticeship claim (tests/fixtures/make_claims_v1.py).
 STORED_V1 = {"level": "advanced", "shortage_occupation": True, "contract_months": 36, "certificate_no": "GX-V1-1",
              "graduation_year": DROP}
@@ -29,8 +29,8 @@ CASES = [
            facts={"level": level}, entitled=f"{amount}.00", cites={"amount": (level,)})
       for level, amount in (("intermediate", 5000), ("advanced", 6000), ("technician", 7000),
                             ("senior_technician", 8000))],
-    Case("uplift_of_a_third_floors_to_the_fen", "三.11: ⌊5000.00 × 4/3⌋ = 6666.66", versions=A_THIRD_UPLIFT,
-         facts={"level": "intermediate", **SHORTAGE}, entitled="6666.66"),
+    Case("uplift_of_two_sevenths_floors_to_the_fen", "三.11: ⌊5000.00 × 9/7⌋ = 6428.57", versions=TWO_SEVENTHS_UPLIFT,
+         facts={"level": "intermediate", **SHORTAGE}, entitled="6428.57"),
     Case("contract_of_12_months_qualifies", "三.11: 签订1年以上期限劳动合同", facts={"contract_months": 12},
          entitled="6000.00"),
     Case("contract_of_11_months_is_refused", "三.11: 签订1年以上期限劳动合同", facts={"contract_months": 11},

@@ -12,7 +12,7 @@ INTERN = "9" * 64
 TABLE = Table("internship", facts={"term_months": 3}, on=D(2022, 7, 1), region="210102", kind="institution",
               applicant=INSTITUTION, beneficiary=INTERN)
 INTERN_KEY = f"internship:intern:{INTERN}"
-PREPAY_TWO_THIRDS = (Version("prepay_share", "2/3", region="210100"),)
+PREPAY_A_THIRD = (Version("prepay_share", "1/3", region="210100"),)
 SHENYANG_6_FROM_SEPTEMBER = (Version("max_term_months", 6, region="210100", effective_from=D(2022, 9, 1)),)
 LEFT_FOR_A_JOB_AFTER_3_OF_4 = {"months_served": 3, "left_for_employment": True}
 
@@ -70,8 +70,8 @@ CASES = [
     Case("months_served_at_submission_settles_at_once", "一.3: a host filing after the internship",
          facts={"months_served": 2}, entitled="2300.00", ready=True),
     Case("prepay_share_of_a_city_floors_to_the_fen", "一.3: 可预拨最多不超过50% — a city's share, rounded down",
-         versions=PREPAY_TWO_THIRDS, facts={"term_months": 1}, prepay="2/3", prepayable="766.66",
-         arithmetic={"prepayment": "⌊1150.00 × 2/3⌋ = 766.66"}),
+         versions=PREPAY_A_THIRD, facts={"term_months": 1}, prepay="1/3", prepayable="383.33",
+         arithmetic={"prepayment": "⌊1150.00 × 1/3⌋ = 383.33"}),
     Case("term_cannot_change_after_submission",
          "DOMAIN.md facts: only months_served and left_for_employment come later",
          later={"term_months": 2}, refused=invalid("facts.term_months", "cannot change after submission")),

@@ -12,7 +12,7 @@ STEPS = ("graduate", "max_principal", "max_term_months", "interest_cap", "cap", 
 LOAN_KEY = "loan_interest:loan:DB-2022-0001"
 # ⌊15000000 fen × 0.052 × 24 / 12⌋ = 1560000 fen
 LOAN_CAP = 1_560_000
-SHENYANG_300000 = (Version("max_principal", "300000.00", region="210100", effective_from=D(2022, 9, 1),
+SHENYANG_100000 = (Version("max_principal", "100000.00", region="210100", effective_from=D(2022, 9, 1),
                            source="Shenyang"),)
 TERM_24_IN_2023 = (Version("max_term_months", 24, effective_from=D(2023, 1, 1)),)
 # As the release before the revision stored a loan claim (tests/fixtures/make_claims_v1.py).
@@ -67,13 +67,13 @@ CASES = [
     Case("nothing_comes_later", "DOMAIN.md facts: no later facts", later={"interest_due": "1.00"},
          refused=invalid("facts.interest_due", "cannot change after submission")),
     # ---- parameters by region and date
-    Case("shenyang_ceiling_from_its_date", "二.7: a city's higher ceiling", versions=SHENYANG_300000, on=D(2022, 9, 1),
-         facts={"loan_principal": "300000.00"}, entitled="3862.50"),
-    Case("shenyang_ceiling_not_the_day_before", "二.7: a city's ceiling from its date only", versions=SHENYANG_300000,
-         on=D(2022, 8, 31), facts={"loan_principal": "300000.00"}, refused=not_eligible("loan_interest.max_principal")),
-    Case("shenyang_ceiling_not_in_dalian", "二.7: a city's ceiling in its own districts only", versions=SHENYANG_300000,
-         on=D(2022, 9, 1), region="210202", facts={"loan_principal": "300000.00"},
+    Case("shenyang_ceiling_from_its_date", "二.7: a city's lower ceiling (最高不超过20万元 bounds it above)",
+         versions=SHENYANG_100000, on=D(2022, 9, 1), facts={"loan_principal": "150000.00"},
          refused=not_eligible("loan_interest.max_principal")),
+    Case("shenyang_ceiling_not_the_day_before", "二.7: a city's ceiling from its date only", versions=SHENYANG_100000,
+         on=D(2022, 8, 31), facts={"loan_principal": "150000.00"}, entitled="3862.50"),
+    Case("shenyang_ceiling_not_in_dalian", "二.7: a city's ceiling in its own districts only", versions=SHENYANG_100000,
+         on=D(2022, 9, 1), region="210202", facts={"loan_principal": "150000.00"}, entitled="3862.50"),
     Case("term_of_next_year_not_in_force_yet", "二.7: a version effective 2023-01-01 changes nothing in 2022",
          versions=TERM_24_IN_2023, on=D(2022, 12, 31), facts={"loan_term_months": 36}, entitled="3862.50"),
     Case("term_of_next_year_in_force_then", "二.7: the term in force on the claim's date", versions=TERM_24_IN_2023,

@@ -12,7 +12,7 @@ TABLE = Table("startup", facts={"first_business": True, "guaranteed_loan": True,
 STEPS = ("graduate", "first_business", "guaranteed_loan", "registered_on", "amount", "prepayment")
 ONCE = Limit(f"startup:person:{PERSON}", 1, "count", "once per person")
 NEW_INDUSTRY = {"new_industry": True}
-A_THIRD_UPLIFT = (Version("new_industry_uplift", "1/3", region="210100"),)
+TWO_SEVENTHS_UPLIFT = (Version("new_industry_uplift", "2/7", region="210100"),)
 DALIAN_8000 = (Version("amount", "8000.00", region="210200", effective_from=D(2022, 9, 1), source="Dalian"),)
 UPLIFT_02_IN_2023 = (Version("new_industry_uplift", "0.2", effective_from=D(2023, 1, 1)),)
 # As the release before the revision of 2026-11-30 stored a start-up claim (tests/fixtures/
@@ -34,8 +34,8 @@ CASES = [
          says={"amount": ("sole traders", "个体经营")}),
     Case("sole_trader_not_in_a_new_industry", "二.5: 从事个体经营", facts={"business_form": "individual"},
          entitled="5000.00"),
-    Case("uplift_of_a_third_floors_to_the_fen", "二.5: ⌊5000.00 × 4/3⌋ = 6666.66", versions=A_THIRD_UPLIFT,
-         facts=NEW_INDUSTRY, entitled="6666.66"),
+    Case("uplift_of_two_sevenths_floors_to_the_fen", "二.5: ⌊5000.00 × 9/7⌋ = 6428.57", versions=TWO_SEVENTHS_UPLIFT,
+         facts=NEW_INDUSTRY, entitled="6428.57"),
     Case("not_a_first_business_is_refused", "二.5: 首次在辽宁省内创办小微企业或从事个体经营",
          facts={"first_business": False}, refused=not_eligible("startup.first_business")),
     Case("without_a_guaranteed_loan_is_refused", "二.5: 且成功申领创业担保贷款", facts={"guaranteed_loan": False},

@@ -3,11 +3,18 @@ resolved RuleSet and returns a Decision whose explanation a reviewer can follow 
 step: every rule checked, every parameter used and where it came from, the arithmetic.
 
 Adding a program: its data in programs.toml and parameters.toml, one module here with
-`decide(facts, rules, ctx)`, and one line in RULES below."""
+`decide(facts, rules, ctx)` and its RULE_CODE_VERSION, and one line in RULES below.
+
+RULE_CODE_VERSION names what a module decides: it is part of every rule version decided
+under it, so a claim decided by another version of the rule function names another rule
+version, even under equal parameters. Raise it with any change to a module's decisions
+(or to the helpers below that it uses); tests/test_rule_code_versions.py pins each
+module's source to its version, so a change without a new version fails there."""
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable
@@ -289,3 +296,6 @@ RULES: dict[str, Rule] = {
     "apprenticeship": apprenticeship.decide,
     "skill_certificate": skill_certificate.decide,
 }
+# The module of each rule function, and the version of what it decides.
+RULE_MODULES = {code: sys.modules[rule.__module__] for code, rule in RULES.items()}
+RULE_CODE_VERSIONS: dict[str, int] = {code: module.RULE_CODE_VERSION for code, module in RULE_MODULES.items()}

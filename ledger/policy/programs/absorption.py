@@ -17,6 +17,7 @@ from . import (Context, Decision, Explanation, LimitKey, check_applied_by, check
 from .job_expansion import hire_limit
 
 CLAUSE = "一.1"
+RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 MIN_CONTRACT_MONTHS = 12  # 1年以上期限劳动合同: fixed by the notice, not left to the cities
 SME_ZH = {"micro": "微型企业", "small": "小型企业", "medium": "中型企业", "large": "大型企业"}
 

@@ -11,6 +11,7 @@ from ..catalog import RuleSet
 from . import Context, Decision, Explanation, LimitKey, check_graduate_within, rate, yuan
 
 CLAUSE = "三.11"
+RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 MIN_CONTRACT_MONTHS = 12  # 1年以上期限劳动合同: fixed by the notice, not left to the cities
 LEVEL_ZH = {"intermediate": "中级工（四级）", "advanced": "高级工（三级）",
             "technician": "技师（二级）", "senior_technician": "高级技师（一级）"}

@@ -12,6 +12,7 @@ from . import (Context, Decision, Explanation, check_in_graduating_academic_year
                not_checked, yuan)
 
 CLAUSE = "三.10"
+RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 MIN_MONTHS, MAX_MONTHS = 3, 6  # 3至6个月: fixed by the notice, not left to the cities
 
 

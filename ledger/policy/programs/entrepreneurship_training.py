@@ -10,6 +10,7 @@ from ..catalog import RuleSet
 from . import Context, Decision, Explanation, LimitKey, check_graduated_in_application_year, yuan
 
 CLAUSE = "二.4"
+RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 COURSE = {"GYB": ("gyb_amount", "创业引导培训（GYB）", "entrepreneurship-awareness course (GYB)"),
           "SYB": ("syb_amount", "创业指导培训（SYB）", "start-your-business course (SYB)")}
 

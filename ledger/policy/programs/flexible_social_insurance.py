@@ -12,6 +12,7 @@ from ..catalog import RuleSet
 from . import Context, Decision, Explanation, check_left_school_within, rate, yuan
 
 CLAUSE = "一.2"
+RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 
 
 def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:

@@ -11,6 +11,7 @@ from ..catalog import RuleSet
 from . import Context, Decision, Explanation, rate, yuan
 
 CLAUSE = "二.9"
+RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 
 
 def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:

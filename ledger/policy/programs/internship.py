@@ -11,6 +11,7 @@ from ..catalog import RuleSet
 from . import Context, Decision, Explanation, not_checked, rate, yuan
 
 CLAUSE = "一.3"
+RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 
 
 def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:

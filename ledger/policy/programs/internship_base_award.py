@@ -9,6 +9,7 @@ from ..catalog import RuleSet
 from . import Context, Decision, Explanation, LimitKey, yuan
 
 CLAUSE = "一.3"
+RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 LEVEL_ZH = {"national": "国家级", "provincial": "省级"}
 AWARD = {"national": "national_award", "provincial": "provincial_award"}
 

@@ -12,6 +12,7 @@ from ..catalog import RuleSet
 from . import Context, Decision, Explanation, LimitKey, check_graduated_in_application_year, yuan
 
 CLAUSE = "一.1"
+RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 
 
 def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:

@@ -12,6 +12,7 @@ from ..catalog import RuleSet
 from . import Context, Decision, Explanation, LimitKey, check_in_graduating_academic_year, yuan
 
 CLAUSE = "二.8"
+RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 HARDSHIP_ZH = {
     "low_income": "低保家庭毕业生",
     "disabled_family": "家庭经济困难的残疾人子女毕业生",

@@ -13,6 +13,7 @@ from ..catalog import RuleSet
 from . import Context, Decision, Explanation, LimitKey, add_months, key_text, not_checked, yuan
 
 CLAUSE = "三.12"
+RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 LEVEL_ZH = {"primary": "初级（五级）", "intermediate": "中级（四级）", "advanced": "高级（三级）"}
 
 

@@ -15,6 +15,7 @@ from ..catalog import RuleSet
 from . import Context, Decision, Explanation, rate, yuan
 
 CLAUSE = "一.1"
+RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 MIN_CONTRACT_MONTHS = 12  # 1年以上期限劳动合同: fixed by the notice, not left to the cities
 SME = ("micro", "small", "medium")
 

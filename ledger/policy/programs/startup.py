@@ -13,6 +13,7 @@ from ..catalog import RuleSet
 from . import Context, Decision, Explanation, LimitKey, check_graduate_within, not_checked, rate, yuan
 
 CLAUSE = "二.5"
+RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 
 
 def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:

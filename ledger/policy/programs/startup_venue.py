@@ -15,6 +15,7 @@ from ..catalog import RuleSet
 from . import Context, Decision, Explanation, add_months, check_graduate_within, rate, yuan
 
 CLAUSE = "二.6"
+RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 MIN_OPERATING_MONTHS = 6  # 正常运营6个月以上: fixed by the notice, not left to the cities
 
 
