@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Request
+import orjson
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from ledger.access import READ_REPORTS, Actor
 from ledger.domain.fund import parse_fund_code
 from ledger.errors import NotFound, ValidationFailed
+from ledger.limits import check_date
 from ledger.regions import covers, validate_region
+from ledger.service import today_in_china
 from projections import reports
 from runtime import report_export
 from runtime.reports import fund_usage_report, report_position
@@ -25,7 +28,8 @@ from runtime.reports import fund_usage_report, report_position
 from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json
-from ..schemas import FundType, FundUsageReport, FundUsageRollup, PayeePage, ProgramCode, ProgramUsageReport
+from ..schemas import (FundType, FundUsageReport, FundUsageRollup, NoticePayeePage, PayeePage, ProgramCode,
+                       ProgramUsageReport)
 
 router = APIRouter(prefix="/v1", tags=["reports"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
@@ -91,15 +95,24 @@ def program_usage(request: Request, actor: Actor = Depends(deps.actor), program:
     return json({**report, "region": region})
 
 
-@router.get("/reports/payees", response_model=PayeePage)
+@router.get("/reports/payees", response_model=PayeePage | NoticePayeePage)
 def payees(request: Request, actor: Actor = Depends(deps.actor), fund_id: str | None = params.FUND_ID_FILTER,
            start: str | None = FROM, to: str | None = TO, limit: int = params.LIMIT, cursor: str | None = params.CURSOR,
-           as_of: str | None = asof.AS_OF, as_of_position: int | None = asof.AS_OF_POSITION):
+           as_of: str | None = asof.AS_OF, as_of_position: int | None = asof.AS_OF_POSITION,
+           stage: Literal["paid", "notice"] = Query("paid", description="`paid`: payments in the period; `notice`: "
+                                                                         "claims under public notice on `on`"),
+           on: str | None = params.date("With stage=notice: the day (default today, China Standard Time)")):
     """The public-notice list (公示): one row per payment from the fund with `paid_on` in the
     period, oldest first: the payee and beneficiary (person ids masked), program, amount,
     date, payment reference and whether the payment was returned. Pages carry the position
-    of the first page, so a walk through the pages sees one state of the ledger."""
+    of the first page, so a walk through the pages sees one state of the ledger.
+
+    With `stage=notice`: the claims under public notice on `on` (approved, not closed,
+    starts_on ≤ on < ends_on) in the caller's regions (and of `fund_id`, if given), by claim
+    id, each with its approved amount and the objections still open."""
     actor.require_role(*READ_REPORTS)
+    if stage == "notice":
+        return _under_notice(request, actor, fund_id, on, limit, cursor)
     if fund_id is None:
         raise ValidationFailed("fund_id is required", field="fund_id")
     _, fund_region = parse_fund_code(fund_id)
@@ -123,6 +136,22 @@ def payees(request: Request, actor: Actor = Depends(deps.actor), fund_id: str | 
         next_cursor = deps.encode_cursor(f"{date}|{last}|{position}")
     return json({"items": [{k: v for k, v in r.items() if k != "_cursor"} for r in rows[:limit]],
                  "next_cursor": next_cursor})
+
+
+def _under_notice(request: Request, actor: Actor, fund_id: str | None, on: str | None, limit: int,
+                  cursor: str | None):
+    if fund_id is not None:
+        _, fund_region = parse_fund_code(fund_id)
+        actor.require_region(fund_region)
+    day = check_date(on, field="on") if on is not None else today_in_china()
+    limit = deps.page_limit(limit)
+    after = deps.decode_cursor(cursor)
+    rt = deps.runtime(request)
+    rt.wait_consistent()
+    rows = rt.reader.notices(on=day.isoformat(), fund_id=fund_id, scopes=actor.regions, after=after,
+                             limit=limit + 1)
+    next_cursor = deps.encode_cursor(rows[limit - 1]["claim_id"]) if len(rows) > limit else None
+    return json({"items": [orjson.loads(r["doc"]) for r in rows[:limit]], "next_cursor": next_cursor})
 
 
 def _decode(cursor: str) -> tuple[tuple[str, int], int]:
