@@ -58,10 +58,10 @@ class ClaimCommands(ProgramCommands):
             # Decided again here, in the claim's own transaction: caps across claims depend on
             # what earlier claims took, which only the writer knows for certain.
             decision = decide(program.code, facts, rules, replace(ctx, prior=_prior(uow, str(claim_id))))
+            watches = PartyWatches(uow, parties)
+            watches.refuse_claim(application_date)  # not eligible, before once-only keys and caps
             limits = [(limit, _checked_limit(uow, limit, str(claim_id))) for limit in decision.limits]
             caps = [(cap, _checked_cap(uow, cap, str(claim_id))) for cap in decision.caps]
-            watches = PartyWatches(uow, parties)
-            watches.refuse_claim(application_date)
             watches.note_claim(str(claim_id), application_date)
             claim = uow.add(Claim(
                 id=claim_id, program=program.code, region=region, applicant=applicant, beneficiary=beneficiary,
