@@ -356,7 +356,7 @@ def export_log(out: Path = typer.Option(..., "--out", help="Folder to write the 
                                                                  "seal and a verifier; beancount: a double-entry "
                                                                  "journal of every fund movement.")):
     """Write the whole log with its hashes, a fresh seal, the public key and a standalone verifier;
-    or, with --format beancount, every fund movement as a Beancount journal (runtime/journal.py)."""
+    or, with --format beancount, every fund movement as a Beancount journal (projections/reads/journal.py)."""
     if fmt == "beancount":
         _export_journal(out)
         return

@@ -369,6 +369,15 @@ def summarize_profile(path: Path, top: int = 25) -> None:
 
 # --- main ---------------------------------------------------------------------------------------------
 
+def _median(items: list[dict]) -> dict:
+    merged = dict(items[len(items) // 2])
+    for key in ("rps", "p50", "p99"):
+        merged[key] = statistics.median(item[key] for item in items)
+    merged["non_2xx"] = sum(item.get("non_2xx", 0) for item in items)
+    merged["requests"] = sum(item.get("requests", 0) for item in items)
+    return merged
+
+
 def fmt(result: dict) -> str:
     text = f"{result['rps']:9,.0f} req/s  p50 {result['p50'] * 1e3:6.2f} ms  p99 {result['p99'] * 1e3:7.2f} ms"
     if result.get("non_2xx"):
@@ -384,6 +393,7 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=300, help="approved claims loaded before the reads")
     parser.add_argument("--postgres", help="run the ledger on this PostgreSQL URL (a schema of its own)")
     parser.add_argument("--profile", type=Path, help="py-spy the ledger's claim-status run into this directory")
+    parser.add_argument("--runs", type=int, default=3, help="pairs per figure (medians reported)")
     parser.add_argument("--skip-writes", action="store_true", help="reads only")
     args = parser.parse_args()
     ensure_tools()
@@ -405,23 +415,31 @@ def main() -> None:
         fund_script = WRK_GET.replace('"/v1/claims/" .. ids[math.random(#ids)]', f'"/v1/funds/{FUND}"') % (
             '"x"', tokens["treasurer"])
         results: dict[str, dict] = {}
-        for name, server in (("trivial", trivial_server), ("ledger", ledger_server)):
-            run_wrk(server.base, get_script, 8, 2, directory, f"warm-{name}")  # warm-up
-            profile = None
-            if name == "ledger" and args.profile:
-                args.profile.mkdir(parents=True, exist_ok=True)
-                profile = start_profile(server.proc.pid, args.profile, args.duration)
-            results[f"{name} GET claim"] = run_wrk(server.base, get_script, 8, args.duration, directory, f"get-{name}")
-            if profile:
-                profile[0].wait()
-            results[f"{name} GET fund"] = run_wrk(server.base, fund_script, 8, args.duration, directory,
-                                                  f"fund-{name}")
-            results[f"{name} GET claim @1000/s"] = run_hey(f"{server.base}/v1/claims/{ids[0]}", tokens["clerk"],
-                                                           1000, args.duration)
-            if not args.skip_writes:
-                base = 20_000_000 if name == "ledger" else 30_000_000
-                results[f"{name} POST claims"] = run_wrk(server.base, WRK_POST % (tokens["clerk"], base), 32,
-                                                         args.duration, directory, f"post-{name}")
+        for server in servers:
+            run_wrk(server.base, get_script, 8, 2, directory, f"warm-{server.name}")
+        kinds = [("GET claim", lambda srv, d: run_wrk(srv.base, get_script, 8, d, directory, "get")),
+                 ("GET fund", lambda srv, d: run_wrk(srv.base, fund_script, 8, d, directory, "fund")),
+                 ("GET claim @1000/s", lambda srv, d: run_hey(f"{srv.base}/v1/claims/{ids[0]}", tokens["clerk"],
+                                                              1000, d))]
+        if not args.skip_writes:
+            bases = iter(range(20_000_000, 2_000_000_000, 20_000_000))
+            kinds.append(("POST claims", lambda srv, d: run_wrk(srv.base, WRK_POST % (tokens["clerk"], next(bases)),
+                                                                32, d, directory, "post")))
+        # Pair by pair: each kind runs on the trivial app, then at once on the ledger, `--runs`
+        # times; the medians are reported (the machine is shared: neighbours come and go).
+        for kind, measure in kinds:
+            runs: dict[str, list[dict]] = {"trivial": [], "ledger": []}
+            for _ in range(args.runs):
+                for server in servers:
+                    profile = None
+                    if server.name == "ledger" and kind == "GET claim" and args.profile and not runs["ledger"]:
+                        args.profile.mkdir(parents=True, exist_ok=True)
+                        profile = start_profile(server.proc.pid, args.profile, args.duration)
+                    runs[server.name].append(measure(server, args.duration))
+                    if profile:
+                        profile[0].wait()
+            for name, items in runs.items():
+                results[f"{name} {kind}"] = _median(items)
         journey = None
         if not args.skip_writes:
             journey = asyncio.run(journeys(ledger_server.port, tokens, args.duration, 32, 50_000_000))
@@ -430,6 +448,7 @@ def main() -> None:
             server.stop()
 
     print(f"\nHTTP, one uvicorn process each ({' '.join(UVICORN_FLAGS)}), {args.duration} s per figure, "
+          f"median of {args.runs} pairs, "
           f"ledger on {'PostgreSQL' if args.postgres else 'SQLite'}, {os.cpu_count()} cores")
     for key, result in results.items():
         print(f"  {key:28s} {fmt(result)}" + (f"  codes {result['codes']}" if "codes" in result else ""))

@@ -3,7 +3,7 @@ roll-up, program usage across funds, and the public-notice list of payees (å…¬ç¤
 treasurer, auditor and admin; a fund or region outside the caller's regions is 403.
 
 Every report is answered as of one log position: the head once the read models hold every
-write acknowledged before the read began, or `as_of_position` / `as_of` (api/asof.py).
+write acknowledged before the read began, or `as_of_position` / `as_of` (projections/reads/asof.py).
 The figures and their meaning are in projections/reports.py; the CSV and XLSX layouts in
 projections/reads/export.py (`Accept: text/csv` or the XLSX media type)."""
 from __future__ import annotations
