@@ -2,12 +2,9 @@
 read, with party ids masked (ledger/service/watchlist.py)."""
 from __future__ import annotations
 
-import orjson
 from fastapi import APIRouter, Depends, Query, Request
 
 from ledger.access import Actor
-from ledger.limits import check_date
-from ledger.service.watchlist import READ_WATCHLIST, party_ref
 
 from .. import deps, params
 from ..bodies import StrictJSONRoute
@@ -42,14 +39,7 @@ def watch_list(request: Request, actor: Actor = Depends(deps.actor),
                active_on: str | None = params.date("Entries listing their party on this day, YYYY-MM-DD"),
                limit: int = params.LIMIT, cursor: str | None = params.CURSOR):
     """Watch-list entries, oldest first, party ids masked."""
-    actor.require_role(*READ_WATCHLIST)
-    limit = deps.page_limit(limit)
-    rt = deps.runtime(request)
-    ref = party_ref(rt.ledger.pii, party_id) if party_id is not None else None
-    on = check_date(active_on, field="active_on").isoformat() if active_on is not None else None
-    after = deps.decode_position_cursor(cursor)
-    rt.wait_consistent()
-    rows = rt.reader.watch_list(party_ref=ref, active_on=on, after_position=after, limit=limit + 1)
-    items = [orjson.loads(r["doc"]) for r in rows[:limit]]
-    next_cursor = deps.encode_cursor(rows[limit - 1]["first_position"]) if len(rows) > limit else None
-    return json({"items": items, "next_cursor": next_cursor})
+    items, last = deps.runtime(request).reads.watch_list(
+        actor, party_id=party_id, active_on=active_on, after_position=deps.decode_position_cursor(cursor),
+        limit=deps.page_limit(limit))
+    return json({"items": items, "next_cursor": deps.encode_cursor(last) if last is not None else None})
