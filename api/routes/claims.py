@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 
 from ledger.access import READ_CLAIMS, Actor
 from ledger.errors import NotFound, ValidationFailed
@@ -148,6 +148,9 @@ def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: Cl
                 program: ProgramCode | None = None, region: str | None = params.REGION,
                 applicant_id: str | None = Query(None, pattern=PARTY_ID_PATTERN,
                                                  description="An identity number or a credit code"),
+                x_applicant_id: str | None = Header(None, alias="X-Applicant-Id", pattern=PARTY_ID_PATTERN,
+                                                    description="The same filter as `applicant_id`, in a header: "
+                                                                "an identity number kept out of URLs and access logs"),
                 fund_id: str | None = params.FUND_ID_FILTER,
                 submitted_from: str | None = params.moment_or_date("Submitted at or after (a date: from its start)"),
                 submitted_to: str | None = params.moment_or_date("Submitted at or before (a date: to its end)"),
@@ -159,6 +162,9 @@ def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: Cl
                "region": validate_region(region) if region is not None else None,
                "submitted_from": _time_bound(submitted_from, "submitted_from", end=False),
                "submitted_to": _time_bound(submitted_to, "submitted_to", end=True)}
+    if applicant_id is not None and x_applicant_id is not None and applicant_id != x_applicant_id:
+        raise ValidationFailed("give the applicant in X-Applicant-Id or applicant_id, not both", field="X-Applicant-Id")
+    applicant_id = applicant_id if applicant_id is not None else x_applicant_id
     if applicant_id is not None:
         filters["applicant_ref"] = rt.ledger.pii.ref(_party_id(applicant_id))
     after = deps.decode_cursor(cursor)
