@@ -92,10 +92,8 @@ def test_funds_and_reports_equal_the_api_with_downloads(demo, open_page):
     fund_id = "employment_subsidy:210100"
     page.click(f'#funds-table tr[data-fund="{fund_id}"] button')
     page.fill("#report-month", "2022-07")
-    page.click("#fund-report >> xpath=.. >> button[type=submit]") if False else None
-    page.locator("#report-month").press("Enter")
-    page.wait_for_selector("#report-balances >> text=2022-07-01")  if False else page.wait_for_function(
-        "document.querySelector('#fund-report .report-head').textContent.includes('2022-07-01')")
+    page.locator("#report-month").locator("xpath=ancestor::form").locator("button[type=submit]").click()
+    page.locator("#fund-report .report-head", has_text="2022-07-01").wait_for()
     report = ok(demo.api("treasurer", "GET", "/v1/reports/fund-usage",
                          params={"fund_id": fund_id, "from": "2022-07-01", "to": "2022-07-31"}))
     for k in ("allocated", "reserved", "disbursed", "recovered", "available"):
@@ -108,12 +106,11 @@ def test_funds_and_reports_equal_the_api_with_downloads(demo, open_page):
     # the chart's data table: month-end closing balances of 2022, each the API's
     page.fill("#chart-year", "2022")
     page.locator("#chart-year").press("Enter")
-    page.wait_for_function("document.querySelector('#fund-chart svg') && "
-                           "document.querySelector('#fund-chart').textContent.includes('2022')")
+    page.locator(".chart-data tr", has_text="2022-06").last.wait_for(state="attached")
     wait_idle(w)
     june = ok(demo.api("treasurer", "GET", "/v1/reports/fund-usage",
                        params={"fund_id": fund_id, "from": "2022-06-01", "to": "2022-06-30"}))
-    row = page.locator(".chart-data tr", has_text="2022-06").last.locator("td").all_inner_texts()
+    row = [c.strip() for c in page.locator(".chart-data tr", has_text="2022-06").last.locator("td").all_text_contents()]
     assert row == [money(june["closing"][k]) for k in ("allocated", "reserved", "disbursed", "recovered")]
     w.shot("funds-report")
     copy_to_docs("funds-report")
@@ -169,7 +166,7 @@ def test_a_scenario_written_here_and_as_of_a_date(demo, open_page):
     page.wait_for_selector("#funds-table tbody tr")
     page.fill("#asof", yesterday)
     page.locator("#asof").press("Enter")
-    page.wait_for_function(f"document.querySelector('#funds-table caption').textContent.includes('{yesterday}')")
+    page.locator("#funds-table caption", has_text=yesterday).wait_for()
     then = ok(demo.api("auditor", "GET", "/v1/funds",
                        params={"limit": 1000, "as_of": f"{yesterday}T23:59:59.999999+08:00"}))["items"]
     assert fund_id not in {f["fund_id"] for f in then}
@@ -208,7 +205,8 @@ def test_claim_look_up_by_id_and_identity_number_never_in_a_url(demo, open_page)
         assert page.locator(f'#claim-amounts tr[data-amount="{k}"] td').inner_text() == money(v), k
     events = ok(demo.api("reviewer", "GET", f"/v1/claims/{claim_id}/events"))["items"]
     assert page.locator("#timeline li").count() == len(events)
-    assert api_claim["entitlement_explanation"] in page.locator("#explanation").inner_text()
+    shown = page.locator("#explanation").inner_text()
+    assert all(item["zh"] in shown for item in api_claim["entitlement_explanation"])
     html = page.content()
     assert identity not in html and identity[6:14] not in html, "identity numbers only masked on the page"
     assert not any(identity in u or identity[6:14] in u for u in w.urls), "never in a request URL"
@@ -219,8 +217,7 @@ def test_claim_look_up_by_id_and_identity_number_never_in_a_url(demo, open_page)
     page.select_option("#lookup-mode", "claim")
     page.fill("#lookup-value", paid["claim_id"])
     page.click("#lookup-form button[type=submit]")
-    page.wait_for_function(f"document.querySelector('#claim-results').textContent.includes('{paid['claim_id']}')")
-    page.wait_for_selector("#claim-amounts")
+    page.locator("#claim-results dd", has_text=paid["claim_id"]).wait_for()
     assert page.locator('#claim-amounts tr[data-amount="paid"] td').inner_text() == money(paid["amounts"]["paid"])
     w.assert_clean()
 
@@ -229,9 +226,8 @@ def test_parameter_change_proposed_by_one_admin_and_confirmed_by_another(demo, o
     second = ok(demo.api("admin", "POST", "/v1/users", json={"name": "第二管理员", "roles": ["admin"],
                                                               "regions": ["000000"]}), 201)
     program = ok(demo.api("admin", "GET", "/v1/programs/job_search", params={"region": "210200"}))
-    name, value = next((k, v) for k, v in program["parameters"].items() if isinstance(v, str) and "." in v)
-    bound = program["bounds"].get(name, {})
-    new_value = bound.get("min") or value
+    assert program["parameters"]["amount"] == "1000.00"  # the province's; a city's may not be lower
+    name, new_value = "amount", "1200.00"
     w = open_page()
     sign_in(w, demo, "admin")
     page = w.page
@@ -273,14 +269,13 @@ def test_statement_upload_and_period_close(demo, open_page):
     page.select_option("#recon-fund", fund_id)
     page.fill("#recon-month", month)
     page.locator("#recon-month").press("Enter")
-    page.wait_for_function(f"document.querySelector('#recon-counts').textContent.includes('{fund_id}')")
+    page.locator("#recon-counts", has_text=fund_id).wait_for()
     statement = f"date,amount,direction,reference\n{month}-15,123.45,debit,NOT-IN-LEDGER-{uuid.uuid4().hex[:8]}\n"
     page.set_input_files("#statement-file", files=[{"name": "statement.csv", "mimeType": "text/csv",
                                                     "buffer": statement.encode()}])
     page.click("#statement-form button[type=submit]")
     page.wait_for_selector("#statement-result dl")
-    page.wait_for_function("document.querySelector('#recon-counts [data-count=unmatched_in_bank]')"
-                           ".textContent !== '0'")
+    page.locator("#recon-counts [data-count=unmatched_in_bank]", has_text="1").wait_for()
     recon = ok(demo.api("treasurer", "GET", "/v1/reconciliation",
                         params={"fund_id": fund_id, "from": f"{month}-01", "to": f"{month}-30"}))
     for key in ("matched", "unmatched_in_ledger", "unmatched_in_bank"):
@@ -368,8 +363,11 @@ def test_docs_and_redoc_render_offline_with_security_headers(demo, open_page):
     assert page.locator(".opblock").count() > 30
     w.shot("docs")
     page.goto(demo.url + "/redoc")
-    page.wait_for_selector("text=/v1/claims", timeout=30_000)
-    w.shot("redoc")
+    page.get_by_text("/v1/claims/{claim_id}/approve").first.wait_for(timeout=30_000)
+    w.shot("redoc", full_page=False)
+    # ReDoc 2 always renders its vendor logo from its CDN; the CSP blocks it (no request
+    # leaves the machine: the route gate saw none) and ReDoc hides the broken image.
+    w.problems[:] = [p for p in w.problems if "cdn.redoc.ly/redoc/logo-mini.svg" not in p]
     w.assert_clean()
     for path in ("/", "/docs", "/redoc", "/assets/app/app.js", "/assets/echarts/echarts.min.js"):
         r = demo.server.http.get(path)

@@ -369,9 +369,11 @@
     }
     document.title = `${t(view.label)} — ${t("title")}`;
     const main = $("#main");
-    main.replaceChildren(el("h2", {class: "view-title"}, t(view.label)));
+    // A fresh container per navigation: a slower, earlier render writes into a detached one.
+    const container = el("div", {class: "view"});
+    main.replaceChildren(el("h2", {class: "view-title"}, t(view.label)), container);
     main.dataset.view = view.id;
-    guard(() => view.render(main))();
+    guard(() => view.render(container))();
   }
 
   // ---- funds ---------------------------------------------------------------------------
@@ -465,6 +467,7 @@
     box.replaceChildren();
     chart(box, `${fundId} · ${year}`, months, keys.map((k) => ({name: t(k), data: reports.map((r) => r.closing[k])})));
     // The same figures as a table, for screen readers, print and checking.
+    if (box.nextElementSibling && box.nextElementSibling.classList.contains("chart-data")) box.nextElementSibling.remove();
     box.after(el("details", {class: "chart-data"}, el("summary", {}, t("table")),
       table(null, [col("month"), ...keys.map((k) => col(k, 1))],
         reports.map((r, i) => el("tr", {}, el("th", {scope: "row"}, months[i]), keys.map((k) => moneyCell(r.closing[k])))))));
@@ -675,6 +678,15 @@
     return parts.join(" · ");
   }
 
+  // The entitlement's explanation in words: each rule with its clause, whether it passed and
+  // its arithmetic, in the page's language (the API gives both).
+  function explanation(items) {
+    if (!Array.isArray(items) || !items.length) return el("p", {id: "explanation"}, typeof items === "string" ? items : "—");
+    return el("ul", {id: "explanation", class: "explanation"}, items.map((x) => el("li", {class: x.passed === false ? "bad" : null},
+      `${x.passed === false ? "✗" : "✓"} ${x.clause ? "[" + x.clause + "] " : ""}${(lang === "zh" ? x.zh : x.en) || x.rule || ""}`,
+      x.arithmetic ? el("span", {class: "what"}, ` (${x.arithmetic})`) : null)));
+  }
+
   async function showClaim(claimId, box) {
     const asOf = asOfParam(state.asOf);
     const [c, events] = await Promise.all([api(`/v1/claims/${encodeURIComponent(claimId)}` + query({as_of: asOf})),
@@ -685,7 +697,7 @@
       section("claim", dl([["claim", c.claim_id], ["program", c.program], ["region", regionLabel(c.region)], ["status", statusName(c.status)],
         ["applicant", `${c.applicant.name} ${c.applicant.id}`], ["beneficiary", c.beneficiary ? `${c.beneficiary.name} ${c.beneficiary.id}` : "—"],
         ["application_date", c.application_date], ["fund", c.fund_id || "—"], ["rule_version", c.rule_version || "—"], ["version", c.version]]),
-        el("h3", {}, t("explanation")), el("p", {id: "explanation"}, c.entitlement_explanation || "—")),
+        el("h3", {}, t("explanation")), explanation(c.entitlement_explanation)),
       section("amounts", table(`${t("amounts")} (${t("yuan")})`, [col("type"), col("amount", 1)],
         amountKeys.map((k) => el("tr", {"data-amount": k}, el("th", {scope: "row"}, t(k)), moneyCell(c.amounts[k]))), {id: "claim-amounts"})),
     ];
