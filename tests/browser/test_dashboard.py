@@ -91,6 +91,8 @@ def test_funds_and_reports_equal_the_api_with_downloads(demo, open_page):
                                                           "available")], f["fund_id"]
     fund_id = "employment_subsidy:210100"
     page.click(f'#funds-table tr[data-fund="{fund_id}"] button')
+    page.wait_for_selector("#fund-report .report-head")
+    wait_idle(w)
     page.fill("#report-month", "2022-07")
     page.locator("#report-month").locator("xpath=ancestor::form").locator("button[type=submit]").click()
     page.locator("#fund-report .report-head", has_text="2022-07-01").wait_for()
@@ -115,8 +117,11 @@ def test_funds_and_reports_equal_the_api_with_downloads(demo, open_page):
     w.shot("funds-report")
     copy_to_docs("funds-report")
     # downloads: the same bytes as the API's, and the XLSX reads back with the closing balance
-    with page.expect_download() as d:
-        page.click("#dl-csv")
+    try:
+        with page.expect_download() as d:
+            page.click("#dl-csv")
+    except Exception:
+        raise AssertionError(f"no download; status: {page.locator('#status').inner_text()}; {w.problems}")
     csv_text = open(d.value.path(), encoding="utf-8-sig").read()
     api_csv = demo.api("treasurer", "GET", "/v1/reports/fund-usage", headers={"Accept": "text/csv"},
                        params={"fund_id": fund_id, "from": "2022-07-01", "to": "2022-07-31"}).content

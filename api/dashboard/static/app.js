@@ -457,12 +457,18 @@
     card.scrollIntoView({block: "start"});
   }
 
+  // Only the latest request drawn into a box is shown (an earlier, slower one is dropped).
+  const ticket = (box) => (box._seq = (box._seq || 0) + 1);
+  const stale = (box, seq) => box._seq !== seq;
+
   async function drawChart(fundId, year, box) {
+    const seq = ticket(box);
     const asOf = asOfParam(state.asOf);
     const last = state.asOf && state.asOf.startsWith(year) ? Number(state.asOf.slice(5, 7)) : 12;
     const months = Array.from({length: last}, (_, i) => `${year}-${String(i + 1).padStart(2, "0")}`);
     const reports = await Promise.all(months.map((m) => api("/v1/reports/fund-usage" +
       query({fund_id: fundId, from: `${m}-01`, to: monthEnd(m), as_of: asOf}))));
+    if (stale(box, seq)) return;
     const keys = ["allocated", "reserved", "disbursed", "recovered"];
     box.replaceChildren();
     chart(box, `${fundId} · ${year}`, months, keys.map((k) => ({name: t(k), data: reports.map((r) => r.closing[k])})));
@@ -476,7 +482,9 @@
   async function drawReport(fundId, month, box) {
     const asOf = asOfParam(state.asOf);
     const params = {fund_id: fundId, from: `${month}-01`, to: monthEnd(month), as_of: asOf};
+    const seq = ticket(box);
     const r = await api("/v1/reports/fund-usage" + query(params));
+    if (stale(box, seq)) return;
     const keys = ["allocated", "reserved", "disbursed", "recovered", "available"];
     const mv = r.movements;
     const movementRows = ["allocations", "transfers_in", "transfers_out", "reserved", "released", "disbursed", "returned",
@@ -751,7 +759,9 @@
   }
 
   async function drawRecon(fundId, month, box) {
+    const seq = ticket(box);
     const r = await api("/v1/reconciliation" + query({fund_id: fundId, from: `${month}-01`, to: monthEnd(month)}));
+    if (stale(box, seq)) return;
     const itemRow = (i) => el("tr", {}, el("td", {}, i.kind), el("td", {}, i.claim_id), el("td", {}, i.reference), el("td", {}, i.date), moneyCell(i.amount));
     const lineRow = (l) => el("tr", {}, el("td", {}, l.direction), el("td", {}, l.reference || ""), el("td", {}, l.date), el("td", {}, l.status), moneyCell(l.amount));
     box.replaceChildren(
