@@ -132,7 +132,7 @@ def test_funds_and_reports_equal_the_api_with_downloads(demo, open_page):
         page.locator("#dl-xlsx").dispatch_event("click")
     import openpyxl
 
-    book = openpyxl.load_workbook(d.value.path())
+    book = openpyxl.load_workbook(io.BytesIO(open(d.value.path(), "rb").read()))
     values = {str(c.value) for sheet in book for r in sheet.iter_rows() for c in r if c.value is not None}
     closing = report["closing"]["available"]
     assert any(v.replace(",", "") in (closing, closing.rstrip("0").rstrip("."), str(float(closing)))
