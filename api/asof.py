@@ -1,66 +1,12 @@
-"""As-of reads (API.md, Conventions): `as_of` (an RFC 3339 time with a zone) or
-`as_of_position` (a log position), not both, resolved to one log position that the
-read-model history answers at.
-
-- Both given: `422 validation_error`. A malformed value: `422` naming the field.
-- `as_of_position` beyond the log's head (as it stood when the read began) is
-  `422 validation_error` naming `as_of_position`: a position not yet recorded has no answer
-  that could stay the same, and an as-of answer never changes once given.
-- `as_of` maps to the highest position recorded at or before that time, through the event
-  store's time→position index, which only moves forward (so a time between two commits
-  answers as of the earlier one). A time before the first event is position 0, where
-  nothing exists yet (`404`, or an empty list); a time after the last commit answers as
-  of the last commit.
-
-Either way the read also waits until the read models hold every write acknowledged
-before it began, as live reads do."""
+"""The as-of query parameters (API.md, Conventions); what they mean and how they are
+resolved to a log position is the read side's (projections/reads/asof.py)."""
 from __future__ import annotations
-
-import datetime as dt
-import re
 
 from fastapi import Query
 
-from ledger.errors import ValidationFailed
-from ledger.limits import check_date_range
-from runtime.container import Runtime
+from projections.reads.asof import RFC3339
 
-_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$")
-
-AS_OF = Query(None, max_length=40, pattern=_RFC3339.pattern.replace(r"^\d{4}", "^20[0-9]{2}"),
+AS_OF = Query(None, max_length=40, pattern=RFC3339.pattern.replace(r"^\d{4}", "^20[0-9]{2}"),
               description="Answer as the ledger stood at this time (RFC 3339 with a zone, 2000–2099).")
 AS_OF_POSITION = Query(None, ge=0, le=2**62, description="Answer as the ledger stood at this log position "
                                                 "(not beyond the head: 422).")
-
-
-def parse_moment(value: str, field: str = "as_of") -> dt.datetime:
-    """An RFC 3339 time with a zone (fractions beyond microseconds are cut off)."""
-    if not _RFC3339.match(value):
-        raise ValidationFailed(f"{field} must be an RFC 3339 time with a zone, e.g. 2022-07-01T08:00:00+08:00",
-                               field=field)
-    text = value.replace("z", "Z").replace("t", "T").replace(" ", "T").replace("Z", "+00:00")
-    date_time, zone = text[:-6], text[-6:]
-    if "." in date_time:
-        whole, fraction = date_time.split(".")
-        date_time = f"{whole}.{fraction[:6].ljust(6, '0')}"
-    try:
-        moment = dt.datetime.fromisoformat(date_time + zone)
-        check_date_range(moment.date(), field=field)
-        return moment.astimezone(dt.timezone.utc)
-    except (ValueError, OverflowError):
-        raise ValidationFailed(f"{field} is not a real time: {value}", field=field) from None
-
-
-def check(as_of: str | None, as_of_position: int | None) -> dt.datetime | None:
-    """Refuses both together or a malformed time; returns the time, if one was given."""
-    if as_of is not None and as_of_position is not None:
-        raise ValidationFailed("give as_of or as_of_position, not both", field="as_of")
-    return parse_moment(as_of) if as_of is not None else None
-
-
-def resolve(rt: Runtime, as_of: str | None, as_of_position: int | None) -> int | None:
-    """The position to answer at (None: now), after waiting for the read models to hold
-    every write acknowledged before the read began."""
-    moment = check(as_of, as_of_position)
-    position = rt.read_position(moment, as_of_position)
-    return None if moment is None and as_of_position is None else position

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 class ChainLinks(Protocol):
-    """What the event store's recorder adds (runtime/recorders.py) for snapshots."""
+    """What the event store's recorder adds (adapters/event_store.py) for snapshots."""
 
     def chain_links(self, originator_id: UUID, versions: Sequence[int]) -> dict[int, tuple[int, str]]:
         """{version: (log position, chain hash)} of the aggregate's events at these versions."""

@@ -33,12 +33,14 @@ class Election(Protocol):
 
 class ProjectionRunner:
     def __init__(self, app: Application, projection: LedgerProjection, *, election: Election | None = None,
-                 batch_events: int = BATCH_EVENTS):
+                 batch_events: int = BATCH_EVENTS, shared_head=None):
         self.app = app
         self.projection = projection
         self.view = projection.view
         self._election = election
         self._batch_events = batch_events
+        # adapters/head.py: where the leader tells this host's processes how far it has got.
+        self._shared_head = shared_head
         self._wake = threading.Event()
         self._stopped = threading.Event()
         self._progress = threading.Condition()
@@ -104,6 +106,11 @@ class ProjectionRunner:
         with self._progress:
             self.position_before_last_step, self.position = self.position, position
             self._progress.notify_all()
+        self._publish(position)
+
+    def _publish(self, position: int) -> None:
+        if self._shared_head is not None and self.leading:
+            self._shared_head.projected_to(position)
 
     def _stop_at(self, fault: ProjectionFault, before: list) -> None:
         """Project what precedes the event at fault, then stop there, loudly."""
@@ -155,6 +162,7 @@ class ProjectionRunner:
             if not self.leading:
                 self.leading = True
                 self.position = self.stored_position()
+                self._publish(self.position)
             if self.stopped is not None:
                 self._stopped.wait(STANDBY_POLL_S)  # keeps the lead, so no other process repeats the fault
                 continue

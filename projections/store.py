@@ -178,6 +178,11 @@ class ReadModelQueries:
             " JOIN rm_fund_history h ON h.fund_id = t.fund_id AND h.position = t.at_position ORDER BY h.fund_id",
             [position, *params, limit])
 
+    def claim_row(self, claim_id: str) -> dict | None:
+        """The claim's stored answer (`doc`, masked) with its version and region: one primary-key seek."""
+        rows = self._rows("SELECT claim_id, region, version, doc FROM rm_claims WHERE claim_id = ?", (claim_id,))
+        return rows[0] if rows else None
+
     def claim_version_at(self, claim_id: str, position: int) -> int | None:
         """The claim's version at `position`, or None if it had not been submitted by then."""
         rows = self._rows("SELECT MAX(version) AS version FROM rm_claim_events WHERE claim_id = ? AND position <= ?",

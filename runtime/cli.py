@@ -358,7 +358,7 @@ def export_log(out: Path = typer.Option(..., "--out", help="Folder to write the 
                                                                  "seal and a verifier; beancount: a double-entry "
                                                                  "journal of every fund movement.")):
     """Write the whole log with its hashes, a fresh seal, the public key and a standalone verifier;
-    or, with --format beancount, every fund movement as a Beancount journal (runtime/journal.py)."""
+    or, with --format beancount, every fund movement as a Beancount journal (projections/reads/journal.py)."""
     if fmt == "beancount":
         _export_journal(out)
         return
@@ -384,7 +384,7 @@ def export_log(out: Path = typer.Option(..., "--out", help="Folder to write the 
 
 
 def _export_journal(out: Path) -> None:
-    from .journal import write_journal
+    from projections.reads.journal import write_journal
 
     rt = _runtime()
     try:
@@ -406,14 +406,15 @@ def close_period_command(fund_id: str = typer.Option(..., "--fund-id"), month: s
     """Close a fund's month (as POST /v1/periods/{fund_id}/{month}/close does)."""
     from ledger.errors import LedgerError
 
-    from .periods import close_period
-    from .reports import CLI_ACTOR
+    from projections.reads.reports import CLI_ACTOR
 
     rt = _runtime()
     try:
         rt.runner.start()  # follows the log unless another process does (then it waits for that one)
         actor = replace(CLI_ACTOR, roles=frozenset({"treasurer", "admin"}))
-        body = close_period(rt, actor, fund_id, month, {"override_reason": override_reason} if override_reason else {})
+        evidence = rt.reads.period_evidence(actor, fund_id, month)
+        body = rt.ledger.close_period(actor, fund_id, month,
+                                      {"override_reason": override_reason} if override_reason else {}, evidence)
     except LedgerError as exc:
         console.print(f"[red]{exc.code}: {exc.detail}")
         raise typer.Exit(1) from None
@@ -467,8 +468,8 @@ def report_fund_usage(
     answers it: the same figures, and for the same position the same bytes."""
     from ledger.errors import LedgerError
 
-    from .report_export import FORMATS, render
-    from .reports import CLI_ACTOR, fund_usage_report
+    from projections.reads.export import FORMATS, render
+    from projections.reads.reports import CLI_ACTOR
 
     if fmt not in FORMATS:
         console.print(f"[red]--format must be one of {', '.join(FORMATS)}")
@@ -476,8 +477,8 @@ def report_fund_usage(
     rt = _runtime()
     try:
         rt.runner.start()  # follows the log unless another process does (then it waits for that one)
-        report = fund_usage_report(rt, CLI_ACTOR, fund_id=fund_id, fund_type=fund_type, region=region,
-                                   start=start, end=end, basis=basis, as_of_position=as_of_position)
+        report = rt.reads.fund_usage(CLI_ACTOR, fund_id=fund_id, fund_type=fund_type, region=region,
+                                     start=start, end=end, basis=basis, as_of_position=as_of_position)
     except LedgerError as exc:
         console.print(f"[red]{exc.code}: {exc.detail}")
         raise typer.Exit(2) from None

@@ -3,24 +3,27 @@ ledger service, built from Settings. The API and the CLI both start from here.""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
+import hashlib
 import logging
+import tempfile
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 
 from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 
 from ledger.application import LedgerApplication
 from ledger.audit.seal import SealKey
-from ledger.errors import NotFound, TooManyRequests, Unavailable, ValidationFailed
+from adapters.head import SharedHead
+from ledger.errors import TooManyRequests
 from ledger.pii import PiiProtector
 from ledger.policy.catalog import Catalog
 from ledger.service import Ledger
-from projections import reconciliation
 from projections.election import FileLockElection, PostgresAdvisoryElection
 from projections.projector import LedgerProjection
-from projections.runner import ProjectionRunner, wait_for_position
+from projections.reads import Consistency, Reads
+from projections.runner import ProjectionRunner
 from projections.store import PostgresReadModel, SQLiteReadModel
 
 from .settings import Settings
@@ -69,6 +72,17 @@ def startup_lock(settings: Settings):
             conn.execute("SELECT pg_advisory_unlock(%s)", (STARTUP_LOCK_KEY,))
 
 
+def shared_head_path(settings: Settings) -> Path:
+    """Where this host's processes share the head (adapters/head.py): beside the SQLite file,
+    or for PostgreSQL in shared memory, named after the database and schema."""
+    if settings.backend == "sqlite":
+        return settings.sqlite_path.resolve().with_name(settings.sqlite_path.name + ".head")
+    info = settings.pg_conninfo()
+    key = "|".join(str(info.get(k)) for k in ("host", "port", "dbname")) + "|" + (settings.pg_schema or "")
+    base = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+    return base / f"ledger-head-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
 class Runtime:
     def __init__(self, settings: Settings | None = None, *, read_models: bool = True, catalog: Catalog | None = None):
         """`read_models=False` opens the log only (no read models are opened, created or
@@ -83,7 +97,12 @@ class Runtime:
             # is never rotated (identity hashes depend on it), so snapshots stay usable.
             self.app = LedgerApplication(env=self.settings.event_store_env(), snapshot_key=pii_key)
             self.views = open_read_model(self.settings) if read_models else None
-        self.projection = self.runner = self.reader = None
+        self.projection = self.runner = self.reader = self.reads = None
+        # The head this host's processes share, published by the event store adapter at each commit.
+        self.shared_head = SharedHead(shared_head_path(self.settings)) if self.settings.head == "shared" else None
+        if self.shared_head is not None:
+            self.app.recorder.shared_head = self.shared_head
+            self.shared_head.reset(lambda: self.app.recorder.max_notification_id() or 0)
         if self.views is not None:
             self.projection = LedgerProjection(self.views, self.app)
             # Reads may come from a streaming replica; the log's head always comes from the primary.
@@ -95,10 +114,16 @@ class Runtime:
                 election = FileLockElection(str(self.settings.sqlite_path) + ".projector.lock")
             else:
                 election = PostgresAdvisoryElection(self.settings.pg_conninfo(), PROJECTOR_LOCK_KEY)
-            self.runner = ProjectionRunner(self.app, self.projection, election=election)
+            self.runner = ProjectionRunner(self.app, self.projection, election=election,
+                                           shared_head=self.shared_head)
         self.ledger = Ledger(self.app, PiiProtector(pii_key), on_commit=self.runner.notify if self.runner else None,
                              token_ttl_days=self.settings.token_ttl_days, catalog=catalog)
         self.ledger.seal_key = seal_key
+        if self.views is not None:
+            consistency = Consistency(store_head=self.ledger.head_position, runner=self.runner, reader=self.reader,
+                                      name=self.app.name, wait_s=lambda: self.settings.read_wait_s,
+                                      shared_head=self.shared_head)
+            self.reads = Reads(view=self.reader, app=self.app, ledger=self.ledger, consistency=consistency)
         self._write_public_key()
         self._sealer_stop = threading.Event()
         self._sealer: threading.Thread | None = None
@@ -156,50 +181,6 @@ class Runtime:
                 log.warning("demo data loaded; the demo staff's tokens are in %s", path)
         self._started = True
 
-    def read_position(self, moment: dt.datetime | None = None, as_of_position: int | None = None) -> int:
-        """The log position a read answers at: the last recorded at or before `moment`, or
-        `as_of_position` (not beyond the head: 422), else the head; always after waiting until
-        the read models hold every write acknowledged before the read began."""
-        if moment is not None:
-            # Looked up before the wait: the read models then hold at least this position.
-            position = self.app.recorder.position_at(moment)
-            self.wait_consistent()
-            return position
-        head = self.wait_consistent()
-        if as_of_position is not None and as_of_position > head:
-            raise ValidationFailed(f"as_of_position {as_of_position} is beyond the log's head ({head})",
-                                   field="as_of_position")
-        return head if as_of_position is None else as_of_position
-
-    def wait_consistent(self) -> int:
-        """Block until the read models hold every write acknowledged before this call."""
-        head = self.ledger.head_position()
-        if self.reader is not self.views:
-            reached = wait_for_position(self.reader, self.app.name, head, self.settings.read_wait_s)
-        else:
-            reached = self.runner.wait_for(head, self.settings.read_wait_s)
-        if not reached:
-            if self.runner.stopped is not None:
-                raise Unavailable(f"the read models stopped at log position {self.runner.stopped.position}: an "
-                                  "event could not be projected; an operator must look (see /readyz and the log)",
-                                  retry_after_s=60)
-            raise Unavailable("the read models are behind the log; retry shortly", retry_after_s=1)
-        return head
-
-    def reconciliation(self, fund_id: str, date_from: dt.date, date_to: dt.date) -> dict:
-        """GET /v1/reconciliation: the fund's matched, unmatched-in-ledger and unmatched-in-bank
-        items of the period (projections/reconciliation.py), with every acknowledged write."""
-        head = self.wait_consistent()
-        if self.reader.fund(fund_id) is None:
-            raise NotFound(f"fund {fund_id} not found")
-        return {**reconciliation.reconciliation(self.reader, fund_id, date_from, date_to), "position": head}
-
-    def reconciliation_summary(self, fund_id: str, date_from: dt.date, date_to: dt.date) -> dict[str, int]:
-        """{"matched": n, "unmatched_in_ledger": n, "unmatched_in_bank": n} for the fund and the
-        period (dates included), counting every write acknowledged before the call."""
-        self.wait_consistent()
-        return reconciliation.reconciliation_summary(self.reader, fund_id, date_from, date_to)
-
     def close(self) -> None:
         self._sealer_stop.set()
         if self._sealer is not None:
@@ -212,3 +193,6 @@ class Runtime:
             self.views.datastore.close()
         if self.reader is not self.views:
             self.reader.datastore.close()
+        if self.shared_head is not None:
+            self.app.recorder.shared_head = None
+            self.shared_head.close()

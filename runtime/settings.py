@@ -30,6 +30,7 @@ class Settings:
     demo_data: bool = False
     pii_key: str | None = None
     read_wait_s: float = 5.0
+    head: str = "shared"  # "shared": this host's processes share the head (adapters/head.py); "store": ask it
     pg_pool_size: int = 5
     pg_max_overflow: int = 10
     pg_connect_timeout_s: int = 5
@@ -68,6 +69,9 @@ class Settings:
         projections = env.get("LEDGER_PROJECTIONS", "embedded")
         if projections not in ("embedded", "external"):
             raise SettingsError("LEDGER_PROJECTIONS must be 'embedded' or 'external'")
+        head = env.get("LEDGER_HEAD", "shared")
+        if head not in ("shared", "store"):
+            raise SettingsError("LEDGER_HEAD must be 'shared' or 'store'")
         demo = env.get("LEDGER_DEMO_DATA", "0")
         if demo not in ("0", "1"):
             raise SettingsError("LEDGER_DEMO_DATA must be 0 or 1")
@@ -78,6 +82,7 @@ class Settings:
             demo_data=demo == "1",
             pii_key=env.get("LEDGER_PII_KEY") or None,
             read_wait_s=float(env.get("LEDGER_READ_WAIT_S", "5")),
+            head=head,
             pg_pool_size=int(env.get("LEDGER_PG_POOL_SIZE", "5")),
             pg_max_overflow=int(env.get("LEDGER_PG_MAX_OVERFLOW", "10")),
             pg_connect_timeout_s=int(env.get("LEDGER_PG_CONNECT_TIMEOUT_S", "5")),
@@ -120,7 +125,7 @@ class Settings:
             self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
             return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(self.sqlite_path),
                     "SQLITE_LOCK_TIMEOUT": "5",
-                    "APPLICATION_RECORDER_TOPIC": "runtime.recorders:ChainedSQLiteRecorder"}
+                    "APPLICATION_RECORDER_TOPIC": "adapters.event_store:ChainedSQLiteRecorder"}
         url = urlparse(self.database_url)
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -137,7 +142,7 @@ class Settings:
             # Callers beyond this many waiting for a connection are refused at once (503).
             "POSTGRES_MAX_WAITING": str(4 * (self.pg_pool_size + self.pg_max_overflow)),
             "POSTGRES_SCHEMA": self.pg_schema,
-            "APPLICATION_RECORDER_TOPIC": "runtime.recorders:ServingPostgresRecorder",
+            "APPLICATION_RECORDER_TOPIC": "adapters.event_store:ServingPostgresRecorder",
             **self.extra_env,
         }
 

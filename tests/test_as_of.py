@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from psycopg.sql import SQL
 
 from api.app import create_app
-from api.routes.funds import fund_document
+from projections.reads.funds import fund_document
 from ledger.views import claim_view
 from projections.rebuild import differences, rebuild
 from runtime.container import open_read_model
-from runtime.recorders import POSITION_AT_POSTGRES, POSITION_AT_SQLITE
+from adapters.event_store import POSITION_AT_POSTGRES, POSITION_AT_SQLITE
 
 from .api.helpers import APPROVED_ON, PAID_ON, assert_problem
 from .conftest import Staff

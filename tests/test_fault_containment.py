@@ -112,7 +112,7 @@ def test_faults_in_the_store_leave_memory_store_and_read_models_in_agreement(rt,
     finally:
         fresh.close()
     # The read models equal a rebuild, and the same funds still take commands.
-    rt.wait_consistent()
+    rt.reads.wait_consistent()
     assert rt.runner.stopped is None
     assert replay_and_compare(rt)["differences"] == []
     for code in FUNDS:
@@ -143,7 +143,7 @@ def test_an_event_that_cannot_be_applied_stops_the_projection_with_an_alert(sett
         for code in FUNDS:
             fund_type, region = code.split(":")
             rt.ledger.open_fund(TREASURER, {"fund_type": fund_type, "region": region})
-        rt.wait_consistent()
+        rt.reads.wait_consistent()
         before = rt.ledger.head_position()
         with caplog.at_level(logging.ERROR):
             bad = claim_with_an_unappliable_event(rt)
@@ -197,7 +197,7 @@ def test_a_batch_that_keeps_failing_is_narrowed_to_the_event_at_fault(settings, 
         assert rt.runner.stopped is not None and rt.runner.stopped.position == poisoned
         assert rt.runner.stored_position() == poisoned - 1
         with pytest.raises(Unavailable):
-            rt.runner.wait_for(poisoned, 5) or rt.wait_consistent()
+            rt.runner.wait_for(poisoned, 5) or rt.reads.wait_consistent()
     finally:
         rt.close()
 

@@ -12,7 +12,7 @@ from beancount.core import realization
 from typer.testing import CliRunner
 
 from runtime.cli import cli
-from runtime.journal import camel
+from projections.reads.journal import camel
 
 from .api.helpers import APPROVED_ON, submit
 from .support import PII_KEY, SEAL_KEY, internship_claim, job_expansion_claim

@@ -38,14 +38,14 @@ def test_one_process_projects_and_another_takes_over(any_settings):
     time.sleep(1.5)
     assert not second.runner.leading, "two processes project at once"
     second.ledger.open_fund(TREASURER, {"fund_type": "employment_subsidy", "region": "210100"})
-    second.wait_consistent()  # the follower's reads wait for the leader's projection
+    second.reads.wait_consistent()  # the follower's reads wait for the leader's projection
     assert second.views.fund("employment_subsidy:210100") is not None
 
     first.close()  # the leader goes away: the other takes over within seconds
     assert _wait(lambda: second.runner.leading, 5)
     second.ledger.allocate(TREASURER, "employment_subsidy:210100", {
         "amount": "10.00", "source": "municipal", "document_no": "D", "effective_date": "2022-06-10"})
-    second.wait_consistent()
+    second.reads.wait_consistent()
     assert second.views.fund("employment_subsidy:210100")["allocated_fen"] == 1000
     second.close()
 
@@ -127,9 +127,9 @@ def test_reads_from_a_replica_wait_for_the_primary_head(postgres_url, tmp_path):
     rt.start()
     rt.ledger.open_fund(TREASURER, {"fund_type": "employment_subsidy", "region": "210100"})
     with pytest.raises(Unavailable):
-        rt.wait_consistent()
+        rt.reads.wait_consistent()
     from projections.rebuild import rebuild
     rebuild(rt.app, rt.reader)  # the replica catches up
-    rt.wait_consistent()
+    rt.reads.wait_consistent()
     assert rt.reader.fund("employment_subsidy:210100") is not None
     rt.close()

@@ -34,10 +34,9 @@ from ledger.domain.ids import fund_aggregate_id
 from ledger.money import format_money, parse_money
 from ledger.views import utc_text
 from projections.rebuild import differences, rebuild
-from runtime import report_export
+from projections.reads import export as report_export
 from runtime.cli import cli
 from runtime.container import Runtime, open_read_model
-from runtime.reports import fund_usage_report
 
 from .support import PII_KEY, SEAL_KEY, internship_claim, person_id
 
@@ -187,7 +186,7 @@ def runtime_for(settings) -> Runtime:
 
 
 def report(rt: Runtime, fund_id: str, start: dt.date, end: dt.date, basis: str = "business", **kw) -> dict:
-    return fund_usage_report(rt, AUDITOR, fund_id=fund_id, fund_type=None, region=None, start=start.isoformat(),
+    return rt.reads.fund_usage(AUDITOR, fund_id=fund_id, fund_type=None, region=None, start=start.isoformat(),
                              end=end.isoformat(), basis=basis, **kw)
 
 
@@ -244,7 +243,7 @@ def test_reports_tie_out_for_any_history_and_any_period_split(settings):
             history = History(rt.ledger, city, data.draw)
             with patch("ledger.service.claims.today_in_china", history.clock):
                 history.generate()
-            rt.wait_consistent()
+            rt.reads.wait_consistent()
             first, last = START - dt.timedelta(days=1), history.clock.today + dt.timedelta(days=1)
             cuts = data.draw(st.lists(st.dates(first + dt.timedelta(days=1), last), max_size=4), label="cuts")
             funds = (history.city_fund, history.district_fund)
@@ -266,7 +265,7 @@ def test_reports_tie_out_for_any_history_and_any_period_split(settings):
                 assert recorded["closing"] == live_balance(rt, fund_id)
                 assert "UTC" in recorded["period_basis_note"]
             # The roll-up of the city: its lines (city and district) add up to the total.
-            rollup = fund_usage_report(rt, AUDITOR, fund_id=None, fund_type=ES, region=city, start=first.isoformat(),
+            rollup = rt.reads.fund_usage(AUDITOR, fund_id=None, fund_type=ES, region=city, start=first.isoformat(),
                                        end=last.isoformat(), basis="business")
             assert [line["fund_id"] for line in rollup["lines"]] == sorted(funds)
             assert rollup["ties_out"] and rollup["total"]["ties_out"]
@@ -289,7 +288,7 @@ def small_history(rt: Runtime, city: str = "215000") -> History:
     history = History(rt.ledger, city, lambda strategy, label=None: _simplest(strategy))
     with patch("ledger.service.claims.today_in_china", history.clock):
         history.generate()
-    rt.wait_consistent()
+    rt.reads.wait_consistent()
     return history
 
 
@@ -312,14 +311,14 @@ def test_reports_as_of_a_position_are_reproducible_and_replay_equals_live(settin
                                                           "effective_date": "2022-06-20"})
         rt.ledger.allocate(TREASURER, fund_id, {"amount": "1.00", "source": "county", "document_no": "X2",
                                                 "effective_date": (last + dt.timedelta(days=1)).isoformat()})
-        rt.wait_consistent()
+        rt.reads.wait_consistent()
         again = report(rt, fund_id, first, last)
         assert again == before and report_export.to_csv(again) == csv_before
         assert report_export.to_xlsx(again) == report_export.to_xlsx(before)
         # Something dated in the period changes it; as of the old position it stays as it was.
         rt.ledger.allocate(TREASURER, fund_id, {"amount": "2.00", "source": "county", "document_no": "X3",
                                                 "effective_date": first.isoformat()})
-        head = rt.wait_consistent()
+        head = rt.reads.wait_consistent()
         changed = report(rt, fund_id, first, last)
         assert changed["position"] == head and changed["position"] > before["position"]
         assert fen(changed["movements"]["allocations"]) == fen(before["movements"]["allocations"]) + 200
@@ -357,7 +356,7 @@ def test_ledger_report_fund_usage_writes_json_csv_and_xlsx(settings, tmp_path):
         history = small_history(rt)
         fund_id, first, last = history.district_fund, START.isoformat(), history.clock.today.isoformat()
         expected = report(rt, fund_id, START, history.clock.today)
-        rollup = fund_usage_report(rt, AUDITOR, fund_id=None, fund_type=ES, region=history.city, start=first,
+        rollup = rt.reads.fund_usage(AUDITOR, fund_id=None, fund_type=ES, region=history.city, start=first,
                                    end=last, basis="business")
     finally:
         rt.close()

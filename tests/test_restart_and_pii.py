@@ -149,7 +149,7 @@ def test_a_dropped_read_model_is_rebuilt_at_start_up(settings):
 
     rt = Runtime(settings)
     rt.start()
-    rt.wait_consistent()
+    rt.reads.wait_consistent()
     assert rt.views.fund("employment_subsidy:210100")["allocated_fen"] == 10000
     rt.close()
 

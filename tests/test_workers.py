@@ -65,6 +65,11 @@ def test_workers_starting_together_share_one_admin_and_one_truth(settings, tmp_p
             r = http.post(f"/v1/claims/{cid}/approve", json={"approved_on": "2022-07-16"},
                            headers=users["reviewer"])
             assert r.status_code == 200, r.text
+            approved = r.json()
+            # Read right after the acknowledgement, most likely through another worker.
+            r = http.get(f"/v1/claims/{cid}", headers=users["clerk"])
+            assert r.status_code == 200 and r.json() == approved, r.text
+            assert r.headers["etag"] == f'"{approved["version"]}"'
             fund = http.get("/v1/funds/unemployment_insurance:210100", headers=users["treasurer"]).json()
             assert fund["balance"]["reserved"] == f"{1500 * (i + 1)}.00"
             listed = http.get("/v1/claims", params={"limit": 1000}, headers=users["clerk"]).json()["items"]

@@ -10,10 +10,8 @@ import codecs
 import orjson
 from fastapi import APIRouter, Depends, Query, Request
 
-from ledger.access import READ_REPORTS, Actor
-from ledger.domain.fund import parse_fund_code
+from ledger.access import Actor
 from ledger.errors import ValidationFailed
-from ledger.service.core import parse_date
 
 from .. import deps, params
 from ..bodies import StrictJSONRoute
@@ -145,11 +143,4 @@ def reconciliation(request: Request, actor: Actor = Depends(deps.actor),
     `unmatched_in_bank` (lines dated in the period that matched nothing, duplicates included).
     Reflects every write acknowledged before the read; `position` is the log position it
     answers at."""
-    actor.require_role(*READ_REPORTS)
-    _, region = parse_fund_code(fund_id)
-    actor.require_region(region)
-    date_from = parse_date(start, field="from")
-    date_to = parse_date(to, field="to")
-    if date_to < date_from:
-        raise ValidationFailed("to is before from", field="to")
-    return json(deps.runtime(request).reconciliation(fund_id, date_from, date_to))
+    return json(deps.runtime(request).reads.reconciliation(actor, fund_id, start, to))

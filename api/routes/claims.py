@@ -1,20 +1,14 @@
 from __future__ import annotations
 
-import datetime as dt
-
-import orjson
 from fastapi import APIRouter, Depends, Header, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from ledger.access import READ_CLAIMS, Actor
-from ledger.errors import NotFound, ValidationFailed
-from ledger.identifiers import normalize_credit_code, normalize_identity_number
-from ledger.limits import check_date_range
-from ledger.regions import validate_region
-from ledger.views import claim_view
+from ledger.errors import ValidationFailed
 
 from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
-from ..responses import PROBLEMS, json, outcome
+from ..responses import PROBLEMS, json, outcome, ready
 from ..schemas import (PARTY_ID_PATTERN, ApproveIn, ClaimEvents, ClaimIn, ClaimOut, ClaimPage, ClaimStatus, ClawbackIn,
                        FactsIn, PaymentIn, ProgramCode, ReasonIn, RecoveryIn, ReturnIn)
 
@@ -94,53 +88,19 @@ def recover(claim_id: params.ClaimId, body: RecoveryIn, request: Request, actor:
 
 
 @router.get("/claims/{claim_id}", response_model=ClaimOut)
-def get_claim(claim_id: params.ClaimId, request: Request, actor: Actor = Depends(deps.actor),
-              as_of: str | None = asof.AS_OF, as_of_position: int | None = asof.AS_OF_POSITION):
-    """The claim; with `as_of` or `as_of_position` (see api/asof.py) as it stood then: its
-    version at that point comes from the indexed claim events and the claim is loaded at
-    that version (its own few events, never the log); a claim not yet submitted then is 404."""
-    rt = deps.runtime(request)
-    asof.check(as_of, as_of_position)
-    claim = rt.ledger.claim(actor, claim_id)
+async def get_claim(claim_id: params.ClaimId, request: Request, actor: Actor = Depends(deps.actor),
+                    as_of: str | None = asof.AS_OF, as_of_position: int | None = asof.AS_OF_POSITION):
+    """The claim; with `as_of` or `as_of_position` as it stood then (a claim not yet
+    submitted then is 404). Live, the stored answer is sent as it is, from the event loop."""
+    reads = deps.runtime(request).reads
     if as_of is None and as_of_position is None:
-        return json(claim_view(claim))
-    position = asof.resolve(rt, as_of, as_of_position)
-    version = rt.reader.claim_version_at(str(claim.id), position)
-    if version is None:
-        raise NotFound(f"claim {claim_id} not found as of position {position}")
-    if version != claim.version:
-        claim = rt.app.repository.get(claim.id, version=version)
-    return json(claim_view(claim))
+        return ready(await reads.claim(actor, claim_id))
+    return json(await run_in_threadpool(reads.claim_at, actor, claim_id, as_of, as_of_position))
 
 
 @router.get("/claims/{claim_id}/events", response_model=ClaimEvents)
 def claim_events(claim_id: params.ClaimId, request: Request, actor: Actor = Depends(deps.actor)):
-    rt = deps.runtime(request)
-    claim = rt.ledger.claim(actor, claim_id)
-    rt.wait_consistent()
-    rows = rt.reader.claim_events(str(claim.id))
-    items = [{"position": r["position"], "version": r["version"], "type": r["type"], "recorded_at": r["recorded_at"],
-              "actor": r["actor"], "data": orjson.loads(r["data"])} for r in rows]
-    return json({"items": items, "next_cursor": None})
-
-
-def _time_bound(value: str | None, field: str, end: bool) -> str | None:
-    """A date or an RFC 3339 time, as the UTC text the read model orders by."""
-    if value is None:
-        return None
-    try:
-        if len(value) == 10:
-            day = dt.date.fromisoformat(value)
-            moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min,
-                                         tzinfo=dt.timezone(dt.timedelta(hours=8)))
-        else:
-            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-            if moment.tzinfo is None:
-                raise ValueError
-    except ValueError:
-        raise ValidationFailed(f"{field} must be a date or an RFC 3339 time with a zone", field=field) from None
-    check_date_range(moment.date(), field=field)  # far dates would overflow on the way to UTC
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return json(deps.runtime(request).reads.claim_events(actor, claim_id))
 
 
 @router.get("/claims", response_model=ClaimPage)
@@ -157,33 +117,11 @@ def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: Cl
                 limit: int = params.LIMIT, cursor: str | None = params.CURSOR):
     actor.require_role(*READ_CLAIMS)
     limit = deps.page_limit(limit)
-    rt = deps.runtime(request)
-    filters = {"status": status, "program": program, "fund_id": fund_id,
-               "region": validate_region(region) if region is not None else None,
-               "submitted_from": _time_bound(submitted_from, "submitted_from", end=False),
-               "submitted_to": _time_bound(submitted_to, "submitted_to", end=True)}
     if applicant_id is not None and x_applicant_id is not None and applicant_id != x_applicant_id:
         raise ValidationFailed("give the applicant in X-Applicant-Id or applicant_id, not both", field="X-Applicant-Id")
     applicant_id = applicant_id if applicant_id is not None else x_applicant_id
-    if applicant_id is not None:
-        filters["applicant_ref"] = rt.ledger.pii.ref(_party_id(applicant_id))
-    after = deps.decode_cursor(cursor)
-    try:
-        after_position = int(after) if after is not None else None
-        if after_position is not None and not 0 <= after_position < 2**62:
-            raise ValueError
-    except ValueError:
-        raise ValidationFailed("cursor is not one this service issued", field="cursor") from None
-    rt.wait_consistent()
-    rows = rt.reader.claims(filters=filters, scopes=actor.regions, after_position=after_position, limit=limit + 1)
-    items = [orjson.loads(r["doc"]) for r in rows[:limit]]
-    next_cursor = deps.encode_cursor(rows[limit - 1]["first_position"]) if len(rows) > limit else None
-    return json({"items": items, "next_cursor": next_cursor})
-
-
-def _party_id(value: str) -> str:
-    """Applicants are filtered by their id, whichever kind: a person's or a credit code."""
-    try:
-        return normalize_identity_number(value, field="applicant_id")
-    except ValidationFailed:
-        return normalize_credit_code(value, field="applicant_id")
+    items, after = deps.runtime(request).reads.claims(
+        actor, status=status, program=program, region=region, applicant_id=applicant_id, fund_id=fund_id,
+        submitted_from=submitted_from, submitted_to=submitted_to, after_position=deps.decode_position_cursor(cursor),
+        limit=limit)
+    return json({"items": items, "next_cursor": deps.encode_cursor(after) if after is not None else None})

@@ -3,7 +3,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from ledger.access import Actor
-from runtime.periods import close_period
 
 from .. import deps, params
 from ..bodies import StrictJSONRoute
@@ -19,5 +18,6 @@ def close(fund_id: params.FundId, month: str, body: PeriodCloseIn, request: Requ
     The month must tie out and have no unmatched reconciliation items, or the close needs an
     `override_reason`, which is recorded with the evidence."""
     payload = body.model_dump(mode="json", exclude_unset=True)
-    return outcome(close_period(deps.runtime(request), actor, fund_id, month, payload,
-                                idem=deps.idem(request, payload)))
+    rt = deps.runtime(request)
+    evidence = rt.reads.period_evidence(actor, fund_id, month)
+    return outcome(rt.ledger.close_period(actor, fund_id, month, payload, evidence, idem=deps.idem(request, payload)))

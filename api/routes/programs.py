@@ -55,7 +55,7 @@ def get_program(code: str, request: Request, actor: Actor = Depends(deps.actor),
         return json(program_document(program, ledger.rule_set(program.code, rule_version)))
     validate_region(region)
     day = parse_date(on, field="on", default_today=True)
-    position = asof.resolve(rt, as_of, as_of_position) if (as_of or as_of_position is not None) else None
+    position = rt.reads.resolve(as_of, as_of_position) if (as_of or as_of_position is not None) else None
     catalog = ledger.current_catalog(program.code) if position is None else ledger.catalog_as_of(program.code, position)
     return json(program_document(program, catalog.resolve(program.code, region, day)))
 

@@ -3,9 +3,9 @@ roll-up, program usage across funds, and the public-notice list of payees (公�
 treasurer, auditor and admin; a fund or region outside the caller's regions is 403.
 
 Every report is answered as of one log position: the head once the read models hold every
-write acknowledged before the read began, or `as_of_position` / `as_of` (api/asof.py).
+write acknowledged before the read began, or `as_of_position` / `as_of` (projections/reads/asof.py).
 The figures and their meaning are in projections/reports.py; the CSV and XLSX layouts in
-runtime/report_export.py (`Accept: text/csv` or the XLSX media type)."""
+projections/reads/export.py (`Accept: text/csv` or the XLSX media type)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,12 +15,8 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from ledger.access import READ_REPORTS, Actor
-from ledger.domain.fund import parse_fund_code
-from ledger.errors import NotFound, ValidationFailed
-from ledger.regions import covers, validate_region
-from projections import reports
-from runtime import report_export
-from runtime.reports import fund_usage_report, report_position
+from ledger.errors import ValidationFailed
+from projections.reads import export as report_export
 
 from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
@@ -55,9 +51,9 @@ def fund_usage(request: Request, actor: Actor = Depends(deps.actor), fund_id: st
     fund of that type at that region and below, with their total. `Accept: text/csv` or
     `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` for exports."""
     actor.require_role(*READ_REPORTS)
-    report = fund_usage_report(deps.runtime(request), actor, fund_id=fund_id, fund_type=fund_type, region=region,
-                               start=start, end=to, basis=basis, moment=asof.check(as_of, as_of_position),
-                               as_of_position=as_of_position)
+    report = deps.runtime(request).reads.fund_usage(actor, fund_id=fund_id, fund_type=fund_type, region=region,
+                                                    start=start, end=to, basis=basis, as_of=as_of,
+                                                    as_of_position=as_of_position)
     fmt = requested_format(request)
     if fmt == "json":
         return json(report)
@@ -75,20 +71,8 @@ def program_usage(request: Request, actor: Actor = Depends(deps.actor), program:
     (disbursed − returned − recovered) per fund and in total, for the funds at `region` and
     below (default: the caller's regions)."""
     actor.require_role(*READ_REPORTS)
-    rt = deps.runtime(request)
-    if program is None or program not in rt.ledger.catalog.programs:
-        raise ValidationFailed("program must name a program of the catalog", field="program")
-    if region is not None:
-        validate_region(region)
-        actor.require_region(region)
-    period = reports.parse_period(start, to, basis)
-    position = report_position(rt, asof.check(as_of, as_of_position), as_of_position)
-
-    def visible(fund_region: str) -> bool:
-        return actor.may_see(fund_region) and (region is None or covers(region, fund_region))
-
-    report = reports.program_usage(rt.reader, program, period, position, visible, reports.chain_time(rt.app))
-    return json({**report, "region": region})
+    return json(deps.runtime(request).reads.program_usage(actor, program=program, region=region, start=start, end=to,
+                                                          basis=basis, as_of=as_of, as_of_position=as_of_position))
 
 
 @router.get("/reports/payees", response_model=PayeePage)
@@ -100,29 +84,13 @@ def payees(request: Request, actor: Actor = Depends(deps.actor), fund_id: str | 
     date, payment reference and whether the payment was returned. Pages carry the position
     of the first page, so a walk through the pages sees one state of the ledger."""
     actor.require_role(*READ_REPORTS)
-    if fund_id is None:
-        raise ValidationFailed("fund_id is required", field="fund_id")
-    _, fund_region = parse_fund_code(fund_id)
-    actor.require_region(fund_region)
-    period = reports.parse_period(start, to)
     limit = deps.page_limit(limit)
-    rt = deps.runtime(request)
-    after = None
-    if cursor is not None:
-        after, position = _decode(cursor)
-        if position > rt.wait_consistent():
-            raise ValidationFailed("cursor is not one this service issued", field="cursor")
-    else:
-        position = report_position(rt, asof.check(as_of, as_of_position), as_of_position)
-    if not rt.reader.fund_at(fund_id, position):
-        raise NotFound(f"fund {fund_id} not found")
-    rows = reports.payees(rt.reader, fund_id, period.start, period.end, position, after, limit + 1)
-    next_cursor = None
-    if len(rows) > limit:
-        date, last = rows[limit - 1]["_cursor"]
-        next_cursor = deps.encode_cursor(f"{date}|{last}|{position}")
-    return json({"items": [{k: v for k, v in r.items() if k != "_cursor"} for r in rows[:limit]],
-                 "next_cursor": next_cursor})
+    after, at_position = _decode(cursor) if cursor is not None else (None, None)
+    items, more = deps.runtime(request).reads.payees(actor, fund_id=fund_id, start=start, end=to, limit=limit,
+                                                     after=after, at_position=at_position, as_of=as_of,
+                                                     as_of_position=as_of_position)
+    next_cursor = deps.encode_cursor("|".join(str(part) for part in more)) if more is not None else None
+    return json({"items": items, "next_cursor": next_cursor})
 
 
 def _decode(cursor: str) -> tuple[tuple[str, int], int]:

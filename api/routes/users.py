@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import orjson
 from fastapi import APIRouter, Depends, Request, Response
 
 from ledger.access import Actor
-from ledger.regions import validate_region
 
 from .. import deps, params
 from ..bodies import StrictJSONRoute
@@ -33,16 +31,9 @@ def list_users(request: Request, actor: Actor = Depends(deps.actor), role: Role 
     with a region at or below it."""
     actor.require_role("admin")
     limit = deps.page_limit(limit)
-    if region is not None:
-        validate_region(region)
-    after_position = deps.decode_position_cursor(cursor)
-    rt = deps.runtime(request)
-    rt.wait_consistent()
-    rows = rt.reader.users(role=role, region=region, active=active, scopes=actor.regions,
-                           after_position=after_position, limit=limit + 1)
-    items = [orjson.loads(row["doc"]) for row in rows[:limit]]
-    next_cursor = deps.encode_cursor(rows[limit - 1]["first_position"]) if len(rows) > limit else None
-    return json({"items": items, "next_cursor": next_cursor})
+    items, after = deps.runtime(request).reads.users(actor, role=role, region=region, active=active,
+                                                      after_position=deps.decode_position_cursor(cursor), limit=limit)
+    return json({"items": items, "next_cursor": deps.encode_cursor(after) if after is not None else None})
 
 
 @router.get("/users/{user_id}", response_model=UserDocument)

@@ -302,7 +302,7 @@ def test_a_huge_integer_stored_by_an_older_release_breaks_no_read(client, staff)
 
 def test_a_far_date_stored_by_an_older_release_breaks_no_export(client, staff, tmp_path):
     """An allocation dated 9999-12-31 once broke `ledger export --format beancount` for good."""
-    from runtime.journal import write_journal
+    from projections.reads.journal import write_journal
 
     fund = open_fund(staff.treasurer, "employment_subsidy", "210400", "100.00")
     ledger = client.app.state.runtime.ledger

@@ -64,9 +64,9 @@ def statuses(statement: dict) -> list[str]:
 
 
 def summary_of(client, fund_id: str, start: str = "2022-07-01", end: str = "2022-07-31") -> dict:
-    """What the period close uses: Runtime.reconciliation_summary."""
+    """What the period close uses: Reads.reconciliation_summary."""
     rt = client.app.state.runtime
-    return rt.reconciliation_summary(fund_id, dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    return rt.reads.reconciliation_summary(fund_id, dt.date.fromisoformat(start), dt.date.fromisoformat(end))
 
 
 def test_lines_match_payments_returns_and_recoveries_by_reference_and_amount(client, staff, funds):

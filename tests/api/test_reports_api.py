@@ -12,7 +12,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from runtime.report_export import XLSX_TYPE
+from projections.reads.export import XLSX_TYPE
 
 from ..conftest import open_fund
 from ..support import internship_claim, job_expansion_claim, make_user, person_id

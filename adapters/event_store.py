@@ -9,12 +9,18 @@
   seconds and retry on its own terms.
 
 Both backends serialise inserts (SQLite's single writer; PostgreSQL's exclusive lock on the
-events table, taken before the insert), so each batch reads the previous head safely."""
+events table, taken before the insert), so each batch reads the previous head safely.
+
+After each commit the adapter publishes its highest position to the head shared by this
+host's processes (adapters/head.py), when the runtime gave it one, before it returns.
+
+What the adapters add to the library's recorders is declared in `EventStore` below: the
+rest of the code relies on that Protocol, not on these classes."""
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
@@ -26,6 +32,8 @@ from psycopg.sql import SQL, Identifier
 from ledger.audit.chain import GENESIS, link
 from projections.ddl import existing_indexes, not_yet_there
 
+from .head import SharedHead
+
 _bounded = retry((InterfaceError, OperationalError), max_attempts=2, wait=0.1)
 CHAIN_PAGE = 5_000
 # Recorded times never move backwards along the chain, so the last row at or before a time
@@ -36,6 +44,45 @@ POSITION_AT_SQLITE = ("SELECT position FROM event_chain WHERE recorded_at <= ? "
 POSITION_AT_POSTGRES = SQL("SELECT position FROM {}.{} WHERE recorded_at <= %s "
                            "ORDER BY recorded_at DESC, position DESC LIMIT 1")
 IDS_PER_QUERY = 500  # well under SQLite's limit on bound parameters
+
+
+class EventStore(Protocol):
+    """What the event-store adapters add to the library's application recorder."""
+
+    shared_head: SharedHead | None
+
+    def existing_ids(self, ids: Sequence[UUID]) -> set[UUID]:
+        """Which of these aggregate ids have events (one query a writer batch)."""
+
+    def chain_links(self, originator_id: UUID, versions: Sequence[int]) -> dict[int, tuple[int, str]]:
+        """{version: (log position, chain hash)} of one aggregate's events at these versions."""
+
+    def snapshot_keys(self) -> Iterator[tuple[UUID, int]]:
+        """(originator id, version) of every stored snapshot, grouped by aggregate."""
+
+    def first_events(self, ids: Sequence[UUID]) -> list[StoredEvent]:
+        """The first event of each of these aggregates."""
+
+    def chain_rows(self, after: int = 0, stop: int | None = None) -> Iterator[dict]:
+        """The hash chain's rows (position, hash, prev_hash, recorded_at) after `after`."""
+
+    def recorded_at(self, positions: Sequence[int]) -> dict[int, dt.datetime]:
+        """The chain's recorded time of each of these positions."""
+
+    def position_at(self, moment: dt.datetime) -> int:
+        """The highest position recorded at or before `moment` (0 before the first event)."""
+
+
+def _published(insert_events):
+    """`insert_events` that publishes the batch's highest position once it is committed."""
+
+    def insert_and_publish(self, stored_events, **kwargs):
+        ids = insert_events(self, stored_events, **kwargs)
+        if ids and self.shared_head is not None:
+            self.shared_head.committed(max(ids))
+        return ids
+
+    return insert_and_publish
 
 
 def _chain_rows(prev_hash: str, last_time: dt.datetime | None, ids: Sequence[int],
@@ -57,6 +104,9 @@ def _utc(value) -> dt.datetime:
 
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    shared_head: SharedHead | None = None
+    insert_events = _published(SQLiteApplicationRecorder.insert_events)
+
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(),
                 "CREATE TABLE IF NOT EXISTS event_chain (position INTEGER PRIMARY KEY, hash TEXT NOT NULL, "
@@ -142,7 +192,8 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
 
 class ServingPostgresRecorder(PostgresApplicationRecorder):
-    insert_events = _bounded(PostgresApplicationRecorder.insert_events.__wrapped__)
+    shared_head: SharedHead | None = None
+    insert_events = _published(_bounded(PostgresApplicationRecorder.insert_events.__wrapped__))
     select_events = _bounded(PostgresApplicationRecorder.select_events.__wrapped__)
     select_notifications = _bounded(PostgresApplicationRecorder.select_notifications.__wrapped__)
     max_notification_id = _bounded(PostgresApplicationRecorder.max_notification_id.__wrapped__)
