@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from ledger.access import READ_CLAIMS, Actor
+from ledger.errors import ValidationFailed
 
 from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
@@ -107,12 +108,18 @@ def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: Cl
                 program: ProgramCode | None = None, region: str | None = params.REGION,
                 applicant_id: str | None = Query(None, pattern=PARTY_ID_PATTERN,
                                                  description="An identity number or a credit code"),
+                x_applicant_id: str | None = Header(None, alias="X-Applicant-Id", pattern=PARTY_ID_PATTERN,
+                                                    description="The same filter as `applicant_id`, in a header: "
+                                                                "an identity number kept out of URLs and access logs"),
                 fund_id: str | None = params.FUND_ID_FILTER,
                 submitted_from: str | None = params.moment_or_date("Submitted at or after (a date: from its start)"),
                 submitted_to: str | None = params.moment_or_date("Submitted at or before (a date: to its end)"),
                 limit: int = params.LIMIT, cursor: str | None = params.CURSOR):
     actor.require_role(*READ_CLAIMS)
     limit = deps.page_limit(limit)
+    if applicant_id is not None and x_applicant_id is not None and applicant_id != x_applicant_id:
+        raise ValidationFailed("give the applicant in X-Applicant-Id or applicant_id, not both", field="X-Applicant-Id")
+    applicant_id = applicant_id if applicant_id is not None else x_applicant_id
     items, after = deps.runtime(request).reads.claims(
         actor, status=status, program=program, region=region, applicant_id=applicant_id, fund_id=fund_id,
         submitted_from=submitted_from, submitted_to=submitted_to, after_position=deps.decode_position_cursor(cursor),
