@@ -117,6 +117,10 @@ def test_funds_and_reports_equal_the_api_with_downloads(demo, open_page):
     w.shot("funds-report")
     copy_to_docs("funds-report")
     # downloads: the same bytes as the API's, and the XLSX reads back with the closing balance
+    # Known defect (open): with the chart's year field still focused after Enter, the first
+    # mouse press on a download button scrolls the page ~60 px (Chromium, on the field's
+    # blur), so the release lands on another element and a real click is lost. The click
+    # is dispatched to the button here; a user's second click works.
     try:
         with page.expect_download() as d:
             page.locator("#dl-csv").dispatch_event("click")
