@@ -15,7 +15,7 @@ from ledger.errors import LedgerError, ValidationFailed
 from runtime.container import Runtime
 from runtime.settings import Settings, SettingsError
 
-from . import deps
+from . import dashboard, deps
 from .bodies import BodyRefused
 from .gate import BodyTooLarge, RequestGate
 from .logs import mask_identity_numbers_in_logs
@@ -49,13 +49,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await anyio.to_thread.run_sync(rt.close)
 
-    app = FastAPI(title="Subsidy ledger", version="1", lifespan=lifespan,
+    app = FastAPI(title="Subsidy ledger", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Employment-subsidy ledger: funds, claims, payments, clawbacks. See shared/API.md.")
     app.state.metrics = Metrics()
     for router in (users.router, funds.router, programs.router, claims.router, audit.router, ops.router,
                    reports.router, bank.router, periods.router, watchlist.router):
         app.include_router(router)
 
+    dashboard.install(app)  # the pages at /, offline /docs and /redoc, their assets (api/dashboard)
     app.add_middleware(RequestGate)
     app.add_middleware(MeasureRequests, metrics=app.state.metrics)  # outside the gate: counts its refusals too
     app.add_middleware(StartupRefusal)

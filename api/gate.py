@@ -25,8 +25,10 @@ from ledger.limits import MAX_JSON_BODY_BYTES, MAX_STATEMENT_BYTES, bad_characte
 
 from .problems import problem_from_error
 
-# Endpoints anyone may call: liveness, readiness and the API's own description.
-PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+# Endpoints anyone may call: liveness, readiness, the API's own description and the
+# dashboard's pages and assets (api/dashboard: they hold no data; its API calls need a token).
+PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/"})
+PUBLIC_PREFIXES = ("/assets/",)
 JSON_TYPES = ("application/json",)
 # Charsets a bank statement may come in: text encodings banks export in. Anything else
 # (rot13, base64, zlib, punycode, unicode_escape, ...) is not a text encoding of a file.
@@ -76,7 +78,7 @@ class RequestGate:
             length = _content_length(headers)
             if length is not None and length > policy.max_bytes:
                 raise PayloadTooLarge(f"the body is larger than {policy.max_bytes:,} bytes")
-            if path not in PUBLIC_PATHS:
+            if path not in PUBLIC_PATHS and not path.startswith(PUBLIC_PREFIXES):
                 scope.setdefault("state", {})["actor"] = await _authenticate(scope, headers)
             _check_headers(headers)
             _check_query(scope.get("query_string", b""))

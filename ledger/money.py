@@ -31,7 +31,10 @@ def parse_money(value: object, *, field: str = "amount", allow_zero: bool = Fals
 
 def format_money(amount_fen: int) -> str:
     """Fen to a two-decimal yuan string; negative amounts keep their sign (reports)."""
-    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
+    if type(amount_fen) is int:
+        if amount_fen == 0:
+            return "0.00"  # most amounts of a claim's answer
+    elif not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
         raise TypeError(f"money must be integer fen, got {type(amount_fen).__name__}")
     sign = "-" if amount_fen < 0 else ""
     whole, fen = divmod(abs(amount_fen), 100)

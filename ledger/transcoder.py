@@ -1,6 +1,16 @@
-"""How events become bytes and back. Encoding is exactly the library's JSONTranscoder, so
-the stored bytes (and the hash chain over them) do not depend on this module; decoding,
-which rebuilds and aggregate loads do for every event, uses orjson."""
+"""How events become bytes and back, with orjson both ways.
+
+Encoding writes exactly the bytes the library's JSONTranscoder writes (compact separators,
+UTF-8 as is, `{"_type_": name, "_data_": ...}` for every registered type: UUIDs as hex,
+datetimes and dates as ISO text, Decimals as text), so events stored before this module
+encoded with orjson, the hash chain over them and events stored after are all one format,
+and decoding reads both. orjson alone would change types: it writes a UUID, a datetime or a
+date as a plain string, which decodes as a `str`. So the state is first walked once in
+Python, registered types replaced by their tagged form, and what the walk does not
+recognise as certainly byte-identical goes to the library's encoder instead: floats (orjson
+formats some differently, e.g. 1e+16), integers beyond 64 bits, dict keys that are not
+`str`, subclasses of str/int (enums), unregistered types (the library's own error), and
+strings orjson refuses (lone surrogates)."""
 from __future__ import annotations
 
 from typing import Any
@@ -13,7 +23,39 @@ class _MaybeMisread(Exception):
     pass
 
 
+class _NotPlain(Exception):
+    """A value the orjson path cannot write byte-identically: the library's encoder does it."""
+
+
+_PLAIN = (str, int, bool, type(None))  # exact types written the same by orjson and json
+
+
 class LedgerTranscoder(JSONTranscoder):
+    def encode(self, obj: Any) -> bytes:
+        try:
+            return orjson.dumps(self._tag(obj))
+        except (_NotPlain, orjson.JSONEncodeError, TypeError, RecursionError):
+            return super().encode(obj)
+
+    def _tag(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind is dict:
+            out = {}
+            for key, value in obj.items():
+                if type(key) is not str:
+                    raise _NotPlain
+                out[key] = value if type(value) in _PLAIN else self._tag(value)
+            return out
+        if kind is list or kind is tuple:
+            return [value if type(value) in _PLAIN else self._tag(value) for value in obj]
+        if kind in _PLAIN:
+            return obj
+        transcoding = self.types.get(kind)
+        if transcoding is None:
+            raise _NotPlain  # floats, subclasses, unregistered types
+        data = transcoding.encode(obj)
+        return {"_type_": transcoding.name, "_data_": data if type(data) in _PLAIN else self._tag(data)}
+
     def decode(self, data: bytes) -> Any:
         try:
             return self._revive(orjson.loads(data))

@@ -411,6 +411,11 @@ class _Pending:
     def __init__(self, future: Future):
         self._future = future
 
+    @property
+    def future(self) -> Future:
+        """Resolved with (result, position) once durable, or with the command's refusal."""
+        return self._future
+
     def result_or_raise(self, timeout_s: float) -> Any:
         try:
             return self._future.result(timeout=timeout_s)

@@ -10,6 +10,7 @@ from typing import Protocol
 from eventsourcing.application import Application
 from eventsourcing.persistence import InterfaceError, OperationalError, Tracking
 
+from .lag import LagMeter
 from .projector import LedgerProjection, ProjectionFault
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ class ProjectionRunner:
         self.stopped: ProjectionFault | None = None
         self._failures = 0
         self._narrow_until: int | None = None
+        # Commit-to-projected time of this process's own writes (projections/lag.py).
+        self.lag = LagMeter()
 
     @property
     def tracking_name(self) -> str:
@@ -106,6 +109,7 @@ class ProjectionRunner:
         with self._progress:
             self.position_before_last_step, self.position = self.position, position
             self._progress.notify_all()
+        self.lag.projected(position)
         self._publish(position)
 
     def _publish(self, position: int) -> None:
@@ -151,6 +155,7 @@ class ProjectionRunner:
 
     def notify(self, position: int) -> None:
         """Called after a local commit, so the projector does not wait for its poll."""
+        self.lag.committed(position)
         self._wake.set()
 
     def _loop(self) -> None:

@@ -52,6 +52,8 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     os.environ["LEDGER_BOOTSTRAP_ADMIN_TOKEN"] = token
     where = settings.sqlite_path.resolve() if settings.backend == "sqlite" else settings.database_url.split("@")[-1]
     console.print(f"[bold]Subsidy ledger[/bold] on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    console.print(f"  dashboard   : http://{host}:{port}/  — sign in by pasting a token (the admin token below, "
+                  "or a demo staff token: treasurer for funds and reconciliation, auditor for audit)")
     console.print(f"  admin token : {token}")
     console.print(f"  data        : {settings.backend} at {where}")
     console.print(f"  read models : {settings.projections}; demo data: {'yes' if demo or settings.demo_data else 'no'}")

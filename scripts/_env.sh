@@ -25,3 +25,21 @@ if [ ! -f "$STAMP" ]; then
   touch "$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"
+# The browser assets of the dashboard and of /docs and /redoc (ECharts, Swagger UI, ReDoc)
+# come from the npm registry by web/package-lock.json, installed into web/node_modules and
+# served by the application itself: never from a CDN (bureaus run without internet access).
+WEB_STAMP="$ROOT/web/node_modules/.installed-$(sha256sum web/package-lock.json | cut -c1-16)"
+if [ ! -f "$WEB_STAMP" ]; then
+  if ! command -v npm >/dev/null; then
+    echo "npm (Node.js 18 or newer) is needed to install the dashboard's assets (web/package-lock.json):" >&2
+    echo "  apt-get install -y nodejs npm   (or from https://nodejs.org)" >&2
+    exit 2
+  fi
+  echo "installing the dashboard's browser assets into web/node_modules (log: web/npm-install.log) ..."
+  if ! (cd web && npm ci --no-audit --no-fund --ignore-scripts) >"$ROOT/web/npm-install.log" 2>&1; then
+    tail -n 30 "$ROOT/web/npm-install.log" >&2
+    echo "npm ci failed; the whole log is in web/npm-install.log" >&2
+    exit 1
+  fi
+  touch "$WEB_STAMP"
+fi

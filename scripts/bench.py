@@ -9,6 +9,8 @@ import statistics
 import sqlite3
 import tempfile
 import time
+import tracemalloc
+import resource
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -66,10 +68,24 @@ def _drop(settings: Settings) -> None:
             conn.execute(f'DROP SCHEMA IF EXISTS "{settings.pg_schema}" CASCADE')
 
 
-def ledger_commands_per_s(settings: Settings, claims: int, callers: int, rebuilds: int = 3
-                          ) -> tuple[float, float, int]:
+def rebuild_peak_memory(rt: Runtime) -> tuple[float, float]:
+    """One more rebuild from scratch under tracemalloc: its peak of Python allocations (MiB)
+    and the process's peak RSS so far (MiB, from getrusage)."""
+    rt.views.drop_read_models()
+    rt.runner.position = 0
+    tracemalloc.start()
+    try:
+        rt.runner.catch_up()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def ledger_commands_per_s(settings: Settings, claims: int, callers: int, rebuilds: int = 3, project: bool = True,
+                          memory: bool = False) -> dict:
     rt = Runtime(settings)
-    rt.start(project=False)
+    rt.start(project=project)
     rt.ledger.open_fund(TREASURER, {"fund_type": "unemployment_insurance", "region": "210100"})
     rt.ledger.allocate(TREASURER, "unemployment_insurance:210100", {
         "amount": "100000000.00", "source": "central", "document_no": "bench", "effective_date": "2022-06-10"})
@@ -82,11 +98,22 @@ def ledger_commands_per_s(settings: Settings, claims: int, callers: int, rebuild
                                        "paid_on": "2022-07-20"})
 
     batches_before = rt.ledger.writer.batches_committed
+    if project:
+        rt.runner.wait_for(rt.ledger.head_position(), timeout_s=60)
+        rt.runner.lag.reset()
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=callers) as pool:
         list(pool.map(journey, range(claims)))
     elapsed = time.perf_counter() - started
     batches = rt.ledger.writer.batches_committed - batches_before
+    lag = (None, None, None)
+    if project:
+        # Lag of every commit during the run: durable -> its rows and position written.
+        rt.runner.wait_for(rt.ledger.head_position(), timeout_s=600)
+        tail = time.perf_counter() - started - elapsed
+        p50, p99 = rt.runner.lag.percentiles(50, 99)
+        lag = (p50, p99, tail)
+        rt.runner.stop()
 
     # Rebuild the read models from the whole log, from scratch, `rebuilds` times: the median.
     rates = []
@@ -97,9 +124,12 @@ def ledger_commands_per_s(settings: Settings, claims: int, callers: int, rebuild
         events = rt.runner.catch_up()  # log positions covered, events without a read model included
         rates.append(events / (time.perf_counter() - started))
     rebuild = statistics.median(rates)
+    peak = rebuild_peak_memory(rt) if memory else (None, None)
+    log_events = rt.ledger.head_position()
     rt.close()
     _drop(settings)
-    return 3 * claims / elapsed, rebuild, batches
+    return {"commands_s": 3 * claims / elapsed, "rebuild": rebuild, "batches": batches, "lag": lag,
+            "peak": peak, "events": log_events}
 
 
 def main() -> None:
@@ -109,6 +139,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rebuilds", type=int, default=3, help="rebuilds per run (their median is the run's)")
     parser.add_argument("--backends", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
+    parser.add_argument("--no-project", action="store_true", help="projections off during the writes")
+    parser.add_argument("--memory", action="store_true",
+                        help="one more rebuild under tracemalloc: its peak allocations and the process's peak RSS")
     parser.add_argument("--postgres-url", default=os.environ.get("LEDGER_TEST_POSTGRES_URL",
                                                                  "postgresql://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args()
@@ -116,6 +149,7 @@ def main() -> None:
     raw1, raw100 = [], []
     cmds: dict[str, list[float]] = {b: [] for b in backends}
     rebuild: dict[str, list[float]] = {b: [] for b in backends}
+    lags: dict[str, list] = {b: [] for b in backends}
     for run in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="ledger-bench-") as tmp:
             d = Path(tmp)
@@ -123,12 +157,21 @@ def main() -> None:
             raw100.append(raw_sqlite_rows_per_s(d, 100_000, 100))
             line = [f"run {run + 1}: raw SQLite {raw1[-1]:,.0f} rows/s (1/commit), {raw100[-1]:,.0f} (100/commit)"]
             for backend in backends:
-                c, r, batches = ledger_commands_per_s(_settings(backend, d, args.postgres_url), args.claims,
-                                                      args.callers, args.rebuilds)
+                out = ledger_commands_per_s(_settings(backend, d, args.postgres_url), args.claims, args.callers,
+                                            args.rebuilds, project=not args.no_project, memory=args.memory)
+                c, r, batches = out["commands_s"], out["rebuild"], out["batches"]
                 cmds[backend].append(c)
                 rebuild[backend].append(r)
-                line.append(f"{backend}: {c:,.0f} commands/s ({batches} transactions for {3 * args.claims} "
-                            f"commands), rebuild {r:,.0f} events/s")
+                lags[backend].append(out["lag"])
+                text = (f"{backend}: {c:,.0f} commands/s ({batches} transactions for {3 * args.claims} commands, "
+                        f"x{c / raw1[-1]:.2f} raw 1/commit)")
+                if out["lag"][0] is not None:
+                    p50, p99, tail = out["lag"]
+                    text += f", projection lag p50 {p50 * 1000:.1f} ms p99 {p99 * 1000:.1f} ms (tail {tail:.2f} s)"
+                text += f", rebuild {r:,.0f} events/s of {out['events']:,}"
+                if out["peak"][0] is not None:
+                    text += f" (peak {out['peak'][0]:.1f} MiB traced, RSS {out['peak'][1]:.0f} MiB)"
+                line.append(text)
             print("; ".join(line), flush=True)
     m = statistics.median
     print()
@@ -140,6 +183,9 @@ def main() -> None:
               f"ratio to raw 1/commit {m(cmds[backend]) / m(raw1):.2f}, to raw 100/commit "
               f"{m(cmds[backend]) / m(raw100):.3f}")
         print(f"  {backend:8} projection rebuild events/s: {m(rebuild[backend]):,.0f}")
+        if lags[backend] and lags[backend][0][0] is not None:
+            print(f"  {backend:8} projection lag while writing: p50 {m(x[0] for x in lags[backend]) * 1000:.1f} ms, "
+                  f"p99 {m(x[1] for x in lags[backend]) * 1000:.1f} ms (median of runs)")
 
 
 if __name__ == "__main__":

@@ -18,21 +18,27 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class Server:
-    def __init__(self, settings, tmp_path: Path, *, workers: int = 1, log_level: str = "info"):
+    def __init__(self, settings, tmp_path: Path, *, workers: int = 1, log_level: str = "info",
+                 port: int | None = None, env: dict[str, str] | None = None):
+        """`port`: listen on 127.0.0.1:port instead of the Unix socket (for a browser);
+        `env`: more environment for the server (e.g. LEDGER_DEMO_DATA=1)."""
         self.uds = str(tmp_path / "api.sock")
         self.log_path = tmp_path / "server.log"
         self.env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url,
                     "LEDGER_PG_SCHEMA": settings.pg_schema, "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN,
-                    "PYTHONPATH": str(ROOT), "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY}
+                    "PYTHONPATH": str(ROOT), "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, **(env or {})}
         self.workdir = tmp_path / "work"
         self.workdir.mkdir()
         self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:app", "--uds", self.uds,
+        listen = ["--uds", self.uds] if port is None else ["--host", "127.0.0.1", "--port", str(port)]
+        self.proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:app", *listen,
                                       "--workers", str(workers), "--log-level", log_level], cwd=self.workdir,
                                      env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
-        self.http = httpx.Client(transport=httpx.HTTPTransport(uds=self.uds), base_url="http://ledger", timeout=20)
+        self.base_url = "http://ledger" if port is None else f"http://127.0.0.1:{port}"
+        transport = httpx.HTTPTransport(uds=self.uds) if port is None else httpx.HTTPTransport()
+        self.http = httpx.Client(transport=transport, base_url=self.base_url, timeout=20)
         self.bodies: list[bytes] = []
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # demo data takes a while to load on a busy machine
         while True:
             try:
                 if self.http.get("/readyz", timeout=2).status_code == 200:

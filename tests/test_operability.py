@@ -108,7 +108,7 @@ def test_exhausted_pool_is_503_within_seconds(postgres_url, tmp_path):
         assert elapsed < 10
 
 
-def test_reads_from_a_replica_wait_for_the_primary_head(postgres_url, tmp_path):
+def test_reads_from_a_replica_wait_for_the_primary_head(postgres_url, tmp_path, monkeypatch):
     """A replica's read models serve reads only once they reach the primary's head."""
     import dataclasses
 
@@ -120,10 +120,19 @@ def test_reads_from_a_replica_wait_for_the_primary_head(postgres_url, tmp_path):
     with psycopg.connect(**primary.pg_conninfo(), autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{replica_schema}"')
     settings = dataclasses.replace(primary, read_replica_url=postgres_url, read_wait_s=0.3)
+    # The runtime opens the primary's read models first, then the replica's: the second
+    # opens the replica's schema, so that everything wired with the reader reads the replica.
+    from runtime import container
+    opened = []
+    real_open = container.open_read_model
+
+    def open_replica_schema_second(s):
+        opened.append(s)
+        return real_open(s if len(opened) == 1 else dataclasses.replace(s, pg_schema=replica_schema))
+
+    monkeypatch.setattr(container, "open_read_model", open_replica_schema_second)
     rt = Runtime(settings)
-    rt.reader.datastore.close()
-    from runtime.container import open_read_model
-    rt.reader = open_read_model(dataclasses.replace(primary, pg_schema=replica_schema))
+    assert len(opened) == 2 and rt.reader is not rt.views
     rt.start()
     rt.ledger.open_fund(TREASURER, {"fund_type": "employment_subsidy", "region": "210100"})
     with pytest.raises(Unavailable):

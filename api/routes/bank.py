@@ -16,6 +16,7 @@ from ledger.errors import ValidationFailed
 from .. import deps, params
 from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json, outcome
+from ..writes import write
 from ..schemas import FUND_ID_PATTERN, BankStatementIn, BankStatementOut, ReconciliationOut
 
 router = APIRouter(prefix="/v1", tags=["reconciliation"], responses=PROBLEMS, route_class=StrictJSONRoute)
@@ -76,7 +77,7 @@ def _media(request: Request) -> tuple[str, str | None]:
 @router.post("/bank-statements", status_code=201, response_model=BankStatementOut,
              responses={200: {"model": BankStatementOut, "description": "The statement had been imported before"}},
              openapi_extra={"requestBody": STATEMENT_BODY}, description=IMPORT_DESCRIPTION)
-def import_statement(request: Request, actor: Actor = Depends(deps.actor), body: bytes = Depends(raw_body),
+async def import_statement(request: Request, actor: Actor = Depends(deps.actor), body: bytes = Depends(raw_body),
                      fund_id: str | None = Query(None, pattern=FUND_ID_PATTERN,
                                                  description="The fund whose account the statement is of"),
                      statement_id: str | None = params.text("The bank's id of the statement"),
@@ -96,7 +97,8 @@ def import_statement(request: Request, actor: Actor = Depends(deps.actor), body:
         raise ValidationFailed("send the statement as text/csv (or as JSON with the CSV in \"csv\")",
                                field="Content-Type")
     ledger = deps.runtime(request).ledger
-    return outcome(ledger.import_statement(actor, payload, idem=deps.idem(request, payload)))
+    return outcome(await write(ledger.import_statement, actor, payload, idem=deps.idem(request, payload),
+                               reads_first=True))
 
 
 def _json_statement(body: bytes, query: dict) -> dict:

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from ledger.access import READ_CLAIMS, Actor
+from ledger.errors import ValidationFailed
 
 from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json, outcome, ready
+from ..writes import write
 from ..schemas import (PARTY_ID_PATTERN, ApproveIn, ClaimEvents, ClaimIn, ClaimOut, ClaimPage, ClaimStatus, ClawbackIn,
                        FactsIn, ObjectionIn, ObjectionResolutionIn, PaymentIn, ProgramCode, ReasonIn, RecoveryIn,
                        ReturnIn)
@@ -20,71 +22,72 @@ def _payload(body) -> dict:
 
 
 @router.post("/claims", status_code=201, response_model=ClaimOut)
-def submit(body: ClaimIn, request: Request, actor: Actor = Depends(deps.actor)):
+async def submit(body: ClaimIn, request: Request, actor: Actor = Depends(deps.actor)):
     payload = _payload(body)
-    return outcome(deps.runtime(request).ledger.submit_claim(actor, payload, idem=deps.idem(request, payload)))
+    return outcome(await write(deps.runtime(request).ledger.submit_claim, actor, payload,
+                               idem=deps.idem(request, payload)))
 
 
-def _command(name: str, request: Request, actor: Actor, claim_id: params.ClaimId, payload: dict, *args):
+async def _command(name: str, request: Request, actor: Actor, claim_id: params.ClaimId, payload: dict, *args):
     ledger = deps.runtime(request).ledger
-    return outcome(getattr(ledger, name)(actor, claim_id, *args, payload, if_match=deps.if_match(request),
-                                         idem=deps.idem(request, payload)))
+    return outcome(await write(getattr(ledger, name), actor, claim_id, *args, payload, if_match=deps.if_match(request),
+                               idem=deps.idem(request, payload)))
 
 
 @router.post("/claims/{claim_id}/approve", response_model=ClaimOut)
-def approve(claim_id: params.ClaimId, body: ApproveIn, request: Request, actor: Actor = Depends(deps.actor)):
-    return _command("approve", request, actor, claim_id, _payload(body))
+async def approve(claim_id: params.ClaimId, body: ApproveIn, request: Request, actor: Actor = Depends(deps.actor)):
+    return await _command("approve", request, actor, claim_id, _payload(body))
 
 
 @router.post("/claims/{claim_id}/reject", response_model=ClaimOut)
-def reject(claim_id: params.ClaimId, body: ReasonIn, request: Request, actor: Actor = Depends(deps.actor)):
-    return _command("reject", request, actor, claim_id, _payload(body))
+async def reject(claim_id: params.ClaimId, body: ReasonIn, request: Request, actor: Actor = Depends(deps.actor)):
+    return await _command("reject", request, actor, claim_id, _payload(body))
 
 
 @router.post("/claims/{claim_id}/withdraw", response_model=ClaimOut)
-def withdraw(claim_id: params.ClaimId, body: ReasonIn, request: Request, actor: Actor = Depends(deps.actor)):
-    return _command("withdraw", request, actor, claim_id, _payload(body))
+async def withdraw(claim_id: params.ClaimId, body: ReasonIn, request: Request, actor: Actor = Depends(deps.actor)):
+    return await _command("withdraw", request, actor, claim_id, _payload(body))
 
 
 @router.post("/claims/{claim_id}/facts", response_model=ClaimOut)
-def record_facts(claim_id: params.ClaimId, body: FactsIn, request: Request, actor: Actor = Depends(deps.actor)):
-    return _command("record_facts", request, actor, claim_id, _payload(body))
+async def record_facts(claim_id: params.ClaimId, body: FactsIn, request: Request, actor: Actor = Depends(deps.actor)):
+    return await _command("record_facts", request, actor, claim_id, _payload(body))
 
 
 @router.post("/claims/{claim_id}/payments", status_code=201, response_model=ClaimOut)
-def pay(claim_id: params.ClaimId, body: PaymentIn, request: Request, actor: Actor = Depends(deps.actor)):
-    return _command("pay", request, actor, claim_id, _payload(body))
+async def pay(claim_id: params.ClaimId, body: PaymentIn, request: Request, actor: Actor = Depends(deps.actor)):
+    return await _command("pay", request, actor, claim_id, _payload(body))
 
 
 @router.post("/claims/{claim_id}/payments/{payment_ref}/return", response_model=ClaimOut)
-def return_payment(claim_id: params.ClaimId, payment_ref: str, body: ReturnIn, request: Request,
+async def return_payment(claim_id: params.ClaimId, payment_ref: str, body: ReturnIn, request: Request,
                    actor: Actor = Depends(deps.actor)):
     payload = _payload(body)
     ledger = deps.runtime(request).ledger
-    return outcome(ledger.return_payment(actor, claim_id, payment_ref, payload, if_match=deps.if_match(request),
-                                         idem=deps.idem(request, payload)))
+    return outcome(await write(ledger.return_payment, actor, claim_id, payment_ref, payload,
+                               if_match=deps.if_match(request), idem=deps.idem(request, payload)))
 
 
 @router.post("/claims/{claim_id}/close", response_model=ClaimOut)
-def close(claim_id: params.ClaimId, body: ReasonIn, request: Request, actor: Actor = Depends(deps.actor)):
-    return _command("close", request, actor, claim_id, _payload(body))
+async def close(claim_id: params.ClaimId, body: ReasonIn, request: Request, actor: Actor = Depends(deps.actor)):
+    return await _command("close", request, actor, claim_id, _payload(body))
 
 
 @router.post("/claims/{claim_id}/clawbacks", status_code=201, response_model=ClaimOut)
-def clawback(claim_id: params.ClaimId, body: ClawbackIn, request: Request, actor: Actor = Depends(deps.actor)):
-    return _command("demand_clawback", request, actor, claim_id, _payload(body))
+async def clawback(claim_id: params.ClaimId, body: ClawbackIn, request: Request, actor: Actor = Depends(deps.actor)):
+    return await _command("demand_clawback", request, actor, claim_id, _payload(body))
 
 
 @router.post("/claims/{claim_id}/clawbacks/{clawback_id}/confirm", response_model=ClaimOut)
-def confirm_clawback(claim_id: params.ClaimId, clawback_id: params.ItemId, request: Request, actor: Actor = Depends(deps.actor)):
+async def confirm_clawback(claim_id: params.ClaimId, clawback_id: params.ItemId, request: Request, actor: Actor = Depends(deps.actor)):
     ledger = deps.runtime(request).ledger
-    return outcome(ledger.confirm_clawback(actor, claim_id, clawback_id, if_match=deps.if_match(request),
-                                           idem=deps.idem(request, {})))
+    return outcome(await write(ledger.confirm_clawback, actor, claim_id, clawback_id, if_match=deps.if_match(request),
+                               idem=deps.idem(request, {})))
 
 
 @router.post("/claims/{claim_id}/recoveries", status_code=201, response_model=ClaimOut)
-def recover(claim_id: params.ClaimId, body: RecoveryIn, request: Request, actor: Actor = Depends(deps.actor)):
-    return _command("recover", request, actor, claim_id, _payload(body))
+async def recover(claim_id: params.ClaimId, body: RecoveryIn, request: Request, actor: Actor = Depends(deps.actor)):
+    return await _command("recover", request, actor, claim_id, _payload(body))
 
 
 @router.post("/claims/{claim_id}/objections", status_code=201, response_model=ClaimOut)
@@ -123,12 +126,18 @@ def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: Cl
                 program: ProgramCode | None = None, region: str | None = params.REGION,
                 applicant_id: str | None = Query(None, pattern=PARTY_ID_PATTERN,
                                                  description="An identity number or a credit code"),
+                x_applicant_id: str | None = Header(None, alias="X-Applicant-Id", pattern=PARTY_ID_PATTERN,
+                                                    description="The same filter as `applicant_id`, in a header: "
+                                                                "an identity number kept out of URLs and access logs"),
                 fund_id: str | None = params.FUND_ID_FILTER,
                 submitted_from: str | None = params.moment_or_date("Submitted at or after (a date: from its start)"),
                 submitted_to: str | None = params.moment_or_date("Submitted at or before (a date: to its end)"),
                 limit: int = params.LIMIT, cursor: str | None = params.CURSOR):
     actor.require_role(*READ_CLAIMS)
     limit = deps.page_limit(limit)
+    if applicant_id is not None and x_applicant_id is not None and applicant_id != x_applicant_id:
+        raise ValidationFailed("give the applicant in X-Applicant-Id or applicant_id, not both", field="X-Applicant-Id")
+    applicant_id = applicant_id if applicant_id is not None else x_applicant_id
     items, after = deps.runtime(request).reads.claims(
         actor, status=status, program=program, region=region, applicant_id=applicant_id, fund_id=fund_id,
         submitted_from=submitted_from, submitted_to=submitted_to, after_position=deps.decode_position_cursor(cursor),

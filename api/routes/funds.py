@@ -9,6 +9,7 @@ from projections.reads.funds import fund_region
 from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json, outcome, ready
+from ..writes import write
 from ..schemas import AllocationIn, AllocationOut, FundIn, FundOut, FundPage, FundType, TransferIn, TransferOut
 
 router = APIRouter(prefix="/v1", tags=["funds"], responses=PROBLEMS, route_class=StrictJSONRoute)
@@ -20,23 +21,23 @@ def _path_fund(fund_id: str) -> None:
 
 
 @router.post("/funds", status_code=201, response_model=FundOut)
-def open_fund(body: FundIn, request: Request, actor: Actor = Depends(deps.actor)):
+async def open_fund(body: FundIn, request: Request, actor: Actor = Depends(deps.actor)):
     payload = body.model_dump(mode="json", exclude_unset=True)
-    return outcome(deps.runtime(request).ledger.open_fund(actor, payload, idem=deps.idem(request, payload)))
+    return outcome(await write(deps.runtime(request).ledger.open_fund, actor, payload, idem=deps.idem(request, payload)))
 
 
 @router.post("/funds/{fund_id}/allocations", status_code=201, response_model=AllocationOut)
-def allocate(fund_id: params.FundId, body: AllocationIn, request: Request, actor: Actor = Depends(deps.actor)):
+async def allocate(fund_id: params.FundId, body: AllocationIn, request: Request, actor: Actor = Depends(deps.actor)):
     _path_fund(fund_id)
     payload = body.model_dump(mode="json", exclude_unset=True)
-    return outcome(deps.runtime(request).ledger.allocate(actor, fund_id, payload, idem=deps.idem(request, payload),
-                                                         if_match=deps.if_match(request)))
+    return outcome(await write(deps.runtime(request).ledger.allocate, actor, fund_id, payload,
+                               idem=deps.idem(request, payload), if_match=deps.if_match(request)))
 
 
 @router.post("/fund-transfers", status_code=201, response_model=TransferOut)
-def transfer(body: TransferIn, request: Request, actor: Actor = Depends(deps.actor)):
+async def transfer(body: TransferIn, request: Request, actor: Actor = Depends(deps.actor)):
     payload = body.model_dump(mode="json", exclude_unset=True)
-    return outcome(deps.runtime(request).ledger.transfer(actor, payload, idem=deps.idem(request, payload)))
+    return outcome(await write(deps.runtime(request).ledger.transfer, actor, payload, idem=deps.idem(request, payload)))
 
 
 @router.get("/funds", response_model=FundPage)

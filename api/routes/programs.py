@@ -11,6 +11,7 @@ from ledger.service.core import parse_date, today_in_china
 from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json, outcome
+from ..writes import write
 from ..schemas import (ParameterChangeOut, ParameterChangePage, ParameterHistory, ParametersIn, ProgramList,
                        ProgramOut, ReasonIn)
 
@@ -61,27 +62,28 @@ def get_program(code: str, request: Request, actor: Actor = Depends(deps.actor),
 
 
 @router.put("/programs/{code}/parameters", status_code=202, response_model=ParameterChangeOut)
-def propose_parameters(code: str, body: ParametersIn, request: Request, actor: Actor = Depends(deps.actor)):
+async def propose_parameters(code: str, body: ParametersIn, request: Request, actor: Actor = Depends(deps.actor)):
     """Proposes a change; it takes effect only when another admin confirms it."""
     payload = body.model_dump(mode="json", exclude_unset=True)
     ledger = deps.runtime(request).ledger
-    result = ledger.propose_parameter_change(actor, code, payload, idem=deps.idem(request, payload))
+    result = await write(ledger.propose_parameter_change, actor, code, payload, idem=deps.idem(request, payload))
     return json(result.body, status=202)
 
 
 @router.post("/programs/{code}/parameter-changes/{change_id}/confirm", response_model=ParameterChangeOut)
-def confirm_parameters(code: str, change_id: params.ItemId, request: Request, actor: Actor = Depends(deps.actor)):
+async def confirm_parameters(code: str, change_id: params.ItemId, request: Request, actor: Actor = Depends(deps.actor)):
     """Puts a proposed change in force: an admin other than its proposer, whose regions cover it."""
     ledger = deps.runtime(request).ledger
-    return outcome(ledger.confirm_parameter_change(actor, code, change_id, idem=deps.idem(request, {})))
+    return outcome(await write(ledger.confirm_parameter_change, actor, code, change_id, idem=deps.idem(request, {})))
 
 
 @router.post("/programs/{code}/parameter-changes/{change_id}/reject", response_model=ParameterChangeOut)
-def reject_parameters(code: str, change_id: params.ItemId, body: ReasonIn, request: Request,
+async def reject_parameters(code: str, change_id: params.ItemId, body: ReasonIn, request: Request,
                       actor: Actor = Depends(deps.actor)):
     payload = body.model_dump(mode="json", exclude_unset=True)
     ledger = deps.runtime(request).ledger
-    return outcome(ledger.reject_parameter_change(actor, code, change_id, payload, idem=deps.idem(request, payload)))
+    return outcome(await write(ledger.reject_parameter_change, actor, code, change_id, payload,
+                               idem=deps.idem(request, payload)))
 
 
 @router.get("/programs/{code}/parameter-changes", response_model=ParameterChangePage)

@@ -7,15 +7,16 @@ from ledger.access import Actor
 from .. import deps, params
 from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json, outcome
+from ..writes import write
 from ..schemas import ReasonIn, Role, TokenIn, TokenIssued, UserCreated, UserDocument, UserIn, UserOut, UserPage
 
 router = APIRouter(prefix="/v1", tags=["users"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
 
 @router.post("/users", status_code=201, response_model=UserCreated)
-def create_user(body: UserIn, request: Request, actor: Actor = Depends(deps.actor)):
+async def create_user(body: UserIn, request: Request, actor: Actor = Depends(deps.actor)):
     payload = body.model_dump(mode="json", exclude_unset=True)
-    return outcome(deps.runtime(request).ledger.create_user(actor, payload, idem=deps.idem(request, payload)))
+    return outcome(await write(deps.runtime(request).ledger.create_user, actor, payload, idem=deps.idem(request, payload)))
 
 
 @router.get("/users/me", response_model=UserOut)
@@ -42,21 +43,21 @@ def get_user(user_id: str, request: Request, actor: Actor = Depends(deps.actor))
 
 
 @router.post("/users/{user_id}/tokens", status_code=201, response_model=TokenIssued)
-def issue_token(user_id: str, body: TokenIn, request: Request, actor: Actor = Depends(deps.actor)):
+async def issue_token(user_id: str, body: TokenIn, request: Request, actor: Actor = Depends(deps.actor)):
     """A new token for the user (one's own: any role; another's: admin within its regions)."""
     payload = body.model_dump(mode="json", exclude_unset=True)
-    return outcome(deps.runtime(request).ledger.issue_token(actor, user_id, payload,
-                                                            idem=deps.idem(request, payload)))
+    return outcome(await write(deps.runtime(request).ledger.issue_token, actor, user_id, payload,
+                               idem=deps.idem(request, payload)))
 
 
 @router.delete("/users/{user_id}/tokens/{token_id}", status_code=204, response_class=Response)
-def revoke_token(user_id: str, token_id: str, request: Request, actor: Actor = Depends(deps.actor)):
-    deps.runtime(request).ledger.revoke_token(actor, user_id, token_id)
+async def revoke_token(user_id: str, token_id: str, request: Request, actor: Actor = Depends(deps.actor)):
+    await write(deps.runtime(request).ledger.revoke_token, actor, user_id, token_id)
     return Response(status_code=204)
 
 
 @router.post("/users/{user_id}/deactivate", response_model=UserDocument)
-def deactivate(user_id: str, body: ReasonIn, request: Request, actor: Actor = Depends(deps.actor)):
+async def deactivate(user_id: str, body: ReasonIn, request: Request, actor: Actor = Depends(deps.actor)):
     payload = body.model_dump(mode="json", exclude_unset=True)
-    return outcome(deps.runtime(request).ledger.deactivate_user(actor, user_id, payload,
-                                                                idem=deps.idem(request, payload)))
+    return outcome(await write(deps.runtime(request).ledger.deactivate_user, actor, user_id, payload,
+                               idem=deps.idem(request, payload)))

@@ -14,17 +14,24 @@ def derived_id(kind: str, key: str) -> UUID:
     return uuid5(_NAMESPACE, f"{kind}:{key}")
 
 
+# A command asks for the same new ids twice (the batch's look-ahead, then the command
+# itself): recent ones are kept.
+@lru_cache(maxsize=65536)
+def _recent(kind: str, key: str) -> UUID:
+    return derived_id(kind, key)
+
+
 @lru_cache(maxsize=4096)  # few distinct keys, asked for by every command
 def fund_aggregate_id(fund_code: str) -> UUID:
     return derived_id("fund", fund_code)
 
 
 def limit_aggregate_id(limit_key: str) -> UUID:
-    return derived_id("limit", limit_key)
+    return _recent("limit", limit_key)
 
 
 def cap_aggregate_id(cap_key: str) -> UUID:
-    return derived_id("cap", cap_key)
+    return _recent("cap", cap_key)
 
 
 def credential_aggregate_id(token_hash: str) -> UUID:

@@ -315,6 +315,9 @@ def _cite(pv: ParameterValue) -> dict:
 # ---- the catalog -------------------------------------------------------------------
 
 
+RESOLVED_KEPT = 20_000
+
+
 @dataclass(frozen=True)
 class Catalog:
     programs: dict[str, Program]
@@ -329,6 +332,23 @@ class Catalog:
             raise NotFound(f"no program {code!r}", field="program") from None
 
     def resolve(self, code: str, region: str, on: dt.date) -> RuleSet:
+        # A catalog never changes (frozen, its versions a tuple) and a RuleSet is frozen, so
+        # what it resolved once it resolves again from memory: every claim asks for its own
+        # program, region and date, and working it out walks every parameter version.
+        memo = self.__dict__.get("_resolved")
+        if memo is None:
+            memo = {}
+            object.__setattr__(self, "_resolved", memo)
+        key = (code, region, on)
+        found = memo.get(key)
+        if found is None:
+            found = self._resolve(code, region, on)
+            if len(memo) >= RESOLVED_KEPT:
+                memo.clear()  # a bound on memory; forgetting is always safe
+            memo[key] = found
+        return found
+
+    def _resolve(self, code: str, region: str, on: dt.date) -> RuleSet:
         program = self.program(code)
         chain = region_chain(region)
         chosen = {}

@@ -22,9 +22,11 @@ from ..limits import check_date, check_text
 from ..pii import PiiProtector
 from ..policy.catalog import Catalog, load_catalog
 from ..writer import Expected, GroupCommitWriter, UnitOfWork
+from .later import DEFERRED, Later
 
 CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
 PAGE = 1_000  # stored events read per query when walking the log
+WRITE_TIMEOUT_S = 30.0  # a caller waits this long for the writer, then hears `unavailable`
 # Refusals not kept under an Idempotency-Key (API.md): those that say "try again" (a retry
 # must be able to succeed), and those about who is asking or how, not what: keeping them
 # would let any caller, or anyone without a valid token, grow the immutable log.
@@ -57,9 +59,14 @@ def command(method: Callable) -> Callable:
     @functools.wraps(method)
     def run(self: "LedgerCore", actor, *args, idem: Idem | None = None, **kwargs):
         try:
-            return method(self, actor, *args, idem=idem, **kwargs)
+            result = method(self, actor, *args, idem=idem, **kwargs)
         except LedgerError as exc:
+            if DEFERRED.get():
+                return self.keep_refusal_later(actor.user_id, idem, exc)
             raise self.keep_refusal(actor.user_id, idem, exc) from None
+        if isinstance(result, Later):
+            return result.catch(LedgerError, lambda exc: self.keep_refusal_later(actor.user_id, idem, exc))
+        return result
 
     return run
 
@@ -157,15 +164,39 @@ class LedgerCore:
 
         if record_id is not None:
             expect = _with(expect, record_id)
-        result, position = self.writer.execute(in_writer, expect=expect)
-        if isinstance(result, LedgerError):
-            result.kept = True
-            raise result
-        if record_id is not None:
-            # The kept outcome is recorded before its commit has a position, and a repeat
-            # must answer exactly the original body: keyed answers carry no commit position.
-            position = None
-        return result, position
+
+        def answer(done: tuple[Any, int | None]) -> tuple[Outcome, int | None]:
+            result, position = done
+            if isinstance(result, LedgerError):
+                result.kept = True
+                raise result
+            if record_id is not None:
+                # The kept outcome is recorded before its commit has a position, and a repeat
+                # must answer exactly the original body: keyed answers carry no commit position.
+                position = None
+            return result, position
+
+        later = Later(self.writer.submit(in_writer, expect=expect).future).then(answer)
+        if DEFERRED.get():
+            return later  # an asynchronous caller awaits it (ledger/service/later.py)
+        return later.wait(WRITE_TIMEOUT_S)
+
+    def keep_refusal_later(self, actor_id: str, idem: Idem | None, exc: LedgerError) -> Any:
+        """keep_refusal for an asynchronous caller: raises what the key answers, or returns
+        the Later of keeping it."""
+        if idem is None or exc.code in _NOT_KEPT or getattr(exc, "kept", False):
+            raise exc
+
+        def refuse(uow: UnitOfWork) -> Outcome:
+            raise exc
+
+        def unkept(_result: Any) -> Any:
+            raise exc
+
+        def kept(refusal: BaseException) -> Any:
+            raise refusal
+
+        return self._run(actor_id, idem, refuse).then(unkept).catch(LedgerError, kept)
 
     def keep_refusal(self, actor_id: str, idem: Idem | None, exc: LedgerError) -> LedgerError:
         """A refusal found before the writer (bad input, a missing role) is kept under its

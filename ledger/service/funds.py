@@ -12,6 +12,7 @@ from ..money import parse_money
 from ..regions import is_ancestor, validate_region
 from ..views import fund_view
 from .core import Idem, LedgerCore, Outcome, command, parse_date, require_text
+from .later import then
 
 
 class FundCommands(LedgerCore):
@@ -33,7 +34,7 @@ class FundCommands(LedgerCore):
                                 name=name, actor=actor.user_id))
             return Outcome(True, fund_view(fund))
 
-        return self._with_position(*self._run(actor.user_id, idem, command))
+        return then(self._run(actor.user_id, idem, command), lambda done: self._with_position(*done))
 
     @command
     def allocate(self, actor: Actor, code: str, request: dict, *, idem: Idem | None = None,
@@ -57,7 +58,7 @@ class FundCommands(LedgerCore):
                           effective_date=effective_date, memo=memo, actor=actor.user_id)
             return Outcome(True, {"allocation_id": allocation_id, "fund": fund_view(fund)})
 
-        return self._with_position(*self._run(actor.user_id, idem, command))
+        return then(self._run(actor.user_id, idem, command), lambda done: self._with_position(*done))
 
     @command
     def transfer(self, actor: Actor, request: dict, *, idem: Idem | None = None) -> Outcome:
@@ -85,7 +86,7 @@ class FundCommands(LedgerCore):
             return Outcome(True, {"transfer_id": transfer_id, "from_fund": fund_view(source),
                                   "to_fund": fund_view(target)})
 
-        return self._with_position(*self._run(actor.user_id, idem, command))
+        return then(self._run(actor.user_id, idem, command), lambda done: self._with_position(*done))
 
     @command
     def close_period(self, actor: Actor, code: str, month: str, request: dict, evidence: dict, *,

@@ -14,6 +14,7 @@ from ..regions import COUNTRY, validate_region
 from ..views import user_view, utc_text
 from .authentication import Authentication
 from .core import Idem, Outcome, command, parse_uuid, require_text
+from .later import always, then
 
 DEFAULT_TOKEN_TTL = dt.timedelta(days=90)
 BOOTSTRAP_TOKEN_CHANGED = "LEDGER_BOOTSTRAP_ADMIN_TOKEN changed"
@@ -63,7 +64,7 @@ class UserCommands(Authentication):
             issued.update(token=token, body=body)
             return Outcome(True, {**body, "name": user.name, "roles": user.roles, "regions": user.regions})
 
-        return self._with_token(self._run(actor.user_id, idem, in_writer)[0], issued)
+        return then(self._run(actor.user_id, idem, in_writer)[0], lambda outcome: self._with_token(outcome, issued))
 
     def _target(self, actor: Actor, user_id: str) -> tuple[UUID, bool]:
         """The user a token command acts on, and whether it is the caller itself."""
@@ -94,12 +95,16 @@ class UserCommands(Authentication):
             issued.update(token=token, body=body)
             return Outcome(True, body)
 
-        try:
-            outcome = self._run(actor.user_id, idem, in_writer)[0]
-        finally:
+        def forget() -> None:
             if revoke_others:
                 self.forget_sessions(str(target))
-        return self._with_token(outcome, issued)
+
+        try:
+            outcome = self._run(actor.user_id, idem, in_writer)[0]
+        except BaseException:
+            forget()
+            raise
+        return then(always(outcome, forget), lambda outcome: self._with_token(outcome, issued))
 
     def revoke_token(self, actor: Actor, user_id: str, token_id: str) -> None:
         """That token stops working; revoking a revoked token changes nothing."""
@@ -114,9 +119,11 @@ class UserCommands(Authentication):
             return Outcome(False, {})
 
         try:
-            self._run(actor.user_id, None, in_writer)
-        finally:
+            done = self._run(actor.user_id, None, in_writer)
+        except BaseException:
             self.forget_sessions(str(target))
+            raise
+        return then(always(done, lambda: self.forget_sessions(str(target))), lambda _done: None)
 
     @command
     def deactivate_user(self, actor: Actor, user_id: str, request: dict, *, idem: Idem | None = None) -> Outcome:

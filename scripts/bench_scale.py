@@ -1,0 +1,217 @@
+"""A province-year through the real write path, then the figures at that scale.
+
+Writes `--claims N` claims (default 100,000) across the 15 programs and Liaoning's 14
+cities (a quarter of them filed in a district), each taken through the journey the demo
+data uses (runtime/demo.py: submit, then reject / withdraw / approve, prepay, settlement
+facts, pay, return and re-pay, clawback and recovery, close), by `--callers` threads through
+the in-process ledger service (the group-commit writer, the chain, the caps: the real write
+path; projections follow live). Then measures, on the result:
+
+- claim status p50/p99: the read door's `Reads.claim` (what `GET /v1/claims/{id}` does: the
+  stored answer's row), for random claims;
+- fund as-of p99, by time and by position (`Reads.fund_at`, as `GET
+  /v1/funds/{id}?as_of=...`);
+- the month fund-usage report (`Reads.fund_usage`, December, business basis), for a city fund;
+- a rebuild of the read models from the whole log (events/s, tracemalloc peak);
+- database size per event.
+
+    scripts/bench_scale --claims 100000             # SQLite in a temp dir
+    scripts/bench_scale --claims 1000000 --keep /data/scale   # keeps the store for reruns
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import random
+import statistics
+import tempfile
+import threading
+import time
+import tracemalloc
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from ledger.access import Actor
+from ledger.domain.fund import FUND_TYPES, fund_code
+from ledger.errors import LedgerError
+from runtime import demo
+from runtime.container import Runtime
+from runtime.settings import Settings
+
+PROVINCE = "210000"
+CITIES = {"210100": "沈阳市", "210200": "大连市", "210300": "鞍山市", "210400": "抚顺市", "210500": "本溪市",
+          "210600": "丹东市", "210700": "锦州市", "210800": "营口市", "210900": "阜新市", "211000": "辽阳市",
+          "211100": "盘锦市", "211200": "铁岭市", "211300": "朝阳市", "211400": "葫芦岛市"}
+DISTRICTS = {city: city[:4] + "02" for city in CITIES}
+AUDITOR = Actor("scale-auditor", "auditor", frozenset({"auditor", "treasurer"}), (PROVINCE,))
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+def _funds(ledger, treasurer: Actor, claims: int) -> None:
+    """Money enough for the year: ~ 8,000 yuan a claim over the fund types."""
+    scale = max(1, claims // 1000)
+    number = 0
+    for fund_type in ("unemployment_insurance", "employment_subsidy", "skill_upgrade_account", "inclusive_finance"):
+        if fund_type != "employment_subsidy":
+            ledger.open_fund(treasurer, {"fund_type": fund_type, "region": PROVINCE})
+        number += 1
+        ledger.allocate(treasurer, fund_code(fund_type, PROVINCE), {
+            "amount": f"{20_000_000 * scale}.00", "source": "central", "document_no": f"辽财社〔2022〕{number}号",
+            "effective_date": "2022-06-10"})
+        if fund_type == "inclusive_finance":
+            continue
+        for city, name in CITIES.items():
+            ledger.open_fund(treasurer, {"fund_type": fund_type, "region": city, "name": f"{name}{FUND_TYPES[fund_type]}"})
+            number += 1
+            ledger.allocate(treasurer, fund_code(fund_type, city), {
+                "amount": f"{1_000_000 * scale}.00", "source": "municipal", "document_no": f"{name}财〔2022〕{number}号",
+                "effective_date": "2022-06-25"})
+
+
+def write_year(rt: Runtime, claims: int, callers: int, seed: int) -> dict:
+    demo.CITIES, demo.DISTRICTS = CITIES, DISTRICTS  # the demo's journeys, over all 14 cities
+    loader = Actor("scale-loader", "loader", frozenset({"admin", "treasurer"}), ("000000",))
+    rt.ledger.open_fund(loader, {"fund_type": "employment_subsidy", "region": PROVINCE})
+    staff = demo._Staff(rt.ledger, loader)
+    _funds(rt.ledger, staff.treasurer, claims)
+    cities = list(CITIES)
+    failed = {"n": 0}
+    done = {"n": 0}
+    lock = threading.Lock()
+    started = time.perf_counter()
+
+    def one(i: int) -> None:
+        rng = random.Random(seed * 10_000_019 + i)
+        try:
+            demo._claim(rt.ledger, staff, rng, cities[i % len(cities)], i)
+        except LedgerError:
+            with lock:
+                failed["n"] += 1  # e.g. a fund run dry; the journey stops there, as in real life
+        with lock:
+            done["n"] += 1
+            if done["n"] % 10_000 == 0:
+                elapsed = time.perf_counter() - started
+                print(f"  {done['n']:,} claims, log {rt.ledger.head_position():,} events, {elapsed:,.0f} s "
+                      f"({rt.ledger.writer.commands_committed / elapsed:,.0f} commands/s)", flush=True)
+
+    commands_before = rt.ledger.writer.commands_committed
+    with ThreadPoolExecutor(max_workers=callers) as pool:
+        list(pool.map(one, range(claims)))
+    elapsed = time.perf_counter() - started
+    commands = rt.ledger.writer.commands_committed - commands_before
+    return {"elapsed": elapsed, "commands": commands, "journeys_stopped": failed["n"]}
+
+
+def measure(rt: Runtime, samples: int, seed: int) -> dict:
+    rng = random.Random(seed)
+    head = rt.ledger.head_position()
+    rt.runner.wait_for(head, timeout_s=3600)
+    claim_ids = [row["claim_id"] for row in rt.views._rows("SELECT claim_id FROM rm_claims")]
+    status = []
+    loop = asyncio.new_event_loop()  # the status read is the read door's, as GET /v1/claims/{id} serves it
+    for cid in rng.sample(claim_ids, min(samples, len(claim_ids))):
+        t = time.perf_counter()
+        loop.run_until_complete(rt.reads.claim(AUDITOR, cid))
+        status.append(time.perf_counter() - t)
+    loop.close()
+    fund = fund_code("employment_subsidy", "210100")
+    first, last = rt.app.recorder.recorded_at([1])[1], dt.datetime.now(dt.timezone.utc)
+    by_time, by_position = [], []
+    for _ in range(samples):
+        moment = first + (last - first) * rng.random()
+        t = time.perf_counter()
+        rt.reads.fund_at(AUDITOR, fund, moment.isoformat(), None)
+        by_time.append(time.perf_counter() - t)
+        position = rng.randint(1, head)
+        t = time.perf_counter()
+        rt.reads.fund_at(AUDITOR, fund, None, position)
+        by_position.append(time.perf_counter() - t)
+    reports = []
+    for _ in range(3):
+        t = time.perf_counter()
+        report = rt.reads.fund_usage(AUDITOR, fund_id=fund, fund_type=None, region=None, start="2022-12-01",
+                                     end="2022-12-31", basis="business")
+        reports.append(time.perf_counter() - t)
+    return {"claims_in_read_model": len(claim_ids), "status": status, "by_time": by_time, "by_position": by_position,
+            "report": statistics.median(reports), "report_ties_out": report.get("ties_out")}
+
+
+def rebuild(rt: Runtime, memory: bool) -> dict:
+    rt.runner.stop()
+    rt.views.drop_read_models()
+    rt.runner.position = 0
+    t = time.perf_counter()
+    events = rt.runner.catch_up()
+    elapsed = time.perf_counter() - t
+    out = {"events": events, "seconds": elapsed, "peak_mib": None}
+    if memory:
+        rt.views.drop_read_models()
+        rt.runner.position = 0
+        tracemalloc.start()
+        rt.runner.catch_up()
+        out["peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--callers", type=int, default=64)
+    parser.add_argument("--samples", type=int, default=2_000, help="reads of each kind measured")
+    parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--backend", default="sqlite", choices=("sqlite", "postgres"))
+    parser.add_argument("--postgres-url", default=os.environ.get("LEDGER_TEST_POSTGRES_URL",
+                                                                 "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--keep", type=Path, help="directory for the store (kept); default a temp dir, removed")
+    parser.add_argument("--memory", action="store_true", help="a second rebuild under tracemalloc for its peak")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ledger-scale-") as tmp:
+        directory = args.keep or Path(tmp)
+        directory.mkdir(parents=True, exist_ok=True)
+        if args.backend == "sqlite":
+            settings = Settings(database_url=f"sqlite:///{directory}/ledger.db", pii_key="ab" * 32, seal_key="cd" * 32,
+                                seal_interval_s=0)
+        else:
+            settings = Settings(database_url=args.postgres_url, pii_key="ab" * 32, seal_key="cd" * 32, seal_interval_s=0,
+                                pg_schema=f"scale_{uuid.uuid4().hex[:10]}")
+        rt = Runtime(settings)
+        rt.start(project=True)
+        print(f"writing {args.claims:,} claims ({args.backend}, {args.callers} callers)", flush=True)
+        wrote = write_year(rt, args.claims, args.callers, args.seed)
+        head = rt.ledger.head_position()
+        lag50, lag99 = rt.runner.lag.percentiles(50, 99)
+        reads = measure(rt, args.samples, args.seed)
+        rebuilt = rebuild(rt, args.memory)
+        size = None
+        if args.backend == "sqlite":
+            size = sum(p.stat().st_size for p in directory.glob("ledger.db*"))
+        rt.close()
+        ms = 1000
+        print(f"\n{args.claims:,} claims, {head:,} events ({head / args.claims:.1f} per claim), backend {args.backend}")
+        print(f"  write: {wrote['commands']:,} commands in {wrote['elapsed']:,.0f} s = "
+              f"{wrote['commands'] / wrote['elapsed']:,.0f} commands/s, {head / wrote['elapsed']:,.0f} events/s; "
+              f"journeys stopped by a refusal: {wrote['journeys_stopped']:,}")
+        print(f"  projection lag while writing: p50 {lag50 * ms:.1f} ms, p99 {lag99 * ms:.1f} ms")
+        print(f"  claim status (Reads.claim): p50 {_pct(reads['status'], 50) * ms:.2f} ms, "
+              f"p99 {_pct(reads['status'], 99) * ms:.2f} ms  ({len(reads['status'])} reads)")
+        print(f"  fund as-of by time: p50 {_pct(reads['by_time'], 50) * ms:.2f} ms, p99 {_pct(reads['by_time'], 99) * ms:.2f} ms; "
+              f"by position: p50 {_pct(reads['by_position'], 50) * ms:.2f} ms, p99 {_pct(reads['by_position'], 99) * ms:.2f} ms")
+        print(f"  month fund-usage report (employment_subsidy:210100, 2022-12): {reads['report'] * ms:.0f} ms "
+              f"(ties out: {reads['report_ties_out']})")
+        print(f"  rebuild: {rebuilt['events']:,} events in {rebuilt['seconds']:.1f} s = "
+              f"{rebuilt['events'] / rebuilt['seconds']:,.0f} events/s"
+              + (f", tracemalloc peak {rebuilt['peak_mib']:.1f} MiB" if rebuilt["peak_mib"] is not None else ""))
+        if size is not None:
+            print(f"  database: {size / 2**20:,.1f} MiB, {size / head:,.0f} bytes per event")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium (/usr/bin/chromium, package
+`chromium`), headless, against one real server (uvicorn subprocess, demo data) per session.
+Every request to anything but that server is aborted and counted as a failure: the pages
+must work without internet access.
+
+Where Chromium or Playwright is missing they skip with a message, except in CI (CI=true),
+where they fail (as the PostgreSQL tests do, tests/backends.py). Screenshots go to
+var/test-artifacts/browser/ (printed at the end of the session)."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from ..backends import sqlite_settings
+from ..servers import ROOT, Server
+from ..support import ADMIN_TOKEN
+
+CHROMIUM = os.environ.get("LEDGER_TEST_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "var" / "test-artifacts" / "browser"
+
+
+def _unavailable() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -e '.[test]')"
+    if not (ROOT / "web" / "node_modules" / "echarts").exists():
+        return "the dashboard's assets are not installed (scripts/test runs npm ci in web/)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_available():
+    reason = _unavailable()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason + " — in CI the browser tests must run", pytrace=False)
+        pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Demo:
+    server: Server
+    tokens: dict[str, str]
+
+    @property
+    def url(self) -> str:
+        return self.server.base_url
+
+    def api(self, role: str, method: str, path: str, **kwargs):
+        return self.server.call(method, path, self.tokens[role], **kwargs)
+
+
+@pytest.fixture(scope="session")
+def demo(browser_available, tmp_path_factory) -> Demo:
+    tmp = tmp_path_factory.mktemp("browser")
+    settings = sqlite_settings(tmp)
+    server = Server(settings, tmp, port=_free_port(), env={"LEDGER_DEMO_DATA": "1"}, log_level="warning")
+    try:
+        lines = (settings.data_dir / "demo-tokens.txt").read_text().split("\n")
+        tokens = dict(line.split(" ", 1) for line in lines if line)
+        tokens["admin"] = ADMIN_TOKEN
+        yield Demo(server, tokens)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(browser_available):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        yield b
+        b.close()
+    print(f"\nbrowser screenshots: {ARTIFACTS}")
+
+
+@dataclass
+class Watched:
+    """A page with what went wrong on it: console errors, page errors, failed requests
+    (4xx/5xx answers too) and requests to anything but the server (aborted)."""
+    page: object
+    problems: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    allowed_statuses: set[int] = field(default_factory=set)
+
+    def assert_clean(self):
+        assert not self.problems, "\n".join(self.problems)
+
+    def shot(self, name: str, full_page: bool = True) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+
+@pytest.fixture
+def open_page(browser, demo):
+    contexts = []
+
+    def make(viewport=(1280, 800)) -> Watched:
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-CN",
+                                      timezone_id="Asia/Shanghai", accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        w = Watched(page)
+
+        def gate(route):
+            url = route.request.url
+            if url.startswith(demo.url + "/") or url.startswith(("blob:", "data:")):
+                return route.continue_()
+            w.problems.append(f"blocked request to {url}")
+            return route.abort()
+
+        context.route("**/*", gate)
+        page.on("console", lambda m: w.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: w.problems.append(f"page error: {e}"))
+        # Requests elsewhere are counted where they are blocked; a download's blob: ends as "aborted".
+        page.on("requestfailed", lambda r: w.problems.append(f"request failed: {r.url} {r.failure}")
+                if r.url.startswith(demo.url) else None)
+        page.on("request", lambda r: w.urls.append(r.url))
+        page.on("response", lambda r: w.problems.append(f"HTTP {r.status} {r.request.method} {r.url}")
+                if r.status >= 400 and r.status not in w.allowed_statuses else None)
+        page.set_default_timeout(20_000)
+        return w
+
+    yield make
+    for c in contexts:
+        c.close()
+
+
+def sign_in(w: Watched, demo: Demo, role: str, token: str | None = None) -> None:
+    page = w.page
+    page.goto(demo.url + "/")
+    page.fill("#token", token or demo.tokens[role])
+    page.click("form.signin button[type=submit]")
+    page.wait_for_selector("#nav a")
+
+
+def copy_to_docs(name: str) -> None:
+    """Key screenshots for the README (docs/screenshots), when asked: LEDGER_UPDATE_SCREENSHOTS=1."""
+    if os.environ.get("LEDGER_UPDATE_SCREENSHOTS") == "1":
+        target = ROOT / "docs" / "screenshots"
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ARTIFACTS / f"{name}.png", target / f"{name}.png")
