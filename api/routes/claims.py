@@ -91,18 +91,19 @@ async def recover(claim_id: params.ClaimId, body: RecoveryIn, request: Request, 
 
 
 @router.post("/claims/{claim_id}/objections", status_code=201, response_model=ClaimOut)
-def object_to_claim(claim_id: params.ClaimId, body: ObjectionIn, request: Request, actor: Actor = Depends(deps.actor)):
+async def object_to_claim(claim_id: params.ClaimId, body: ObjectionIn, request: Request,
+                          actor: Actor = Depends(deps.actor)):
     """An objection to a claim on public notice (公示), received during the notice: payment
     is held until a reviewer other than the approver resolves it."""
-    return _command("object_to_claim", request, actor, claim_id, _payload(body))
+    return await _command("object_to_claim", request, actor, claim_id, _payload(body))
 
 
 @router.post("/claims/{claim_id}/objections/{objection_id}/resolve", response_model=ClaimOut)
-def resolve_objection(claim_id: params.ClaimId, objection_id: params.ItemId, body: ObjectionResolutionIn,
-                      request: Request, actor: Actor = Depends(deps.actor)):
+async def resolve_objection(claim_id: params.ClaimId, objection_id: params.ItemId, body: ObjectionResolutionIn,
+                            request: Request, actor: Actor = Depends(deps.actor)):
     """`dismissed`: payment may go once the notice has ended; `upheld`: the claim is closed
     and its reservation released."""
-    return _command("resolve_objection", request, actor, claim_id, _payload(body), objection_id)
+    return await _command("resolve_objection", request, actor, claim_id, _payload(body), objection_id)
 
 
 @router.get("/claims/{claim_id}", response_model=ClaimOut)

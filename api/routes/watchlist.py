@@ -9,6 +9,7 @@ from ledger.access import Actor
 from .. import deps, params
 from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json, outcome
+from ..writes import write
 from ..schemas import (PARTY_ID_PATTERN, WatchListCreated, WatchListEntryOut, WatchListIn, WatchListLiftIn,
                        WatchListPage)
 
@@ -16,20 +17,21 @@ router = APIRouter(prefix="/v1", tags=["watch list"], responses=PROBLEMS, route_
 
 
 @router.post("/watchlist", status_code=201, response_model=WatchListCreated)
-def list_party(body: WatchListIn, request: Request, actor: Actor = Depends(deps.actor)):
+async def list_party(body: WatchListIn, request: Request, actor: Actor = Depends(deps.actor)):
     """List a party: its claims with an application date in [listed_from, listed_until) are
     `422 not_eligible`, its payments with such a `paid_on` `409 invalid_state` (held)."""
     payload = body.model_dump(mode="json", exclude_unset=True)
-    return outcome(deps.runtime(request).ledger.list_party(actor, payload, idem=deps.idem(request, payload)))
+    return outcome(await write(deps.runtime(request).ledger.list_party, actor, payload,
+                               idem=deps.idem(request, payload)))
 
 
 @router.post("/watchlist/{entry_id}/lift", response_model=WatchListEntryOut)
-def lift_listing(entry_id: params.ItemId, body: WatchListLiftIn, request: Request,
+async def lift_listing(entry_id: params.ItemId, body: WatchListLiftIn, request: Request,
                  actor: Actor = Depends(deps.actor)):
     """End a listing from `lifted_on` (the first day the party is no longer listed)."""
     payload = body.model_dump(mode="json", exclude_unset=True)
-    return outcome(deps.runtime(request).ledger.lift_listing(actor, entry_id, payload,
-                                                             idem=deps.idem(request, payload)))
+    return outcome(await write(deps.runtime(request).ledger.lift_listing, actor, entry_id, payload,
+                               idem=deps.idem(request, payload)))
 
 
 @router.get("/watchlist", response_model=WatchListPage)
