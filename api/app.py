@@ -21,7 +21,7 @@ from .gate import BodyTooLarge, RequestGate
 from .logs import mask_identity_numbers_in_logs
 from .metrics import MeasureRequests, Metrics
 from .problems import problem, problem_from_error
-from .routes import all_routes, audit, bank, claims, funds, ops, periods, programs, reports, users
+from .routes import all_routes, audit, bank, claims, funds, ops, periods, programs, reports, users, watchlist
 from .throttle import Throttle
 
 log = logging.getLogger("api")
@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="Employment-subsidy ledger: funds, claims, payments, clawbacks. See shared/API.md.")
     app.state.metrics = Metrics()
     for router in (users.router, funds.router, programs.router, claims.router, audit.router, ops.router,
-                   reports.router, bank.router, periods.router):
+                   reports.router, bank.router, periods.router, watchlist.router):
         app.include_router(router)
 
     dashboard.install(app)  # the pages at /, offline /docs and /redoc, their assets (api/dashboard)

@@ -243,6 +243,17 @@ class RecoveryIn(Strict):
     received_on: Date | None = None
 
 
+class ObjectionIn(Strict):
+    reason: Text
+    received_on: Date | None = Field(None, description="The day the objection was received (default: today); "
+                                                       "during the notice")
+
+
+class ObjectionResolutionIn(Strict):
+    outcome: Literal["upheld", "dismissed"]
+    reason: Text
+
+
 class PartyOut(BaseModel):
     kind: str | None = None
     id: str
@@ -276,6 +287,22 @@ class ClawbackOut(BaseModel):
     confirmed: bool
 
 
+class ObjectionOut(BaseModel):
+    objection_id: str
+    reason: str
+    received_on: str
+    status: Literal["open", "upheld", "dismissed"]
+    resolution_reason: str | None
+
+
+class PublicityOut(BaseModel):
+    """The public notice (公示) opened on approval: payment from `ends_on`, once no
+    objection is open."""
+    starts_on: str
+    ends_on: str
+    objections: list[ObjectionOut]
+
+
 class ClaimOut(BaseModel):
     claim_id: str
     program: str
@@ -292,12 +319,14 @@ class ClaimOut(BaseModel):
     payments: list[PaymentOut]
     clawbacks: list[ClawbackOut]
     approved_on: str | None = None
+    publicity: PublicityOut | None = None
     version: int
     submitted_at: str
     updated_at: str
     payment_ref: str | None = None
     clawback_id: str | None = None
     recovery_id: str | None = None
+    objection_id: str | None = None
 
 
 class ClaimPage(BaseModel):
@@ -596,6 +625,64 @@ class PayeeOut(BaseModel):
 
 class PayeePage(BaseModel):
     items: list[PayeeOut]
+    next_cursor: str | None
+
+
+class NoticePayeeOut(BaseModel):
+    """A claim under public notice (公示) on the day asked for."""
+    claim_id: str
+    payee: PartyOut | None
+    beneficiary: PartyOut | None
+    program: str
+    amount: Money
+    starts_on: str
+    ends_on: str
+    objections_open: int
+
+
+class NoticePayeePage(BaseModel):
+    items: list[NoticePayeeOut]
+    next_cursor: str | None
+
+
+class WatchListIn(Strict):
+    party_id: PartyId = Field(description="A resident identity number (GB 11643) or a unified social credit "
+                                          "code (GB 32100); stored only as a keyed hash and a sealed copy")
+    reason: Text
+    document_no: Text
+    listed_from: Date
+    listed_until: Date | None = Field(None, description="First day no longer listed (default: until lifted)")
+
+
+class WatchListLiftIn(Strict):
+    reason: Text
+    document_no: Text
+    lifted_on: Date = Field(description="First day no longer listed")
+
+
+class WatchListCreated(BaseModel):
+    entry_id: str
+
+
+class WatchedPartyOut(BaseModel):
+    kind: Literal["person", "organisation"]
+    id: str = Field(description="Masked: first four and last four characters")
+
+
+class WatchListEntryOut(BaseModel):
+    entry_id: str
+    party: WatchedPartyOut
+    reason: str
+    document_no: str
+    listed_from: str
+    listed_until: str | None
+    listed_by: str
+    lifted: dict[str, Any] | None
+    version: int
+
+
+class WatchListPage(BaseModel):
+    items: list[WatchListEntryOut]
     next_cursor: str | None
 
 

@@ -13,6 +13,7 @@ import orjson
 from .domain.claim import Claim
 from .domain.fund import Fund
 from .domain.users import User
+from .domain.watchlist import WatchListEntry
 from .money import format_money
 
 
@@ -66,9 +67,45 @@ def claim_view(claim: Claim) -> dict:
             for c in claim.clawbacks
         ],
         "approved_on": claim.approved_on.isoformat() if claim.approved_on else None,
+        "publicity": publicity_view(claim),
         "version": claim.version,
         "submitted_at": utc_text(claim.created_on),
         "updated_at": utc_text(claim.modified_on),
+    }
+
+
+def publicity_view(claim: Claim) -> dict | None:
+    """The public notice (公示) opened on approval; None where the claim had none."""
+    notice = claim.publicity
+    if notice is None:
+        return None
+    return {
+        "starts_on": notice["starts_on"].isoformat(),
+        "ends_on": notice["ends_on"].isoformat(),
+        "objections": [
+            {"objection_id": o["objection_id"], "reason": o["reason"], "received_on": o["received_on"].isoformat(),
+             "status": o["outcome"] or "open", "resolution_reason": o["resolution_reason"]}
+            for o in notice["objections"]
+        ],
+    }
+
+
+def watch_list_entry_view(entry: WatchListEntry) -> dict:
+    """A watch-list entry as GET /watchlist shows it: the party's id masked, never its keyed
+    hash or sealed copy."""
+    lifted = entry.lifted
+    return {
+        "entry_id": str(entry.id),
+        "party": {"kind": entry.party["kind"], "id": entry.party["masked"]},
+        "reason": entry.reason,
+        "document_no": entry.document_no,
+        "listed_from": entry.listed_from.isoformat(),
+        "listed_until": entry.listed_until.isoformat() if entry.listed_until else None,
+        "listed_by": entry.listed_by,
+        "lifted": None if lifted is None else {
+            "reason": lifted["reason"], "document_no": lifted["document_no"],
+            "lifted_on": lifted["lifted_on"].isoformat(), "lifted_by": lifted["lifted_by"]},
+        "version": entry.version,
     }
 
 
@@ -135,7 +172,7 @@ def masked(value: Any) -> Any:
     copies or keyed hashes."""
     if isinstance(value, dict):
         if "sealed" in value:
-            return {k: v for k, v in (("kind", value.get("kind")), ("id", value["masked"]), ("name", value["name"]))
+            return {k: v for k, v in (("kind", value.get("kind")), ("id", value["masked"]), ("name", value.get("name")))
                     if v is not None}
         return {k: masked(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
     if isinstance(value, list):

@@ -19,9 +19,11 @@ from ledger.domain.bank import BankStatement
 from ledger.domain.claim import Claim
 from ledger.domain.fund import Fund
 from ledger.domain.users import User
+from ledger.domain.watchlist import WatchListEntry
 from ledger.views import claim_view, event_data, event_type, json_bytes, user_view, utc_text
 
 from .movements import is_movement, movement_rows
+from .notices import UPSERT_NOTICE, UPSERT_WATCHLIST, notice_rows, watchlist_rows
 from .reconciliation import ReconciliationRows
 from .store import ReadModelQueries
 
@@ -47,8 +49,9 @@ def _event_topics(*aggregates: type) -> tuple[str, ...]:
 class LedgerProjection(Projection[ReadModelQueries]):
     name = "ledger_views"
     # Only these aggregates have read models; the log's other events (uniqueness keys,
-    # idempotency records, credentials, seals) are skipped by the store's query, never decoded.
-    topics = _event_topics(Fund, Claim, BankStatement, User)
+    # idempotency records, credentials, seals, the parties' watches) are skipped by the
+    # store's query, never decoded.
+    topics = _event_topics(Fund, Claim, BankStatement, User, WatchListEntry)
 
     def __init__(self, view: ReadModelQueries, app: Application):
         super().__init__(view)
@@ -75,6 +78,7 @@ class LedgerProjection(Projection[ReadModelQueries]):
         claims: dict[UUID, tuple[Claim, int, int]] = {}
         claim_events: list[tuple] = []
         users: dict[UUID, tuple[User, int, int]] = {}
+        watchlist: dict[UUID, tuple[WatchListEntry, int, int]] = {}
         fund_history: list[tuple] = []
         movements: list[tuple[Any, int, str]] = []
         reconciliation = ReconciliationRows()
@@ -82,7 +86,7 @@ class LedgerProjection(Projection[ReadModelQueries]):
             for domain_event, position in batch:
                 try:
                     self._project_one(domain_event, position, funds, claims, claim_events, users,
-                                      fund_history, movements, reconciliation)
+                                      fund_history, movements, reconciliation, watchlist)
                 except (PersistenceError, OSError):
                     raise  # loading an aggregate from the store: worth another try
                 except Exception as exc:
@@ -95,7 +99,9 @@ class LedgerProjection(Projection[ReadModelQueries]):
                 tracking,
                 fund_history=fund_history,
                 fund_movements=movement_rows(movements, self._recorded_times),
-                statements=reconciliation.statements(),
+                statements=[*reconciliation.statements(),
+                            (UPSERT_NOTICE, notice_rows([(c, p) for c, _, p in claims.values()])),
+                            (UPSERT_WATCHLIST, watchlist_rows(list(watchlist.values())))],
                 users=user_rows,
                 user_regions=[(str(u.id), region) for u, _, _ in users.values() for region in u.regions],
             )
@@ -106,7 +112,7 @@ class LedgerProjection(Projection[ReadModelQueries]):
         return tracking.notification_id
 
     def _project_one(self, domain_event, position: int, funds, claims, claim_events, users, fund_history,
-                     movements, reconciliation) -> None:
+                     movements, reconciliation, watchlist) -> None:
         topic_class = domain_event.__class__.__qualname__.split(".")[0]
         if topic_class == "Fund":
             fund = self._apply(domain_event)
@@ -132,6 +138,9 @@ class LedgerProjection(Projection[ReadModelQueries]):
         elif topic_class == "User":
             user = self._apply(domain_event)
             users[user.id] = (user, users.get(user.id, (None, position))[1], position)
+        elif topic_class == "WatchListEntry":
+            entry = self._apply(domain_event)
+            watchlist[entry.id] = (entry, watchlist.get(entry.id, (None, position))[1], position)
 
     def _recorded_times(self, positions: list[int]) -> dict[int, str]:
         """The chain's recorded times of these positions: one query per batch."""

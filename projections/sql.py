@@ -125,6 +125,27 @@ TABLES = (
         region TEXT NOT NULL,
         PRIMARY KEY (user_id, region))""",
     "CREATE INDEX IF NOT EXISTS ix_user_regions_by_region ON rm_user_regions (region, user_id)",
+    # Claims put on public notice (公示) and watch-list entries (projections/notices.py).
+    """CREATE TABLE IF NOT EXISTS rm_notices (
+        claim_id TEXT PRIMARY KEY,
+        region TEXT NOT NULL,
+        fund_id TEXT,
+        status TEXT NOT NULL,
+        starts_on TEXT NOT NULL,
+        ends_on TEXT NOT NULL,
+        position BIGINT NOT NULL,
+        doc TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS ix_notices_by_end ON rm_notices (ends_on, starts_on)",
+    """CREATE TABLE IF NOT EXISTS rm_watchlist (
+        entry_id TEXT PRIMARY KEY,
+        party_ref TEXT NOT NULL,
+        listed_from TEXT NOT NULL,
+        ends_on TEXT,
+        first_position BIGINT NOT NULL,
+        position BIGINT NOT NULL,
+        doc TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS ix_watchlist_by_position ON rm_watchlist (first_position)",
+    "CREATE INDEX IF NOT EXISTS ix_watchlist_by_party ON rm_watchlist (party_ref, first_position)",
 )
 
 UPSERT_FUND = """INSERT INTO rm_funds (fund_id, fund_type, region, name, allocated_fen, reserved_fen,
@@ -169,8 +190,9 @@ INSERT_USER_REGION = """INSERT INTO rm_user_regions (user_id, region) VALUES (?,
 FUND_COLUMNS = ("fund_id", "fund_type", "region", "name", "allocated_fen", "reserved_fen", "disbursed_fen",
                 "recovered_fen", "version", "position")
 READ_MODEL_TABLES = ("rm_funds", "rm_claims", "rm_claim_events", "rm_fund_history", "rm_fund_movements",
-                     "rm_bank_items", "rm_bank_lines", "rm_users", "rm_user_regions")
+                     "rm_bank_items", "rm_bank_lines", "rm_users", "rm_user_regions", "rm_notices", "rm_watchlist")
 KEYS = {"rm_funds": ("fund_id",), "rm_claims": ("claim_id",), "rm_claim_events": ("claim_id", "version"),
         "rm_fund_history": ("fund_id", "position"), "rm_fund_movements": ("fund_id", "position"),
         "rm_bank_items": ("fund_id", "item_key"), "rm_bank_lines": ("fund_id", "statement_id", "line_no"),
-        "rm_users": ("user_id",), "rm_user_regions": ("user_id", "region")}
+        "rm_users": ("user_id",), "rm_user_regions": ("user_id", "region"), "rm_notices": ("claim_id",),
+        "rm_watchlist": ("entry_id",)}

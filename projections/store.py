@@ -53,7 +53,8 @@ class ReadModelQueries:
             if fund_movements:
                 c.executemany(self._q(sql.INSERT_FUND_MOVEMENT), fund_movements)
             for statement, rows in statements:
-                c.executemany(self._q(statement), rows)
+                if rows:
+                    c.executemany(self._q(statement), rows)
             if claims:
                 c.executemany(self._q(sql.UPSERT_CLAIM), claims)
             if claim_events:
@@ -177,6 +178,40 @@ class ReadModelQueries:
             f" FROM rm_funds f {clause}) s WHERE at_position IS NOT NULL ORDER BY fund_id LIMIT ?) t"
             " JOIN rm_fund_history h ON h.fund_id = t.fund_id AND h.position = t.at_position ORDER BY h.fund_id",
             [position, *params, limit])
+
+    def notices(self, *, on: str, fund_id: str | None, scopes: Sequence[str], after: str | None,
+                limit: int) -> list[dict]:
+        """Claims under public notice on the day `on` (starts_on ≤ on < ends_on), not closed,
+        in the caller's regions, by claim id (projections/notices.py)."""
+        where, params = self._scope_filter(scopes)
+        where += ["starts_on <= ?", "ends_on > ?", "status <> 'closed'"]
+        params += [on, on]
+        if fund_id is not None:
+            where.append("fund_id = ?")
+            params.append(fund_id)
+        if after is not None:
+            where.append("claim_id > ?")
+            params.append(after)
+        return self._rows(f"SELECT claim_id, doc FROM rm_notices WHERE {' AND '.join(where)} ORDER BY claim_id LIMIT ?",
+                          [*params, limit])
+
+    def watch_list(self, *, party_ref: str | None, active_on: str | None, after_position: int | None,
+                   limit: int) -> list[dict]:
+        """Watch-list entries, oldest first; `active_on`: those listing their party that day."""
+        where: list[str] = []
+        params: list[Any] = []
+        if party_ref is not None:
+            where.append("party_ref = ?")
+            params.append(party_ref)
+        if active_on is not None:
+            where.append("listed_from <= ? AND (ends_on IS NULL OR ends_on > ?)")
+            params += [active_on, active_on]
+        if after_position is not None:
+            where.append("first_position > ?")
+            params.append(after_position)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        return self._rows(f"SELECT first_position, doc FROM rm_watchlist {clause} ORDER BY first_position LIMIT ?",
+                          [*params, limit])
 
     def claim_row(self, claim_id: str) -> dict | None:
         """The claim's stored answer (`doc`, masked) with its version and region: one primary-key seek."""

@@ -1,6 +1,8 @@
 """A believable Liaoning set-up for demonstrations: the province and three cities, their
 funds with allocations and transfers, staff, and a few hundred claims across the
-programs in every status. Loaded only into an empty ledger."""
+programs in every status; Shenyang puts approved claims on public notice (公示) for 5 days,
+with claims under notice, an objection dismissed and one upheld, and an employer on the
+watch list (失信名单). Loaded only into an empty ledger."""
 from __future__ import annotations
 
 import random
@@ -49,6 +51,8 @@ class _Staff:
         self.reviewer2, reviewer2_token = user("演示 复核员 (second reviewer)", ["reviewer"], [PROVINCE])
         self.treasurer, treasurer_token = user("演示 财务 (treasurer)", ["treasurer"], [PROVINCE])
         self.auditor, auditor_token = user("演示 审计 (auditor)", ["auditor"], [PROVINCE])
+        # Confirms the parameter changes the loader proposes: changes take two admins.
+        self.admin2, _ = user("演示 管理员 (second admin)", ["admin"], [PROVINCE])
         self.tokens = {"clerk": clerk_token, "reviewer": reviewer_token, "reviewer2": reviewer2_token,
                        "treasurer": treasurer_token, "auditor": auditor_token}
 
@@ -64,10 +68,57 @@ def load_demo_data(ledger: Ledger, *, seed: int = 2022, claims_per_city: int = C
     rng = random.Random(seed)
     staff = _Staff(ledger, loader)
     _funds(ledger, staff.treasurer)
+    _shenyang_publicity(ledger, loader, staff.admin2)
     for city in CITIES:
         for i in range(claims_per_city):
             _claim(ledger, staff, rng, city, i)
+    _notice_and_watch_list(ledger, staff, loader, rng)
     return staff.tokens
+
+
+SHENYANG = "210100"
+PUBLICITY_DAYS = 5
+
+
+def _shenyang_publicity(ledger: Ledger, proposer: Actor, confirmer: Actor) -> None:
+    """Shenyang's 5 days of public notice for every program (DOMAIN.md: the demo data sets 5
+    for 210100), proposed by one admin and confirmed by another, as every change is."""
+    for program in PROGRAMS:
+        change = ledger.propose_parameter_change(proposer, program, {
+            "region": SHENYANG, "effective_from": "2022-06-04", "retroactive": True,
+            "values": {"publicity_days": PUBLICITY_DAYS}, "document_no": "沈人社〔2022〕58号",
+            "reason": "审批通过的补贴对象公示5个工作日 (approved claims on public notice for 5 days)"}).body
+        ledger.confirm_parameter_change(confirmer, program, change["change_id"])
+
+
+def _notice_and_watch_list(ledger: Ledger, staff: _Staff, admin: Actor, rng: random.Random) -> None:
+    """December in Shenyang: three job-expansion claims approved on 2022-12-26 are on notice
+    until 2022-12-31; one draws an objection that is dismissed, one an objection that is
+    upheld (the claim is closed, its reservation released); and an employer found to have
+    faked hires is on the watch list, so its new claim is refused (recording nothing)."""
+    ids = []
+    for _ in range(3):
+        request = _request(rng, SHENYANG, "job_expansion", 1)
+        request["application_date"] = "2022-12-20"
+        cid = ledger.submit_claim(staff.clerk, request).body["claim_id"]
+        ledger.approve(staff.reviewer, cid, {"approved_on": "2022-12-26"})
+        ids.append(cid)
+    _, dismissed, upheld = ids
+    for cid, outcome, reason in (
+            (dismissed, "dismissed", "经核查劳动合同和社保缴费记录属实 (contract and contributions verified)"),
+            (upheld, "upheld", "经核查该毕业生未实际到岗 (the graduate never started work)")):
+        objection = ledger.object_to_claim(staff.clerk, cid, {
+            "reason": "群众举报：未实际录用 (a report: the hire is not real)", "received_on": "2022-12-27"}).body
+        ledger.resolve_objection(staff.reviewer2, cid, objection["objection_id"], {"outcome": outcome,
+                                                                                  "reason": reason})
+    employer = _request(rng, SHENYANG, "job_expansion", 1)
+    ledger.list_party(admin, {"party_id": employer["applicant"]["id"], "reason": "虚构用工骗取补贴 (faked hires)",
+                              "document_no": "沈人社失信〔2022〕1号", "listed_from": "2022-12-01"})
+    employer["application_date"] = "2022-12-20"
+    try:
+        ledger.submit_claim(staff.clerk, employer)
+    except NotEligible:
+        pass  # listed: refused, as the demonstration shows
 
 
 def _funds(ledger: Ledger, treasurer: Actor) -> None:

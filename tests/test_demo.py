@@ -44,7 +44,8 @@ def test_read_models_skip_only_events_without_a_read_model_and_track_the_whole_l
     rt.ledger.create_user(admin, {"name": "late", "roles": ["auditor"], "regions": ["210000"]})
     head = rt.ledger.head_position()
     stored_topics = {n.topic for n in rt.ledger.stored_events()}
-    projected = {t for t in stored_topics if t.split(":")[1].split(".")[0] in ("Fund", "Claim", "BankStatement")}
+    projected = {t for t in stored_topics
+                 if t.split(":")[1].split(".")[0] in ("Fund", "Claim", "BankStatement", "WatchListEntry")}
     assert projected and projected <= set(LedgerProjection.topics)
     assert stored_topics - projected, "the log should hold events without a read model too"
     assert rt.runner.catch_up() == head
@@ -78,3 +79,36 @@ def test_read_models_dropped_while_running_are_rebuilt_by_the_same_projector(set
     assert rt.runner.catch_up() == rt.ledger.head_position()
     assert rows() == before and before[0] and before[1]
     rt.close()
+
+
+def test_demo_data_shows_shenyangs_public_notice_objections_and_the_watch_list(settings):
+    """Shenyang's publicity_days 5, put in force by two admins; claims on notice on
+    2022-12-28 (masked), an objection dismissed and one upheld, a listed employer."""
+    rt = Runtime(settings)
+    rt.start(project=False)
+    try:
+        load_demo_data(rt.ledger, claims_per_city=15)
+        rt.runner.catch_up()
+        for program in PROGRAMS:
+            [version] = [v for v in rt.ledger.parameter_history(program) if v["region"] == "210100"
+                         and "publicity_days" in v["values"]]
+            assert version["values"]["publicity_days"] == 5
+            assert version["proposed_by"] != version["confirmed_by"] and version["document_no"]
+        rows = [orjson.loads(r["doc"]) for r in rt.views.notices(on="2022-12-28", fund_id=None, scopes=["000000"],
+                                                                 after=None, limit=100)]
+        assert len(rows) == 2  # three put on notice, one closed on an upheld objection
+        assert all(r["ends_on"] == "2022-12-31" and "*" in r["beneficiary"]["id"] for r in rows)
+        outcomes = []
+        for row in rt.views.notices(on="2022-12-28", fund_id=None, scopes=["000000"], after=None, limit=100):
+            claim = rt.app.repository.get(UUID(row["claim_id"]))
+            outcomes += [o["outcome"] for o in claim.publicity["objections"]]
+        assert outcomes == ["dismissed"]
+        upheld = [orjson.loads(r["doc"]) for r in rt.views.claims(filters={"status": "closed"}, scopes=["000000"],
+                                                                  after_position=None, limit=10_000)]
+        assert any(o["status"] == "upheld" for d in upheld if d["publicity"] for o in d["publicity"]["objections"])
+        [entry] = [orjson.loads(r["doc"]) for r in rt.views.watch_list(party_ref=None, active_on="2022-12-20",
+                                                                       after_position=None, limit=10)]
+        assert entry["party"]["kind"] == "organisation" and "*" in entry["party"]["id"]
+        assert entry["document_no"] == "沈人社失信〔2022〕1号"
+    finally:
+        rt.close()

@@ -112,7 +112,7 @@ def test_every_program_resolves_its_province_defaults_from_the_notice_date(code)
 def test_province_defaults_are_the_domain_table():
     """Parameters table: every default as DOMAIN.md gives it; the flexible share is the fraction 2/3."""
     defaults = {code: CATALOG.resolve(code, "210000", D(2022, 7, 1)).wire() for code in CATALOG.programs}
-    assert defaults == {
+    table = {
         "job_expansion": {"per_hire": "1500.00", "apply_until": "2022-12-31"},
         "absorption": {"months_covered": 6, "prepay_share": "0.5", "apply_until": "2022-12-31"},
         "social_insurance": {"max_months": 12, "prepay_share": "0.5"},
@@ -135,6 +135,8 @@ def test_province_defaults_are_the_domain_table():
                               "within_months": 12, "max_per_year": 3, "min_contribution_months": 12,
                               "unemployed_route_from": "2022-01-01", "unemployed_route_until": "2022-12-31"},
     }
+    # Every program has a public notice (公示) of publicity_days; the province default is none.
+    assert defaults == {code: {**values, "publicity_days": 0} for code, values in table.items()}
     assert CATALOG.resolve("flexible_social_insurance", "210000", D(2022, 7, 1)).values["share"] == Fraction(2, 3)
     sources = {(code, name): pv.source for code in CATALOG.programs
                for name, pv in CATALOG.resolve(code, "210000", D(2022, 7, 1)).provenance.items()}
@@ -327,9 +329,10 @@ def test_resolve_gives_the_province_defaults_with_their_sources():
     """一.3: living allowance 1000.00 and management fee 150.00 a month (Shenyang 2022)."""
     rules = CATALOG.resolve("internship", "210102", D(2022, 6, 4))
     assert rules.values == {"living_allowance": 100000, "management_fee": 15000, "max_term_months": 12,
-                            "prepay_share": Fraction(1, 2), "full_term_rule_until": D(2022, 12, 31)}
+                            "prepay_share": Fraction(1, 2), "full_term_rule_until": D(2022, 12, 31),
+                            "publicity_days": 0}
     assert rules.wire() == {"living_allowance": "1000.00", "management_fee": "150.00", "max_term_months": 12,
-                            "prepay_share": "0.5", "full_term_rule_until": "2022-12-31"}
+                            "prepay_share": "0.5", "full_term_rule_until": "2022-12-31", "publicity_days": 0}
     assert rules.provenance_wire()["living_allowance"] == {
         "value": "1000.00", "region": "210000", "effective_from": "2022-06-04", "document_no": None,
         "source": "Shenyang 2022"}
@@ -408,7 +411,8 @@ def test_a_later_recorded_version_with_the_same_date_replaces_the_earlier():
 def test_national_default_fills_in_below_every_province():
     """000000 is the whole country: the widest region of every chain."""
     catalog = CATALOG.with_versions([city("per_hire", "1000.00", program="job_expansion", region="000000"),
-                                     city("apply_until", "2022-12-31", program="job_expansion", region="000000")])
+                                     city("apply_until", "2022-12-31", program="job_expansion", region="000000"),
+                                     city("publicity_days", 0, program="job_expansion", region="000000")])
     assert catalog.resolve("job_expansion", "110105", D(2022, 7, 1)).values["per_hire"] == 100000
     assert catalog.resolve("job_expansion", "210102", D(2022, 7, 1)).values["per_hire"] == 150000
     with pytest.raises(NotEligible) as refused:
@@ -535,7 +539,9 @@ def test_every_parameter_declares_bounds_with_a_source_and_its_defaults_lie_with
                 # 本通知所指高校毕业生: 毕业5年内, and 三.10's 3 to 6 months of training a year
                 **{(code, "graduate_within_years"): 5
                    for code in ("startup", "startup_venue", "loan_interest", "apprenticeship")},
-                ("career_switch_training", "max_months_per_year"): 6}
+                ("career_switch_training", "max_months_per_year"): 6,
+                # local practice: 5–7 days of public notice (DOMAIN.md, Lifecycle in practice)
+                **{(code, "publicity_days"): 30 for code in CATALOG.programs}}
     assert {key: declared[key].maximum for key in expected} == expected
     assert declared[("career_switch_training", "max_months_per_year")].minimum == 3
     assert {key for key, bounds in declared.items() if bounds.floor} == {

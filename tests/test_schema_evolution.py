@@ -19,7 +19,8 @@ from ledger.access import Actor
 from ledger.domain.ids import credential_aggregate_id, limit_aggregate_id
 from ledger.domain.limits import ClaimLimit
 from ledger.domain.users import Credential, token_hash
-from ledger.errors import Duplicate, LimitExceeded, Unauthenticated
+from ledger.errors import Duplicate, InvalidState, LimitExceeded, Unauthenticated
+from ledger.views import claim_view
 from runtime.container import Runtime
 
 from .support import PII_KEY, parameters_in_force, person_id
@@ -254,5 +255,48 @@ def test_parameter_versions_and_rule_versions_of_the_one_admin_release_load_and_
         assert settled["amounts"]["entitled"] == "2700.00"  # (1200.00 + 150.00) × 2
         assert settled["rule_version"] == claims["internship"]["rule_version"]
         assert ledger.verify_chain()["ok"]  # the chain covers the old-shaped bytes as stored
+    finally:
+        rt.close()
+
+
+def test_claims_stored_before_public_notices_load_with_no_notice_and_are_not_held(settings):
+    """Claims of the release before public notices (claims_v1.json: no NoticeOpened events, rule
+    versions without publicity_days) load and show no notice; an old submitted claim approved
+    today opens none even where the city now has one (its rule version has no publicity_days);
+    the old approved claim is paid as before; its parties, never noted on a watch, are held
+    as soon as they are listed."""
+    fixture = _ledger_from_before_caps(settings)
+    rt = Runtime(settings)
+    rt.start(project=False)
+    admin = Actor("admin-now", "admin", frozenset({"admin"}), ("000000",))
+    treasurer = Actor("treasurer-now", "treasurer", frozenset({"treasurer"}), ("000000",))
+    try:
+        ids = fixture["claims"]
+        for claim_id in ids.values():
+            claim = rt.ledger.claim(CLERK, claim_id)
+            assert claim.publicity is None and claim_view(claim)["publicity"] is None
+        parameters_in_force(rt.ledger, "startup", {"region": "210100", "effective_from": "2022-06-04",
+                                                   "values": {"publicity_days": 5}})
+        approved = rt.ledger.approve(REVIEWER, ids["startup"], {"approved_on": "2022-07-16"}).body
+        assert approved["status"] == "approved" and approved["publicity"] is None
+        paid = rt.ledger.pay(treasurer, ids["startup"], {"amount": "1000.00", "kind": "settlement",
+                                                        "payment_ref": "ZF-OLD-1", "paid_on": "2022-07-16"}).body
+        assert paid["amounts"]["paid"] == "1000.00"
+        # A claim submitted now, under today's rules for Shenyang, is put on notice.
+        new = rt.ledger.submit_claim(CLERK, {
+            "program": "startup", "region": "210100",
+            "applicant": {"kind": "person", "id": person_id(), "name": "创业者"},
+            "facts": {"first_business": True, "guaranteed_loan": True, "new_industry": False,
+                      "registered_on": "2022-05-01", "business_form": "individual", "graduation_year": 2021},
+            "application_date": "2022-08-01"}).body
+        noticed = rt.ledger.approve(REVIEWER, new["claim_id"], {"approved_on": "2022-08-02"}).body
+        assert noticed["publicity"] == {"starts_on": "2022-08-02", "ends_on": "2022-08-07", "objections": []}
+        # The old parties are listed like any other.
+        rt.ledger.list_party(admin, {"party_id": fixture["person"], "reason": "骗取补贴", "document_no": "沈失信1",
+                                     "listed_from": "2022-07-01"})
+        with pytest.raises(InvalidState):
+            rt.ledger.pay(treasurer, ids["startup"], {"amount": "1000.00", "kind": "settlement",
+                                                      "payment_ref": "ZF-OLD-2", "paid_on": "2022-07-20"})
+        assert rt.ledger.verify_chain()["ok"]
     finally:
         rt.close()

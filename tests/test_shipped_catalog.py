@@ -50,7 +50,7 @@ def test_the_first_start_records_the_shipped_values_once(settings):
         assert isinstance(stream, ProgramParameters) and stream.shipped_sha256 == rt.ledger.catalog.digest
         assert [(e["name"], e["value"]) for e in stream.initial] == [
             ("living_allowance", "1000.00"), ("management_fee", "150.00"), ("max_term_months", 12),
-            ("prepay_share", "0.5"), ("full_term_rule_until", "2022-12-31")]
+            ("prepay_share", "0.5"), ("full_term_rule_until", "2022-12-31"), ("publicity_days", 0)]
         head = rt.ledger.head_position()
     finally:
         rt.close()
@@ -133,7 +133,7 @@ def test_a_parameter_new_to_the_ledger_enters_as_initial_values(settings):
         assert rules.values["notice_days"] == 0 and rules.values["per_hire"] == 150000
         assert rt.ledger.parameter_changes("job_expansion") == []
         assert rt.ledger.rule_set("job_expansion", decided["rule_version"]).wire() == {
-            "per_hire": "1500.00", "apply_until": "2022-12-31"}
+            "per_hire": "1500.00", "apply_until": "2022-12-31", "publicity_days": 0}
     finally:
         rt.close()
 
@@ -172,6 +172,6 @@ def test_without_a_start_the_file_stands_for_the_initial_state(settings):
             "region": "210100", "effective_from": "2030-01-01", "values": {"per_hire": "2000.00"},
             "document_no": "沈人社〔2029〕1号", "reason": "试"})
         stream = rt.ledger.load(ProgramParameters, program_parameters_aggregate_id("job_expansion"), "parameters")
-        assert stream.shipped_sha256 == rt.ledger.catalog.digest and len(stream.initial) == 2
+        assert stream.shipped_sha256 == rt.ledger.catalog.digest and len(stream.initial) == 3
     finally:
         rt.close()

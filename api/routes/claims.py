@@ -11,7 +11,8 @@ from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json, outcome, ready
 from ..writes import write
 from ..schemas import (PARTY_ID_PATTERN, ApproveIn, ClaimEvents, ClaimIn, ClaimOut, ClaimPage, ClaimStatus, ClawbackIn,
-                       FactsIn, PaymentIn, ProgramCode, ReasonIn, RecoveryIn, ReturnIn)
+                       FactsIn, ObjectionIn, ObjectionResolutionIn, PaymentIn, ProgramCode, ReasonIn, RecoveryIn,
+                       ReturnIn)
 
 router = APIRouter(prefix="/v1", tags=["claims"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
@@ -87,6 +88,22 @@ async def confirm_clawback(claim_id: params.ClaimId, clawback_id: params.ItemId,
 @router.post("/claims/{claim_id}/recoveries", status_code=201, response_model=ClaimOut)
 async def recover(claim_id: params.ClaimId, body: RecoveryIn, request: Request, actor: Actor = Depends(deps.actor)):
     return await _command("recover", request, actor, claim_id, _payload(body))
+
+
+@router.post("/claims/{claim_id}/objections", status_code=201, response_model=ClaimOut)
+async def object_to_claim(claim_id: params.ClaimId, body: ObjectionIn, request: Request,
+                          actor: Actor = Depends(deps.actor)):
+    """An objection to a claim on public notice (公示), received during the notice: payment
+    is held until a reviewer other than the approver resolves it."""
+    return await _command("object_to_claim", request, actor, claim_id, _payload(body))
+
+
+@router.post("/claims/{claim_id}/objections/{objection_id}/resolve", response_model=ClaimOut)
+async def resolve_objection(claim_id: params.ClaimId, objection_id: params.ItemId, body: ObjectionResolutionIn,
+                            request: Request, actor: Actor = Depends(deps.actor)):
+    """`dismissed`: payment may go once the notice has ended; `upheld`: the claim is closed
+    and its reservation released."""
+    return await _command("resolve_objection", request, actor, claim_id, _payload(body), objection_id)
 
 
 @router.get("/claims/{claim_id}", response_model=ClaimOut)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from ledger.access import READ_REPORTS, Actor
@@ -21,7 +21,8 @@ from projections.reads import export as report_export
 from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json
-from ..schemas import FundType, FundUsageReport, FundUsageRollup, PayeePage, ProgramCode, ProgramUsageReport
+from ..schemas import (FundType, FundUsageReport, FundUsageRollup, NoticePayeePage, PayeePage, ProgramCode,
+                       ProgramUsageReport)
 
 router = APIRouter(prefix="/v1", tags=["reports"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
@@ -75,15 +76,27 @@ def program_usage(request: Request, actor: Actor = Depends(deps.actor), program:
                                                           basis=basis, as_of=as_of, as_of_position=as_of_position))
 
 
-@router.get("/reports/payees", response_model=PayeePage)
+@router.get("/reports/payees", response_model=PayeePage | NoticePayeePage)
 def payees(request: Request, actor: Actor = Depends(deps.actor), fund_id: str | None = params.FUND_ID_FILTER,
            start: str | None = FROM, to: str | None = TO, limit: int = params.LIMIT, cursor: str | None = params.CURSOR,
-           as_of: str | None = asof.AS_OF, as_of_position: int | None = asof.AS_OF_POSITION):
+           as_of: str | None = asof.AS_OF, as_of_position: int | None = asof.AS_OF_POSITION,
+           stage: Literal["paid", "notice"] = Query("paid", description="`paid`: payments in the period; `notice`: "
+                                                                         "claims under public notice on `on`"),
+           on: str | None = params.date("With stage=notice: the day (default today, China Standard Time)")):
     """The public-notice list (公示): one row per payment from the fund with `paid_on` in the
     period, oldest first: the payee and beneficiary (person ids masked), program, amount,
     date, payment reference and whether the payment was returned. Pages carry the position
-    of the first page, so a walk through the pages sees one state of the ledger."""
+    of the first page, so a walk through the pages sees one state of the ledger.
+
+    With `stage=notice`: the claims under public notice on `on` (approved, not closed,
+    starts_on ≤ on < ends_on) in the caller's regions (and of `fund_id`, if given), by claim
+    id, each with its approved amount and the objections still open."""
     actor.require_role(*READ_REPORTS)
+    if stage == "notice":
+        items, last = deps.runtime(request).reads.under_notice(actor, on=on, fund_id=fund_id,
+                                                               after=deps.decode_cursor(cursor),
+                                                               limit=deps.page_limit(limit))
+        return json({"items": items, "next_cursor": deps.encode_cursor(last) if last is not None else None})
     limit = deps.page_limit(limit)
     after, at_position = _decode(cursor) if cursor is not None else (None, None)
     items, more = deps.runtime(request).reads.payees(actor, fund_id=fund_id, start=start, end=to, limit=limit,

@@ -21,6 +21,10 @@ OPEN_FOR_RETURN = ("approved", "prepaid", "paid")
 
 
 class Claim(Aggregate):
+    # The public notice (公示) opened on approval, if any. A class default, not only set in
+    # __init__: claims (and snapshots of them) stored before notices existed have none.
+    publicity: dict | None = None
+
     @event("Submitted")
     def __init__(self, id: UUID, program: str, region: str, applicant: dict, beneficiary: dict | None,
                  facts: dict, application_date: dt.date, rule_version: str, entitled_fen: int,
@@ -128,6 +132,66 @@ class Claim(Aggregate):
         self.reserved_fen = amount_fen
         self.approved_by = actor
         self.approved_on = approved_on
+
+    # Public notice and objections (公示, DOMAIN.md) ----------------------------------------
+    @event("NoticeOpened")
+    def open_notice(self, starts_on: dt.date, ends_on: dt.date, publicity_days: int, actor: str) -> None:
+        self.publicity = {"starts_on": starts_on, "ends_on": ends_on, "publicity_days": publicity_days,
+                          "objections": []}
+
+    def open_objections(self) -> list[dict]:
+        return [o for o in (self.publicity or {}).get("objections", ()) if o["outcome"] is None]
+
+    def check_objection(self, received_on: dt.date) -> None:
+        notice = self.publicity
+        if notice is None:
+            raise InvalidState("the claim was not put on public notice: there is nothing to object to")
+        self._require_status(OPEN_FOR_PAYMENT, "object to")
+        if self.payments:
+            raise InvalidState("payment has been recorded: the notice is over")
+        if not notice["starts_on"] <= received_on < notice["ends_on"]:
+            raise InvalidState(f"objections are received during the notice, {notice['starts_on']} until "
+                               f"{notice['ends_on']} (excluded); received_on is {received_on}")
+
+    @event("ObjectionReceived")
+    def receive_objection(self, objection_id: str, reason: str, received_on: dt.date, actor: str) -> None:
+        self.publicity["objections"].append({
+            "objection_id": objection_id, "reason": reason, "received_on": received_on, "received_by": actor,
+            "outcome": None, "resolution_reason": None, "resolved_by": None,
+        })
+
+    def objection(self, objection_id: str) -> dict:
+        for o in (self.publicity or {}).get("objections", ()):
+            if o["objection_id"] == objection_id:
+                return o
+        raise NotFound(f"no objection {objection_id!r} on this claim")
+
+    def check_resolve(self, objection_id: str, actor: str) -> None:
+        o = self.objection(objection_id)
+        if o["outcome"] is not None:
+            raise InvalidState(f"objection {objection_id} was already {o['outcome']}")
+        if actor == self.approved_by:
+            raise Forbidden("maker-checker: an objection is resolved by a reviewer other than the one who approved")
+
+    @event("ObjectionResolved")
+    def resolve_objection(self, objection_id: str, outcome: str, reason: str, actor: str, on: dt.date) -> None:
+        o = self.objection(objection_id)
+        o["outcome"] = outcome
+        o["resolution_reason"] = reason
+        o["resolved_by"] = actor
+
+    def check_notice_allows_payment(self, paid_on: dt.date) -> None:
+        """Payment waits for the end of the notice and for every objection to be resolved."""
+        notice = self.publicity
+        if notice is None:
+            return
+        if paid_on < notice["ends_on"]:
+            raise InvalidState(f"the claim is on public notice (公示) until {notice['ends_on']}: it may be paid "
+                               f"from that day, not on {paid_on}")
+        held = self.open_objections()
+        if held:
+            raise InvalidState(f"payment is held: objection {held[0]['objection_id']} is open until a reviewer "
+                               "resolves it")
 
     def check_can_end(self, outcome: str) -> None:
         self._require_status(("submitted",), outcome)

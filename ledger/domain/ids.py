@@ -50,3 +50,7 @@ def rule_version_aggregate_id(rule_version: str) -> UUID:
 @lru_cache(maxsize=4096)  # few distinct keys, asked for by every command
 def program_parameters_aggregate_id(program: str) -> UUID:
     return derived_id("program-parameters", program)
+
+
+def party_watch_aggregate_id(party_ref: str) -> UUID:
+    return derived_id("party-watch", party_ref)

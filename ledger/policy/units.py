@@ -10,8 +10,8 @@ from fractions import Fraction
 from ..errors import ValidationFailed
 from ..money import format_money, parse_fraction, parse_money
 
-PARAMETER_UNITS = ("money", "rate", "date", "int", "count", "months", "years")
-INT_UNITS = ("int", "count", "months", "years")
+PARAMETER_UNITS = ("money", "rate", "date", "int", "count", "months", "years", "days")
+INT_UNITS = ("int", "count", "months", "years", "days")
 MAX_RATE_CHARS = 32
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 

@@ -13,12 +13,15 @@ from .bank import BankCommands
 from .claims import ClaimCommands
 from .core import Idem, Outcome, today_in_china
 from .funds import FundCommands
+from .notice import NoticeCommands
 from .parameter_changes import ParameterChangeCommands
 from .users import UserCommands
 from .verification import VerificationCommands
+from .watchlist import WatchListCommands
 
 
-class Ledger(UserCommands, FundCommands, ClaimCommands, ParameterChangeCommands, VerificationCommands, BankCommands):
+class Ledger(UserCommands, FundCommands, NoticeCommands, ClaimCommands, WatchListCommands, ParameterChangeCommands,
+             VerificationCommands, BankCommands):
     def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
                  on_commit: Callable[[int], None] | None = None, token_ttl_days: int = 90):
         super().__init__(app, pii, catalog=catalog, on_commit=on_commit)

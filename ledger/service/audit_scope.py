@@ -7,8 +7,8 @@ all of a page's aggregates not seen yet) and remembered; such an event never nee
 to be left out. A parameter version names its own region in its data (it is decoded, as
 it would be to be shown), and so does a proposed or rejected change. Events of every
 other aggregate (users, credentials, seals, idempotency records, uniqueness keys, rule
-versions, the shipped parameters a ledger records at its first start...) belong to no
-region: only a caller scoped to 000000 sees them."""
+versions, the shipped parameters a ledger records at its first start, the watch list and
+the parties' watches...) belong to no region: only a caller scoped to 000000 sees them."""
 from __future__ import annotations
 
 import threading

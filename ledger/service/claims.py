@@ -1,6 +1,7 @@
 """The claim lifecycle: submit, decide, pay, return, close, claw back, recover."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from uuid import uuid4
 
@@ -21,6 +22,7 @@ from ..policy.programs import NO_PRIOR, CapUse, Context, LimitKey, Prior, decide
 from ..regions import ancestors, validate_region
 from ..views import claim_view
 from .programs import ProgramCommands
+from .watchlist import PartyWatches, claim_parties, watch_ids
 from .core import Idem, Outcome, command, parse_date, parse_uuid, require_text, today_in_china
 
 APPLICANT_KINDS = ("enterprise", "person", "institution")
@@ -45,6 +47,7 @@ class ClaimCommands(ProgramCommands):
         rules = catalog.resolve(program.code, region, application_date)
         decision = decide(program.code, facts, rules, ctx)
         claim_id = uuid4()
+        parties = claim_parties(applicant["ref"], beneficiary["ref"] if beneficiary else None)
 
         def command(uow):
             nonlocal rules
@@ -55,8 +58,11 @@ class ClaimCommands(ProgramCommands):
             # Decided again here, in the claim's own transaction: caps across claims depend on
             # what earlier claims took, which only the writer knows for certain.
             decision = decide(program.code, facts, rules, replace(ctx, prior=_prior(uow, str(claim_id))))
+            watches = PartyWatches(uow, parties)
+            watches.refuse_claim(application_date)  # not eligible, before once-only keys and caps
             limits = [(limit, _checked_limit(uow, limit, str(claim_id))) for limit in decision.limits]
             caps = [(cap, _checked_cap(uow, cap, str(claim_id))) for cap in decision.caps]
+            watches.note_claim(str(claim_id), application_date)
             claim = uow.add(Claim(
                 id=claim_id, program=program.code, region=region, applicant=applicant, beneficiary=beneficiary,
                 facts=facts, application_date=application_date, rule_version=rules.rule_version,
@@ -78,7 +84,7 @@ class ClaimCommands(ProgramCommands):
 
         expect = (program_parameters_aggregate_id(program.code),
                   *(limit_aggregate_id(limit.key) for limit in decision.limits),
-                  *(cap_aggregate_id(cap.key) for cap in decision.caps))
+                  *(cap_aggregate_id(cap.key) for cap in decision.caps), *watch_ids(parties))
         return self._run(actor.user_id, idem, command, expect)[0]
 
     def _applicant(self, value: object, program) -> dict:
@@ -129,6 +135,10 @@ class ClaimCommands(ProgramCommands):
             fund = self._approval_fund(uow, claim, program, explicit_fund)
             fund.reserve(str(claim.id), claim.program, amount, approved_on, actor.user_id)
             claim.approve(fund_code=fund.fund_code, amount_fen=amount, approved_on=approved_on, actor=actor.user_id)
+            days = _publicity_days(uow, claim)
+            if days > 0:
+                claim.open_notice(starts_on=approved_on, ends_on=approved_on + dt.timedelta(days=days),
+                                  publicity_days=days, actor=actor.user_id)
             return Outcome(False, claim_view(claim))
 
         return self._run(actor.user_id, idem, command)[0]
@@ -225,6 +235,9 @@ class ClaimCommands(ProgramCommands):
             claim.check_payment(amount_fen, kind, payment_ref, actor.user_id)
             if paid_on < claim.approved_on:
                 raise ValidationFailed("paid_on is before the approval", field="paid_on")
+            claim.check_notice_allows_payment(paid_on)
+            watches = PartyWatches(uow, _parties(claim))
+            watches.refuse_payment(paid_on)
             ref_key = f"payment_ref:{claim.fund_code}:{payment_ref}"
             ref_limit = uow.find(ClaimLimit, limit_aggregate_id(ref_key))
             label = f"payment_ref {payment_ref} in fund {claim.fund_code}"
@@ -236,6 +249,7 @@ class ClaimCommands(ProgramCommands):
             if ref_limit is None:
                 ref_limit = uow.add(ClaimLimit(id=limit_aggregate_id(ref_key), key=ref_key, limit=1, kind="once"))
             ref_limit.take(f"{claim.id}:{payment_ref}")
+            watches.note_payment(str(claim.id), payment_ref, paid_on)
             return Outcome(True, {"payment_ref": payment_ref, **claim_view(claim)})
 
         def expect(peek):
@@ -244,7 +258,9 @@ class ClaimCommands(ProgramCommands):
             except NotFound:
                 return ()  # the command itself answers the bad id
             fund_code = getattr(claim, "fund_code", None)
-            return (limit_aggregate_id(f"payment_ref:{fund_code}:{payment_ref}"),) if fund_code else ()
+            if not fund_code:
+                return ()
+            return limit_aggregate_id(f"payment_ref:{fund_code}:{payment_ref}"), *watch_ids(_parties(claim))
 
         return self._run(actor.user_id, idem, command, expect)[0]
 
@@ -278,17 +294,21 @@ class ClaimCommands(ProgramCommands):
         def command(uow):
             claim = self._claim(uow, actor, claim_id, if_match)
             claim.check_close()
-            released = claim.reserved_fen
-            on = today_in_china()
-            if released:
-                fund = uow.get(Fund, fund_aggregate_id(claim.fund_code), "fund")
-                fund.release(str(claim.id), claim.program, released, on, reason, actor.user_id)
-            claim.close(reason=reason, released_fen=released, actor=actor.user_id, on=on)
-            if claim.paid_fen == 0:
-                self._free_limits(uow, claim, "closed unpaid")
+            self.close_claim(uow, claim, reason, actor.user_id, today_in_china())
             return Outcome(False, claim_view(claim))
 
         return self._run(actor.user_id, idem, command)[0]
+
+    def close_claim(self, uow, claim: Claim, reason: str, actor_id: str, on: dt.date) -> None:
+        """Close a claim (checked by Claim.check_close): what is still reserved goes back to
+        the fund in the same transaction; closed unpaid, it no longer counts for limits."""
+        released = claim.reserved_fen
+        if released:
+            fund = uow.get(Fund, fund_aggregate_id(claim.fund_code), "fund")
+            fund.release(str(claim.id), claim.program, released, on, reason, actor_id)
+        claim.close(reason=reason, released_fen=released, actor=actor_id, on=on)
+        if claim.paid_fen == 0:
+            self._free_limits(uow, claim, "closed unpaid")
 
     @command
     def demand_clawback(self, actor: Actor, claim_id: str, request: dict, *, if_match: int | None = None,
@@ -368,6 +388,19 @@ class ClaimCommands(ProgramCommands):
             cap = uow.find(ClaimCap, cap_aggregate_id(key))
             if cap is not None and str(claim.id) in cap.taken:
                 cap.free(claim_id=str(claim.id), reason=reason)
+
+
+def _parties(claim: Claim) -> dict[str, str]:
+    return claim_parties(claim.applicant["ref"], claim.beneficiary["ref"] if claim.beneficiary else None)
+
+
+def _publicity_days(uow, claim: Claim) -> int:
+    """Days of public notice (公示) after approval: the program's `publicity_days` for the
+    claim's region on its application date, as the claim was decided under it (the rule
+    version kept at submission). Rule versions kept before the parameter existed have
+    none: no notice."""
+    record = uow.find(RuleVersionRecord, rule_version_aggregate_id(claim.rule_version))
+    return (record.values.get("publicity_days") if record is not None else None) or 0
 
 
 def _text(value: object, field: str) -> str:

@@ -16,7 +16,7 @@ from api.routes import all_routes
 from api.throttle import Throttle
 
 from ..conftest import open_fund
-from ..support import Api, internship_claim, job_expansion_claim, make_user
+from ..support import Api, internship_claim, job_expansion_claim, make_user, person_id
 from .helpers import APPROVED_ON, PAID_ON, approve, pay, submit
 
 ROLES = ("admin", "clerk", "reviewer", "treasurer", "auditor")
@@ -25,6 +25,7 @@ READ_FUNDS = {"reviewer", "treasurer", "auditor", "admin"}
 READ_REPORTS = {"treasurer", "auditor", "admin"}
 AUDIT = {"auditor", "admin"}
 IN, OUT, NATION = "210100", "210200", "000000"
+UNKNOWN = "00000000-0000-4000-8000-000000000000"  # an item that is not there: 404 once authorized
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,12 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/bank-statements"): rule({"treasurer"}),
     ("GET", "/v1/reconciliation"): rule(READ_REPORTS),
     ("POST", "/v1/periods/{fund_id}/{month}/close"): rule({"treasurer"}),
+    ("POST", "/v1/claims/{claim_id}/objections"): rule({"clerk", "reviewer"}),
+    ("POST", "/v1/claims/{claim_id}/objections/{objection_id}/resolve"): rule({"reviewer"}),
+    # The watch list is the province's, not a region's: any admin writes, admins and auditors read.
+    ("POST", "/v1/watchlist"): rule({"admin"}, scoped=False),
+    ("POST", "/v1/watchlist/{entry_id}/lift"): rule({"admin"}, scoped=False),
+    ("GET", "/v1/watchlist"): rule(AUDIT, scoped=False),
 }
 
 
@@ -165,6 +172,13 @@ class World:
             "/v1/bank-statements": ({}, {"fund_id": f, "csv": "date,amount,direction\n2022-07-20,1.00,credit\n"}),
             "/v1/reconciliation": ({"fund_id": f, **july}, None),
             "/v1/periods/{fund_id}/{month}/close": ({}, {"override_reason": "测试"}),
+            "/v1/claims/{claim_id}/objections": ({}, {"reason": "异议", "received_on": PAID_ON}),
+            "/v1/claims/{claim_id}/objections/{objection_id}/resolve": ({}, {"outcome": "dismissed",
+                                                                             "reason": "驳回"}),
+            "/v1/watchlist": ({}, {"party_id": person_id(), "reason": "骗取补贴", "document_no": "沈失信1",
+                                   "listed_from": "2022-07-01"}),
+            "/v1/watchlist/{entry_id}/lift": ({}, {"reason": "整改", "document_no": "沈失信2",
+                                                   "lifted_on": "2022-08-01"}),
         }
         query, body = calls.get(path, ({}, None))
         if method in ("POST", "PUT") and body is None:
@@ -172,7 +186,8 @@ class World:
         concrete = (path.replace("{user_id}", self.target).replace("{token_id}", self.target_token)
                     .replace("{fund_id}", f).replace("{code}", "job_expansion").replace("{claim_id}", c)
                     .replace("{payment_ref}", "YF-M-1").replace("{clawback_id}", self.clawback)
-                    .replace("{month}", "2022-01").replace("{change_id}", self.change))
+                    .replace("{month}", "2022-01").replace("{change_id}", self.change)
+                    .replace("{objection_id}", UNKNOWN).replace("{entry_id}", UNKNOWN))
         if path == "/v1/claims/{claim_id}/approve":
             concrete = concrete.replace(c, self.submitted)
         return concrete, query, body

@@ -36,7 +36,7 @@ def test_one_program_for_a_region_and_date(staff):
     body = r.json()
     assert body["code"] == "internship" and body["rule_version"].startswith("internship@")
     assert body["parameters"] == {"living_allowance": "1000.00", "management_fee": "150.00", "max_term_months": 12,
-                                  "prepay_share": "0.5", "full_term_rule_until": "2022-12-31"}
+                                  "prepay_share": "0.5", "full_term_rule_until": "2022-12-31", "publicity_days": 0}
     assert "months_served" in body["facts"]["properties"]
     # The same values in Dalian and at province level: the same rule version.
     assert staff.auditor.get("/v1/programs/internship", region="210200", on="2022-07-15").json()["rule_version"] \

@@ -1,0 +1,59 @@
+"""Objections to a claim on public notice (公示, DOMAIN.md "Public notice and objections"):
+approval opens the notice (ClaimCommands.approve); an objection received during it holds
+payment until a reviewer other than the approver resolves it: dismissed, payment may go
+once the notice has ended; upheld, the claim is closed and its reservation released."""
+from __future__ import annotations
+
+from uuid import uuid4
+
+from ..access import Actor
+from ..errors import ValidationFailed
+from ..views import claim_view
+from .claims import ClaimCommands
+from .core import Idem, Outcome, command, parse_date, require_text, today_in_china
+
+OUTCOMES = ("upheld", "dismissed")
+
+
+class NoticeCommands(ClaimCommands):
+    @command
+    def object_to_claim(self, actor: Actor, claim_id: str, request: dict, *, if_match: int | None = None,
+                        idem: Idem | None = None) -> Outcome:
+        actor.require_role("clerk", "reviewer")
+        reason = require_text(request.get("reason"), field="reason")
+        received_on = parse_date(request.get("received_on"), field="received_on", default_today=True)
+        objection_id = str(uuid4())
+
+        def command(uow):
+            claim = self._claim(uow, actor, claim_id, if_match)
+            claim.check_objection(received_on)
+            claim.receive_objection(objection_id=objection_id, reason=reason, received_on=received_on,
+                                    actor=actor.user_id)
+            return Outcome(True, {"objection_id": objection_id, **claim_view(claim)})
+
+        return self._run(actor.user_id, idem, command)[0]
+
+    @command
+    def resolve_objection(self, actor: Actor, claim_id: str, objection_id: str, request: dict, *,
+                          if_match: int | None = None, idem: Idem | None = None) -> Outcome:
+        actor.require_role("reviewer")
+        outcome = request.get("outcome")
+        if outcome not in OUTCOMES:
+            raise ValidationFailed("outcome must be upheld or dismissed", field="outcome")
+        reason = require_text(request.get("reason"), field="reason")
+
+        def command(uow):
+            claim = self._claim(uow, actor, claim_id, if_match)
+            claim.check_resolve(objection_id, actor.user_id)
+            if outcome == "upheld":
+                claim.check_close()
+            on = today_in_china()
+            claim.resolve_objection(objection_id=objection_id, outcome=outcome, reason=reason, actor=actor.user_id,
+                                    on=on)
+            if outcome == "upheld":
+                # An upheld objection ends the claim as a close does: its reservation goes back
+                # to the fund in this same transaction.
+                self.close_claim(uow, claim, f"objection {objection_id} upheld: {reason}", actor.user_id, on)
+            return Outcome(False, claim_view(claim))
+
+        return self._run(actor.user_id, idem, command)[0]
