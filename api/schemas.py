@@ -139,6 +139,27 @@ class FundPage(BaseModel):
     next_cursor: str | None
 
 
+class FundMovement(BaseModel):
+    position: int
+    kind: Literal["allocated", "transferred_in", "transferred_out", "reserved", "released", "disbursed",
+                  "payment_returned", "recovered"]
+    business_date: str
+    recorded_at: str
+    amount: str
+    document_no: str | None
+    source: str | None
+    program: str | None
+    counterpart_fund: str | None
+    claim_id: str | None
+    payment_ref: str | None
+    reference: str | None
+
+
+class FundMovementPage(BaseModel):
+    items: list[FundMovement]
+    next_cursor: str | None
+
+
 class AllocationOut(BaseModel):
     allocation_id: str
     fund: FundOut

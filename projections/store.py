@@ -86,6 +86,17 @@ class ReadModelQueries:
         rows = self._rows("SELECT * FROM rm_funds WHERE fund_id = ?", (fund_id,))
         return rows[0] if rows else None
 
+    def fund_movements(self, fund_id: str, *, start: str | None, end: str | None, after: int | None,
+                       limit: int) -> list[dict]:
+        """A fund's movements in log order, by business date (ISO dates compare as text)."""
+        clause, params = ["fund_id = ?"], [fund_id]
+        for condition, value in (("business_date >= ?", start), ("business_date <= ?", end), ("position > ?", after)):
+            if value is not None:
+                clause.append(condition)
+                params.append(value)
+        return self._rows(f"SELECT * FROM rm_fund_movements WHERE {' AND '.join(clause)} ORDER BY position LIMIT ?",
+                          [*params, limit])
+
     def funds(self, *, fund_type: str | None, region: str | None, scopes: Sequence[str],
               after: str | None, limit: int) -> list[dict]:
         clause, params = self._fund_filter(fund_type, region, scopes, after)

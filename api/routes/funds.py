@@ -10,7 +10,8 @@ from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json, outcome, ready
 from ..writes import write
-from ..schemas import AllocationIn, AllocationOut, FundIn, FundOut, FundPage, FundType, TransferIn, TransferOut
+from ..schemas import (AllocationIn, AllocationOut, FundIn, FundMovementPage, FundOut, FundPage, FundType, TransferIn,
+                       TransferOut)
 
 router = APIRouter(prefix="/v1", tags=["funds"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
@@ -64,3 +65,17 @@ async def get_fund(fund_id: params.FundId, request: Request, actor: Actor = Depe
     if as_of is None and as_of_position is None:
         return ready(await reads.fund(actor, fund_id))
     return json(await run_in_threadpool(reads.fund_at, actor, fund_id, as_of, as_of_position))
+
+
+@router.get("/funds/{fund_id}/movements", response_model=FundMovementPage)
+def fund_movements(fund_id: params.FundId, request: Request, actor: Actor = Depends(deps.actor),
+                   start: str | None = params.date("First business date, YYYY-MM-DD (included).", alias="from"),
+                   end: str | None = params.date("Last business date, YYYY-MM-DD (included).", alias="to"),
+                   limit: int = params.LIMIT, cursor: str | None = params.CURSOR):
+    """The fund's movements in log order, each on its business date: allocations and transfers
+    with their document numbers, reservations and releases, payments, returns and recoveries
+    with their claim and references (what the fund-usage report sums)."""
+    limit = deps.page_limit(limit)
+    items, after = deps.runtime(request).reads.movements(actor, fund_id, start=start, end=end,
+                                                          after=deps.decode_position_cursor(cursor), limit=limit)
+    return json({"items": items, "next_cursor": deps.encode_cursor(after) if after is not None else None})

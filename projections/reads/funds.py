@@ -4,6 +4,8 @@ from __future__ import annotations
 from ledger.access import READ_FUNDS, Actor
 from ledger.domain.fund import balance_view, parse_fund_code
 from ledger.errors import NotFound, ValidationFailed
+from ledger.limits import check_date
+from ledger.money import format_money
 from ledger.regions import validate_region
 from ledger.views import json_bytes
 
@@ -17,6 +19,14 @@ def fund_document(row: dict) -> dict:
         "balance": balance_view(row["allocated_fen"], row["reserved_fen"], row["disbursed_fen"], row["recovered_fen"]),
         "position": row["position"], "version": row["version"],
     }
+
+
+def movement_document(row: dict) -> dict:
+    return {"position": row["position"], "kind": row["kind"], "business_date": row["business_date"],
+            "recorded_at": row["recorded_at"], "amount": format_money(row["amount_fen"]),
+            "document_no": row["document_no"], "source": row["source"], "program": row["program"],
+            "counterpart_fund": row["counterpart_fund"], "claim_id": row["claim_id"],
+            "payment_ref": row["payment_ref"], "reference": row["reference"]}
 
 
 def fund_region(fund_id: str) -> str:
@@ -68,3 +78,21 @@ class FundReads(ReadsCore):
                                       after=after, limit=limit + 1)
         items = [fund_document(r) for r in rows[:limit]]
         return items, (rows[limit - 1]["fund_id"] if len(rows) > limit else None)
+
+    def movements(self, actor: Actor, fund_id: str, *, start: str | None, end: str | None, after: int | None,
+                  limit: int) -> tuple[list[dict], int | None]:
+        """A fund's movements (allocations and transfers with their document numbers, reservations,
+        payments, returns, recoveries) dated from `start` to `end`, in log order; the position
+        to continue after (None: the last page)."""
+        self._check_fund(actor, fund_id)
+        first = check_date(start, field="from") if start is not None else None
+        last = check_date(end, field="to") if end is not None else None
+        if first is not None and last is not None and first > last:
+            raise ValidationFailed("from must not be after to", field="from")
+        self.wait_consistent()
+        if self.view.fund(fund_id) is None:
+            raise NotFound(f"fund {fund_id} not found")
+        rows = self.view.fund_movements(fund_id, start=first and first.isoformat(), end=last and last.isoformat(),
+                                        after=after, limit=limit + 1)
+        items = [movement_document(r) for r in rows[:limit]]
+        return items, (rows[limit - 1]["position"] if len(rows) > limit else None)

@@ -57,6 +57,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/fund-transfers"): rule({"treasurer"}),
     ("GET", "/v1/funds"): rule(READ_FUNDS, scoped=False),
     ("GET", "/v1/funds/{fund_id}"): rule(READ_FUNDS),
+    ("GET", "/v1/funds/{fund_id}/movements"): rule(READ_FUNDS),
     ("GET", "/v1/programs"): rule(ROLES, scoped=False),
     ("GET", "/v1/programs/{code}"): rule(ROLES, scoped=False),
     ("PUT", "/v1/programs/{code}/parameters"): rule({"admin"}),

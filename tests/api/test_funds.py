@@ -215,6 +215,31 @@ def test_balance_follows_reservation_payment_return_and_recovery(staff, funds):
                                                 "recovered": "600.00", "available": "199100.00"}
 
 
+def test_movements_list_each_money_event_with_its_document_and_sum_to_the_balance(staff, funds):
+    """GET /v1/funds/{id}/movements: what the fund-usage report sums, one row each, with the
+    allocation's document number; filtered by business date and paged in log order."""
+    ui = funds["ui"]
+    cid = submit(staff.clerk)["claim_id"]
+    staff.reviewer.post(f"/v1/claims/{cid}/approve", {"approved_on": APPROVED_ON})
+    pay(staff.treasurer, cid, "1500.00", "ZF-2022-0201")
+    r = staff.treasurer.get(f"/v1/funds/{ui}/movements")
+    assert r.status_code == 200, r.text
+    items = r.json()["items"]
+    assert [m["kind"] for m in items] == ["allocated", "reserved", "disbursed"]
+    assert items[0]["document_no"] and items[0]["amount"] == "200000.00"
+    assert (items[2]["claim_id"], items[2]["payment_ref"], items[2]["amount"]) == (cid, "ZF-2022-0201", "1500.00")
+    assert [m["position"] for m in items] == sorted(m["position"] for m in items)
+    first = staff.treasurer.get(f"/v1/funds/{ui}/movements", limit=2).json()
+    rest = staff.treasurer.get(f"/v1/funds/{ui}/movements", cursor=first["next_cursor"]).json()
+    assert first["items"] + rest["items"] == items and rest["next_cursor"] is None
+    dated = staff.treasurer.get(f"/v1/funds/{ui}/movements", **{"from": APPROVED_ON, "to": APPROVED_ON}).json()
+    assert all(m["business_date"] == APPROVED_ON for m in dated["items"]) and dated["items"]
+    assert_problem(staff.treasurer.get(f"/v1/funds/{ui}/movements", **{"from": "2022-08-01", "to": "2022-07-01"}),
+                   422, "validation_error")
+    assert_problem(staff.treasurer.get("/v1/funds/employment_subsidy:210200/movements"), 404, "not_found")
+    assert_problem(staff.clerk.get(f"/v1/funds/{ui}/movements"), 403, "forbidden")
+
+
 # ---- reads ----------------------------------------------------------------------------
 
 

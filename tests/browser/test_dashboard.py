@@ -162,7 +162,7 @@ def test_a_scenario_written_here_and_as_of_a_date(demo, open_page):
     assert cells == [money(now["balance"][k]) for k in ("allocated", "reserved", "disbursed", "recovered",
                                                         "available")]
     assert page.locator("#fund-tree li[data-region='210302']").count() >= 1
-    # the fund's movements with their document numbers, from the audit log
+    # the fund's movements with their document numbers (GET /v1/funds/{id}/movements)
     page.click(f'#funds-table tr[data-fund="{fund_id}"] button')
     page.click("#load-documents")
     page.wait_for_selector("#documents-table tbody tr")

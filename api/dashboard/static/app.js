@@ -27,7 +27,7 @@
       ties_out: "勾稽", yes: "是", no: "否", download_csv: "下载 CSV", download_xlsx: "下载 XLSX", print: "打印",
       allocations: "拨入", transfers_in: "调入", transfers_out: "调出", released: "释放", returned: "退票",
       reserved_change: "预留变动", disbursed_by_program: "按项目支付", allocations_by_source: "按来源拨入",
-      documents: "带文号的资金变动", load_documents: "从事件日志加载", document_no: "文号", effective_date: "业务日期",
+      documents: "带文号的资金变动", load_documents: "加载资金变动", document_no: "文号", effective_date: "业务日期",
       amount: "金额", type: "类型", position: "日志位置", recorded_at: "记录时间", actor: "操作人",
       programs: "项目目录", code: "代码", clause: "条款", fund_types: "可用资金", parameters: "现行参数",
       on_date: "日期", value: "数值", source: "来源", bounds: "取值范围", min: "下限", max: "上限", rule_version: "规则版本",
@@ -69,7 +69,7 @@
       ties_out: "Ties out", yes: "yes", no: "no", download_csv: "Download CSV", download_xlsx: "Download XLSX", print: "Print",
       allocations: "Allocations", transfers_in: "Transfers in", transfers_out: "Transfers out", released: "Released", returned: "Returned",
       reserved_change: "Reserved change", disbursed_by_program: "Disbursed by program", allocations_by_source: "Allocations by source",
-      documents: "Movements with document numbers", load_documents: "Load from the event log", document_no: "Document no.", effective_date: "Business date",
+      documents: "Movements with document numbers", load_documents: "Load the movements", document_no: "Document no.", effective_date: "Business date",
       amount: "Amount", type: "Type", position: "Log position", recorded_at: "Recorded at", actor: "Actor",
       programs: "Program catalog", code: "Code", clause: "Clause", fund_types: "Fund types", parameters: "Parameters in force",
       on_date: "Date", value: "Value", source: "Source", bounds: "Bounds", min: "Min", max: "Max", rule_version: "Rule version",
@@ -450,7 +450,7 @@
         el("button", {type: "button", id: "print", on: {click: () => window.print()}}, t("print"))), reportBox));
       await Promise.all([drawChart(fundId, yearInput.value, chartBox), drawReport(fundId, monthInput.value, reportBox)]);
     }
-    if (has(ROLES.audit)) {
+    {
       const docs = el("div", {id: "fund-documents"});
       box.append(section("documents", el("button", {type: "button", id: "load-documents", on: {click: guard(() => loadDocuments(fundId, docs))}}, t("load_documents")), docs));
     }
@@ -506,35 +506,15 @@
           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "fund-usage.xlsx"))}}, t("download_xlsx"))));
   }
 
-  // Fen (the audit log's integers) as a yuan string: an exact integer conversion, no float.
-  function fenToYuan(fen) {
-    if (fen === undefined || fen === null) return undefined;
-    const n = BigInt(fen);
-    const sign = n < 0n ? "-" : "";
-    const abs = n < 0n ? -n : n;
-    return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
-  }
-
   async function loadDocuments(fundId, box) {
-    // A fund's own events carry the document numbers (allocations, transfers); the audit
-    // log is the API that lists them (auditors and admins). The fund's events are those of
-    // the aggregate whose Opened event names the fund.
-    const r = await api("/v1/audit/events", {accept: "application/x-ndjson", raw: true});
-    const text = await r.text();
-    let originator = null;
-    const rows = [];
-    for (const line of text.split("\n")) {
-      if (!line) continue;
-      const e = JSON.parse(line);
-      const d = e.data || {};
-      if (e.type === "Opened" && d.fund_code === fundId) originator = e.originator_id;
-      if (originator && e.originator_id === originator && d.document_no) rows.push(e);
-    }
+    // The fund's movements as the fund-usage report sums them, each with its document number
+    // (allocations, transfers) or its claim and references (GET /v1/funds/{id}/movements).
+    const rows = await allPages(`/v1/funds/${encodeURIComponent(fundId)}/movements`, {});
     box.replaceChildren(table(`${t("documents")} (${t("yuan")})`,
       [col("position"), col("type"), col("document_no"), col("effective_date"), col("amount", 1), col("fund")],
-      rows.map((e) => el("tr", {}, el("td", {}, e.position), el("td", {}, e.type), el("td", {}, e.data.document_no),
-        el("td", {}, e.data.effective_date || ""), moneyCell(e.data.amount !== undefined ? e.data.amount : fenToYuan(e.data.amount_fen)),
-        el("td", {}, e.data.to_fund || e.data.from_fund || e.data.source || ""))), {id: "documents-table"}));
+      rows.map((m) => el("tr", {}, el("td", {}, m.position), el("td", {}, t(m.kind) || m.kind), el("td", {}, m.document_no || m.payment_ref || m.reference || ""),
+        el("td", {}, m.business_date), moneyCell(m.amount),
+        el("td", {}, m.counterpart_fund || m.source || m.program || ""))), {id: "documents-table"}));
   }
 
   // ---- programs --------------------------------------------------------------------------
