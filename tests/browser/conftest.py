@@ -79,6 +79,19 @@ def demo(browser_available, tmp_path_factory) -> Demo:
 
 
 @pytest.fixture(scope="session")
+def bare(browser_available, tmp_path_factory) -> Demo:
+    """A server with nothing but its bootstrap admin and an auditor: a ledger on its first day."""
+    tmp = tmp_path_factory.mktemp("browser-bare")
+    server = Server(sqlite_settings(tmp), tmp, port=_free_port(), log_level="warning")
+    try:
+        r = server.call("POST", "/v1/users", ADMIN_TOKEN, json={"name": "审计员", "roles": ["auditor"], "regions": ["210000"]})
+        assert r.status_code == 201, r.text
+        yield Demo(server, {"admin": ADMIN_TOKEN, "auditor": r.json()["token"]})
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
 def browser(browser_available):
     from playwright.sync_api import sync_playwright
 
@@ -112,7 +125,9 @@ class Watched:
 def open_page(browser, demo):
     contexts = []
 
-    def make(viewport=(1280, 800)) -> Watched:
+    def make(viewport=(1280, 800), base: str | None = None) -> Watched:
+        """`base`: the server the page may talk to (the demo's unless given)."""
+        allowed = (base or demo.url) + "/"
         context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="zh-CN",
                                       timezone_id="Asia/Shanghai", accept_downloads=True)
         contexts.append(context)
@@ -121,7 +136,7 @@ def open_page(browser, demo):
 
         def gate(route):
             url = route.request.url
-            if url.startswith(demo.url + "/") or url.startswith(("blob:", "data:")):
+            if url.startswith(allowed) or url.startswith(("blob:", "data:")):
                 return route.continue_()
             w.problems.append(f"blocked request to {url}")
             return route.abort()
@@ -131,7 +146,7 @@ def open_page(browser, demo):
         page.on("pageerror", lambda e: w.problems.append(f"page error: {e}"))
         # Requests elsewhere are counted where they are blocked; a download's blob: ends as "aborted".
         page.on("requestfailed", lambda r: w.problems.append(f"request failed: {r.url} {r.failure}")
-                if r.url.startswith(demo.url) else None)
+                if r.url.startswith(allowed) else None)
         page.on("request", lambda r: w.urls.append(r.url))
         page.on("response", lambda r: w.problems.append(f"HTTP {r.status} {r.request.method} {r.url}")
                 if r.status >= 400 and r.status not in w.allowed_statuses else None)

@@ -325,6 +325,19 @@ def test_audit_page_shows_the_chain_and_seal_as_the_api_does(demo, open_page, se
     w.assert_clean()
 
 
+def test_audit_page_on_a_ledger_never_sealed_asks_for_no_seal(bare, open_page):
+    """No seal yet is a normal state, not an error: the page must not ask for the latest seal
+    (a 404 the browser logs as a console error) when the verification lists none."""
+    w = open_page(base=bare.url)
+    sign_in(w, bare, "auditor")
+    w.page.goto(f"{bare.url}/#audit")
+    w.page.wait_for_selector("#events-table")
+    wait_idle(w)
+    assert w.page.locator("#seal-check").inner_text() == "尚无封印"
+    assert not any("/v1/audit/seals" in u for u in w.urls)
+    w.assert_clean()
+
+
 def test_english_switch_and_print_layout(demo, open_page):
     w = open_page()
     sign_in(w, demo, "treasurer")
