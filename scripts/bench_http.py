@@ -181,7 +181,8 @@ W2 = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
 def claim_request(i: int) -> dict:
     """A valid job_expansion claim with a hire and an employer of its own (as the Lua does)."""
-    born = f"{1950 + (i // 1000) // 365:04d}0101"
+    d = i // 1000  # a thousand people per birth date, each date (of a 28-day month) used once
+    born = f"{1950 + d // 336:04d}{1 + (d // 28) % 12:02d}{1 + d % 28:02d}"
     body = f"210103{born}{i % 1000:03d}"
     person = body + "10X98765432"[sum(int(a) * w for a, w in zip(body, W)) % 11]
     code = f"91210100MA{i % 10_000_000:07d}"[:17]
@@ -215,7 +216,10 @@ local base = %d
 local threads = 0
 setup = function(thread) thread:set("offset", threads); threads = threads + 1 end
 local function person(i)
-  local body = string.format("210103%%04d0101%%03d", 1950 + math.floor(math.floor(i / 1000) / 365), i %% 1000)
+  -- a thousand people per birth date, each date (of a 28-day month) used once: unique ids
+  local d = math.floor(i / 1000)
+  local body = string.format("210103%%04d%%02d%%02d%%03d", 1950 + math.floor(d / 336), 1 + math.floor(d / 28) %% 12,
+                             1 + d %% 28, i %% 1000)
   local s = 0
   for k = 1, 17 do s = s + tonumber(body:sub(k, k)) * W[k] end
   local check = ("10X98765432"):sub(s %% 11 + 1, s %% 11 + 1)
