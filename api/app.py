@@ -52,9 +52,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Subsidy ledger", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Employment-subsidy ledger: funds, claims, payments, clawbacks. See shared/API.md.")
     app.state.metrics = Metrics()
+    # The routes go straight into the application's list: FastAPI keeps an included router
+    # as one entry that matches a request against its routes twice, and walks every router
+    # before the right one (a sixth of a claim read's CPU in the profile).
     for router in (users.router, funds.router, programs.router, claims.router, audit.router, ops.router,
                    reports.router, bank.router, periods.router, watchlist.router):
-        app.include_router(router)
+        app.router.routes.extend(router.routes)
 
     dashboard.install(app)  # the pages at /, offline /docs and /redoc, their assets (api/dashboard)
     app.add_middleware(RequestGate)

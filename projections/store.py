@@ -3,6 +3,8 @@ our tables beside its tracking table, written in one transaction per batch."""
 from __future__ import annotations
 
 import logging
+import sqlite3
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -76,6 +78,9 @@ class ReadModelQueries:
                 c.execute(self._q(f"DELETE FROM {table}"))
             c.execute(self._q(f"DELETE FROM {self.tracking_table} WHERE application_name <> ?"),
                       ("__migration__",))
+
+    def close(self) -> None:
+        self.datastore.close()  # type: ignore[attr-defined]
 
     def _rows(self, statement: str, params: Sequence[Any] = ()) -> list[dict]:
         with self._transaction(commit=False) as c:
@@ -254,6 +259,49 @@ log = logging.getLogger(__name__)
 
 
 class SQLiteReadModel(ReadModelQueries, SQLiteTrackingRecorder):
+    """Single-statement reads (every `_rows`) go through a connection of the reading thread's
+    own in autocommit mode: one SELECT is its own snapshot in SQLite, so the library's
+    transaction (a pool round, BEGIN, ROLLBACK: 45 of a claim read's 53 µs) buys nothing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._closed = False
+
+    def _reader(self) -> sqlite3.Connection | None:
+        connection = getattr(self._local, "connection", None)
+        if connection is not None or self.datastore.pool.is_sqlite_memory_mode:
+            return connection  # an in-memory database is only visible through the pool's
+        with self._readers_lock:
+            if self._closed:
+                return None
+            connection = sqlite3.connect(self.datastore.pool.db_name, uri=True, check_same_thread=False,
+                                         isolation_level=None, timeout=self.datastore.pool.lock_timeout or 5)
+            connection.execute("PRAGMA query_only = ON")
+            connection.row_factory = sqlite3.Row
+            self._readers.append(connection)
+        self._local.connection = connection
+        return connection
+
+    def _rows(self, statement: str, params: Sequence[Any] = ()) -> list[dict]:
+        connection = self._reader()
+        if connection is None:
+            return super()._rows(statement, params)
+        try:
+            return [dict(row) for row in connection.execute(statement, list(params)).fetchall()]
+        except sqlite3.OperationalError as exc:  # busy or locked: what the library's path raises
+            raise OperationalError(exc) from exc
+
+    def close(self) -> None:
+        with self._readers_lock:
+            self._closed = True
+            readers, self._readers = self._readers, []
+        for connection in readers:
+            connection.close()
+        super().close()
+
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *sql.TABLES]
 

@@ -190,9 +190,9 @@ class Runtime:
         self.ledger.shutdown()
         self.app.close()
         if self.views is not None:
-            self.views.datastore.close()
+            self.views.close()
         if self.reader is not self.views:
-            self.reader.datastore.close()
+            self.reader.close()
         if self.shared_head is not None:
             self.app.recorder.shared_head = None
             self.shared_head.close()

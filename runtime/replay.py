@@ -63,7 +63,7 @@ def replay_and_compare(rt: Runtime, *, progress=None, keep: bool = False) -> dic
         else:
             found = differences(rt.views, fresh)
     finally:
-        fresh.datastore.close()
+        fresh.close()
         if not keep:
             _drop(rt, name)
     return {"events": events, "position": live_position, "differences": found, "unreplayable": unreplayable,

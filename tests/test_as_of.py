@@ -262,7 +262,7 @@ def test_as_of_position_equals_a_replay_to_that_position(settings, history):
             assert ok(api.get(f"/v1/claims/{claim_id}", as_of_position=head)) == ok(api.get(f"/v1/claims/{claim_id}"))
         assert _all_funds(api, as_of_position=head) == _all_funds(api)
     finally:
-        fresh.datastore.close()
+        fresh.close()
 
 
 def test_as_of_a_time_maps_to_the_last_position_recorded_by_then(history):

@@ -185,7 +185,7 @@ def test_sigkill_of_api_and_projection_processes_loses_no_acknowledged_command(s
                                 else "ledger-views-rebuild.db")
         rebuild(rt.app, fresh)
         assert differences(rt.views, fresh) == []
-        fresh.datastore.close()
+        fresh.close()
         rt.close()
     finally:
         for p in everyone:

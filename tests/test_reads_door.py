@@ -118,3 +118,42 @@ def test_the_shared_head_is_named_after_the_database(any_settings, tmp_path):
     else:
         other = dataclasses.replace(any_settings, pg_schema=any_settings.pg_schema + "_other")
     assert shared_head_path(other) != path
+
+
+def _open_files(path) -> int:
+    import os
+    from pathlib import Path
+    target = str(path)
+    return sum(1 for fd in Path("/proc/self/fd").iterdir() if os.path.realpath(fd).startswith(target))
+
+
+def test_single_statement_reads_use_each_threads_own_connection_and_close_them_all(tmp_path):
+    """The SQLite read models answer one-statement reads through a connection per reading
+    thread (no transaction round): they see each acknowledged write, and closing the runtime
+    closes every one of them, whichever thread opened it."""
+    import threading
+
+    from .backends import sqlite_settings
+
+    settings = sqlite_settings(tmp_path)
+    rt = Runtime(settings)
+    views_db = settings.sqlite_path.with_name(settings.sqlite_path.stem + "-views.db")
+    try:
+        rt.start()
+        _fund(rt.ledger)
+        answers = []
+
+        def read_after_a_write():
+            claim = rt.ledger.submit_claim(CLERK, job_expansion_claim()).body
+            answers.append(orjson.loads(asyncio.run(rt.reads.claim(AUDITOR, claim["claim_id"])).body) == claim)
+
+        threads = [threading.Thread(target=read_after_a_write) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert answers == [True, True, True]
+        assert len(rt.views._readers) >= 3, "a reading connection per thread"
+    finally:
+        rt.close()
+    assert _open_files(views_db) == 0, "a reading connection was left open"

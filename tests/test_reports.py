@@ -334,7 +334,7 @@ def test_reports_as_of_a_position_are_reproducible_and_replay_equals_live(settin
             rebuild(rt.app, fresh)
             assert differences(rt.views, fresh) == []
         finally:
-            fresh.datastore.close()
+            fresh.close()
         rows = rt.views.all_rows("rm_fund_movements")
         fund_events = [n for n in rt.ledger.stored_events() if n.topic.startswith("ledger.domain.fund:Fund.")
                        and not n.topic.endswith(".Opened")]

@@ -28,7 +28,7 @@ def test_starting_up_waits_for_no_writer_on_postgres(postgres_url, tmp_path, tab
         def start() -> None:
             app = LedgerApplication(env=settings.event_store_env())
             views = open_read_model(settings)
-            views.datastore.close()
+            views.close()
             app.close()
             done.set()
 
