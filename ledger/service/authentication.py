@@ -46,6 +46,12 @@ class Authentication(LedgerCore):
         # the change must not remember what it read.
         self._generation = 0
 
+    @property
+    def sessions_generation(self) -> int:
+        """Moves on whenever this process changes a user's tokens: a check begun before cannot
+        answer for a request that came after."""
+        return self._generation
+
     def now(self) -> dt.datetime:
         """UTC now; tests replace it to move time on."""
         return utc_now()
