@@ -157,3 +157,33 @@ def test_single_statement_reads_use_each_threads_own_connection_and_close_them_a
     finally:
         rt.close()
     assert _open_files(views_db) == 0, "a reading connection was left open"
+
+
+def test_postgres_one_statement_reads_leave_pooled_connections_as_they_found_them(any_settings):
+    """PostgreSQL reads run one statement straight on a pooled connection (the library keeps
+    them in autocommit and opens its transactions explicitly); whatever the statement does,
+    the connection goes back to the pool as it was, with no transaction left open."""
+    import pytest
+    from eventsourcing.persistence import PersistenceError
+
+    if any_settings.backend != "postgres":
+        pytest.skip("the SQLite read path has its own test above")
+    rt = Runtime(any_settings)
+    try:
+        rt.start()
+        _fund(rt.ledger)
+        with pytest.raises(PersistenceError):
+            rt.views._rows("SELECT * FROM rm_no_such_table")
+        assert rt.runner.wait_for(rt.ledger.head_position(), timeout_s=30)
+        assert rt.views._rows("SELECT fund_id FROM rm_funds") == [{"fund_id": FUND}]
+        pool = rt.views.datastore.pool
+        held = [pool.getconn() for _ in range(pool.get_stats()["pool_size"])]
+        try:
+            assert all(c.autocommit and c.info.transaction_status.name == "IDLE" for c in held)
+        finally:
+            for c in held:
+                pool.putconn(c)
+        claim = rt.ledger.submit_claim(CLERK, job_expansion_claim()).body
+        assert orjson.loads(asyncio.run(rt.reads.claim(AUDITOR, claim["claim_id"])).body) == claim
+    finally:
+        rt.close()
