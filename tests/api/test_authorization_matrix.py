@@ -44,6 +44,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/healthz"): PUBLIC, ("GET", "/readyz"): PUBLIC, ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC, ("GET", "/docs/oauth2-redirect"): PUBLIC, ("GET", "/redoc"): PUBLIC,
     ("GET", "/"): PUBLIC,  # the dashboard's shell (api/dashboard); its assets are a mount under /assets
+    # ReDoc's bundle, served by a route of its own under /assets (its CDN logo blanked): public as the mount is.
+    ("GET", "/assets/redoc/redoc.standalone.js"): PUBLIC,
     ("GET", "/metrics"): rule(ROLES, scoped=False),
     ("POST", "/v1/users"): rule({"admin"}),
     ("GET", "/v1/users/me"): rule(ROLES, scoped=False),
