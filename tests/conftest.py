@@ -6,11 +6,24 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from runtime.settings import Settings
 
+from . import profiles  # noqa: F401  (loads the Hypothesis profile HYPOTHESIS_PROFILE names)
 from .backends import BACKENDS, create_test_database, postgres_settings, sqlite_settings
 from .support import ADMIN_TOKEN, Api, make_user
 from .templates import LAYERS, Templates
 
 SEEDED = pytest.StashKey()  # the template copied into the test's store, if any
+
+
+def pytest_configure(config):
+    # scripts/test runs with --dist loadgroup; registered here too for runs without xdist.
+    config.addinivalue_line("markers", "xdist_group(name): run on one xdist worker, one after another")
+
+
+def pytest_collection_modifyitems(config, items):
+    # The long tests first: xdist hands tests out in this order (scripts/test), so the last
+    # ones handed out are short and the two workers finish together, not one waiting for the
+    # other's long test. The order within each part stays as collected.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(scope="session")

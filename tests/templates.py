@@ -22,6 +22,7 @@ starts on an empty store as before (slower; for telling a copy's fault from the 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import re
 import shutil
@@ -35,6 +36,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from ledger.service.core import today_in_china
 from runtime.settings import Settings
 
 from .backends import postgres_settings, sqlite_settings
@@ -56,6 +58,7 @@ class Template:
     # attribute of Staff -> (token, user id), when the template holds the staff
     staff: dict[str, tuple[str, str]] = field(default_factory=dict)
     funds: dict[str, str] = field(default_factory=dict)  # the funds fixture's, when it holds them
+    made_on: dt.date | None = None  # the ledger's date (China's) when it was made
     pg_script: str = ""  # PostgreSQL: DDL and rows for a schema named {schema}
 
 
@@ -75,7 +78,7 @@ def build(settings: Settings, layers: tuple[str, ...] = ()) -> Template:
     and make it copyable."""
     from .conftest import Staff, open_funds
 
-    template = Template(settings)
+    template = Template(settings, made_on=today_in_china())
     with TestClient(create_app(settings)) as client:
         if "staff" in layers or "funds" in layers:
             staff = Staff(Api(client, ADMIN_TOKEN))
@@ -180,7 +183,9 @@ class Templates:
 
     def get(self, backend: str, layers: tuple[str, ...], postgres_url: str | None) -> Template:
         key = (backend, layers)
-        if key not in self._made:
+        # A start records what it does on the ledger's date (the shipped catalog compared as
+        # of today): past midnight in China a template is made again, as a fresh start would.
+        if key not in self._made or self._made[key].made_on != today_in_china():
             if backend == "sqlite":
                 settings = sqlite_settings(self._tmp_factory.mktemp("template"))
             else:

@@ -169,6 +169,7 @@ def test_an_event_that_cannot_be_applied_stops_the_projection_with_an_alert(sett
         assert rt.ledger.allocate(TREASURER, FUNDS[0], allocation("1.00")).created
 
 
+@pytest.mark.slow
 def test_a_batch_that_keeps_failing_is_narrowed_to_the_event_at_fault(settings, monkeypatch):
     rt = Runtime(settings)
     rt.start(project=False)
