@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import gc
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -17,6 +19,14 @@ SEEDED = pytest.StashKey()  # the template copied into the test's store, if any
 def pytest_configure(config):
     # scripts/test runs with --dist loadgroup; registered here too for runs without xdist.
     config.addinivalue_line("markers", "xdist_group(name): run on one xdist worker, one after another")
+
+
+def pytest_collection_finish(session):
+    # What is alive now (the modules of FastAPI, Hypothesis, schemathesis, Playwright, and
+    # the collected tests) lives as long as the process: out of the collector's way, every
+    # full collection of the session no longer walks it again.
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -3,7 +3,8 @@
 Starting a ledger on an empty store costs most of a test's time: on PostgreSQL the start-up
 DDL alone takes about a quarter of a second, and the `staff` fixture's six users are six
 requests more. So each test process starts one ledger the ordinary way per backend (and one
-more with the staff in it), closes it, and gives each test a copy of what that start wrote:
+more for each combination of the staff and funds fixtures a test asks for), closes it, and
+gives each test a copy of what that start wrote:
 
 - SQLite: the event store's and the read models' files, checkpointed (no -wal left), copied;
 - PostgreSQL: the schema's DDL as `pg_dump --schema-only` prints it, with the template's
@@ -18,7 +19,8 @@ and an application started on it writes nothing and takes the staff's tokens.
 
 Only the `client` fixture's stores are copied, and only for the suite's own settings (any
 other settings start fresh). LEDGER_TEST_TEMPLATES=0 turns copying off: every test then
-starts on an empty store as before (slower; for telling a copy's fault from the code's)."""
+starts on an empty store as before (slower; for telling a copy's fault from the code's).
+Without pg_dump on the PATH the PostgreSQL tests start fresh too."""
 from __future__ import annotations
 
 import dataclasses
@@ -198,6 +200,8 @@ class Templates:
         needed instead (copying turned off, or settings other than the suite's own)."""
         if not enabled() or not standard_settings(settings):
             return None
+        if settings.backend == "postgres" and shutil.which("pg_dump") is None:
+            return None  # no client tools here: every PostgreSQL test starts fresh, as before (slower)
         postgres_url = settings.database_url if settings.backend == "postgres" else None
         template = self.get(settings.backend, layers, postgres_url)
         if settings.backend == "postgres" and self._pg_conn is None:
