@@ -229,6 +229,7 @@ def _check_position(api: Api, position: int, fresh, folded: Folded, claims: list
     assert filtered == {"items": [replayed_funds[CITY_ES]] if CITY_ES in replayed_funds else [], "next_cursor": None}
 
 
+@pytest.mark.slow
 def test_as_of_position_equals_a_replay_to_that_position(settings, history):
     """Every position of the generated history (a random sample of 50 where it is
     longer), and the boundaries: each read as of P equals the replays to P."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
+import pytest
+
 from ledger.domain.caps import ClaimCap
 from ledger.domain.ids import cap_aggregate_id
 from runtime.container import Runtime
@@ -18,6 +20,7 @@ MONTHS_PER_CLAIM = 5
 CLAIMS = 12                     # 60 months asked for against a cap of 24
 
 
+@pytest.mark.slow
 def test_claims_racing_for_the_last_months_of_a_cap_through_several_workers(settings, tmp_path):
     server = Server(settings, tmp_path, workers=2, log_level="warning")
     number = person_id()

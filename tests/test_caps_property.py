@@ -16,6 +16,7 @@ from ledger.domain.ids import cap_aggregate_id
 from ledger.errors import LedgerError
 from runtime.container import Runtime
 
+from .profiles import search
 from .support import credit_code, person_id
 
 CLERK = Actor("clerk-p", "c", frozenset({"clerk"}), ("000000",))
@@ -47,7 +48,7 @@ def test_caps_hold_and_equal_a_recomputation(settings):
         ledger.allocate(TREASURER, "employment_subsidy:210100", {"amount": "100000000.00", "source": "central",
                                                                  "document_no": "P", "effective_date": "2022-06-10"})
 
-        @settings_(max_examples=25)
+        @settings_(max_examples=search(25, 150))
         @given(ops=st.lists(OPS, min_size=1, max_size=14))
         def run(ops):
             people = [person_id() for _ in range(2)]

@@ -5,6 +5,7 @@ from collections import Counter
 from uuid import UUID
 
 import orjson
+import pytest
 
 from ledger.access import Actor
 from ledger.views import claim_view, json_default
@@ -13,6 +14,7 @@ from runtime.container import Runtime
 from runtime.demo import PROGRAMS, load_demo_data
 
 
+@pytest.mark.slow
 def test_demo_data_uses_every_program_and_every_status_and_loads_once(settings):
     rt = Runtime(settings)
     rt.start(project=False)

@@ -27,9 +27,10 @@ from runtime.replay import replay_and_compare
 
 from .api.test_authorization_matrix import ROUTES, World
 from .conftest import Staff
+from .profiles import search
 from .support import ADMIN_TOKEN, Api
 
-EXAMPLES = 800
+EXAMPLES = search(800, 4000)
 
 # Strings no schema-driven generator sends by default.
 HOSTILE_TEXT = st.one_of(
@@ -144,6 +145,7 @@ def fuzzed(settings):
         yield client, world, everyone.json()["token"]
 
 
+@pytest.mark.slow
 def test_hostile_requests_never_break_the_ledger(fuzzed):
     client, world, token = fuzzed
     rt = client.app.state.runtime

@@ -148,6 +148,7 @@ def _postgres_rows(settings) -> dict[str, bytes]:
     return rows
 
 
+@pytest.mark.slow
 def test_no_identity_number_in_clear_anywhere_after_a_full_run(settings, tmp_path):
     numbers = _numbers()
     listed_org = credit_code()  # listed, never a claimant: stored only protected

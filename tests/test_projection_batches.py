@@ -3,6 +3,8 @@ whole log equals the read models followed live; and the live lag of this process
 is measured (projections/lag.py). No timings are asserted."""
 from __future__ import annotations
 
+import pytest
+
 from projections.lag import LagMeter
 from projections.sql import READ_MODEL_TABLES
 from runtime.container import Runtime
@@ -13,6 +15,7 @@ def _tables(rt: Runtime) -> dict:
     return {table: rt.views.all_rows(table) for table in READ_MODEL_TABLES}
 
 
+@pytest.mark.slow
 def test_live_batched_rebuild_and_one_by_one_agree_and_lag_is_reported(settings):
     rt = Runtime(settings)
     rt.start(project=True)

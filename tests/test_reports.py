@@ -25,6 +25,7 @@ import json
 from unittest.mock import patch
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -231,6 +232,7 @@ def live_balance(rt: Runtime, code: str) -> dict:
     return rt.ledger.app.repository.get(fund_aggregate_id(code)).balance()
 
 
+@pytest.mark.slow
 def test_reports_tie_out_for_any_history_and_any_period_split(settings):
     rt = runtime_for(settings)
     cities = iter(range(50, 100))  # a city of its own per example: 215000, 215100, ...
@@ -350,6 +352,7 @@ def _env(settings) -> dict:
             "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_PROJECTIONS": "embedded"}
 
 
+@pytest.mark.slow
 def test_ledger_report_fund_usage_writes_json_csv_and_xlsx(settings, tmp_path):
     rt = runtime_for(settings)
     try:

@@ -25,11 +25,12 @@ from ledger.domain.users import ROLES
 from ledger.errors import LedgerError
 from ledger.identifiers import credit_check_char, identity_check_char
 
+from .profiles import search
 from .support import ADMIN_TOKEN
 
-EXAMPLES_PER_OPERATION = 8
-STATEFUL_SCENARIOS = 25
-STATEFUL_STEPS = 8
+EXAMPLES_PER_OPERATION = search(8, 40)
+STATEFUL_SCENARIOS = search(25, 100)
+STATEFUL_STEPS = search(8, 12)
 # Statuses a well-formed request may get from the ledger's own state and rules.
 # 422 stays among them for rules across fields, which a schema cannot state: fund_id or
 # fund_type with region; both sides of a transfer of one fund type; an approval not before
@@ -108,6 +109,7 @@ def _describe(case, error: Exception) -> str:
     return f"{case.operation.label}: {str(error).strip()[:600]}\n  {case.as_curl_command()[:400]}"
 
 
+@pytest.mark.slow
 def test_each_operation_answers_within_its_schema(api, api_schema):
     """Stateless: every operation alone, with data generated from its schema. Failures are
     collected and reported together (the ledger keeps what each request did, so hypothesis
@@ -137,8 +139,9 @@ class FreshLedgers:
     expects the same requests to meet the same answers, which a ledger keeping every
     earlier scenario's claims cannot give."""
 
-    def __init__(self, settings, tmp_path):
+    def __init__(self, settings, tmp_path, templates=None):
         self._settings, self._tmp, self._count = settings, tmp_path, 0
+        self._templates = templates  # tests/templates.py: a copy of a fresh start, not a start of its own
         self._client: TestClient | None = None
         self.token: str | None = None
 
@@ -159,6 +162,8 @@ class FreshLedgers:
                                            database_url=f"sqlite:///{self._tmp}/s{self._count}/var/ledger.db")
         else:
             settings = dataclasses.replace(self._settings, pg_schema="t_" + uuid.uuid4().hex[:12])
+        if self._templates is not None:
+            self._templates.seed(settings)
         self._client = TestClient(create_app(settings)).__enter__()
         self._client.app.state.throttle = Throttle(1_000_000, None)
         admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -190,10 +195,11 @@ class FreshLedgers:
         return self.token
 
 
-def test_chains_of_operations_answer_within_the_schema(settings, tmp_path):
+@pytest.mark.slow
+def test_chains_of_operations_answer_within_the_schema(settings, tmp_path, store_templates):
     """Stateful: links between operations (inferred from the schema's ids and parameters)
     chain real ids from real answers, reaching claims, funds and users that exist."""
-    ledgers = FreshLedgers(settings, tmp_path)
+    ledgers = FreshLedgers(settings, tmp_path, store_templates)
     ledgers.start()
     try:
         stateful = schemathesis.openapi.from_asgi("/openapi.json", ledgers)

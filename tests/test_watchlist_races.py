@@ -11,6 +11,8 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
+import pytest
+
 from ledger.domain.ids import party_watch_aggregate_id
 from runtime.container import Runtime
 
@@ -20,6 +22,7 @@ from .support import ADMIN_TOKEN, credit_code, job_expansion_claim
 CLAIMS = 12
 
 
+@pytest.mark.slow
 def test_listing_a_party_while_its_claims_are_submitted_gives_one_serial_order(settings, tmp_path):
     server = Server(settings, tmp_path, workers=2, log_level="warning")
     employer = credit_code()

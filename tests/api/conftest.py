@@ -1,20 +1,10 @@
-"""Fixtures of the HTTP tests. The base fixtures (client, admin, staff) come from
-tests/conftest.py; these add funded Shenyang funds and one user per role."""
+"""Fixtures of the HTTP tests. The base fixtures (client, admin, staff, funds) come from
+tests/conftest.py; this adds one user per role."""
 from __future__ import annotations
 
 import pytest
 
-from ..conftest import open_fund
 from ..support import make_user
-
-
-@pytest.fixture
-def funds(staff) -> dict[str, str]:
-    """Shenyang's two funds that pay job_expansion and internship claims, with money."""
-    return {
-        "ui": open_fund(staff.treasurer, "unemployment_insurance", "210100", "200000.00"),
-        "es": open_fund(staff.treasurer, "employment_subsidy", "210100", "200000.00"),
-    }
 
 
 @pytest.fixture

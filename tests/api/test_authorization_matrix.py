@@ -206,6 +206,7 @@ def world(client, admin, staff):
     return World(client, admin, staff)
 
 
+@pytest.mark.slow
 def test_every_route_by_role_and_region(client, admin, world):
     callers = {(role, scope): make_user(admin, f"{role} {scope}", [role], [scope])
                for role in ROLES for scope in (IN, OUT, NATION)}

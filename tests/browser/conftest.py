@@ -1,11 +1,11 @@
 """Browser tests: Playwright for Python driving Debian's Chromium (/usr/bin/chromium, package
-`chromium`), headless, against one real server (uvicorn subprocess, demo data) per session.
+`chromium`), headless, against one real server (uvicorn subprocess, demo data) per test module.
 Every request to anything but that server is aborted and counted as a failure: the pages
 must work without internet access.
 
 Where Chromium or Playwright is missing they skip with a message, except in CI (CI=true),
 where they fail (as the PostgreSQL tests do, tests/backends.py). Screenshots go to
-var/test-artifacts/browser/ (printed at the end of the session)."""
+var/test-artifacts/browser/ (printed when the module's tests are done)."""
 from __future__ import annotations
 
 import os
@@ -64,7 +64,7 @@ class Demo:
         return self.server.call(method, path, self.tokens[role], **kwargs)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo(browser_available, tmp_path_factory) -> Demo:
     tmp = tmp_path_factory.mktemp("browser")
     settings = sqlite_settings(tmp)
@@ -78,7 +78,7 @@ def demo(browser_available, tmp_path_factory) -> Demo:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def bare(browser_available, tmp_path_factory) -> Demo:
     """A server with nothing but its bootstrap admin and an auditor: a ledger on its first day."""
     tmp = tmp_path_factory.mktemp("browser-bare")
@@ -91,7 +91,10 @@ def bare(browser_available, tmp_path_factory) -> Demo:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+# Module, not session: Playwright's sync API keeps an asyncio loop running in the thread
+# while it is started, and asyncio.run() in any later test of the same worker then fails
+# ("cannot be called from a running event loop": tests/test_reads_door.py did).
+@pytest.fixture(scope="module")
 def browser(browser_available):
     from playwright.sync_api import sync_playwright
 

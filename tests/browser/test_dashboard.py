@@ -15,7 +15,9 @@ import pytest
 from ..support import person_id
 from .conftest import copy_to_docs, sign_in
 
-pytestmark = pytest.mark.browser
+# One worker runs them all, one after another (scripts/test: --dist loadgroup): the servers
+# and Chromium start once, and Playwright's event loop is gone before the worker's next test.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 VIEWS_BY_ROLE = {
     "admin": ["funds", "programs", "claims", "recon", "audit"],

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from uuid import UUID
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition, rule,
@@ -35,6 +36,7 @@ from ledger.errors import (Duplicate, Forbidden, InsufficientFunds, InvalidState
                            NotEligible, NotFound, ValidationFailed)
 from runtime.container import Runtime
 from runtime.settings import Settings
+from tests.profiles import search
 from tests.support import ADMIN_TOKEN, PII_KEY, credit_code, parameters_in_force, person_id
 
 PROVINCE = ("210000",)
@@ -654,15 +656,20 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 TestLedgerProperties = LedgerMachine.TestCase
-TestLedgerProperties.settings = settings(max_examples=50, stateful_step_count=50, deadline=None, database=None,
+TestLedgerProperties.pytestmark = [pytest.mark.slow]
+# 25 sequences of up to 50 steps: a third of the time of 50 (Hypothesis' later examples run
+# longer) for as many distinct (command, outcome) pairs in OUTCOMES; nightly searches 200.
+TestLedgerProperties.settings = settings(max_examples=search(25, 200), stateful_step_count=50, deadline=None,
+                                         database=None,
                                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 
+@pytest.mark.slow
 def test_the_state_machine_on_postgres(postgres_url):
     """The same machine against PostgreSQL, fewer runs: each builds a schema of its own."""
     machine = type("PostgresLedgerMachine", (LedgerMachine,), {"postgres_url": postgres_url})
     run_state_machine_as_test(machine, settings=settings(
-        max_examples=8, stateful_step_count=30, deadline=None, database=None,
+        max_examples=search(8, 40), stateful_step_count=search(30, 50), deadline=None, database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
 
 

@@ -32,6 +32,7 @@ from ledger.errors import CapReached
 from ledger.money import floor_fen, format_money
 from ledger.policy.programs import NO_PRIOR, Context, Decision, Prior, decide
 
+from ..profiles import search
 from .table import CATALOG, D
 
 ON, REGION = D(2022, 7, 15), "210102"
@@ -233,7 +234,7 @@ def test_caps_across_claims_hold_for_any_sequence_of_claims_settlements_and_with
     # named test below is the minimal case of the one found so far). Add Phase.shrink back
     # when investigating a new failure.
     run_state_machine_as_test(CapsAcrossClaims, settings=settings(
-        max_examples=100, stateful_step_count=25, deadline=None, database=None, derandomize=True,
+        max_examples=search(100, 500), stateful_step_count=25, deadline=None, database=None, derandomize=True,
         phases=(Phase.explicit, Phase.reuse, Phase.generate)))
 
 
