@@ -159,16 +159,16 @@ def test_single_statement_reads_use_each_threads_own_connection_and_close_them_a
     assert _open_files(views_db) == 0, "a reading connection was left open"
 
 
-def test_postgres_one_statement_reads_leave_pooled_connections_as_they_found_them(any_settings):
+def test_postgres_one_statement_reads_leave_pooled_connections_as_they_found_them(postgres_url, tmp_path):
     """PostgreSQL reads run one statement straight on a pooled connection (the library keeps
     them in autocommit and opens its transactions explicitly); whatever the statement does,
     the connection goes back to the pool as it was, with no transaction left open."""
     import pytest
     from eventsourcing.persistence import PersistenceError
 
-    if any_settings.backend != "postgres":
-        pytest.skip("the SQLite read path has its own test above")
-    rt = Runtime(any_settings)
+    from .backends import postgres_settings
+
+    rt = Runtime(postgres_settings(postgres_url, tmp_path))
     try:
         rt.start()
         _fund(rt.ledger)
