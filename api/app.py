@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise
         app.state.runtime = rt
         app.state.throttle = Throttle(rt.settings.auth_failures_per_minute, rt.settings.rate_limit_per_token)
+        app.state.token_checks = {}  # the store checks of tokens in flight (api/gate.py)
         await anyio.to_thread.run_sync(rt.start)
         try:
             yield

@@ -134,7 +134,7 @@ async def _check_once(state, ledger, token: str):
     loads its credential and user at once (a sixth of a claim submission's CPU at 32
     connections). A check begun before this process changed any user's tokens is not shared
     with a request that came after the change."""
-    checks: dict = state.__dict__.setdefault("token_checks", {})
+    checks: dict = state.token_checks
     generation = ledger.sessions_generation
     shared = checks.get(token)
     if shared is None or shared[0] != generation:

@@ -30,7 +30,7 @@ class SlowLedger:
 
 
 def test_concurrent_requests_of_one_token_share_one_check_and_other_tokens_get_their_own():
-    ledger, state = SlowLedger(), SimpleNamespace()
+    ledger, state = SlowLedger(), SimpleNamespace(token_checks={})
 
     async def main():
         return await asyncio.gather(*(_check_once(state, ledger, "t1") for _ in range(20)),
@@ -43,7 +43,7 @@ def test_concurrent_requests_of_one_token_share_one_check_and_other_tokens_get_t
 
 
 def test_a_check_begun_before_this_process_changed_tokens_is_not_shared_after():
-    ledger, state = SlowLedger(), SimpleNamespace()
+    ledger, state = SlowLedger(), SimpleNamespace(token_checks={})
 
     async def main():
         first = asyncio.ensure_future(_check_once(state, ledger, "t1"))
@@ -57,7 +57,7 @@ def test_a_check_begun_before_this_process_changed_tokens_is_not_shared_after():
 
 
 def test_a_refusal_reaches_every_waiting_request():
-    ledger, state = SlowLedger(Unauthenticated("no")), SimpleNamespace()
+    ledger, state = SlowLedger(Unauthenticated("no")), SimpleNamespace(token_checks={})
 
     async def main():
         return await asyncio.gather(*(_check_once(state, ledger, "bad") for _ in range(5)), return_exceptions=True)
@@ -67,7 +67,7 @@ def test_a_refusal_reaches_every_waiting_request():
 
 
 def test_a_waiter_cancelled_leaves_the_check_to_the_others():
-    ledger, state = SlowLedger(), SimpleNamespace()
+    ledger, state = SlowLedger(), SimpleNamespace(token_checks={})
 
     async def main():
         gone = asyncio.ensure_future(_check_once(state, ledger, "t1"))
