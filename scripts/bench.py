@@ -46,7 +46,7 @@ def claim_request(i: int) -> dict:
     born = datetime.date(1990, 1, 1) + datetime.timedelta(days=i // 1000)
     body = f"210103{born:%Y%m%d}{i % 1000:03d}"
     person = body + identity_check_char(body)
-    code_body = f"91210100MA{i:07d}"[:17]
+    code_body = f"91210100MA{i % 10_000_000:07d}"  # seven digits: beyond them, [:17] repeated codes
     return {"program": "job_expansion", "region": "210100",
             "applicant": {"kind": "enterprise", "id": code_body + credit_check_char(code_body), "name": "企业"},
             "beneficiary": {"id": person, "name": "张三"},

@@ -44,6 +44,8 @@ import orjson  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
 from api.schemas import ClaimIn  # noqa: E402
+from bench import claim_request  # noqa: E402  (scripts/bench.py, beside this file)
+from bench_reads import process_cpu_s  # noqa: E402
 
 ADMIN_TOKEN = "bench-http-admin-token-0123456789abcdef01"
 PII_KEY = "ab" * 32
@@ -174,24 +176,6 @@ def set_up(base: str, claims: int) -> tuple[dict[str, str], list[str]]:
     return tokens, ids
 
 
-W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-ALPHA = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-W2 = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-
-
-def claim_request(i: int) -> dict:
-    """A valid job_expansion claim with a hire and an employer of its own (as the Lua does)."""
-    d = i // 1000  # a thousand people per birth date, each date (of a 28-day month) used once
-    born = f"{1950 + d // 336:04d}{1 + (d // 28) % 12:02d}{1 + d % 28:02d}"
-    body = f"210103{born}{i % 1000:03d}"
-    person = body + "10X98765432"[sum(int(a) * w for a, w in zip(body, W)) % 11]
-    code = f"91210100MA{i % 10_000_000:07d}"[:17]
-    code += ALPHA[(31 - sum(ALPHA.index(c) * w for c, w in zip(code, W2)) % 31) % 31]
-    return {"program": "job_expansion", "region": "210100",
-            "applicant": {"kind": "enterprise", "id": code, "name": "企业"},
-            "beneficiary": {"id": person, "name": "张三"},
-            "facts": {"graduation_year": 2022, "contract_start": "2022-07-01", "unemployment_insured": True},
-            "application_date": "2022-07-15"}
 
 
 # --- wrk and hey ----------------------------------------------------------------------------------
@@ -373,17 +357,11 @@ def summarize_profile(path: Path, top: int = 25) -> None:
 
 # --- main ---------------------------------------------------------------------------------------------
 
-def cpu_seconds(pid: int) -> float:
-    """The process's user + system CPU so far (/proc), the figure least moved by neighbours."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def measured(server: "Server", measure, duration: int) -> dict:
-    before = cpu_seconds(server.proc.pid)
+    before = process_cpu_s(server.proc.pid)
     result = measure(server, duration)
     answered = result.get("requests") or sum(int(n) for n in result.get("codes", {}).values())
-    result["cpu_ms"] = (cpu_seconds(server.proc.pid) - before) * 1e3 / max(1, answered)
+    result["cpu_ms"] = (process_cpu_s(server.proc.pid) - before) * 1e3 / max(1, answered)
     return result
 
 
