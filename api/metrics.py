@@ -30,7 +30,6 @@ class Metrics:
         # Bounded: methods × route templates × statuses ("unmatched" for every unknown path).
         self._series: dict[tuple[str, str, int], tuple] = {}
 
-
     def series(self, method: str, route: str, status: int):
         """The request counter and latency histogram of one (method, route, status), kept once
         looked up: `labels()` validates and locks on every call (7 % of a claim read)."""
