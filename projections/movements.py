@@ -1,7 +1,8 @@
 """Fund movements: one row of `rm_fund_movements` per money event of a fund (every fund
 event but `Opened`), with the date it counts on in business terms and the time the log's
-hash chain recorded it. Reports (projections/reports.py) sum these rows; they never
-replay the log.
+hash chain recorded it; and `rm_fund_days`, those rows summed per fund, basis, day, kind and
+detail (`day_rows`). Reports (projections/reports.py) read the sums, and the rows only for
+a sum that moved after the position they are asked as of; they never replay the log.
 
 | event | kind | business_date | detail columns |
 | --- | --- | --- | --- |
@@ -67,3 +68,28 @@ def movement_rows(movements: Sequence[tuple[Any, int, str]], recorded_at: Callab
             raise LookupError(f"the hash chain has no recorded time for position {position}")
         rows.append(movement_row(domain_event, fund_id, position, times[position]))
     return rows
+
+
+def detail_of(row: tuple) -> str:
+    """What a sum is broken down by: the allocation's source, else the program (as SQL's
+    `COALESCE(source, program, '')` over the row)."""
+    source, program = row[6], row[7]
+    return source if source is not None else program if program is not None else ""
+
+
+def day_rows(rows: Sequence[tuple]) -> list[tuple]:
+    """The movement rows (sql.INSERT_FUND_MOVEMENT order, in log order) as additions to the
+    day sums, in the column order of sql.UPSERT_FUND_DAY: one per sum they move."""
+    sums: dict[tuple, list[int]] = {}
+    for row in rows:
+        fund_id, position, kind, business_date, recorded_at, amount = row[:6]
+        detail = detail_of(row)
+        for key in ((fund_id, "business", business_date, kind, detail), (fund_id, "recorded", recorded_at[:10], kind,
+                                                                         detail)):
+            moved = sums.get(key)
+            if moved is None:
+                sums[key] = [amount, position, position]
+            else:
+                moved[0] += amount
+                moved[2] = position
+    return [(*key, amount, first, last) for key, (amount, first, last) in sums.items()]

@@ -22,9 +22,10 @@ from ledger.domain.users import User
 from ledger.domain.watchlist import WatchListEntry
 from ledger.views import claim_view, event_data, event_type, json_bytes, user_view, utc_text
 
-from .movements import is_movement, movement_rows
+from .movements import day_rows, is_movement, movement_rows
 from .notices import UPSERT_NOTICE, UPSERT_WATCHLIST, notice_rows, watchlist_rows
 from .reconciliation import ReconciliationRows
+from .sql import UPSERT_FUND_DAY
 from .store import ReadModelQueries
 
 MAX_REMEMBERED_AGGREGATES = 50_000
@@ -92,14 +93,15 @@ class LedgerProjection(Projection[ReadModelQueries]):
                 except Exception as exc:
                     raise ProjectionFault(position, exc) from exc
             user_rows = [self._user_row(u, first, p) for u, first, p in users.values()]
+            fund_movements = movement_rows(movements, self._recorded_times)
             self.view.write_batch(
                 [self._fund_row(f, p) for f, p in funds.values()],
                 [self._claim_row(c, first, p) for c, first, p in claims.values()],
                 claim_events,
                 tracking,
                 fund_history=fund_history,
-                fund_movements=movement_rows(movements, self._recorded_times),
-                statements=[*reconciliation.statements(),
+                fund_movements=fund_movements,
+                statements=[(UPSERT_FUND_DAY, day_rows(fund_movements)), *reconciliation.statements(),
                             (UPSERT_NOTICE, notice_rows([(c, p) for c, _, p in claims.values()])),
                             (UPSERT_WATCHLIST, watchlist_rows(list(watchlist.values())))],
                 users=user_rows,

@@ -1,6 +1,7 @@
 """Fund-usage reports (API.md, "Reports and reconciliation"), summed from the fund
-movements read model (`rm_fund_movements`, one row per money event of a fund; see
-projections/movements.py), never by replaying the log.
+movements read models (`rm_fund_movements`, one row per money event of a fund, and
+`rm_fund_days`, those rows summed per day; see projections/movements.py), never by
+replaying the log.
 
 How each movement moves each component of the balance (amounts are positive fen):
 
@@ -211,33 +212,54 @@ def chain_time(app: Any) -> RecordedTime:
 
 
 def _funds(view: ReadModelQueries, lo: str, hi: str, at_position: int) -> list[dict]:
-    """Funds with ids in [lo, hi] opened at or before the position, with that position."""
+    """Funds with ids in [lo, hi] opened at or before the position, with that position:
+    a fund's type, region and name never change (ledger/domain/fund.py), so its current
+    row names it as of any position, and its first history row is one index seek."""
     return view._rows(
-        "SELECT fund_id, fund_type, region, name, MIN(position) AS opened_at FROM rm_fund_history"
-        " WHERE fund_id BETWEEN ? AND ? AND position <= ? GROUP BY fund_id, fund_type, region, name"
-        " ORDER BY fund_id", (lo, hi, at_position))
+        "SELECT fund_id, fund_type, region, name, opened_at FROM (SELECT f.fund_id, f.fund_type, f.region, f.name,"
+        " (SELECT MIN(h.position) FROM rm_fund_history h WHERE h.fund_id = f.fund_id) AS opened_at"
+        " FROM rm_funds f WHERE f.fund_id BETWEEN ? AND ?) o WHERE opened_at <= ? ORDER BY fund_id",
+        (lo, hi, at_position))
+
+
+def _sums(view: ReadModelQueries, lo: str, hi: str, period: Period, at_position: int) -> list[dict]:
+    """Per fund in [lo, hi], kind and detail: the movements at or before `at_position`
+    summed before the period, within it and up to its end, with the newest position among
+    them. A day's sum that moved only at or before the position is read as it is; one that
+    also moved after it (a report as of an earlier position) is summed again from its rows
+    up to the position; one that moved only after it does not count."""
+    upper, bound = "", []
+    if period.upper is not None:
+        upper, bound = " AND d.day < ?", [period.upper]
+    sums = ("CAST(SUM(CASE WHEN d.day < ? THEN {a} ELSE 0 END) AS BIGINT) AS before_fen,"
+            " CAST(SUM(CASE WHEN d.day >= ? THEN {a} ELSE 0 END) AS BIGINT) AS within_fen,"
+            " CAST(SUM({a}) AS BIGINT) AS upto_fen")
+    days = view._rows(
+        f"SELECT d.fund_id, d.kind, d.detail, {sums.format(a='d.amount_fen')}, MAX(d.last_position) AS last_position"
+        " FROM rm_fund_days d WHERE d.fund_id BETWEEN ? AND ? AND d.basis = ? AND d.last_position <= ?"
+        f"{upper} GROUP BY d.fund_id, d.kind, d.detail",
+        [period.lower, period.lower, lo, hi, period.basis, at_position, *bound])
+    # The day of a row: its business date, or the UTC date of its recording ('U' follows
+    # the 'T' of every time recorded on `day`, so the time index serves the range).
+    same_day = ("m.business_date = d.day" if period.basis == "business"
+                else "m.recorded_at >= d.day AND m.recorded_at < (d.day || 'U')")
+    straddling = view._rows(
+        f"SELECT d.fund_id, d.kind, d.detail, {sums.format(a='m.amount_fen')}, MAX(m.position) AS last_position"
+        " FROM rm_fund_days d JOIN rm_fund_movements m ON m.fund_id = d.fund_id AND m.kind = d.kind"
+        f" AND {same_day} AND COALESCE(m.source, m.program, '') = d.detail"
+        " WHERE d.fund_id BETWEEN ? AND ? AND d.basis = ? AND d.first_position <= ? AND d.last_position > ?"
+        f"{upper} AND m.position <= ? GROUP BY d.fund_id, d.kind, d.detail",
+        [period.lower, period.lower, lo, hi, period.basis, at_position, at_position, *bound, at_position])
+    return days + straddling
 
 
 def _usages(view: ReadModelQueries, funds: Sequence[dict], lo: str, hi: str, period: Period,
             at_position: int) -> dict[str, Usage]:
-    """Opening, period and closing sums of every fund in [lo, hi], in one grouped query."""
-    col = period.column
-    params: list[Any] = [period.lower, period.lower, lo, hi, at_position]
-    upper = ""
-    if period.upper is not None:
-        upper = f" AND {col} < ?"
-        params.append(period.upper)
-    rows = view._rows(
-        f"SELECT fund_id, kind, COALESCE(source, program, '') AS detail,"
-        f" CAST(SUM(CASE WHEN {col} < ? THEN amount_fen ELSE 0 END) AS BIGINT) AS before_fen,"
-        f" CAST(SUM(CASE WHEN {col} >= ? THEN amount_fen ELSE 0 END) AS BIGINT) AS within_fen,"
-        " CAST(SUM(amount_fen) AS BIGINT) AS upto_fen, MAX(position) AS last_position"
-        f" FROM rm_fund_movements WHERE fund_id BETWEEN ? AND ? AND position <= ?{upper}"
-        " GROUP BY fund_id, kind, COALESCE(source, program, '')", params)
+    """Opening, period and closing sums of every fund in [lo, hi]."""
     before: dict[str, dict[str, int]] = {f["fund_id"]: dict.fromkeys(EFFECTS, 0) for f in funds}
     upto: dict[str, dict[str, int]] = {f["fund_id"]: dict.fromkeys(EFFECTS, 0) for f in funds}
     usages = {f["fund_id"]: Usage(position=int(f["opened_at"])) for f in funds}
-    for r in rows:
+    for r in _sums(view, lo, hi, period, at_position):
         fund_id, kind, detail = r["fund_id"], r["kind"], r["detail"]
         if fund_id not in usages:
             continue  # opened after the position: none of its rows can be at or before it

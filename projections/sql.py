@@ -75,6 +75,19 @@ TABLES = (
     "CREATE INDEX IF NOT EXISTS ix_fund_movements_by_date ON rm_fund_movements (fund_id, business_date)",
     "CREATE INDEX IF NOT EXISTS ix_fund_movements_by_recorded ON rm_fund_movements (fund_id, recorded_at)",
     "CREATE INDEX IF NOT EXISTS ix_fund_movements_by_program ON rm_fund_movements (program, business_date)",
+    # The movements summed per fund, day and kind (projections/movements.py, `day_rows`), on
+    # each basis, with the first and last positions that moved each sum: a report reads at
+    # most a few rows per day of the fund's life, however many movements the days hold.
+    """CREATE TABLE IF NOT EXISTS rm_fund_days (
+        fund_id TEXT NOT NULL,
+        basis TEXT NOT NULL,
+        day TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        amount_fen BIGINT NOT NULL,
+        first_position BIGINT NOT NULL,
+        last_position BIGINT NOT NULL,
+        PRIMARY KEY (fund_id, basis, day, kind, detail))""",
     # Reconciliation (projections/reconciliation.py): the ledger's payments, returned
     # payments and recoveries per fund, and every imported bank-statement line with its match.
     """CREATE TABLE IF NOT EXISTS rm_bank_items (
@@ -169,6 +182,12 @@ INSERT_FUND_MOVEMENT = """INSERT INTO rm_fund_movements (fund_id, position, kind
         amount_fen, source, program, counterpart_fund, claim_id, payment_ref, reference, document_no)
     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"""
 
+# Events are projected in log order, so a sum's last position is always the newest.
+UPSERT_FUND_DAY = """INSERT INTO rm_fund_days AS d (fund_id, basis, day, kind, detail, amount_fen, first_position,
+        last_position) VALUES (?,?,?,?,?,?,?,?)
+    ON CONFLICT (fund_id, basis, day, kind, detail) DO UPDATE SET amount_fen = d.amount_fen + excluded.amount_fen,
+        last_position = excluded.last_position"""
+
 INSERT_BANK_ITEM = """INSERT INTO rm_bank_items (fund_id, item_key, kind, direction, item_date, amount_fen,
         reference, claim_id, program, payment_ref, recovery_id, position) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"""
 
@@ -190,9 +209,10 @@ INSERT_USER_REGION = """INSERT INTO rm_user_regions (user_id, region) VALUES (?,
 FUND_COLUMNS = ("fund_id", "fund_type", "region", "name", "allocated_fen", "reserved_fen", "disbursed_fen",
                 "recovered_fen", "version", "position")
 READ_MODEL_TABLES = ("rm_funds", "rm_claims", "rm_claim_events", "rm_fund_history", "rm_fund_movements",
-                     "rm_bank_items", "rm_bank_lines", "rm_users", "rm_user_regions", "rm_notices", "rm_watchlist")
+                     "rm_fund_days", "rm_bank_items", "rm_bank_lines", "rm_users", "rm_user_regions", "rm_notices", "rm_watchlist")
 KEYS = {"rm_funds": ("fund_id",), "rm_claims": ("claim_id",), "rm_claim_events": ("claim_id", "version"),
         "rm_fund_history": ("fund_id", "position"), "rm_fund_movements": ("fund_id", "position"),
+        "rm_fund_days": ("fund_id", "basis", "day", "kind", "detail"),
         "rm_bank_items": ("fund_id", "item_key"), "rm_bank_lines": ("fund_id", "statement_id", "line_no"),
         "rm_users": ("user_id",), "rm_user_regions": ("user_id", "region"), "rm_notices": ("claim_id",),
         "rm_watchlist": ("entry_id",)}

@@ -392,3 +392,72 @@ def test_ledger_report_fund_usage_writes_json_csv_and_xlsx(settings, tmp_path):
     result = runner.invoke(cli, ["report", "fund-usage", "--fund-id", fund_id, "--from", first, "--to", last,
                                  "--format", "pdf", "--out", str(tmp_path / "x.pdf")], env=_env(settings))
     assert result.exit_code == 2
+
+
+def _expected(rows: list[dict], fund_id: str, start: dt.date, end: dt.date, basis: str, position: int,
+              opened_at: int) -> dict:
+    """The report's figures summed in Python from the fund's movement rows at or before
+    `position`: what the day sums (rm_fund_days) must give, whatever position is asked."""
+    from projections.reports import EFFECTS, Usage, _balance
+
+    def day(row: dict) -> str:
+        return row["business_date"] if basis == "business" else row["recorded_at"][:10]
+
+    lower, upper = start.isoformat(), end.isoformat()
+    before, upto = dict.fromkeys(EFFECTS, 0), dict.fromkeys(EFFECTS, 0)
+    usage = Usage(position=opened_at)
+    for row in rows:
+        if row["fund_id"] != fund_id or row["position"] > position or day(row) > upper:
+            continue
+        kind, amount = row["kind"], int(row["amount_fen"])
+        detail = row["source"] if row["source"] is not None else row["program"] or ""
+        upto[kind] += amount
+        if day(row) < lower:
+            before[kind] += amount
+        else:
+            usage.within[kind] += amount
+            if kind == "allocated":
+                usage.by_source[detail] = usage.by_source.get(detail, 0) + amount
+            if kind == "disbursed":
+                usage.by_program[detail] = usage.by_program.get(detail, 0) + amount
+        usage.position = max(usage.position, int(row["position"]))
+    usage.opening, usage.closing = _balance(before), _balance(upto)
+    return {**usage.body(), "position": usage.position}
+
+
+def test_reports_from_the_day_sums_equal_the_movements_summed_as_of_every_position(settings):
+    """The day sums are read as they are only where nothing moved them after the position
+    asked for; a day that moved on both sides of it is summed from its rows. Checked at
+    every position of a history, on both bases, with movements backdated into days that
+    had moved before (so that most positions cut through a day's sum)."""
+    rt = runtime_for(settings)
+    try:
+        history = small_history(rt)
+        fund_id = history.district_fund
+        for n, day in enumerate((START, START + dt.timedelta(days=3), history.clock.today)):
+            rt.ledger.allocate(TREASURER, fund_id, {"amount": f"{n + 1}.00", "source": "county",
+                                                    "document_no": f"B{n}", "effective_date": day.isoformat()})
+        head = rt.reads.wait_consistent()
+        rows = rt.views.all_rows("rm_fund_movements")
+        opened_at = min(r["position"] for r in rt.views.all_rows("rm_fund_history") if r["fund_id"] == fund_id)
+        first, last = START, history.clock.today
+        middle = first + (last - first) / 2
+        today = dt.datetime.now(dt.timezone.utc).date()
+        periods = {"business": [(first, last), (middle, last), (first, middle)],
+                   "recorded": [(today, today), (today + dt.timedelta(days=1), today + dt.timedelta(days=2))]}
+        checked = 0
+        for position in range(opened_at, head + 1):
+            for basis, spans in periods.items():
+                for start, end in spans:
+                    got = report(rt, fund_id, start, end, basis, as_of_position=position)
+                    want = _expected(rows, fund_id, start, end, basis, position, opened_at)
+                    assert {k: got[k] for k in ("opening", "movements", "closing", "ties_out", "position")} == {
+                        k: want[k] for k in ("opening", "movements", "closing", "ties_out", "position")}, (
+                        position, basis, start, end)
+                    checked += 1
+        assert checked > 100
+        # Most positions cut through a day's sum: the case the rows are read again for.
+        days = rt.views.all_rows("rm_fund_days")
+        assert sum(1 for d in days if d["first_position"] < d["last_position"]) >= 3
+    finally:
+        rt.close()

@@ -15,7 +15,7 @@ def derived_id(kind: str, key: str) -> UUID:
 
 
 # A command asks for the same new ids twice (the batch's look-ahead, then the command
-# itself): recent ones are kept.
+# itself), and a party's watch for each of its claims and payments: recent ones are kept.
 @lru_cache(maxsize=65536)
 def _recent(kind: str, key: str) -> UUID:
     return derived_id(kind, key)
@@ -53,4 +53,4 @@ def program_parameters_aggregate_id(program: str) -> UUID:
 
 
 def party_watch_aggregate_id(party_ref: str) -> UUID:
-    return derived_id("party-watch", party_ref)
+    return _recent("party-watch", party_ref)
