@@ -18,7 +18,7 @@ from ..errors import Duplicate, LimitExceeded, NotFound, ValidationFailed
 from ..identifiers import normalize_credit_code, normalize_identity_number
 from ..money import parse_money
 from ..policy.catalog import RuleSet
-from ..policy.programs import NO_PRIOR, CapUse, Context, LimitKey, Prior, decide
+from ..policy.programs import NO_PRIOR, CapUse, Context, Decision, LimitKey, Prior, decide
 from ..regions import ancestors, validate_region
 from ..views import claim_view
 from .programs import ProgramCommands
@@ -51,25 +51,30 @@ class ClaimCommands(ProgramCommands):
 
         def command(uow):
             nonlocal rules
+            decided: Decision | None = decision
             parameters = uow.find(ProgramParameters, program_parameters_aggregate_id(program.code))
             if (parameters.version if parameters else 0) != known_version:
                 # An administrator recorded parameters since this process last looked.
                 rules = self.catalog_of(parameters).resolve(program.code, region, application_date)
-            # Decided again here, in the claim's own transaction: caps across claims depend on
-            # what earlier claims took, which only the writer knows for certain.
-            decision = decide(program.code, facts, rules, replace(ctx, prior=_prior(uow, str(claim_id))))
+                decided = None
+            if decided is None or decided.caps:
+                # Decided again here, in the claim's own transaction: caps across claims depend
+                # on what earlier claims took, which only the writer knows for certain. Rules
+                # consult other claims only through caps, so a decision without any, under the
+                # same rules, is already final (and the writer is the serial part).
+                decided = decide(program.code, facts, rules, replace(ctx, prior=_prior(uow, str(claim_id))))
             watches = PartyWatches(uow, parties)
             watches.refuse_claim(application_date)  # not eligible, before once-only keys and caps
-            limits = [(limit, _checked_limit(uow, limit, str(claim_id))) for limit in decision.limits]
-            caps = [(cap, _checked_cap(uow, cap, str(claim_id))) for cap in decision.caps]
+            limits = [(limit, _checked_limit(uow, limit, str(claim_id))) for limit in decided.limits]
+            caps = [(cap, _checked_cap(uow, cap, str(claim_id))) for cap in decided.caps]
             watches.note_claim(str(claim_id), application_date)
             claim = uow.add(Claim(
                 id=claim_id, program=program.code, region=region, applicant=applicant, beneficiary=beneficiary,
                 facts=facts, application_date=application_date, rule_version=rules.rule_version,
-                entitled_fen=decision.entitled_fen, prepay_share=str(decision.prepay_share),
-                settlement_ready=decision.settlement_ready, explanation=decision.explanation,
-                limit_keys=[limit.key for limit in decision.limits], actor=actor.user_id,
-                cap_keys=[cap.key for cap in decision.caps]))
+                entitled_fen=decided.entitled_fen, prepay_share=str(decided.prepay_share),
+                settlement_ready=decided.settlement_ready, explanation=decided.explanation,
+                limit_keys=[limit.key for limit in decided.limits], actor=actor.user_id,
+                cap_keys=[cap.key for cap in decided.caps]))
             for limit, held in limits:
                 if held is None:
                     held = uow.add(ClaimLimit(id=limit_aggregate_id(limit.key), key=limit.key, limit=limit.limit,
