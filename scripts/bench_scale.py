@@ -25,6 +25,7 @@ import asyncio
 import datetime as dt
 import os
 import random
+import resource
 import statistics
 import tempfile
 import threading
@@ -37,8 +38,9 @@ from pathlib import Path
 from ledger.access import Actor
 from ledger.domain.fund import FUND_TYPES, fund_code
 from ledger.errors import LedgerError
+from projections.rebuild import rebuild as rebuild_into
 from runtime import demo
-from runtime.container import Runtime
+from runtime.container import Runtime, open_read_model
 from runtime.settings import Settings
 
 PROVINCE = "210000"
@@ -191,7 +193,17 @@ def main() -> None:
     parser.add_argument("--reads-only", action="store_true",
                         help="with --keep DIR of an earlier SQLite run: no write, no rebuild; the reads again, "
                              "with this tree's code (to compare two trees on one store)")
+    parser.add_argument("--rebuild-only", action="store_true",
+                        help="with --keep DIR of an earlier SQLite run: rebuild its read models into a fresh file "
+                             "(removed after; the kept ones untouched), up to --upto events; events/s and peak RSS")
+    parser.add_argument("--upto", type=int, help="with --rebuild-only: the log position to rebuild up to")
     args = parser.parse_args()
+    if args.rebuild_only:
+        if args.keep is None or args.backend != "sqlite" or not (args.keep / "ledger.db").exists():
+            parser.error("--rebuild-only needs --keep DIR holding an earlier SQLite run's ledger.db")
+        rebuild_again(Settings(database_url=f"sqlite:///{args.keep}/ledger.db", pii_key="ab" * 32, seal_key="cd" * 32,
+                               seal_interval_s=0), args.upto)
+        return
     if args.reads_only:
         if args.keep is None or args.backend != "sqlite" or not (args.keep / "ledger.db").exists():
             parser.error("--reads-only needs --keep DIR holding an earlier SQLite run's ledger.db")
@@ -251,6 +263,26 @@ def _print_reads(reads: dict) -> None:
           f"by position: p50 {_pct(reads['by_position'], 50) * ms:.2f} ms, p99 {_pct(reads['by_position'], 99) * ms:.2f} ms")
     print(f"  month fund-usage report (employment_subsidy:210100, 2022-12): {reads['report'] * ms:.1f} ms "
           f"(ties out: {reads['report_ties_out']})")
+
+
+def rebuild_again(settings: Settings, upto: int | None) -> None:
+    """A rebuild of a kept store's log into a fresh read-model file, in a process that does
+    nothing else, so its peak RSS is the rebuild's (and the interpreter's)."""
+    rt = Runtime(settings, read_models=False)
+    name = f"rebuild-{uuid.uuid4().hex[:8]}.db"
+    fresh = open_read_model(settings, elsewhere=name)
+    try:
+        t = time.perf_counter()
+        events = rebuild_into(rt.app, fresh, upto=upto)
+        elapsed = time.perf_counter() - t
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"  rebuild: {events:,} events in {elapsed:.1f} s = {events / elapsed:,.0f} events/s, "
+              f"peak RSS {peak:,.0f} MiB")
+    finally:
+        fresh.close()
+        rt.close()
+        for path in settings.sqlite_path.parent.glob(name + "*"):
+            path.unlink()
 
 
 def reads_again(settings: Settings, samples: int, seed: int) -> None:
