@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from ledger.clock import SYSTEM_CLOCK, Clock
 from ledger.pii import decode_key
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,8 @@ class Settings:
     pii_key_file: str | None = None
     seal_key_file: str | None = None
     extra_env: dict = field(default_factory=dict)
+    # "Now" and "today" for every rule (ledger/clock.py); tests and simulations hand in their own.
+    clock: Clock = field(default=SYSTEM_CLOCK, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Checked here, not only in from_env: every way of starting goes through a Settings.

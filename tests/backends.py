@@ -1,4 +1,5 @@
-"""The two storage backends the suite runs on. PostgreSQL tests use a database created
+"""The two storage backends the suite runs on. Each test's settings carry a clock of its
+own (ledger/clock.py): the real time until the test moves it (the `clock` fixture). PostgreSQL tests use a database created
 for this test run (and dropped after it), with a fresh schema per test. Where no server
 is reachable they skip with a message, except in CI (CI=true), where they fail."""
 from __future__ import annotations
@@ -9,6 +10,7 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
+from ledger.clock import SettableClock
 from runtime.settings import Settings
 
 from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY
@@ -19,14 +21,14 @@ BACKENDS = ("sqlite", "postgres")
 
 def sqlite_settings(tmp_path, **overrides) -> Settings:
     values = dict(database_url=f"sqlite:///{tmp_path}/var/ledger.db", bootstrap_admin_token=ADMIN_TOKEN,
-                  pii_key=PII_KEY, seal_key=SEAL_KEY, read_wait_s=5.0)
+                  pii_key=PII_KEY, seal_key=SEAL_KEY, read_wait_s=5.0, clock=SettableClock())
     values.update(overrides)
     return Settings(**values)
 
 
 def postgres_settings(database_url: str, tmp_path, **overrides) -> Settings:
     values = dict(database_url=database_url, bootstrap_admin_token=ADMIN_TOKEN, pii_key=PII_KEY, seal_key=SEAL_KEY,
-                  read_wait_s=5.0, pg_schema="t_" + uuid.uuid4().hex[:12])
+                  read_wait_s=5.0, pg_schema="t_" + uuid.uuid4().hex[:12], clock=SettableClock())
     values.update(overrides)
     return Settings(**values)
 

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from ledger.clock import SettableClock
 from runtime.settings import Settings
 
 from . import profiles  # noqa: F401  (loads the Hypothesis profile HYPOTHESIS_PROFILE names)
@@ -49,6 +50,12 @@ def settings(request, tmp_path) -> Settings:
     if request.param == "sqlite":
         return sqlite_settings(tmp_path)
     return postgres_settings(request.getfixturevalue("postgres_url"), tmp_path)
+
+
+@pytest.fixture
+def clock(settings) -> SettableClock:
+    """The ledger's clock in this test: `clock.travel_to(date)`, `clock.advance(days=n)`."""
+    return settings.clock
 
 
 @pytest.fixture

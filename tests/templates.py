@@ -38,7 +38,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from ledger.service.core import today_in_china
+from ledger.clock import SYSTEM_CLOCK
 from runtime.settings import Settings
 
 from .backends import postgres_settings, sqlite_settings
@@ -80,7 +80,7 @@ def build(settings: Settings, layers: tuple[str, ...] = ()) -> Template:
     and make it copyable."""
     from .conftest import Staff, open_funds
 
-    template = Template(settings, made_on=today_in_china())
+    template = Template(settings, made_on=SYSTEM_CLOCK.today())
     with TestClient(create_app(settings)) as client:
         if "staff" in layers or "funds" in layers:
             staff = Staff(Api(client, ADMIN_TOKEN))
@@ -187,7 +187,7 @@ class Templates:
         key = (backend, layers)
         # A start records what it does on the ledger's date (the shipped catalog compared as
         # of today): past midnight in China a template is made again, as a fresh start would.
-        if key not in self._made or self._made[key].made_on != today_in_china():
+        if key not in self._made or self._made[key].made_on != SYSTEM_CLOCK.today():
             if backend == "sqlite":
                 settings = sqlite_settings(self._tmp_factory.mktemp("template"))
             else:

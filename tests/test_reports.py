@@ -37,6 +37,7 @@ from ledger.views import utc_text
 from projections.rebuild import differences, rebuild
 from projections.reads import export as report_export
 from runtime.cli import cli
+from ledger.clock import SettableClock
 from runtime.container import Runtime, open_read_model
 
 from .support import PII_KEY, SEAL_KEY, internship_claim, person_id
@@ -54,12 +55,16 @@ MONEY_FIELDS = ("allocations", "transfers_in", "transfers_out", "reserved", "rel
 fen = report_export.fen
 
 
-class Clock:
-    def __init__(self):
-        self.today = START
+class Clock(SettableClock):
+    """The ledger's clock during a generated history: "today" is the day the history has
+    reached (the releases settlement facts make are dated by it)."""
 
-    def __call__(self) -> dt.date:
-        return self.today
+    def __init__(self):
+        super().__init__()
+        self.today_is = START
+
+    def today(self) -> dt.date:
+        return self.today_is
 
 
 class History:
@@ -73,8 +78,8 @@ class History:
 
     # Plumbing ---------------------------------------------------------------------------
     def tick(self) -> str:
-        self.clock.today += dt.timedelta(days=self.draw(st.integers(0, 4)))
-        return self.clock.today.isoformat()
+        self.clock.today_is += dt.timedelta(days=self.draw(st.integers(0, 4)))
+        return self.clock.today_is.isoformat()
 
     def amount(self, lo_fen: int, hi_fen: int) -> str:
         return format_money(self.draw(st.integers(lo_fen, max(lo_fen, hi_fen))))
@@ -243,10 +248,10 @@ def test_reports_tie_out_for_any_history_and_any_period_split(settings):
         def run(data):
             city = f"21{next(cities):02d}00"
             history = History(rt.ledger, city, data.draw)
-            with patch("ledger.service.claims.today_in_china", history.clock):
+            with patch.object(rt.ledger, "clock", history.clock):
                 history.generate()
             rt.reads.wait_consistent()
-            first, last = START - dt.timedelta(days=1), history.clock.today + dt.timedelta(days=1)
+            first, last = START - dt.timedelta(days=1), history.clock.today_is + dt.timedelta(days=1)
             cuts = data.draw(st.lists(st.dates(first + dt.timedelta(days=1), last), max_size=4), label="cuts")
             funds = (history.city_fund, history.district_fund)
             for fund_id in funds:
@@ -288,7 +293,7 @@ def test_reports_tie_out_for_any_history_and_any_period_split(settings):
 def small_history(rt: Runtime, city: str = "215000") -> History:
     """One fixed history (hypothesis's simplest choices) for the tests below."""
     history = History(rt.ledger, city, lambda strategy, label=None: _simplest(strategy))
-    with patch("ledger.service.claims.today_in_china", history.clock):
+    with patch.object(rt.ledger, "clock", history.clock):
         history.generate()
     rt.reads.wait_consistent()
     return history
@@ -305,7 +310,7 @@ def test_reports_as_of_a_position_are_reproducible_and_replay_equals_live(settin
     try:
         history = small_history(rt)
         fund_id = history.district_fund
-        first, last = START, history.clock.today
+        first, last = START, history.clock.today_is
         before = report(rt, fund_id, first, last)
         csv_before = report_export.to_csv(before)
         # Something recorded elsewhere, or dated after the period: the same report, the same bytes.
@@ -357,8 +362,8 @@ def test_ledger_report_fund_usage_writes_json_csv_and_xlsx(settings, tmp_path):
     rt = runtime_for(settings)
     try:
         history = small_history(rt)
-        fund_id, first, last = history.district_fund, START.isoformat(), history.clock.today.isoformat()
-        expected = report(rt, fund_id, START, history.clock.today)
+        fund_id, first, last = history.district_fund, START.isoformat(), history.clock.today_is.isoformat()
+        expected = report(rt, fund_id, START, history.clock.today_is)
         rollup = rt.reads.fund_usage(AUDITOR, fund_id=None, fund_type=ES, region=history.city, start=first,
                                    end=last, basis="business")
     finally:
@@ -434,13 +439,13 @@ def test_reports_from_the_day_sums_equal_the_movements_summed_as_of_every_positi
     try:
         history = small_history(rt)
         fund_id = history.district_fund
-        for n, day in enumerate((START, START + dt.timedelta(days=3), history.clock.today)):
+        for n, day in enumerate((START, START + dt.timedelta(days=3), history.clock.today_is)):
             rt.ledger.allocate(TREASURER, fund_id, {"amount": f"{n + 1}.00", "source": "county",
                                                     "document_no": f"B{n}", "effective_date": day.isoformat()})
         head = rt.reads.wait_consistent()
         rows = rt.views.all_rows("rm_fund_movements")
         opened_at = min(r["position"] for r in rt.views.all_rows("rm_fund_history") if r["fund_id"] == fund_id)
-        first, last = START, history.clock.today
+        first, last = START, history.clock.today_is
         middle = first + (last - first) / 2
         today = dt.datetime.now(dt.timezone.utc).date()
         periods = {"business": [(first, last), (middle, last), (first, middle)],

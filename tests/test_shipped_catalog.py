@@ -20,7 +20,6 @@ from ledger.domain.ids import program_parameters_aggregate_id
 from ledger.errors import NotFound
 from ledger.policy.catalog import catalog_from_data
 from ledger.policy.shipped import compare
-from ledger.service.core import today_in_china
 from runtime.container import Runtime
 
 from .support import job_expansion_claim
@@ -85,7 +84,7 @@ def test_an_edited_file_does_not_rewrite_history_and_becomes_a_proposed_change(s
         assert (same_day["rule_version"], same_day["amounts"]["entitled"]) == (decided["rule_version"], "1500.00")
         # The edit waits for an admin, as a change from the day the edited file was started.
         [change] = rt.ledger.parameter_changes("job_expansion", "proposed")
-        today = today_in_china()
+        today = rt.ledger.today()
         assert (change["proposed_by"], change["region"], change["effective_from"], change["values"],
                 change["retroactive"]) == ("system", "210000", today.isoformat(), {"per_hire": "1800.00"}, False)
         assert change["document_no"] == f"parameters.toml sha256 {rt.ledger.catalog.digest[:12]}"

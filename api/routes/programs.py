@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from ledger.access import Actor
 from ledger.regions import validate_region
-from ledger.service.core import parse_date, today_in_china
+from ledger.service.core import parse_date
 
 from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
@@ -34,7 +34,7 @@ def program_document(program, rules) -> dict:
 @router.get("/programs", response_model=ProgramList)
 def list_programs(request: Request, actor: Actor = Depends(deps.actor)):
     ledger = deps.runtime(request).ledger
-    today = today_in_china()
+    today = ledger.today()
     items = []
     for program in ledger.catalog.programs.values():
         rules = ledger.current_catalog(program.code).resolve(program.code, PROVINCE, today)
@@ -55,7 +55,7 @@ def get_program(code: str, request: Request, actor: Actor = Depends(deps.actor),
     if rule_version is not None:
         return json(program_document(program, ledger.rule_set(program.code, rule_version)))
     validate_region(region)
-    day = parse_date(on, field="on", default_today=True)
+    day = parse_date(on, field="on", default=ledger.today())
     position = rt.reads.resolve(as_of, as_of_position) if (as_of or as_of_position is not None) else None
     catalog = ledger.current_catalog(program.code) if position is None else ledger.catalog_as_of(program.code, position)
     return json(program_document(program, catalog.resolve(program.code, region, day)))

@@ -7,11 +7,12 @@ import threading
 from typing import Callable
 
 from ..application import LedgerApplication
+from ..clock import SYSTEM_CLOCK, Clock
 from ..pii import PiiProtector
 from ..policy.catalog import Catalog
 from .bank import BankCommands
 from .claims import ClaimCommands
-from .core import Idem, Outcome, today_in_china
+from .core import Idem, Outcome
 from .funds import FundCommands
 from .notice import NoticeCommands
 from .parameter_changes import ParameterChangeCommands
@@ -23,11 +24,12 @@ from .watchlist import WatchListCommands
 class Ledger(UserCommands, FundCommands, NoticeCommands, ClaimCommands, WatchListCommands, ParameterChangeCommands,
              VerificationCommands, BankCommands):
     def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
-                 on_commit: Callable[[int], None] | None = None, token_ttl_days: int = 90):
-        super().__init__(app, pii, catalog=catalog, on_commit=on_commit)
+                 on_commit: Callable[[int], None] | None = None, token_ttl_days: int = 90,
+                 clock: Clock = SYSTEM_CLOCK):
+        super().__init__(app, pii, catalog=catalog, on_commit=on_commit, clock=clock)
         self.token_ttl = dt.timedelta(days=token_ttl_days)
         self._policy = {}
         self._policy_lock = threading.Lock()
 
 
-__all__ = ["Idem", "Ledger", "Outcome", "today_in_china"]
+__all__ = ["Idem", "Ledger", "Outcome"]

@@ -33,10 +33,6 @@ class _Session:
     checked: float  # monotonic() before the store was read
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
 class Authentication(LedgerCore):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,8 +49,8 @@ class Authentication(LedgerCore):
         return self._generation
 
     def now(self) -> dt.datetime:
-        """UTC now; tests replace it to move time on."""
-        return utc_now()
+        """UTC now, by the ledger's clock."""
+        return self.clock.now()
 
     def known_actor(self, token: str | None) -> Actor | None:
         """The caller behind a token checked within FRESH_S and not expired since; no I/O."""

@@ -23,7 +23,7 @@ from ..regions import ancestors, validate_region
 from ..views import claim_view
 from .programs import ProgramCommands
 from .watchlist import PartyWatches, claim_parties, watch_ids
-from .core import Idem, Outcome, command, parse_date, parse_uuid, require_text, today_in_china
+from .core import Idem, Outcome, command, parse_date, parse_uuid, require_text
 
 APPLICANT_KINDS = ("enterprise", "person", "institution")
 PAYMENT_KINDS = ("prepayment", "settlement")
@@ -40,7 +40,7 @@ class ClaimCommands(ProgramCommands):
         applicant = self._applicant(request.get("applicant"), program)
         beneficiary = self._beneficiary(request.get("beneficiary"), program)
         facts = program.validate_facts(request.get("facts"))
-        application_date = parse_date(request.get("application_date"), field="application_date", default_today=True)
+        application_date = parse_date(request.get("application_date"), field="application_date", default=self.today())
         ctx = Context(application_date=application_date, region=region, applicant_kind=applicant["kind"],
                       applicant_ref=applicant["ref"], beneficiary_ref=beneficiary["ref"] if beneficiary else None)
         known_version, catalog = self.cached_catalog(program.code)
@@ -129,7 +129,7 @@ class ClaimCommands(ProgramCommands):
         explicit_fund = request.get("fund_id")
         if explicit_fund is not None:
             parse_fund_code(explicit_fund)
-        approved_on = parse_date(request.get("approved_on"), field="approved_on", default_today=True)
+        approved_on = parse_date(request.get("approved_on"), field="approved_on", default=self.today())
 
         def command(uow):
             claim = self._claim(uow, actor, claim_id, if_match)
@@ -206,7 +206,7 @@ class ClaimCommands(ProgramCommands):
             decision = decide(program.code, {**claim.facts, **later}, rules, ctx)
             _adjust_caps(uow, claim, decision)
             approved, released, overpaid = claim.facts_outcome(decision.entitled_fen)
-            on = today_in_china()
+            on = self.today()
             if released:
                 fund = uow.get(Fund, fund_aggregate_id(claim.fund_code), "fund")
                 fund.release(str(claim.id), claim.program, released, on, "settlement facts lowered the entitlement",
@@ -233,7 +233,7 @@ class ClaimCommands(ProgramCommands):
         if kind not in PAYMENT_KINDS:
             raise ValidationFailed("kind must be prepayment or settlement", field="kind")
         payment_ref = require_text(request.get("payment_ref"), field="payment_ref")
-        paid_on = parse_date(request.get("paid_on"), field="paid_on", default_today=True)
+        paid_on = parse_date(request.get("paid_on"), field="paid_on", default=self.today())
 
         def command(uow):
             claim = self._claim(uow, actor, claim_id, if_match)
@@ -274,7 +274,7 @@ class ClaimCommands(ProgramCommands):
                        if_match: int | None = None, idem: Idem | None = None) -> Outcome:
         actor.require_role("treasurer")
         reason = require_text(request.get("reason"), field="reason")
-        returned_on = parse_date(request.get("returned_on"), field="returned_on", default_today=True)
+        returned_on = parse_date(request.get("returned_on"), field="returned_on", default=self.today())
 
         def command(uow):
             claim = self._claim(uow, actor, claim_id, if_match)
@@ -299,7 +299,7 @@ class ClaimCommands(ProgramCommands):
         def command(uow):
             claim = self._claim(uow, actor, claim_id, if_match)
             claim.check_close()
-            self.close_claim(uow, claim, reason, actor.user_id, today_in_china())
+            self.close_claim(uow, claim, reason, actor.user_id, self.today())
             return Outcome(False, claim_view(claim))
 
         return self._run(actor.user_id, idem, command)[0]
@@ -350,7 +350,7 @@ class ClaimCommands(ProgramCommands):
         actor.require_role("treasurer")
         amount_fen = parse_money(request.get("amount"))
         reference = require_text(request.get("reference"), field="reference")
-        received_on = parse_date(request.get("received_on"), field="received_on", default_today=True)
+        received_on = parse_date(request.get("received_on"), field="received_on", default=self.today())
         recovery_id = str(uuid4())
 
         def command(uow):

@@ -14,6 +14,7 @@ import orjson
 from eventsourcing.application import AggregateNotFoundError
 
 from ..application import LedgerApplication
+from ..clock import SYSTEM_CLOCK, Clock
 from ..domain.ids import idempotency_aggregate_id
 from ..domain.records import IdempotencyRecord
 from ..errors import (Conflict, IdempotencyMismatch, LedgerError, NotFound, PreconditionFailed,
@@ -24,7 +25,6 @@ from ..policy.catalog import Catalog, load_catalog
 from ..writer import Expected, GroupCommitWriter, UnitOfWork
 from .later import DEFERRED, Later
 
-CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
 PAGE = 1_000  # stored events read per query when walking the log
 WRITE_TIMEOUT_S = 30.0  # a caller waits this long for the writer, then hears `unavailable`
 # Refusals not kept under an Idempotency-Key (API.md): those that say "try again" (a retry
@@ -49,10 +49,6 @@ class Outcome:
     body: dict
 
 
-def today_in_china() -> dt.date:
-    return dt.datetime.now(CHINA_STANDARD_TIME).date()
-
-
 def command(method: Callable) -> Callable:
     """Marks a public command: whatever refusal it gives is kept under its Idempotency-Key."""
 
@@ -71,10 +67,11 @@ def command(method: Callable) -> Callable:
     return run
 
 
-def parse_date(value: object, *, field: str, default_today: bool = False) -> dt.date:
-    """A business date (ledger/limits.py: real, YYYY-MM-DD, 2000–2099); left out, today."""
-    if value is None and default_today:
-        return today_in_china()
+def parse_date(value: object, *, field: str, default: dt.date | None = None) -> dt.date:
+    """A business date (ledger/limits.py: real, YYYY-MM-DD, 2000–2099); left out, `default`
+    when one is given (today, for the dates the contract lets a caller leave out)."""
+    if value is None and default is not None:
+        return default
     return check_date(value, field=field)
 
 
@@ -96,11 +93,16 @@ def parse_uuid(value: str, what: str) -> UUID:
 
 class LedgerCore:
     def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
-                 on_commit: Callable[[int], None] | None = None):
+                 on_commit: Callable[[int], None] | None = None, clock: Clock = SYSTEM_CLOCK):
         self.app = app
+        self.clock = clock
         self.pii = pii
         self.catalog = catalog or load_catalog()
         self.writer = GroupCommitWriter(app, on_commit=on_commit)
+
+    def today(self) -> dt.date:
+        """Today in China Standard Time, by the ledger's clock."""
+        return self.clock.today()
 
     def shutdown(self) -> None:
         self.writer.close()

@@ -10,7 +10,7 @@ from ..access import Actor
 from ..errors import ValidationFailed
 from ..views import claim_view
 from .claims import ClaimCommands
-from .core import Idem, Outcome, command, parse_date, require_text, today_in_china
+from .core import Idem, Outcome, command, parse_date, require_text
 
 OUTCOMES = ("upheld", "dismissed")
 
@@ -21,7 +21,7 @@ class NoticeCommands(ClaimCommands):
                         idem: Idem | None = None) -> Outcome:
         actor.require_role("clerk", "reviewer")
         reason = require_text(request.get("reason"), field="reason")
-        received_on = parse_date(request.get("received_on"), field="received_on", default_today=True)
+        received_on = parse_date(request.get("received_on"), field="received_on", default=self.today())
         objection_id = str(uuid4())
 
         def command(uow):
@@ -47,7 +47,7 @@ class NoticeCommands(ClaimCommands):
             claim.check_resolve(objection_id, actor.user_id)
             if outcome == "upheld":
                 claim.check_close()
-            on = today_in_china()
+            on = self.today()
             claim.resolve_objection(objection_id=objection_id, outcome=outcome, reason=reason, actor=actor.user_id,
                                     on=on)
             if outcome == "upheld":

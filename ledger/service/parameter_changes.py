@@ -18,7 +18,7 @@ from ..domain.policy import ProgramParameters
 from ..errors import Forbidden, InvalidState, NotEligible, ValidationFailed
 from ..policy.catalog import Catalog, ParameterValue, parameter_wire, region_chain
 from ..regions import validate_region
-from .core import Idem, Outcome, command, parse_date, require_text, today_in_china
+from .core import Idem, Outcome, command, parse_date, require_text
 from .programs import ProgramCommands
 
 STATUSES = ("proposed", "in_force", "rejected")
@@ -43,7 +43,7 @@ class ParameterChangeCommands(ProgramCommands):
         retroactive = request.get("retroactive", False)
         if not isinstance(retroactive, bool):
             raise ValidationFailed("retroactive must be true or false", field="retroactive")
-        today = today_in_china()
+        today = self.today()
         if effective_from < today and not retroactive:
             raise ValidationFailed(
                 f"effective_from {effective_from.isoformat()} is before today ({today.isoformat()}, China Standard "
@@ -77,7 +77,7 @@ class ParameterChangeCommands(ProgramCommands):
             if change["proposed_by"] == actor.user_id:
                 raise Forbidden("a parameter change takes effect only when an admin other than its proposer "
                                 "confirms it")
-            today = today_in_china()
+            today = self.today()
             if change["effective_from"] < today and not change["retroactive"]:
                 raise InvalidState(
                     f"the change takes effect on {change['effective_from'].isoformat()}, before today "

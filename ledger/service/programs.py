@@ -21,7 +21,7 @@ from ..domain.records import RuleVersionRecord
 from ..errors import NotFound
 from ..policy.catalog import Catalog, ParameterValue, RuleSet
 from ..policy.shipped import compare
-from .core import LedgerCore, today_in_china
+from .core import LedgerCore
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ class ProgramCommands(LedgerCore):
         entries = self.catalog.shipped_entries(code)
         if parameters.shipped_sha256 is not None and parameters.shipped == entries:
             return []
-        today = today_in_china()
+        today = self.today()
         known = {entry["name"] for entry in parameters.initial}
         diff = compare(parameters.shipped if parameters.shipped_sha256 else [], entries, known, today)
         parameters.record_shipped(file_sha256=self.catalog.digest, entries=entries, initial=diff.initial,

@@ -7,7 +7,6 @@ import orjson
 from ledger.access import READ_REPORTS, Actor
 from ledger.domain.fund import parse_fund_code
 from ledger.limits import check_date
-from ledger.service.core import today_in_china
 from ledger.service.watchlist import READ_WATCHLIST, party_ref
 
 from .core import ReadsCore
@@ -23,7 +22,7 @@ class NoticeReads(ReadsCore):
         if fund_id is not None:
             _, fund_region = parse_fund_code(fund_id)
             actor.require_region(fund_region)
-        day = check_date(on, field="on") if on is not None else today_in_china()
+        day = check_date(on, field="on") if on is not None else self.ledger.today()
         self.wait_consistent()
         rows = self.view.notices(on=day.isoformat(), fund_id=fund_id, scopes=actor.regions, after=after,
                                  limit=limit + 1)

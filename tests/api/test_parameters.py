@@ -258,7 +258,8 @@ def test_a_change_not_proposed_as_retroactive_cannot_be_confirmed_once_its_date_
     change_id = propose(staff.admin, {**OVERRIDE, "effective_from": "2030-01-01", "retroactive": False})["change_id"]
     import datetime as dt
 
-    monkeypatch.setattr("ledger.service.parameter_changes.today_in_china", lambda: dt.date(2030, 1, 2))
+    clock = staff.admin.client.app.state.runtime.ledger.clock
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2030, 1, 2))
     r = admin2.post(f"/v1/programs/job_expansion/parameter-changes/{change_id}/confirm")
     assert_problem(r, 409, "invalid_state")
 
