@@ -40,6 +40,16 @@ class SettableClock(Clock):
         if start is not None:
             self.travel_to(start)
 
+    # A test hands its settings, clock included, to worker processes: they get the same
+    # "today" (the offset travels), each with a lock of its own.
+    def __getstate__(self) -> dict:
+        with self._lock:
+            return {"offset": self._offset}
+
+    def __setstate__(self, state: dict) -> None:
+        self._lock = threading.Lock()
+        self._offset = state["offset"]
+
     def now(self) -> dt.datetime:
         with self._lock:
             offset = self._offset
