@@ -40,6 +40,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class BackdateIn(Strict):
+    """Evidence for a business date more than LEDGER_BACKDATE_DAYS (default 30) before today
+    (API.md, "Insiders and time"): recorded with the entry and listed by GET /reports/backdated."""
+    reason: Text
+    document_no: Text
+
+
+BACKDATE = Field(None, description="Required when a business date of the body lies more than LEDGER_BACKDATE_DAYS "
+                                   "before today; no business date may be later than today")
+
+
 class UserIn(Strict):
     name: Text
     roles: list[Role] = Field(min_length=1)
@@ -106,6 +117,7 @@ class AllocationIn(Strict):
     document_no: Text
     effective_date: Date
     memo: Text | None = None
+    backdate: BackdateIn | None = BACKDATE
 
 
 class TransferIn(Strict):
@@ -114,6 +126,7 @@ class TransferIn(Strict):
     amount: Money
     document_no: Text
     effective_date: Date
+    backdate: BackdateIn | None = BACKDATE
 
 
 class Balance(BaseModel):
@@ -153,6 +166,7 @@ class FundMovement(BaseModel):
     claim_id: str | None
     payment_ref: str | None
     reference: str | None
+    backdated: bool = False
 
 
 class FundMovementPage(BaseModel):
@@ -225,12 +239,14 @@ class ClaimIn(Strict):
     beneficiary: BeneficiaryIn | None = None
     facts: dict[str, Any]
     application_date: Date | None = None
+    backdate: BackdateIn | None = BACKDATE
 
 
 class ApproveIn(Strict):
     amount: Money | None = None
     fund_id: FundId | None = None
     approved_on: Date | None = None
+    backdate: BackdateIn | None = BACKDATE
 
 
 class ReasonIn(Strict):
@@ -246,11 +262,13 @@ class PaymentIn(Strict):
     kind: Literal["prepayment", "settlement"]
     payment_ref: Text
     paid_on: Date | None = None
+    backdate: BackdateIn | None = BACKDATE
 
 
 class ReturnIn(Strict):
     reason: Text
     returned_on: Date | None = None
+    backdate: BackdateIn | None = BACKDATE
 
 
 class ClawbackIn(Strict):
@@ -262,12 +280,14 @@ class RecoveryIn(Strict):
     amount: Money
     reference: Text
     received_on: Date | None = None
+    backdate: BackdateIn | None = BACKDATE
 
 
 class ObjectionIn(Strict):
     reason: Text
     received_on: Date | None = Field(None, description="The day the objection was received (default: today); "
                                                        "during the notice")
+    backdate: BackdateIn | None = BACKDATE
 
 
 class ObjectionResolutionIn(Strict):
@@ -299,6 +319,7 @@ class PaymentOut(BaseModel):
     amount: Money
     paid_on: str
     returned: bool
+    backdated: bool = False
 
 
 class ClawbackOut(BaseModel):
@@ -314,6 +335,7 @@ class ObjectionOut(BaseModel):
     received_on: str
     status: Literal["open", "upheld", "dismissed"]
     resolution_reason: str | None
+    backdated: bool = False
 
 
 class PublicityOut(BaseModel):
@@ -322,6 +344,16 @@ class PublicityOut(BaseModel):
     starts_on: str
     ends_on: str
     objections: list[ObjectionOut]
+
+
+class BackdatedEntryOut(BaseModel):
+    """An entry of a claim dated beyond the backdating window, with its evidence."""
+    entry: Literal["application", "approval", "payment", "return", "objection", "recovery"]
+    ref: str | None
+    fields: list[str]
+    reason: str
+    document_no: str
+    backdated: bool = True
 
 
 class ClaimOut(BaseModel):
@@ -341,6 +373,8 @@ class ClaimOut(BaseModel):
     clawbacks: list[ClawbackOut]
     approved_on: str | None = None
     publicity: PublicityOut | None = None
+    backdated: bool = Field(False, description="Whether any entry of the claim is dated beyond the backdating window")
+    backdated_entries: list[BackdatedEntryOut] = []
     version: int
     submitted_at: str
     updated_at: str
@@ -666,6 +700,29 @@ class NoticePayeePage(BaseModel):
     next_cursor: str | None
 
 
+class BackdatedOut(BaseModel):
+    """An entry recorded with a business date beyond the backdating window (API.md, "Insiders and time")."""
+    position: int
+    entry: Literal["application", "approval", "payment", "return", "objection", "recovery", "allocation",
+                   "transfer_in", "transfer_out", "listing", "lift"]
+    region: str | None
+    fund_id: str | None
+    claim_id: str | None
+    watchlist_entry_id: str | None
+    ref: str | None
+    fields: list[str]
+    business_date: str
+    recorded_on: str
+    actor: str | None
+    backdate: BackdateIn
+    backdated: bool = True
+
+
+class BackdatedPage(BaseModel):
+    items: list[BackdatedOut]
+    next_cursor: str | None
+
+
 class WatchListIn(Strict):
     party_id: PartyId = Field(description="A resident identity number (GB 11643) or a unified social credit "
                                           "code (GB 32100); stored only as a keyed hash and a sealed copy")
@@ -673,12 +730,14 @@ class WatchListIn(Strict):
     document_no: Text
     listed_from: Date
     listed_until: Date | None = Field(None, description="First day no longer listed (default: until lifted)")
+    backdate: BackdateIn | None = BACKDATE
 
 
 class WatchListLiftIn(Strict):
     reason: Text
     document_no: Text
     lifted_on: Date = Field(description="First day no longer listed")
+    backdate: BackdateIn | None = BACKDATE
 
 
 class WatchListCreated(BaseModel):
@@ -699,6 +758,7 @@ class WatchListEntryOut(BaseModel):
     listed_until: str | None
     listed_by: str
     lifted: dict[str, Any] | None
+    backdated: bool = False
     version: int
 
 

@@ -117,7 +117,8 @@ class Runtime:
             self.runner = ProjectionRunner(self.app, self.projection, election=election,
                                            shared_head=self.shared_head)
         self.ledger = Ledger(self.app, PiiProtector(pii_key), on_commit=self.runner.notify if self.runner else None,
-                             token_ttl_days=self.settings.token_ttl_days, catalog=catalog, clock=self.settings.clock)
+                             token_ttl_days=self.settings.token_ttl_days, catalog=catalog, clock=self.settings.clock,
+                             backdate_days=self.settings.backdate_days)
         self.ledger.seal_key = seal_key
         if self.views is not None:
             consistency = Consistency(store_head=self.ledger.head_position, runner=self.runner, reader=self.reader,

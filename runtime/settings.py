@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlparse
 
 from ledger.clock import SYSTEM_CLOCK, Clock
 from ledger.pii import decode_key
+from ledger.service.dates import DEFAULT_BACKDATE_DAYS, MAX_BACKDATE_DAYS
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,9 @@ class Settings:
     seal_key: str | None = None
     seal_interval_s: float = 300.0
     token_ttl_days: int = 90
+    # A business date further back than this many days needs "backdate" evidence (API.md,
+    # "Insiders and time"; ledger/service/dates.py).
+    backdate_days: int = DEFAULT_BACKDATE_DAYS
     auth_failures_per_minute: int = 30
     rate_limit_per_token: float | None = None  # requests per second; None: no cap
     pii_key_file: str | None = None
@@ -60,6 +64,8 @@ class Settings:
                 "`python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`")
         if not 1 <= self.token_ttl_days <= 3650:
             raise SettingsError("LEDGER_TOKEN_TTL_DAYS must be a whole number of days from 1 to 3650")
+        if not 0 <= self.backdate_days <= MAX_BACKDATE_DAYS:
+            raise SettingsError(f"LEDGER_BACKDATE_DAYS must be a whole number of days from 0 to {MAX_BACKDATE_DAYS}")
         if not 1 <= self.auth_failures_per_minute <= 100_000:
             raise SettingsError("LEDGER_AUTH_FAILURES_PER_MINUTE must be a whole number from 1 to 100000")
         if self.rate_limit_per_token is not None and not 0 < self.rate_limit_per_token <= 1_000_000:
@@ -95,6 +101,7 @@ class Settings:
             seal_key=env.get("LEDGER_SEAL_KEY") or None,
             seal_interval_s=float(env.get("LEDGER_SEAL_INTERVAL_S", "300")),
             token_ttl_days=_number(env, "LEDGER_TOKEN_TTL_DAYS", "90", int),
+            backdate_days=_number(env, "LEDGER_BACKDATE_DAYS", str(DEFAULT_BACKDATE_DAYS), int),
             auth_failures_per_minute=_number(env, "LEDGER_AUTH_FAILURES_PER_MINUTE", "30", int),
             rate_limit_per_token=(_number(env, "LEDGER_RATE_LIMIT_PER_TOKEN", "", float)
                                   if env.get("LEDGER_RATE_LIMIT_PER_TOKEN") else None),

@@ -101,27 +101,29 @@ class Fund(Aggregate):
 
     # Money in ---------------------------------------------------------------------------
     def allocate(self, allocation_id: str, amount_fen: int, source: str, document_no: str,
-                 effective_date: dt.date, memo: str | None, actor: str) -> None:
+                 effective_date: dt.date, memo: str | None, actor: str, backdate: dict | None = None) -> None:
         self.require_open(effective_date)
         self._require_within_ceiling("the allocation", allocated=self.allocated_fen + amount_fen,
                                      received=self.received_fen + amount_fen)
-        self._allocated(allocation_id, amount_fen, source, document_no, effective_date, memo, actor)
+        self._allocated(allocation_id, amount_fen, source, document_no, effective_date, memo, actor, backdate)
 
+    # `backdate` on a money event: the evidence for a business date beyond the backdating
+    # window (ledger/service/dates.py); None by default, as on events stored before it.
     @event("Allocated")
     def _allocated(self, allocation_id: str, amount_fen: int, source: str, document_no: str,
-                   effective_date: dt.date, memo: str | None, actor: str) -> None:
+                   effective_date: dt.date, memo: str | None, actor: str, backdate: dict | None = None) -> None:
         self.allocated_fen += amount_fen
         self.received_fen += amount_fen
 
     def transfer_out(self, transfer_id: str, to_fund: str, amount_fen: int, document_no: str,
-                     effective_date: dt.date, actor: str) -> None:
+                     effective_date: dt.date, actor: str, backdate: dict | None = None) -> None:
         self.require_open(effective_date)
         self._require_available(amount_fen, "the transfer")
-        self._transferred_out(transfer_id, to_fund, amount_fen, document_no, effective_date, actor)
+        self._transferred_out(transfer_id, to_fund, amount_fen, document_no, effective_date, actor, backdate)
 
     @event("TransferredOut")
     def _transferred_out(self, transfer_id: str, to_fund: str, amount_fen: int, document_no: str,
-                         effective_date: dt.date, actor: str) -> None:
+                         effective_date: dt.date, actor: str, backdate: dict | None = None) -> None:
         self.allocated_fen -= amount_fen
         self._check_invariant()
 
@@ -132,25 +134,27 @@ class Fund(Aggregate):
                                      received=self.received_fen + amount_fen)
 
     def transfer_in(self, transfer_id: str, from_fund: str, amount_fen: int, document_no: str,
-                    effective_date: dt.date, actor: str) -> None:
+                    effective_date: dt.date, actor: str, backdate: dict | None = None) -> None:
         self.check_transfer_in(amount_fen, effective_date)
-        self._transferred_in(transfer_id, from_fund, amount_fen, document_no, effective_date, actor)
+        self._transferred_in(transfer_id, from_fund, amount_fen, document_no, effective_date, actor, backdate)
 
     @event("TransferredIn")
     def _transferred_in(self, transfer_id: str, from_fund: str, amount_fen: int, document_no: str,
-                        effective_date: dt.date, actor: str) -> None:
+                        effective_date: dt.date, actor: str, backdate: dict | None = None) -> None:
         self.allocated_fen += amount_fen
         self.received_fen += amount_fen
 
     # Claims' money ----------------------------------------------------------------------
-    def reserve(self, claim_id: str, program: str, amount_fen: int, approved_on: dt.date, actor: str) -> None:
+    def reserve(self, claim_id: str, program: str, amount_fen: int, approved_on: dt.date, actor: str,
+                backdate: dict | None = None) -> None:
         self.require_open(approved_on)
         self._require_available(amount_fen, "the approval")
         self._require_within_ceiling("the approval", reserved=self.reserved_fen + amount_fen)
-        self._reserved(claim_id, program, amount_fen, approved_on, actor)
+        self._reserved(claim_id, program, amount_fen, approved_on, actor, backdate)
 
     @event("Reserved")
-    def _reserved(self, claim_id: str, program: str, amount_fen: int, approved_on: dt.date, actor: str) -> None:
+    def _reserved(self, claim_id: str, program: str, amount_fen: int, approved_on: dt.date, actor: str,
+                  backdate: dict | None = None) -> None:
         self.reserved_fen += amount_fen
         self._check_invariant()
 
@@ -165,41 +169,41 @@ class Fund(Aggregate):
         self.reserved_fen -= amount_fen
 
     def disburse(self, claim_id: str, program: str, payment_ref: str, kind: str, amount_fen: int,
-                 paid_on: dt.date, actor: str) -> None:
+                 paid_on: dt.date, actor: str, backdate: dict | None = None) -> None:
         self.require_open(paid_on)
         if amount_fen > self.reserved_fen:
             raise InvalidState(f"fund {self.fund_code} holds only {format_money(self.reserved_fen)} in reserve")
         self._require_within_ceiling("the payment", disbursed=self.disbursed_fen + amount_fen)
-        self._disbursed(claim_id, program, payment_ref, kind, amount_fen, paid_on, actor)
+        self._disbursed(claim_id, program, payment_ref, kind, amount_fen, paid_on, actor, backdate)
 
     @event("Disbursed")
     def _disbursed(self, claim_id: str, program: str, payment_ref: str, kind: str, amount_fen: int,
-                   paid_on: dt.date, actor: str) -> None:
+                   paid_on: dt.date, actor: str, backdate: dict | None = None) -> None:
         self.reserved_fen -= amount_fen
         self.disbursed_fen += amount_fen
 
     def payment_returned(self, claim_id: str, program: str, payment_ref: str, amount_fen: int,
-                         returned_on: dt.date, reason: str, actor: str) -> None:
+                         returned_on: dt.date, reason: str, actor: str, backdate: dict | None = None) -> None:
         self.require_open(returned_on)
         self._require_within_ceiling("the returned payment", reserved=self.reserved_fen + amount_fen)
-        self._payment_returned(claim_id, program, payment_ref, amount_fen, returned_on, reason, actor)
+        self._payment_returned(claim_id, program, payment_ref, amount_fen, returned_on, reason, actor, backdate)
 
     @event("PaymentReturned")
     def _payment_returned(self, claim_id: str, program: str, payment_ref: str, amount_fen: int,
-                          returned_on: dt.date, reason: str, actor: str) -> None:
+                          returned_on: dt.date, reason: str, actor: str, backdate: dict | None = None) -> None:
         # A bounced payment is owed to the payee still: it goes back into reserve.
         self.disbursed_fen -= amount_fen
         self.reserved_fen += amount_fen
 
     def recover(self, claim_id: str, program: str, recovery_id: str, reference: str, amount_fen: int,
-                received_on: dt.date, actor: str) -> None:
+                received_on: dt.date, actor: str, backdate: dict | None = None) -> None:
         self.require_open(received_on)
         self._require_within_ceiling("the recovery", recovered=self.recovered_fen + amount_fen)
-        self._recovered(claim_id, program, recovery_id, reference, amount_fen, received_on, actor)
+        self._recovered(claim_id, program, recovery_id, reference, amount_fen, received_on, actor, backdate)
 
     @event("Recovered")
     def _recovered(self, claim_id: str, program: str, recovery_id: str, reference: str, amount_fen: int,
-                   received_on: dt.date, actor: str) -> None:
+                   received_on: dt.date, actor: str, backdate: dict | None = None) -> None:
         self.recovered_fen += amount_fen
 
     def balance(self) -> dict[str, str]:

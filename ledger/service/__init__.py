@@ -13,6 +13,7 @@ from ..policy.catalog import Catalog
 from .bank import BankCommands
 from .claims import ClaimCommands
 from .core import Idem, Outcome
+from .dates import DEFAULT_BACKDATE_DAYS
 from .funds import FundCommands
 from .notice import NoticeCommands
 from .parameter_changes import ParameterChangeCommands
@@ -25,8 +26,8 @@ class Ledger(UserCommands, FundCommands, NoticeCommands, ClaimCommands, WatchLis
              VerificationCommands, BankCommands):
     def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
                  on_commit: Callable[[int], None] | None = None, token_ttl_days: int = 90,
-                 clock: Clock = SYSTEM_CLOCK):
-        super().__init__(app, pii, catalog=catalog, on_commit=on_commit, clock=clock)
+                 clock: Clock = SYSTEM_CLOCK, backdate_days: int = DEFAULT_BACKDATE_DAYS):
+        super().__init__(app, pii, catalog=catalog, on_commit=on_commit, clock=clock, backdate_days=backdate_days)
         self.token_ttl = dt.timedelta(days=token_ttl_days)
         self._policy = {}
         self._policy_lock = threading.Lock()

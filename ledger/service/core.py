@@ -23,6 +23,7 @@ from ..limits import check_date, check_text
 from ..pii import PiiProtector
 from ..policy.catalog import Catalog, load_catalog
 from ..writer import Expected, GroupCommitWriter, UnitOfWork
+from .dates import DEFAULT_BACKDATE_DAYS, BusinessDates
 from .later import DEFERRED, Later
 
 PAGE = 1_000  # stored events read per query when walking the log
@@ -93,9 +94,11 @@ def parse_uuid(value: str, what: str) -> UUID:
 
 class LedgerCore:
     def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
-                 on_commit: Callable[[int], None] | None = None, clock: Clock = SYSTEM_CLOCK):
+                 on_commit: Callable[[int], None] | None = None, clock: Clock = SYSTEM_CLOCK,
+                 backdate_days: int = DEFAULT_BACKDATE_DAYS):
         self.app = app
         self.clock = clock
+        self.backdate_days = backdate_days
         self.pii = pii
         self.catalog = catalog or load_catalog()
         self.writer = GroupCommitWriter(app, on_commit=on_commit)
@@ -103,6 +106,10 @@ class LedgerCore:
     def today(self) -> dt.date:
         """Today in China Standard Time, by the ledger's clock."""
         return self.clock.today()
+
+    def business_dates(self, request: dict) -> BusinessDates:
+        """The checker of a command's business dates against today (ledger/service/dates.py)."""
+        return BusinessDates(self.today(), self.backdate_days, request)
 
     def shutdown(self) -> None:
         self.writer.close()

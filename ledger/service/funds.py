@@ -11,7 +11,7 @@ from ..errors import Duplicate, ValidationFailed
 from ..money import parse_money
 from ..regions import is_ancestor, validate_region
 from ..views import fund_view
-from .core import Idem, LedgerCore, Outcome, command, parse_date, require_text
+from .core import Idem, LedgerCore, Outcome, command, require_text
 from .later import then
 
 
@@ -47,7 +47,8 @@ class FundCommands(LedgerCore):
         if source not in ALLOCATION_SOURCES:
             raise ValidationFailed(f"source must be one of {', '.join(ALLOCATION_SOURCES)}", field="source")
         document_no = require_text(request.get("document_no"), field="document_no")
-        effective_date = parse_date(request.get("effective_date"), field="effective_date")
+        dates = self.business_dates(request)
+        effective_date = dates.take("effective_date")
         memo = require_text(request.get("memo"), field="memo", optional=True)
         allocation_id = str(uuid4())
 
@@ -55,7 +56,7 @@ class FundCommands(LedgerCore):
             fund = uow.get(Fund, fund_aggregate_id(code), f"fund {code}")
             self.check_version(fund, if_match)
             fund.allocate(allocation_id=allocation_id, amount_fen=amount_fen, source=source, document_no=document_no,
-                          effective_date=effective_date, memo=memo, actor=actor.user_id)
+                          effective_date=effective_date, memo=memo, actor=actor.user_id, backdate=dates.backdate)
             return Outcome(True, {"allocation_id": allocation_id, "fund": fund_view(fund)})
 
         return then(self._run(actor.user_id, idem, command), lambda done: self._with_position(*done))
@@ -73,16 +74,19 @@ class FundCommands(LedgerCore):
         actor.require_region(from_region)
         amount_fen = parse_money(request.get("amount"))
         document_no = require_text(request.get("document_no"), field="document_no")
-        effective_date = parse_date(request.get("effective_date"), field="effective_date")
+        dates = self.business_dates(request)
+        effective_date = dates.take("effective_date")
         transfer_id = str(uuid4())
 
         def command(uow):
             source = uow.get(Fund, fund_aggregate_id(from_code), f"fund {from_code}")
             target = uow.get(Fund, fund_aggregate_id(to_code), f"fund {to_code}")
             target.check_transfer_in(amount_fen, effective_date)  # both sides checked before either records
-            source.transfer_out(transfer_id, to_code, amount_fen, document_no, effective_date, actor.user_id)
+            source.transfer_out(transfer_id, to_code, amount_fen, document_no, effective_date, actor.user_id,
+                                backdate=dates.backdate)
             target.transfer_in(transfer_id=transfer_id, from_fund=from_code, amount_fen=amount_fen,
-                               document_no=document_no, effective_date=effective_date, actor=actor.user_id)
+                               document_no=document_no, effective_date=effective_date, actor=actor.user_id,
+                               backdate=dates.backdate)
             return Outcome(True, {"transfer_id": transfer_id, "from_fund": fund_view(source),
                                   "to_fund": fund_view(target)})
 
