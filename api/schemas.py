@@ -29,6 +29,9 @@ PARTY_ID_PATTERN = r"^[0-9A-Za-z]{18}$"
 PartyId = Annotated[str, StringConstraints(pattern=PARTY_ID_PATTERN), Field(examples=["91350100M000100Y43"])]
 ProgramCode = Literal[tuple(load_catalog().programs)]  # type: ignore[valid-type]
 Role = Literal["admin", "clerk", "reviewer", "treasurer", "auditor"]
+# The SHA-256 of a token its owner made (`ledger token new`): tokens of others are registered by it.
+TokenSha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$"),
+                        Field(description="SHA-256 (hex) of a token the person made on their own machine")]
 ClaimStatus = Literal["submitted", "rejected", "withdrawn", "approved", "prepaid", "paid", "closed"]
 FundType = Literal[tuple(FUND_TYPES)]  # type: ignore[valid-type]
 AllocationSource = Literal[ALLOCATION_SOURCES]  # type: ignore[valid-type]
@@ -55,6 +58,20 @@ class UserIn(Strict):
     name: Text
     roles: list[Role] = Field(min_length=1)
     regions: list[Region] = Field(min_length=1)
+    token_sha256: TokenSha256
+    reason: Text | None = None
+
+
+class RolesIn(Strict):
+    """New roles and regions for a user (they replace the old ones)."""
+    roles: list[Role] = Field(min_length=1)
+    regions: list[Region] = Field(min_length=1)
+    reason: Text | None = None
+
+
+class ReactivateIn(Strict):
+    reason: Text
+    token_sha256: TokenSha256 | None = None
 
 
 class UserOut(BaseModel):
@@ -66,10 +83,11 @@ class UserOut(BaseModel):
 
 
 class TokenIssued(BaseModel):
-    """A token, shown this once (`null` when an Idempotency-Key replays the request): only
-    its hash is stored. `expires_at` is null for the bootstrap admin's token only."""
+    """A token, shown this once to its owner (`null` when an Idempotency-Key replays the
+    request; absent when it was registered by its hash): only its hash is stored.
+    `expires_at` is null for the bootstrap admin's token only."""
     user_id: str
-    token: str | None
+    token: str | None = None
     token_id: str
     expires_at: str | None
 
@@ -82,6 +100,8 @@ class UserCreated(TokenIssued):
 
 class TokenIn(Strict):
     revoke_others: StrictBool = False
+    token_sha256: TokenSha256 | None = None
+    reason: Text | None = None
 
 
 class TokenRecord(BaseModel):
@@ -103,6 +123,42 @@ class UserDocument(BaseModel):
 class UserPage(BaseModel):
     items: list[UserDocument]
     next_cursor: str | None
+
+
+class UserChangeOut(BaseModel):
+    """A change of who may act (API.md, "◆ Insiders and time"); `regions`: every region it
+    reaches, `new_regions`: the regions it gives the user."""
+    change_id: str
+    seq: int
+    kind: Literal["create", "roles", "reactivate", "token", "deactivate"]
+    user_id: str
+    status: Literal["proposed", "in_force", "rejected"]
+    regions: list[str]
+    proposed_by: str
+    confirmed_by: str | None
+    alone: bool
+    rejected_by: str | None
+    rejection_reason: str | None
+    name: str | None = None
+    roles: list[str] | None = None
+    new_regions: list[str] | None = None
+    token_sha256: str | None = None
+    revoke_others: bool | None = None
+    reason: str | None = None
+
+
+class UserChangePage(BaseModel):
+    items: list[UserChangeOut]
+    next_cursor: str | None
+
+
+class UserChangeInForce(UserDocument):
+    """A change put in force, and the user as it now stands."""
+    change_id: str
+    kind: str
+    status: Literal["in_force"]
+    token_id: str | None = None
+    expires_at: str | None = None
 
 
 class FundIn(Strict):

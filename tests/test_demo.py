@@ -8,12 +8,13 @@ from uuid import UUID
 import orjson
 import pytest
 
-from ledger.access import Actor
 from ledger.service.dates import DEFAULT_BACKDATE_DAYS
 from ledger.views import claim_view, json_default
 from projections.projector import LedgerProjection
 from runtime.container import Runtime
 from runtime.demo import PROGRAMS, load_demo_data
+
+from .support import new_user
 
 
 @pytest.fixture
@@ -50,8 +51,7 @@ def test_read_models_skip_only_events_without_a_read_model_and_track_the_whole_l
     rt = Runtime(settings)
     rt.start(project=False)
     load_demo_data(rt.ledger, claims_per_city=20)
-    admin = Actor("root", "root", frozenset({"admin"}), ("000000",))
-    rt.ledger.create_user(admin, {"name": "late", "roles": ["auditor"], "regions": ["210000"]})
+    new_user(rt.ledger, rt.ledger.bootstrap_actor(), "late", ["auditor"], ["210000"])
     head = rt.ledger.head_position()
     stored_topics = {n.topic for n in rt.ledger.stored_events()}
     projected = {t for t in stored_topics

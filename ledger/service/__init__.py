@@ -17,13 +17,13 @@ from .dates import DEFAULT_BACKDATE_DAYS
 from .funds import FundCommands
 from .notice import NoticeCommands
 from .parameter_changes import ParameterChangeCommands
-from .users import UserCommands
+from .user_changes import UserChangeCommands
 from .verification import VerificationCommands
 from .watchlist import WatchListCommands
 
 
-class Ledger(UserCommands, FundCommands, NoticeCommands, ClaimCommands, WatchListCommands, ParameterChangeCommands,
-             VerificationCommands, BankCommands):
+class Ledger(UserChangeCommands, FundCommands, NoticeCommands, ClaimCommands, WatchListCommands,
+             ParameterChangeCommands, VerificationCommands, BankCommands):
     def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
                  on_commit: Callable[[int], None] | None = None, token_ttl_days: int = 90,
                  clock: Clock = SYSTEM_CLOCK, backdate_days: int = DEFAULT_BACKDATE_DAYS):
