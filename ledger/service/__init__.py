@@ -16,13 +16,14 @@ from .core import Idem, Outcome
 from .funds import FundCommands
 from .notice import NoticeCommands
 from .parameter_changes import ParameterChangeCommands
+from .periods import PeriodCommands
 from .users import UserCommands
 from .verification import VerificationCommands
 from .watchlist import WatchListCommands
 
 
 class Ledger(UserCommands, FundCommands, NoticeCommands, ClaimCommands, WatchListCommands, ParameterChangeCommands,
-             VerificationCommands, BankCommands):
+             VerificationCommands, BankCommands, PeriodCommands):
     def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
                  on_commit: Callable[[int], None] | None = None, token_ttl_days: int = 90,
                  clock: Clock = SYSTEM_CLOCK):
