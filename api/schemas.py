@@ -936,3 +936,50 @@ class PeriodCloseOut(BaseModel):
     override_reason: str | None
     evidence: dict[str, Any]
     closed_months: list[str]
+
+
+class PeriodReopenIn(Strict):
+    reason: Text
+    document_no: Text
+
+
+class PeriodReopenOut(BaseModel):
+    change_id: str
+    fund_id: str
+    month: str
+    status: Literal["proposed", "reopened"]
+    reason: str | None = None
+    document_no: str | None = None
+    proposed_by: str | None = None
+    confirmed_by: str | None = None
+    closed_months: list[str] | None = None
+
+
+class PeriodReopenRequest(BaseModel):
+    change_id: str
+    proposed_by: str
+    proposed_at: str
+    reason: str
+    document_no: str
+
+
+class PeriodMonth(BaseModel):
+    month: str
+    state: Literal["open", "closed"]
+    closed_by: str | None
+    closed_at: str | None
+    override_reason: str | None
+    evidence: dict[str, Any] | None
+    reopened_by: str | None
+    reopened_at: str | None
+    reopen_reason: str | None
+    reopen_document_no: str | None
+    reopen_requests: list[PeriodReopenRequest]
+    history: list[dict[str, Any]]
+
+
+class PeriodsOut(BaseModel):
+    fund_id: str
+    items: list[PeriodMonth]
+    closed_months: list[str]
+    position: int

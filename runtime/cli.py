@@ -410,11 +410,10 @@ def close_period_command(fund_id: str = typer.Option(..., "--fund-id"), month: s
 
     rt = _runtime()
     try:
-        rt.runner.start()  # follows the log unless another process does (then it waits for that one)
         actor = replace(CLI_ACTOR, roles=frozenset({"treasurer", "admin"}))
-        evidence = rt.reads.period_evidence(actor, fund_id, month)
+        # The evidence is decided in the writer, from the fund's events (ledger/service/periods.py).
         body = rt.ledger.close_period(actor, fund_id, month,
-                                      {"override_reason": override_reason} if override_reason else {}, evidence)
+                                      {"override_reason": override_reason} if override_reason else {})
     except LedgerError as exc:
         console.print(f"[red]{exc.code}: {exc.detail}")
         raise typer.Exit(1) from None

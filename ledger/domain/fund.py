@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from ..errors import InsufficientFunds, InvalidState, LimitExceeded, PeriodClosed, ValidationFailed
+from ..errors import InsufficientFunds, InvalidState, LimitExceeded, NotFound, PeriodClosed, ValidationFailed
 from ..limits import MAX_BALANCE_FEN
 from ..money import format_money
 from ..regions import validate_region
@@ -98,6 +98,32 @@ class Fund(Aggregate):
     @event("PeriodClosed")
     def close_period(self, month: str, evidence: dict, override_reason: str | None, actor: str) -> None:
         self.closed_months = (*self.closed_months, month)
+
+    # Reopening takes two people: one treasurer proposes, another treasurer or an admin
+    # confirms. Requests waiting for confirmation: change_id -> {"month", "proposed_by"}.
+    # A class-level default (never changed in place): funds stored before reopening load.
+    reopen_requests = {}  # unannotated: not a dataclass field; replaced, never changed in place
+
+    def check_propose_reopen(self, month: str) -> None:
+        if month not in self.closed_months:
+            raise InvalidState(f"{month} is not closed for fund {self.fund_code}")
+
+    @event("PeriodReopenProposed")
+    def propose_reopen(self, change_id: str, month: str, reason: str, document_no: str, actor: str) -> None:
+        self.reopen_requests = {**self.reopen_requests, change_id: {"month": month, "proposed_by": actor}}
+
+    def reopen_request(self, change_id: str) -> dict:
+        request = self.reopen_requests.get(change_id)
+        if request is None:
+            raise NotFound(f"no reopen request {change_id} waits for confirmation in fund {self.fund_code}")
+        return request
+
+    @event("PeriodReopened")
+    def reopen(self, change_id: str, month: str, actor: str) -> None:
+        # Confirming one request reopens the month; the others for that month have nothing
+        # left to do.
+        self.closed_months = tuple(m for m in self.closed_months if m != month)
+        self.reopen_requests = {k: v for k, v in self.reopen_requests.items() if v["month"] != month}
 
     # Money in ---------------------------------------------------------------------------
     def allocate(self, allocation_id: str, amount_fen: int, source: str, document_no: str,

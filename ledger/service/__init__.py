@@ -17,13 +17,14 @@ from .dates import DEFAULT_BACKDATE_DAYS
 from .funds import FundCommands
 from .notice import NoticeCommands
 from .parameter_changes import ParameterChangeCommands
+from .periods import PeriodCommands
 from .user_changes import UserChangeCommands
 from .verification import VerificationCommands
 from .watchlist import WatchListCommands
 
 
 class Ledger(UserChangeCommands, FundCommands, NoticeCommands, ClaimCommands, WatchListCommands,
-             ParameterChangeCommands, VerificationCommands, BankCommands):
+             ParameterChangeCommands, VerificationCommands, BankCommands, PeriodCommands):
     def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
                  on_commit: Callable[[int], None] | None = None, token_ttl_days: int = 90,
                  clock: Clock = SYSTEM_CLOCK, backdate_days: int = DEFAULT_BACKDATE_DAYS):

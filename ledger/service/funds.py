@@ -1,7 +1,6 @@
 """Opening funds, allocations and transfers."""
 from __future__ import annotations
 
-import re
 from uuid import uuid4
 
 from ..access import Actor
@@ -91,28 +90,6 @@ class FundCommands(LedgerCore):
                                   "to_fund": fund_view(target)})
 
         return then(self._run(actor.user_id, idem, command), lambda done: self._with_position(*done))
-
-    @command
-    def close_period(self, actor: Actor, code: str, month: str, request: dict, evidence: dict, *,
-                     idem: Idem | None = None) -> Outcome:
-        """Close a month of a fund: entries dated in it are refused from then on. `evidence`
-        is what the read side found for the month (the fund-usage report's tie-out and the
-        reconciliation's unmatched counts); it is recorded with the close."""
-        actor.require_role("treasurer")
-        _, region = parse_fund_code(code)
-        actor.require_region(region)
-        if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", month or ""):
-            raise ValidationFailed("the period must be a month YYYY-MM", field="month")
-        override_reason = require_text(request.get("override_reason"), field="override_reason", optional=True)
-
-        def in_writer(uow):
-            fund = uow.get(Fund, fund_aggregate_id(code), f"fund {code}")
-            fund.check_close_period(month, evidence, override_reason)
-            fund.close_period(month=month, evidence=evidence, override_reason=override_reason, actor=actor.user_id)
-            return Outcome(True, {"fund_id": code, "month": month, "closed": True, "override_reason": override_reason,
-                                  "evidence": evidence, "closed_months": list(fund.closed_months)})
-
-        return self._run(actor.user_id, idem, in_writer)[0]
 
     @staticmethod
     def _with_position(outcome: Outcome, position: int | None) -> Outcome:
