@@ -51,8 +51,13 @@ class _StoreFailed(Exception):
 class UnitOfWork:
     """What one batch has read and changed. Commands see each other's changes."""
 
-    def __init__(self, app: Application, cache: OrderedDict, absent: set[UUID] | None = None):
+    def __init__(self, app: Application, cache: OrderedDict, absent: set[UUID] | None = None,
+                 refusals: dict[UUID, tuple[str, dict]] | None = None):
         self._app = app
+        # Refusals kept under the batch's idempotency keys (found before it ran), and those
+        # its commands refused: kept outside the log once the batch is committed.
+        self._refusals = refusals if refusals is not None else {}
+        self.new_refusals: dict[UUID, tuple[str, dict]] = {}
         self._cache = cache
         # Ids known to have no events in the store (see GroupCommitWriter._absent). Trusting
         # it is safe: should one have been created elsewhere, creating it again fails the
@@ -108,6 +113,15 @@ class UnitOfWork:
         self.touched[aggregate.id] = aggregate
         self._versions_at_start[aggregate.id] = 0 if new else aggregate.version - len(aggregate.pending_events)
 
+    def kept_refusal(self, key: UUID) -> tuple[str, dict] | None:
+        """(request hash, outcome) of the refusal kept under an idempotency key, if any."""
+        return self.new_refusals.get(key) or self._refusals.get(key)
+
+    def keep_refusal(self, key: UUID, request_hash: str, outcome: dict) -> None:
+        """Keep a refusal under its key, outside the log, once the batch is committed; the
+        key answers it from then on (to the batch's later commands at once)."""
+        self.new_refusals.setdefault(key, (request_hash, outcome))
+
     def mark(self) -> int:
         return len(self._accesses)
 
@@ -128,13 +142,17 @@ class _Command:
     fn: Callable[[UnitOfWork], Any]
     future: Future
     expect: Expected = ()
+    key: UUID | None = None  # its idempotency key's id, whose kept refusal it may need
 
 
 class GroupCommitWriter:
     def __init__(self, app: Application, *, on_commit: Callable[[int], None] | None = None,
                  max_batch: int = MAX_BATCH_COMMANDS, max_cached: int = MAX_CACHED_AGGREGATES,
-                 max_queued: int = MAX_QUEUED_COMMANDS):
+                 max_queued: int = MAX_QUEUED_COMMANDS, refusals: Any = None):
+        """`refusals`: where refusals are kept under their idempotency keys, outside the log
+        (adapters/refusals.py: `find(ids)`, `keep(rows)`); without it they are not kept."""
         self.app = app
+        self._kept_refusals = refusals
         self._on_commit = on_commit
         self._max_batch = max_batch
         self._max_cached = max_cached
@@ -161,10 +179,13 @@ class GroupCommitWriter:
         `fn` will look up, so that the batch asks the store about all of them at once."""
         return self.submit(fn, expect=expect).result_or_raise(timeout_s)
 
-    def submit(self, fn: Callable[[UnitOfWork], Any], *, expect: Expected = ()) -> "_Pending":
+    def submit(self, fn: Callable[[UnitOfWork], Any], *, expect: Expected = (),
+               key: UUID | None = None) -> "_Pending":
+        """`key`: the id of the command's idempotency key: the refusal kept under it, if any,
+        is looked up with the batch's (UnitOfWork.kept_refusal)."""
         future: Future = Future()
         try:
-            self._queue.put_nowait(_Command(fn, future, expect))
+            self._queue.put_nowait(_Command(fn, future, expect, key))
         except queue.Full:
             raise TooManyRequests("the write queue is full; retry after a pause", retry_after_s=1) from None
         return _Pending(future)
@@ -211,7 +232,7 @@ class GroupCommitWriter:
     def _run_batch(self, batch: list[_Command]) -> None:
         self._sync_with_store()
         self._look_up_expected(batch)
-        uow = UnitOfWork(self.app, self._cache, self._absent)
+        uow = UnitOfWork(self.app, self._cache, self._absent, self._find_refusals(batch))
         outcomes: list[tuple[_Command, Any, BaseException | None]] = []
         for cmd in batch:
             mark = uow.mark()
@@ -240,7 +261,7 @@ class GroupCommitWriter:
         """Run one command in a transaction of its own; True if the store failed it."""
         for _attempt in range(MAX_CONFLICT_RETRIES):
             self._sync_with_store()
-            uow = UnitOfWork(self.app, self._cache, self._absent)
+            uow = UnitOfWork(self.app, self._cache, self._absent, self._find_refusals([cmd]))
             try:
                 result = cmd.fn(uow)
             except LedgerError as exc:
@@ -270,6 +291,7 @@ class GroupCommitWriter:
                 cmd.future.set_exception(Unavailable(f"the store refused the write: {exc}"))
                 return True
             self._after_commit(uow, position)
+            self._keep_refusals(uow)
             cmd.future.set_result((result, position))
             self.commands_committed += 1
             return False
@@ -291,6 +313,7 @@ class GroupCommitWriter:
             self._rerun_alone(batch, uow)
             return
         self._after_commit(uow, position)
+        self._keep_refusals(uow)
         for cmd, result, exc in outcomes:
             if exc is None:
                 cmd.future.set_result((result, position))
@@ -323,6 +346,26 @@ class GroupCommitWriter:
             self._own.update(ids)
         self.batches_committed += 1
         return ids[-1] if ids else None
+
+    def _find_refusals(self, batch: list[_Command]) -> dict[UUID, tuple[str, dict]]:
+        """The refusals kept under the batch's idempotency keys: one query, asked afresh for
+        every batch (another process may have kept one since)."""
+        keys = {cmd.key for cmd in batch if cmd.key is not None}
+        if not keys or self._kept_refusals is None:
+            return {}
+        return self._kept_refusals.find(keys)
+
+    def _keep_refusals(self, uow: UnitOfWork) -> None:
+        """Keep the batch's refusals before its callers hear them. Nothing of the ledger
+        depends on it: should the store fail it now, each caller still hears its refusal,
+        and a repeat is decided afresh."""
+        if not uow.new_refusals or self._kept_refusals is None:
+            return
+        try:
+            self._kept_refusals.keep([(key, *kept) for key, kept in uow.new_refusals.items()])
+        except Exception as exc:
+            log.warning("keeping %d refusals under their idempotency keys failed: %s: %s", len(uow.new_refusals),
+                        type(exc).__name__, exc)
 
     def _look_up_expected(self, batch: list[_Command]) -> None:
         """Learn in one query which of the batch's expected ids have no events. Only an

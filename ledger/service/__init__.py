@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Callable
+from typing import Any, Callable
 
 from ..application import LedgerApplication
 from ..clock import SYSTEM_CLOCK, Clock
@@ -25,8 +25,8 @@ class Ledger(UserCommands, FundCommands, NoticeCommands, ClaimCommands, WatchLis
              VerificationCommands, BankCommands):
     def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
                  on_commit: Callable[[int], None] | None = None, token_ttl_days: int = 90,
-                 clock: Clock = SYSTEM_CLOCK):
-        super().__init__(app, pii, catalog=catalog, on_commit=on_commit, clock=clock)
+                 clock: Clock = SYSTEM_CLOCK, refusals: Any = None):
+        super().__init__(app, pii, catalog=catalog, on_commit=on_commit, clock=clock, refusals=refusals)
         self.token_ttl = dt.timedelta(days=token_ttl_days)
         self._policy = {}
         self._policy_lock = threading.Lock()
