@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections import OrderedDict
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import RecordConflictError
 
+from .aggregate_cache import AggregateCache
 from .errors import Conflict, LedgerError, NotFound, TooManyRequests, Unavailable, ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 MAX_BATCH_COMMANDS = 500
 MAX_QUEUED_COMMANDS = 10_000
 MAX_CACHED_AGGREGATES = 100_000
+MAX_CACHED_BYTES = 256 * 2**20  # LEDGER_WRITER_CACHE_MB's default
 MAX_CONFLICT_RETRIES = 3
 SNAPSHOT_INTERVAL_EVENTS = 100
 MAX_KNOWN_ABSENT = 200_000
@@ -51,7 +52,7 @@ class _StoreFailed(Exception):
 class UnitOfWork:
     """What one batch has read and changed. Commands see each other's changes."""
 
-    def __init__(self, app: Application, cache: OrderedDict, absent: set[UUID] | None = None,
+    def __init__(self, app: Application, cache: AggregateCache, absent: set[UUID] | None = None,
                  refusals: dict[UUID, tuple[str, dict]] | None = None):
         self._app = app
         # Refusals kept under the batch's idempotency keys (found before it ran), and those
@@ -64,6 +65,7 @@ class UnitOfWork:
         # insert, and the command is re-run after the writer has caught up with the store.
         self._absent = absent if absent is not None else set()
         self.touched: dict[UUID, Aggregate] = {}
+        self.stored_bytes: dict[UUID, int] = {}  # per aggregate, what its events took in the store
         self._versions_at_start: dict[UUID, int] = {}
         # Aggregates this batch loaded without a usable snapshot close to their version (none
         # yet, one stored by an earlier version, or one that failed its check): snapshotted
@@ -148,16 +150,17 @@ class _Command:
 class GroupCommitWriter:
     def __init__(self, app: Application, *, on_commit: Callable[[int], None] | None = None,
                  max_batch: int = MAX_BATCH_COMMANDS, max_cached: int = MAX_CACHED_AGGREGATES,
-                 max_queued: int = MAX_QUEUED_COMMANDS, refusals: Any = None):
+                 max_queued: int = MAX_QUEUED_COMMANDS, refusals: Any = None,
+                 max_cached_bytes: int = MAX_CACHED_BYTES):
         """`refusals`: where refusals are kept under their idempotency keys, outside the log
         (adapters/refusals.py: `find(ids)`, `keep(rows)`); without it they are not kept."""
         self.app = app
         self._kept_refusals = refusals
         self._on_commit = on_commit
         self._max_batch = max_batch
-        self._max_cached = max_cached
         self._queue: queue.Queue[_Command | None] = queue.Queue(maxsize=max_queued)
-        self._cache: OrderedDict[UUID, Aggregate] = OrderedDict()
+        # The aggregates as of the last commit, within a count and a size in bytes.
+        self._cache = AggregateCache(max_cached, max_cached_bytes)
         # The log position up to which the cache is known to be current, and the positions
         # this writer committed since: see _sync_with_store.
         self._seen = app.recorder.max_notification_id() or 0
@@ -342,6 +345,8 @@ class GroupCommitWriter:
         except Exception as exc:
             log.warning("the store failed a write of %d events: %s: %s", len(stored), type(exc).__name__, exc)
             raise _StoreFailed(type(exc).__name__) from exc
+        for event in stored:
+            uow.stored_bytes[event.originator_id] = uow.stored_bytes.get(event.originator_id, 0) + len(event.state)
         if ids:
             self._own.update(ids)
         self.batches_committed += 1
@@ -417,14 +422,12 @@ class GroupCommitWriter:
         command is committed whatever happens next."""
         for aggregate_id, aggregate in uow.touched.items():
             self._absent.discard(aggregate_id)
-            self._cache[aggregate_id] = aggregate
-            self._cache.move_to_end(aggregate_id)
             start = uow._versions_at_start.get(aggregate_id, aggregate.version)
+            self._cache.put(aggregate_id, aggregate, added_bytes=uow.stored_bytes.get(aggregate_id, 0), new=start == 0)
             if (aggregate.version // SNAPSHOT_INTERVAL_EVENTS > start // SNAPSHOT_INTERVAL_EVENTS
                     or aggregate_id in uow.unsnapshotted):
                 self._snapshot(aggregate)
-        while len(self._cache) > self._max_cached:
-            self._cache.popitem(last=False)
+        self._cache.trim()
         if position is not None and self._on_commit is not None:
             try:
                 self._on_commit(position)

@@ -10,6 +10,7 @@ from ..application import LedgerApplication
 from ..clock import SYSTEM_CLOCK, Clock
 from ..pii import PiiProtector
 from ..policy.catalog import Catalog
+from ..writer import MAX_CACHED_BYTES
 from .bank import BankCommands
 from .claims import ClaimCommands
 from .core import Idem, Outcome
@@ -25,8 +26,9 @@ class Ledger(UserCommands, FundCommands, NoticeCommands, ClaimCommands, WatchLis
              VerificationCommands, BankCommands):
     def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
                  on_commit: Callable[[int], None] | None = None, token_ttl_days: int = 90,
-                 clock: Clock = SYSTEM_CLOCK, refusals: Any = None):
-        super().__init__(app, pii, catalog=catalog, on_commit=on_commit, clock=clock, refusals=refusals)
+                 clock: Clock = SYSTEM_CLOCK, refusals: Any = None, writer_cache_bytes: int = MAX_CACHED_BYTES):
+        super().__init__(app, pii, catalog=catalog, on_commit=on_commit, clock=clock, refusals=refusals,
+                         writer_cache_bytes=writer_cache_bytes)
         self.token_ttl = dt.timedelta(days=token_ttl_days)
         self._policy = {}
         self._policy_lock = threading.Lock()

@@ -22,7 +22,7 @@ from ..errors import (Conflict, IdempotencyMismatch, LedgerError, NotFound, Prec
 from ..limits import check_date, check_text
 from ..pii import PiiProtector
 from ..policy.catalog import Catalog, load_catalog
-from ..writer import Expected, GroupCommitWriter, UnitOfWork
+from ..writer import MAX_CACHED_BYTES, Expected, GroupCommitWriter, UnitOfWork
 from .later import DEFERRED, Later
 
 PAGE = 1_000  # stored events read per query when walking the log
@@ -94,13 +94,15 @@ def parse_uuid(value: str, what: str) -> UUID:
 class LedgerCore:
     def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
                  on_commit: Callable[[int], None] | None = None, clock: Clock = SYSTEM_CLOCK,
-                 refusals: Any = None):
-        """`refusals`: where refusals are kept under their idempotency keys (adapters/refusals.py)."""
+                 refusals: Any = None, writer_cache_bytes: int = MAX_CACHED_BYTES):
+        """`refusals`: where refusals are kept under their idempotency keys (adapters/refusals.py);
+        `writer_cache_bytes`: the writer's memory of aggregates (LEDGER_WRITER_CACHE_MB)."""
         self.app = app
         self.clock = clock
         self.pii = pii
         self.catalog = catalog or load_catalog()
-        self.writer = GroupCommitWriter(app, on_commit=on_commit, refusals=refusals)
+        self.writer = GroupCommitWriter(app, on_commit=on_commit, refusals=refusals,
+                                        max_cached_bytes=writer_cache_bytes)
 
     def today(self) -> dt.date:
         """Today in China Standard Time, by the ledger's clock."""

@@ -37,7 +37,8 @@ def test_every_escaped_form_is_masked_and_plain_paths_are_left_as_they_came():
     number = person_id(region="210102", birth="19990815")
     escaped_all = "".join(f"%{ord(c):02X}" for c in number)
     for path in (f"/v1/claims?applicant_id={number}", f"/v1/claims?applicant_id={escaped_all}",
-                 f"/v1/claims/{number[:9]}%{ord(number[9]):02x}{number[10:]}", f"/v1/claims?x=1&applicant_id={number.lower()}"):
+                 f"/v1/claims/{number[:9]}%{ord(number[9]):02x}{number[10:]}",
+                 f"/v1/claims?x=1&applicant_id={number.lower()}"):
         line = _access_line(path)
         assert number[4:14] not in line, line
         assert number[:4] + "*" * 10 + number[-4:] in line.upper(), line
