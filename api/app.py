@@ -46,7 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.startup_refusal = f"the ledger cannot start: {exc}"
             raise
         app.state.runtime = rt
-        app.state.throttle = Throttle(rt.settings.auth_failures_per_minute, rt.settings.rate_limit_per_token)
+        app.state.throttle = Throttle(rt.settings.auth_failures_per_minute, rt.settings.rate_limit_per_token,
+                                      rt.settings.trusted_proxies)
         app.state.token_checks = {}  # the store checks of tokens in flight (api/gate.py)
         await anyio.to_thread.run_sync(rt.start)
         try:

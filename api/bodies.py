@@ -1,7 +1,8 @@
 """JSON bodies, parsed once and under the declared limits (ledger/limits.py): nesting,
 whole numbers only and within the safe range, text without control characters or lone
 surrogates, keys included. Routes get this parser through `StrictJSONRoute`; a refusal
-names the field, as the problem's `field`."""
+names the field, as the problem's `field`. A route's roles are checked before any of it
+(api/roles.py)."""
 from __future__ import annotations
 
 from typing import Any
@@ -13,6 +14,8 @@ from starlette.exceptions import HTTPException
 
 from ledger.errors import LedgerError, ValidationFailed
 from ledger.limits import MAX_JSON_DEPTH, SAFE_INTEGER, bad_character
+
+from .roles import roles_of
 
 # Fields whose text may span lines (a bank statement's CSV sent inside JSON).
 MULTILINE_FIELDS = frozenset({"csv"})
@@ -83,8 +86,15 @@ class StrictJSONRequest(Request):
 class StrictJSONRoute(APIRoute):
     def get_route_handler(self):
         handler = super().get_route_handler()
+        roles = roles_of(self.methods, self.path)
 
         async def strict(request: Request):
+            if roles is not None:
+                # Before FastAPI reads and validates the body (api/roles.py): a caller whose
+                # roles cannot use the route is 403 whatever it sends.
+                actor = request.scope.get("state", {}).get("actor")
+                if actor is not None:
+                    actor.require_role(*roles)
             return await handler(StrictJSONRequest(request.scope, request.receive))
 
         return strict

@@ -107,8 +107,9 @@ def _content_length(headers: dict[str, str]) -> int | None:
 
 async def _authenticate(scope, headers: dict[str, str]):
     """The caller behind the bearer token: from memory on the event loop when this process
-    checked the token a moment ago, else from the store in a worker thread, unless this
-    client has failed too often (api/throttle.py)."""
+    checked the token a moment ago, else from the store in a worker thread. A failure counts
+    against the client's address, and is 429 beyond its allowance (api/throttle.py); a
+    valid token is never refused for its address."""
     state = scope["app"].state
     ledger, throttle = state.runtime.ledger, state.throttle
     authorization = headers.get("authorization", "")
@@ -117,12 +118,11 @@ async def _authenticate(scope, headers: dict[str, str]):
     if known is None:
         if not token:
             raise Unauthenticated("send Authorization: Bearer <token>")
-        client = scope["client"][0] if scope.get("client") else "unknown"
-        throttle.before_look_up(client)
         try:
             known = await _check_once(state, ledger, token)
         except Unauthenticated:
-            throttle.failed(client)
+            peer = scope["client"][0] if scope.get("client") else None
+            throttle.failed(throttle.client(peer, headers.get("x-forwarded-for")))
             raise
     throttle.admit(token)
     return known

@@ -1,22 +1,44 @@
 """Log lines never carry an identity number in clear: the access log writes each request's
 path and query (GET /v1/claims?applicant_id=... is a look-up by identity number), and
-other lines may quote what a caller sent. A filter on every handler masks them."""
+other lines may quote what a caller sent. A filter on every handler masks them.
+
+The access log writes the path as it came, percent-escapes and all, while the service reads
+it decoded: `21020220010407407%31` is the number ending in 1. So a text is also masked as
+it decodes, and one that hides a number behind escapes is logged decoded, masked, and
+escaped again where it is not printable (no escape turns into a line break in the log)."""
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote, unquote
 
 from ledger.identifiers import mask_identity_numbers
 
 LOGGERS = ("", "uvicorn", "uvicorn.access", "uvicorn.error", "gunicorn.access", "gunicorn.error")
+# What stays as it is when a decoded text is escaped again: a URL's punctuation, not `%`.
+_URL_PUNCTUATION = "/?&=:;,+@!$'()*[]#"
+
+
+def mask_text(text: str) -> str:
+    """`text` with every identity number masked, whether written plainly or percent-escaped."""
+    masked = mask_identity_numbers(text)
+    if "%" not in text:
+        return masked
+    decoded = unquote(text, errors="replace")
+    decoded_masked = mask_identity_numbers(decoded)
+    if decoded_masked == decoded:
+        return masked  # no number behind the escapes: the line keeps the form it came in
+    return quote(decoded_masked, safe=_URL_PUNCTUATION)
 
 
 class MaskIdentityNumbers(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args:
             args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(mask_identity_numbers(a) if isinstance(a, str) else a for a in args)
-        if isinstance(record.msg, str):
-            record.msg = mask_identity_numbers(record.msg)
+            record.args = tuple(mask_text(a) if isinstance(a, str) else a for a in args)
+            if isinstance(record.msg, str):
+                record.msg = mask_identity_numbers(record.msg)  # a format: its `%s` are not escapes
+        elif isinstance(record.msg, str):
+            record.msg = mask_text(record.msg)
         return True
 
 

@@ -2,6 +2,7 @@
 of new keys evicts the least recently seen, it never grows the table without end."""
 from __future__ import annotations
 
+import ipaddress
 import math
 import threading
 import time
@@ -51,20 +52,47 @@ class Buckets:
 
 class Throttle:
     """API.md: failed authentications beyond LEDGER_AUTH_FAILURES_PER_MINUTE from one client
-    are 429 before any store look-up; LEDGER_RATE_LIMIT_PER_TOKEN caps one token's requests."""
+    address are 429; LEDGER_RATE_LIMIT_PER_TOKEN caps one token's requests.
 
-    def __init__(self, auth_failures_per_minute: float, rate_limit_per_token: float | None):
+    Only failures are throttled, never a valid token: every token is still checked, and one
+    that works is served whatever its address has failed before. Addresses are shared (a
+    bureau behind one NAT, every client behind one proxy), so refusing an address outright
+    would let one client's bad script lock out everybody there; guessing a token gains
+    nothing from the extra look-ups (tokens are 256-bit random values)."""
+
+    def __init__(self, auth_failures_per_minute: float, rate_limit_per_token: float | None,
+                 trusted_proxies: tuple[str, ...] = ()):
         self.failures = Buckets(auth_failures_per_minute, auth_failures_per_minute / 60)
         rate = rate_limit_per_token
         self.per_token = Buckets(max(1.0, rate), rate) if rate else None
+        self.trusted_proxies = tuple(ipaddress.ip_network(p, strict=False) for p in trusted_proxies)
 
-    def before_look_up(self, client: str) -> None:
-        wait = self.failures.wait(client)
-        if wait:
-            raise TooManyRequests("too many failed authentications from this client; retry later", retry_after_s=wait)
+    def client(self, peer: str | None, forwarded_for: str | None) -> str:
+        """The client's address: the peer's, or behind a trusted proxy the nearest address in
+        X-Forwarded-For that is not itself a trusted proxy (each proxy appends the address it
+        saw; what lies further left was written by the client and proves nothing)."""
+        if peer is None:
+            return "unknown"
+        if not forwarded_for or not self._trusted(peer):
+            return peer
+        hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+        for hop in reversed(hops):
+            if not self._trusted(hop):
+                return hop
+        return hops[0] if hops else peer
+
+    def _trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.trusted_proxies)
 
     def failed(self, client: str) -> None:
-        self.failures.take(client)
+        """Count a failed authentication; beyond the allowance it is 429, not 401."""
+        wait = self.failures.take(client)
+        if wait:
+            raise TooManyRequests("too many failed authentications from this client; retry later", retry_after_s=wait)
 
     def admit(self, token: str) -> None:
         if self.per_token is not None:

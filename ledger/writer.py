@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections import OrderedDict
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import RecordConflictError
 
+from .aggregate_cache import AggregateCache
 from .errors import Conflict, LedgerError, NotFound, TooManyRequests, Unavailable, ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 MAX_BATCH_COMMANDS = 500
 MAX_QUEUED_COMMANDS = 10_000
 MAX_CACHED_AGGREGATES = 100_000
+MAX_CACHED_BYTES = 256 * 2**20  # LEDGER_WRITER_CACHE_MB's default
 MAX_CONFLICT_RETRIES = 3
 SNAPSHOT_INTERVAL_EVENTS = 100
 MAX_KNOWN_ABSENT = 200_000
@@ -51,14 +52,20 @@ class _StoreFailed(Exception):
 class UnitOfWork:
     """What one batch has read and changed. Commands see each other's changes."""
 
-    def __init__(self, app: Application, cache: OrderedDict, absent: set[UUID] | None = None):
+    def __init__(self, app: Application, cache: AggregateCache, absent: set[UUID] | None = None,
+                 refusals: dict[UUID, tuple[str, dict]] | None = None):
         self._app = app
+        # Refusals kept under the batch's idempotency keys (found before it ran), and those
+        # its commands refused: kept outside the log once the batch is committed.
+        self._refusals = refusals if refusals is not None else {}
+        self.new_refusals: dict[UUID, tuple[str, dict]] = {}
         self._cache = cache
         # Ids known to have no events in the store (see GroupCommitWriter._absent). Trusting
         # it is safe: should one have been created elsewhere, creating it again fails the
         # insert, and the command is re-run after the writer has caught up with the store.
         self._absent = absent if absent is not None else set()
         self.touched: dict[UUID, Aggregate] = {}
+        self.stored_bytes: dict[UUID, int] = {}  # per aggregate, what its events took in the store
         self._versions_at_start: dict[UUID, int] = {}
         # Aggregates this batch loaded without a usable snapshot close to their version (none
         # yet, one stored by an earlier version, or one that failed its check): snapshotted
@@ -120,6 +127,15 @@ class UnitOfWork:
         self.touched[aggregate.id] = aggregate
         self._versions_at_start[aggregate.id] = 0 if new else aggregate.version - len(aggregate.pending_events)
 
+    def kept_refusal(self, key: UUID) -> tuple[str, dict] | None:
+        """(request hash, outcome) of the refusal kept under an idempotency key, if any."""
+        return self.new_refusals.get(key) or self._refusals.get(key)
+
+    def keep_refusal(self, key: UUID, request_hash: str, outcome: dict) -> None:
+        """Keep a refusal under its key, outside the log, once the batch is committed; the
+        key answers it from then on (to the batch's later commands at once)."""
+        self.new_refusals.setdefault(key, (request_hash, outcome))
+
     def mark(self) -> int:
         return len(self._accesses)
 
@@ -140,18 +156,23 @@ class _Command:
     fn: Callable[[UnitOfWork], Any]
     future: Future
     expect: Expected = ()
+    key: UUID | None = None  # its idempotency key's id, whose kept refusal it may need
 
 
 class GroupCommitWriter:
     def __init__(self, app: Application, *, on_commit: Callable[[int], None] | None = None,
                  max_batch: int = MAX_BATCH_COMMANDS, max_cached: int = MAX_CACHED_AGGREGATES,
-                 max_queued: int = MAX_QUEUED_COMMANDS):
+                 max_queued: int = MAX_QUEUED_COMMANDS, refusals: Any = None,
+                 max_cached_bytes: int = MAX_CACHED_BYTES):
+        """`refusals`: where refusals are kept under their idempotency keys, outside the log
+        (adapters/refusals.py: `find(ids)`, `keep(rows)`); without it they are not kept."""
         self.app = app
+        self._kept_refusals = refusals
         self._on_commit = on_commit
         self._max_batch = max_batch
-        self._max_cached = max_cached
         self._queue: queue.Queue[_Command | None] = queue.Queue(maxsize=max_queued)
-        self._cache: OrderedDict[UUID, Aggregate] = OrderedDict()
+        # The aggregates as of the last commit, within a count and a size in bytes.
+        self._cache = AggregateCache(max_cached, max_cached_bytes)
         # The log position up to which the cache is known to be current, and the positions
         # this writer committed since: see _sync_with_store.
         self._seen = app.recorder.max_notification_id() or 0
@@ -173,10 +194,13 @@ class GroupCommitWriter:
         `fn` will look up, so that the batch asks the store about all of them at once."""
         return self.submit(fn, expect=expect).result_or_raise(timeout_s)
 
-    def submit(self, fn: Callable[[UnitOfWork], Any], *, expect: Expected = ()) -> "_Pending":
+    def submit(self, fn: Callable[[UnitOfWork], Any], *, expect: Expected = (),
+               key: UUID | None = None) -> "_Pending":
+        """`key`: the id of the command's idempotency key: the refusal kept under it, if any,
+        is looked up with the batch's (UnitOfWork.kept_refusal)."""
         future: Future = Future()
         try:
-            self._queue.put_nowait(_Command(fn, future, expect))
+            self._queue.put_nowait(_Command(fn, future, expect, key))
         except queue.Full:
             raise TooManyRequests("the write queue is full; retry after a pause", retry_after_s=1) from None
         return _Pending(future)
@@ -223,7 +247,7 @@ class GroupCommitWriter:
     def _run_batch(self, batch: list[_Command]) -> None:
         self._sync_with_store()
         self._look_up_expected(batch)
-        uow = UnitOfWork(self.app, self._cache, self._absent)
+        uow = UnitOfWork(self.app, self._cache, self._absent, self._find_refusals(batch))
         outcomes: list[tuple[_Command, Any, BaseException | None]] = []
         for cmd in batch:
             mark = uow.mark()
@@ -252,7 +276,7 @@ class GroupCommitWriter:
         """Run one command in a transaction of its own; True if the store failed it."""
         for _attempt in range(MAX_CONFLICT_RETRIES):
             self._sync_with_store()
-            uow = UnitOfWork(self.app, self._cache, self._absent)
+            uow = UnitOfWork(self.app, self._cache, self._absent, self._find_refusals([cmd]))
             try:
                 result = cmd.fn(uow)
             except LedgerError as exc:
@@ -282,6 +306,7 @@ class GroupCommitWriter:
                 cmd.future.set_exception(Unavailable(f"the store refused the write: {exc}"))
                 return True
             self._after_commit(uow, position)
+            self._keep_refusals(uow)
             cmd.future.set_result((result, position))
             self.commands_committed += 1
             return False
@@ -303,6 +328,7 @@ class GroupCommitWriter:
             self._rerun_alone(batch, uow)
             return
         self._after_commit(uow, position)
+        self._keep_refusals(uow)
         for cmd, result, exc in outcomes:
             if exc is None:
                 cmd.future.set_result((result, position))
@@ -331,10 +357,32 @@ class GroupCommitWriter:
         except Exception as exc:
             log.warning("the store failed a write of %d events: %s: %s", len(stored), type(exc).__name__, exc)
             raise _StoreFailed(type(exc).__name__) from exc
+        for event in stored:
+            uow.stored_bytes[event.originator_id] = uow.stored_bytes.get(event.originator_id, 0) + len(event.state)
         if ids:
             self._own.update(ids)
         self.batches_committed += 1
         return ids[-1] if ids else None
+
+    def _find_refusals(self, batch: list[_Command]) -> dict[UUID, tuple[str, dict]]:
+        """The refusals kept under the batch's idempotency keys: one query, asked afresh for
+        every batch (another process may have kept one since)."""
+        keys = {cmd.key for cmd in batch if cmd.key is not None}
+        if not keys or self._kept_refusals is None:
+            return {}
+        return self._kept_refusals.find(keys)
+
+    def _keep_refusals(self, uow: UnitOfWork) -> None:
+        """Keep the batch's refusals before its callers hear them. Nothing of the ledger
+        depends on it: should the store fail it now, each caller still hears its refusal,
+        and a repeat is decided afresh."""
+        if not uow.new_refusals or self._kept_refusals is None:
+            return
+        try:
+            self._kept_refusals.keep([(key, *kept) for key, kept in uow.new_refusals.items()])
+        except Exception as exc:
+            log.warning("keeping %d refusals under their idempotency keys failed: %s: %s", len(uow.new_refusals),
+                        type(exc).__name__, exc)
 
     def _look_up_expected(self, batch: list[_Command]) -> None:
         """Learn in one query which of the batch's expected ids have no events. Only an
@@ -386,14 +434,12 @@ class GroupCommitWriter:
         command is committed whatever happens next."""
         for aggregate_id, aggregate in uow.touched.items():
             self._absent.discard(aggregate_id)
-            self._cache[aggregate_id] = aggregate
-            self._cache.move_to_end(aggregate_id)
             start = uow._versions_at_start.get(aggregate_id, aggregate.version)
+            self._cache.put(aggregate_id, aggregate, added_bytes=uow.stored_bytes.get(aggregate_id, 0), new=start == 0)
             if (aggregate.version // SNAPSHOT_INTERVAL_EVENTS > start // SNAPSHOT_INTERVAL_EVENTS
                     or aggregate_id in uow.unsnapshotted):
                 self._snapshot(aggregate)
-        while len(self._cache) > self._max_cached:
-            self._cache.popitem(last=False)
+        self._cache.trim()
         if position is not None and self._on_commit is not None:
             try:
                 self._on_commit(position)

@@ -16,6 +16,7 @@ from eventsourcing.utils import Environment
 from ledger.application import LedgerApplication
 from ledger.audit.seal import SealKey
 from adapters.head import SharedHead
+from adapters.refusals import KeptRefusals
 from ledger.errors import TooManyRequests
 from ledger.pii import PiiProtector
 from ledger.policy.catalog import Catalog
@@ -97,6 +98,9 @@ class Runtime:
             # is never rotated (identity hashes depend on it), so snapshots stay usable.
             self.app = LedgerApplication(env=self.settings.event_store_env(), snapshot_key=pii_key)
             self.views = open_read_model(self.settings) if read_models else None
+            # Refusals kept under their Idempotency-Keys: beside the log, never in it.
+            refusals = KeptRefusals(self.app.recorder, self.settings.clock.now)
+            refusals.create_table()
         self.projection = self.runner = self.reader = self.reads = None
         # The head this host's processes share, published by the event store adapter at each commit.
         self.shared_head = SharedHead(shared_head_path(self.settings)) if self.settings.head == "shared" else None
@@ -118,7 +122,8 @@ class Runtime:
                                            shared_head=self.shared_head)
         self.ledger = Ledger(self.app, PiiProtector(pii_key), on_commit=self.runner.notify if self.runner else None,
                              token_ttl_days=self.settings.token_ttl_days, catalog=catalog, clock=self.settings.clock,
-                             backdate_days=self.settings.backdate_days)
+                             backdate_days=self.settings.backdate_days, refusals=refusals,
+                             writer_cache_bytes=self.settings.writer_cache_mb * 2**20)
         self.ledger.seal_key = seal_key
         if self.views is not None:
             consistency = Consistency(store_head=self.ledger.head_position, runner=self.runner, reader=self.reader,

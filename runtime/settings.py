@@ -2,6 +2,7 @@
 eventsourcing library needs to reach the chosen database."""
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import secrets
@@ -47,6 +48,9 @@ class Settings:
     backdate_days: int = DEFAULT_BACKDATE_DAYS
     auth_failures_per_minute: int = 30
     rate_limit_per_token: float | None = None  # requests per second; None: no cap
+    # Reverse proxies whose X-Forwarded-For names the client (addresses or networks).
+    trusted_proxies: tuple[str, ...] = ()
+    writer_cache_mb: int = 256  # the writer's memory of aggregates, in MiB (ledger/writer.py)
     pii_key_file: str | None = None
     seal_key_file: str | None = None
     extra_env: dict = field(default_factory=dict)
@@ -71,6 +75,14 @@ class Settings:
         if self.rate_limit_per_token is not None and not 0 < self.rate_limit_per_token <= 1_000_000:
             raise SettingsError("LEDGER_RATE_LIMIT_PER_TOKEN must be a number of requests per second above 0 "
                                 "(unset: no cap)")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise SettingsError(f"LEDGER_TRUSTED_PROXIES: {proxy!r} is not an IP address or network "
+                                    "(e.g. 10.0.0.5,10.1.0.0/16)") from None
+        if not 1 <= self.writer_cache_mb <= 1_000_000:
+            raise SettingsError("LEDGER_WRITER_CACHE_MB must be a whole number of MiB from 1 to 1000000")
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> "Settings":
@@ -105,6 +117,8 @@ class Settings:
             auth_failures_per_minute=_number(env, "LEDGER_AUTH_FAILURES_PER_MINUTE", "30", int),
             rate_limit_per_token=(_number(env, "LEDGER_RATE_LIMIT_PER_TOKEN", "", float)
                                   if env.get("LEDGER_RATE_LIMIT_PER_TOKEN") else None),
+            trusted_proxies=tuple(p.strip() for p in env.get("LEDGER_TRUSTED_PROXIES", "").split(",") if p.strip()),
+            writer_cache_mb=_number(env, "LEDGER_WRITER_CACHE_MB", "256", int),
             pii_key_file=env.get("LEDGER_PII_KEY_FILE") or None,
             seal_key_file=env.get("LEDGER_SEAL_KEY_FILE") or None,
         )

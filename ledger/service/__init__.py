@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Callable
+from typing import Any, Callable
 
 from ..application import LedgerApplication
 from ..clock import SYSTEM_CLOCK, Clock
 from ..pii import PiiProtector
 from ..policy.catalog import Catalog
+from ..writer import MAX_CACHED_BYTES
 from .bank import BankCommands
 from .claims import ClaimCommands
 from .core import Idem, Outcome
@@ -27,8 +28,10 @@ class Ledger(UserChangeCommands, FundCommands, NoticeCommands, ClaimCommands, Wa
              ParameterChangeCommands, VerificationCommands, BankCommands, PeriodCommands):
     def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
                  on_commit: Callable[[int], None] | None = None, token_ttl_days: int = 90,
-                 clock: Clock = SYSTEM_CLOCK, backdate_days: int = DEFAULT_BACKDATE_DAYS):
-        super().__init__(app, pii, catalog=catalog, on_commit=on_commit, clock=clock, backdate_days=backdate_days)
+                 clock: Clock = SYSTEM_CLOCK, backdate_days: int = DEFAULT_BACKDATE_DAYS, refusals: Any = None,
+                 writer_cache_bytes: int = MAX_CACHED_BYTES):
+        super().__init__(app, pii, catalog=catalog, on_commit=on_commit, clock=clock, backdate_days=backdate_days,
+                         refusals=refusals, writer_cache_bytes=writer_cache_bytes)
         self.token_ttl = dt.timedelta(days=token_ttl_days)
         self._policy = {}
         self._policy_lock = threading.Lock()

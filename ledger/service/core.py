@@ -22,7 +22,7 @@ from ..errors import (Conflict, IdempotencyMismatch, LedgerError, NotFound, Prec
 from ..limits import check_date, check_text
 from ..pii import PiiProtector
 from ..policy.catalog import Catalog, load_catalog
-from ..writer import Expected, GroupCommitWriter, UnitOfWork
+from ..writer import MAX_CACHED_BYTES, Expected, GroupCommitWriter, UnitOfWork
 from .dates import DEFAULT_BACKDATE_DAYS, BusinessDates
 from .later import DEFERRED, Later
 
@@ -95,13 +95,17 @@ def parse_uuid(value: str, what: str) -> UUID:
 class LedgerCore:
     def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
                  on_commit: Callable[[int], None] | None = None, clock: Clock = SYSTEM_CLOCK,
-                 backdate_days: int = DEFAULT_BACKDATE_DAYS):
+                 backdate_days: int = DEFAULT_BACKDATE_DAYS, refusals: Any = None,
+                 writer_cache_bytes: int = MAX_CACHED_BYTES):
+        """`refusals`: where refusals are kept under their idempotency keys (adapters/refusals.py);
+        `writer_cache_bytes`: the writer's memory of aggregates (LEDGER_WRITER_CACHE_MB)."""
         self.app = app
         self.clock = clock
         self.backdate_days = backdate_days
         self.pii = pii
         self.catalog = catalog or load_catalog()
-        self.writer = GroupCommitWriter(app, on_commit=on_commit)
+        self.writer = GroupCommitWriter(app, on_commit=on_commit, refusals=refusals,
+                                        max_cached_bytes=writer_cache_bytes)
 
     def today(self) -> dt.date:
         """Today in China Standard Time, by the ledger's clock."""
@@ -151,10 +155,13 @@ class LedgerCore:
         def in_writer(uow: UnitOfWork) -> Outcome | LedgerError:
             if record_id is not None:
                 record = uow.find(IdempotencyRecord, record_id)
-                if record is not None:
-                    if not hmac.compare_digest(record.request_hash, request_hash):
+                # A success is kept in the log with its events; a refusal outside it (and, in
+                # stores written before that was so, in the log as well).
+                found = (record.request_hash, record.outcome) if record is not None else uow.kept_refusal(record_id)
+                if found is not None:
+                    if not hmac.compare_digest(found[0], request_hash):
                         return IdempotencyMismatch("this Idempotency-Key was used with another request body")
-                    kept = record.outcome
+                    kept = found[1]
                     if "error" in kept:
                         return error_from_record(kept["error"])
                     return Outcome(kept["created"], kept["body"])
@@ -165,10 +172,13 @@ class LedgerCore:
                 if uow.changed_since(mark):
                     raise  # the writer discards the half-done command
                 outcome = exc
-            if record_id is not None and not (isinstance(outcome, LedgerError) and outcome.code in _NOT_KEPT):
-                kept = ({"error": error_record(outcome)} if isinstance(outcome, LedgerError)
-                        else {"created": outcome.created, "body": outcome.body})
-                uow.add(IdempotencyRecord(id=record_id, request_hash=request_hash, outcome=kept, actor=actor_id))
+            if record_id is not None and isinstance(outcome, LedgerError):
+                if outcome.code not in _NOT_KEPT:
+                    # A refusal changes nothing: kept for its key, never as an event.
+                    uow.keep_refusal(record_id, request_hash, {"error": error_record(outcome)})
+            elif record_id is not None:
+                uow.add(IdempotencyRecord(id=record_id, request_hash=request_hash, actor=actor_id,
+                                          outcome={"created": outcome.created, "body": outcome.body}))
             return outcome
 
         if record_id is not None:
@@ -185,7 +195,7 @@ class LedgerCore:
                 position = None
             return result, position
 
-        later = Later(self.writer.submit(in_writer, expect=expect).future).then(answer)
+        later = Later(self.writer.submit(in_writer, expect=expect, key=record_id).future).then(answer)
         if DEFERRED.get():
             return later  # an asynchronous caller awaits it (ledger/service/later.py)
         return later.wait(WRITE_TIMEOUT_S)
