@@ -62,6 +62,9 @@ class Version:
     effective_from: dt.date = NOTICE_DATE
     source: str = "assumed"
     effective_to: dt.date | None = None
+    # Recorded before today's bounds (DOMAIN.md, "Bounds are the notice's figures"): read as
+    # recorded, never refused (catalog.parameter_version(stored=True)).
+    stored: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,7 @@ def catalog_with(code: str, versions: tuple[Version, ...]) -> Catalog:
         return CATALOG
     return CATALOG.with_versions([
         CATALOG.parameter_version(code, v.name, v.value, region=v.region, effective_from=v.effective_from,
-                                  source=v.source, effective_to=v.effective_to)
+                                  source=v.source, effective_to=v.effective_to, stored=v.stored)
         for v in versions])
 
 

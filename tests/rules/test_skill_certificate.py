@@ -14,7 +14,8 @@ TABLE = Table("skill_certificate", facts={"level": "intermediate", "occupation":
               on=D(2022, 7, 1), region="210102", kind="person", applicant=PERSON, beneficiary=None)
 UNEMPLOYED_STEPS = ("certificate_date", "within_months", "unemployed_route", "amount")
 EMPLOYEE_STEPS = ("certificate_date", "within_months", "contribution_months", "amount")
-WITHIN_6_MONTHS = (Version("within_months", 6, region="210100"),)
+# Outside 三.12's figure (= 12): a version an earlier release could record, read as recorded.
+WITHIN_6_MONTHS = (Version("within_months", 6, region="210100", stored=True),)
 SHENYANG_2_A_YEAR_FROM_SEPTEMBER = (Version("max_per_year", 2, region="210100", effective_from=D(2022, 9, 1),
                                             source="Shenyang"),)
 
