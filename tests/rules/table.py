@@ -99,6 +99,7 @@ class Limit:
     limit: int
     kind: str
     label: str = ""
+    legacy: tuple[str, ...] = ()  # keys of the form before the normal form, checked too
 
 
 @dataclass(frozen=True)
@@ -264,8 +265,8 @@ class Table:
             assert decision.settlement_ready is case.ready
         assert 0 <= decision.prepay_share <= 1 and decision.entitled_fen >= 0
         if case.limits is not None:
-            assert [(x.key, x.limit, x.kind) for x in decision.limits] == [
-                (x.key, x.limit, x.kind) for x in case.limits]
+            assert [(x.key, x.limit, x.kind, x.legacy) for x in decision.limits] == [
+                (x.key, x.limit, x.kind, x.legacy) for x in case.limits]
             for want, limit in zip(case.limits, decision.limits):
                 assert want.label in limit.label, (want.label, limit.label)
         if case.caps is not None:
