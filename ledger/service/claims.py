@@ -89,7 +89,7 @@ class ClaimCommands(ProgramCommands):
             return Outcome(True, claim_view(claim))
 
         expect = (program_parameters_aggregate_id(program.code),
-                  *(limit_aggregate_id(limit.key) for limit in decision.limits),
+                  *(limit_aggregate_id(key) for limit in decision.limits for key in (limit.key, *limit.legacy)),
                   *(cap_aggregate_id(cap.key) for cap in decision.caps), *watch_ids(parties))
         return self._run(actor.user_id, idem, command, expect)[0]
 
@@ -449,6 +449,10 @@ def _checked_limit(uow, limit: LimitKey, claim_id: str) -> ClaimLimit | None:
     elif limit.limit < 1:
         raise (Duplicate if limit.kind == "once" else LimitExceeded)(
             f"limit of {limit.limit} reached: {limit.label}")
+    for key in limit.legacy:  # the same key as claims stored before the normal form took it
+        old = uow.find(ClaimLimit, limit_aggregate_id(key))
+        if old is not None:
+            old.check_take(claim_id, limit.label, limit.limit)
     return held
 
 
