@@ -45,6 +45,7 @@ class Settings:
     rate_limit_per_token: float | None = None  # requests per second; None: no cap
     pii_key_file: str | None = None
     seal_key_file: str | None = None
+    data_directory: str | None = None  # LEDGER_DATA_DIR; unset: beside the SQLite file, else ./var
     extra_env: dict = field(default_factory=dict)
     # "Now" and "today" for every rule (ledger/clock.py); tests and simulations hand in their own.
     clock: Clock = field(default=SYSTEM_CLOCK, compare=False, repr=False)
@@ -100,6 +101,7 @@ class Settings:
                                   if env.get("LEDGER_RATE_LIMIT_PER_TOKEN") else None),
             pii_key_file=env.get("LEDGER_PII_KEY_FILE") or None,
             seal_key_file=env.get("LEDGER_SEAL_KEY_FILE") or None,
+            data_directory=env.get("LEDGER_DATA_DIR") or None,
         )
 
     @property
@@ -120,7 +122,10 @@ class Settings:
 
     @property
     def data_dir(self) -> Path:
-        """Where generated files (the PII key) live: beside the SQLite file, else ./var."""
+        """Where generated files live (the seal's public key; in demo mode the keys and tokens):
+        LEDGER_DATA_DIR, else beside the SQLite file, else ./var."""
+        if self.data_directory:
+            return Path(self.data_directory)
         return self.sqlite_path.parent if self.backend == "sqlite" else Path("var")
 
     def event_store_env(self) -> dict[str, str]:
