@@ -55,6 +55,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
         os.environ["LEDGER_DEMO_DATA"] = "1"
     settings = _settings()
     _check_keys(settings)
+    _check_assets()
     token = _admin_token(settings)
     if token:
         os.environ["LEDGER_BOOTSTRAP_ADMIN_TOKEN"] = token
@@ -160,6 +161,16 @@ def _check_keys(settings: Settings) -> None:
         settings.resolve_pii_key()
         settings.resolve_seal_seed()
     except SettingsError as exc:
+        console.print(f"[red]cannot start: {exc}")
+        raise typer.Exit(2) from None
+
+
+def _check_assets() -> None:
+    from api.dashboard import AssetsMissing, check_assets
+
+    try:
+        check_assets()
+    except AssetsMissing as exc:
         console.print(f"[red]cannot start: {exc}")
         raise typer.Exit(2) from None
 
