@@ -53,6 +53,7 @@ class Settings:
     writer_cache_mb: int = 256  # the writer's memory of aggregates, in MiB (ledger/writer.py)
     pii_key_file: str | None = None
     seal_key_file: str | None = None
+    data_directory: str | None = None  # LEDGER_DATA_DIR; unset: beside the SQLite file, else ./var
     extra_env: dict = field(default_factory=dict)
     # "Now" and "today" for every rule (ledger/clock.py); tests and simulations hand in their own.
     clock: Clock = field(default=SYSTEM_CLOCK, compare=False, repr=False)
@@ -121,6 +122,7 @@ class Settings:
             writer_cache_mb=_number(env, "LEDGER_WRITER_CACHE_MB", "256", int),
             pii_key_file=env.get("LEDGER_PII_KEY_FILE") or None,
             seal_key_file=env.get("LEDGER_SEAL_KEY_FILE") or None,
+            data_directory=env.get("LEDGER_DATA_DIR") or None,
         )
 
     @property
@@ -141,7 +143,10 @@ class Settings:
 
     @property
     def data_dir(self) -> Path:
-        """Where generated files (the PII key) live: beside the SQLite file, else ./var."""
+        """Where generated files live (the seal's public key; in demo mode the keys and tokens):
+        LEDGER_DATA_DIR, else beside the SQLite file, else ./var."""
+        if self.data_directory:
+            return Path(self.data_directory)
         return self.sqlite_path.parent if self.backend == "sqlite" else Path("var")
 
     def event_store_env(self) -> dict[str, str]:

@@ -34,9 +34,10 @@ def sqlite_settings(tmp_path, **overrides) -> Settings:
 
 
 def postgres_settings(database_url: str, tmp_path, **overrides) -> Settings:
+    # Generated files go to the test's directory, never the checkout's ./var (a running demo's).
     values = dict(database_url=database_url, bootstrap_admin_token=ADMIN_TOKEN, pii_key=PII_KEY, seal_key=SEAL_KEY,
                   read_wait_s=5.0, pg_schema="t_" + uuid.uuid4().hex[:12], clock=SettableClock(),
-                  backdate_days=SUITE_BACKDATE_DAYS)
+                  backdate_days=SUITE_BACKDATE_DAYS, data_directory=str(tmp_path / "var"))
     values.update(overrides)
     return Settings(**values)
 

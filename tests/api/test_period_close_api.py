@@ -120,6 +120,7 @@ def test_close_a_month_from_the_command_line(settings):
     rt.ledger.open_fund(treasurer, {"fund_type": "employment_subsidy", "region": "210100"})
     rt.close()
     env = {"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
+           "LEDGER_DATA_DIR": str(settings.data_dir),
            "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY}
     result = CliRunner().invoke(cli, ["close-period", "--fund-id", "employment_subsidy:210100", "--month", "2022-08"],
                                 env=env)
