@@ -554,6 +554,17 @@ class ProgramList(BaseModel):
     items: list[ProgramOut]
 
 
+class Region(BaseModel):
+    code: str
+    name_zh: str
+    level: Literal["country", "province", "city", "county"]
+    parent: str | None
+
+
+class RegionList(BaseModel):
+    items: list[Region]
+
+
 class Problem(BaseModel):
     type: str
     title: str

@@ -1,7 +1,15 @@
-"""GB/T 2260 region codes: 000000 the country, ..0000 a province, ....00 a city."""
+"""GB/T 2260 region codes: 000000 the country, ..0000 a province, ....00 a city.
+
+The divisions the ledger serves ship as data (ledger/data/divisions.json: Liaoning, its 14
+cities and their districts and counties, and the country for the operator's root): a code
+not in that list is refused wherever a region is given, so a typo cannot open a fund or
+scope a user to a region nobody can see, and every screen can show a name for a code."""
 from __future__ import annotations
 
+import json
 import re
+from functools import cache
+from importlib import resources
 
 from .errors import ValidationFailed
 
@@ -9,9 +17,24 @@ COUNTRY = "000000"
 _CODE = re.compile(r"^[0-9]{6}$")
 
 
+@cache
+def divisions() -> dict[str, dict]:
+    """The shipped division list by code: `name_zh`, `level` (country|province|city|county)."""
+    doc = json.loads(resources.files("ledger.data").joinpath("divisions.json").read_text("utf-8"))
+    return {row["code"]: row for row in doc["divisions"]}
+
+
+def region_name(code: str) -> str | None:
+    row = divisions().get(code)
+    return row["name_zh"] if row else None
+
+
 def validate_region(value: object, *, field: str = "region") -> str:
     if not isinstance(value, str) or not _CODE.fullmatch(value):  # "$" alone would pass "210100\n"
         raise ValidationFailed(f"{field} must be a 6-digit administrative division code", field=field)
+    if value not in divisions():
+        raise ValidationFailed(f"{field} {value} is not an administrative division this ledger serves "
+                               "(GET /v1/regions lists them)", field=field)
     return value
 
 

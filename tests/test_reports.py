@@ -38,6 +38,7 @@ from projections.rebuild import differences, rebuild
 from projections.reads import export as report_export
 from runtime.cli import cli
 from ledger.clock import SettableClock
+from ledger.regions import divisions
 from runtime.container import Runtime, open_read_model
 
 from .support import PII_KEY, SEAL_KEY, internship_claim, person_id
@@ -53,6 +54,18 @@ SOURCES = ("central", "provincial", "municipal", "county", "other")
 MONEY_FIELDS = ("allocations", "transfers_in", "transfers_out", "reserved", "released", "disbursed", "returned",
                 "recovered", "reserved_change")
 fen = report_export.fen
+
+
+@pytest.fixture(autouse=True)
+def synthetic_cities():
+    """Each generated history needs a city of its own (21nn00 and its district 21nn01), more
+    than Liaoning has: for these report tests they are divisions the ledger serves."""
+    extra = {}
+    for n in range(50, 100):
+        extra[f"21{n:02d}00"] = {"code": f"21{n:02d}00", "name_zh": f"测试市{n}", "level": "city"}
+        extra[f"21{n:02d}01"] = {"code": f"21{n:02d}01", "name_zh": f"测试区{n}", "level": "county"}
+    with patch.dict(divisions(), extra):
+        yield
 
 
 class Clock(SettableClock):

@@ -61,6 +61,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/funds/{fund_id}"): rule(READ_FUNDS),
     ("GET", "/v1/funds/{fund_id}/movements"): rule(READ_FUNDS),
     ("GET", "/v1/programs"): rule(ROLES, scoped=False),
+    ("GET", "/v1/regions"): rule(ROLES, scoped=False),
     ("GET", "/v1/programs/{code}"): rule(ROLES, scoped=False),
     ("PUT", "/v1/programs/{code}/parameters"): rule({"admin"}),
     ("GET", "/v1/programs/{code}/parameter-versions"): rule(ROLES, scoped=False),
