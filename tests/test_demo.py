@@ -24,7 +24,7 @@ def test_demo_data_uses_every_program_and_every_status_and_loads_once(settings):
     rt.runner.catch_up()
     docs = [orjson.loads(r["doc"]) for r in rt.views.claims(filters={}, scopes=["000000"], after_position=None,
                                                              limit=10_000)]
-    assert {d["program"] for d in docs} == set(PROGRAMS) and len(PROGRAMS) == 15
+    assert {d["program"] for d in docs} == set(PROGRAMS) and len(PROGRAMS) == 19
     assert set(Counter(d["status"] for d in docs)) == {"submitted", "rejected", "withdrawn", "approved", "prepaid",
                                                        "paid", "closed"}
     assert any(d["amounts"]["returned"] != "0.00" for d in docs)

@@ -79,6 +79,19 @@ FIFTEEN = {
     "skill_certificate": ("三.12", ("unemployment_insurance",), ("person",), "self",
                           ["level", "occupation", "certificate_no", "certificate_date", "ui_contribution_months",
                            "receiving_ui_benefits"], []),
+    # DOMAIN.md "New programs (revision of 2026-12-07)": the notice's 一.2 and 四.14, then the
+    # care plan's (辽政办发〔2022〕32号) 三.2 and 三.5.
+    "flexible_graduate_training": ("一.2", ("skill_upgrade_account", "employment_subsidy"), ("institution",),
+                                   "trainee", ["diploma_date", "flexible_since", "course_started_on", "level",
+                                               "certificate_no"], []),
+    "public_welfare_post": ("四.14", ("employment_subsidy",), ("institution", "enterprise"), "graduate",
+                            ["hardship_category", "diploma_date", "placed_on", "period_start",
+                             "employer_monthly_contribution", "months"], []),
+    "care_institution_social_insurance": ("三.2", ("employment_subsidy",), ("institution", "enterprise"), "worker",
+                                          ["institution_type", "hardship_certified", "hired_on", "period_start",
+                                           "employer_monthly_contribution", "months"], []),
+    "care_worker_training": ("三.5", ("skill_upgrade_account", "employment_subsidy"), ("institution",), "trainee",
+                             ["occupation", "level", "certificate_no", "certificate_date", "employed_in_care"], []),
 }
 
 
@@ -134,6 +147,11 @@ def test_province_defaults_are_the_domain_table():
         "skill_certificate": {"primary": "1000.00", "intermediate": "1500.00", "advanced": "2000.00",
                               "within_months": 12, "max_per_year": 3, "min_contribution_months": 12,
                               "unemployed_route_from": "2022-01-01", "unemployed_route_until": "2022-12-31"},
+        "flexible_graduate_training": {"primary": "1000.00", "intermediate": "1500.00", "advanced": "2000.00",
+                                       "graduate_within_years": 5},
+        "public_welfare_post": {"post_subsidy_monthly": "1000.00", "max_months": 36, "graduate_within_years": 5},
+        "care_institution_social_insurance": {"max_months": 36},
+        "care_worker_training": {"primary": "1000.00", "intermediate": "1500.00", "advanced": "2000.00"},
     }
     # Every program has a public notice (公示) of publicity_days; the province default is none.
     assert defaults == {code: {**values, "publicity_days": 0} for code, values in table.items()}
@@ -540,6 +558,13 @@ def test_every_parameter_declares_bounds_with_a_source_and_its_defaults_lie_with
                 **{(code, "graduate_within_years"): 5
                    for code in ("startup", "startup_venue", "loan_interest", "apprenticeship")},
                 ("career_switch_training", "max_months_per_year"): 6,
+                # DOMAIN.md "New programs": 164号's three years, and local assumptions
+                **{(code, name): 300_000 for code in ("flexible_graduate_training", "care_worker_training")
+                   for name in ("primary", "intermediate", "advanced")},
+                ("flexible_graduate_training", "graduate_within_years"): 5,
+                ("public_welfare_post", "graduate_within_years"): 5,
+                ("public_welfare_post", "post_subsidy_monthly"): 200_000, ("public_welfare_post", "max_months"): 36,
+                ("care_institution_social_insurance", "max_months"): 36,
                 # local practice: 5–7 days of public notice (DOMAIN.md, Lifecycle in practice)
                 **{(code, "publicity_days"): 30 for code in CATALOG.programs}}
     assert {key: declared[key].maximum for key in expected} == expected
