@@ -820,3 +820,40 @@ class PeriodCloseOut(BaseModel):
     override_reason: str | None
     evidence: dict[str, Any]
     closed_months: list[str]
+
+
+# ---- the holiday calendar 公示 counts working days in (API.md ◆, DOMAIN.md "公示 in working days")
+
+
+class CalendarDayIn(Strict):
+    date: Date
+    kind: Literal["holiday", "workday"] = Field(description="holiday: 放假; workday: an adjusted working day "
+                                                            "(调休上班), a Saturday or Sunday")
+    name_zh: Text
+
+
+class HolidayCalendarIn(Strict):
+    days: list[CalendarDayIn] = Field(min_length=1, max_length=400)
+    document_no: Text = Field(description="The State Council's notice, e.g. 国办发明电〔2026〕1号")
+
+
+class HolidayCalendarChangeOut(BaseModel):
+    year: int
+    change_id: str
+    status: Literal["proposed", "in_force", "rejected"]
+    days: list[dict[str, Any]]
+    document_no: str
+    proposed_by: str
+    confirmed_by: str | None
+    rejected_by: str | None
+    reason: str | None
+
+
+class HolidayCalendarOut(BaseModel):
+    year: int
+    source: Literal["shipped", "loaded"] | None
+    document: str | None
+    document_no: str | None
+    days: list[dict[str, Any]]
+    in_force: bool
+    changes: list[HolidayCalendarChangeOut]

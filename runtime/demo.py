@@ -94,8 +94,8 @@ def _shenyang_publicity(ledger: Ledger, proposer: Actor, confirmer: Actor) -> No
 
 def _notice_and_watch_list(ledger: Ledger, staff: _Staff, admin: Actor, rng: random.Random) -> None:
     """December in Shenyang: three job-expansion claims approved on 2022-12-26 are on notice
-    until 2022-12-31; one draws an objection that is dismissed, one an objection that is
-    upheld (the claim is closed, its reservation released); and an employer found to have
+    until 2023-01-03 (5 working days: 2022-12-31 to 2023-01-02 are 元旦); one draws an
+    objection that is dismissed, one an objection that is upheld (the claim is closed, its reservation released); and an employer found to have
     faked hires is on the watch list, so its new claim is refused (recording nothing)."""
     ids = []
     for _ in range(3):

@@ -99,7 +99,7 @@ def test_demo_data_shows_shenyangs_public_notice_objections_and_the_watch_list(s
         rows = [orjson.loads(r["doc"]) for r in rt.views.notices(on="2022-12-28", fund_id=None, scopes=["000000"],
                                                                  after=None, limit=100)]
         assert len(rows) == 2  # three put on notice, one closed on an upheld objection
-        assert all(r["ends_on"] == "2022-12-31" and "*" in r["beneficiary"]["id"] for r in rows)
+        assert all(r["ends_on"] == "2023-01-03" and "*" in r["beneficiary"]["id"] for r in rows)
         outcomes = []
         for row in rt.views.notices(on="2022-12-28", fund_id=None, scopes=["000000"], after=None, limit=100):
             claim = rt.app.repository.get(UUID(row["claim_id"]))

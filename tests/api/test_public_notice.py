@@ -11,7 +11,7 @@ import pytest
 from ..support import job_expansion_claim, parameters_in_force, person_id
 from .helpers import APPROVED_ON, assert_problem, fund_balance, masked, submit
 
-ENDS_ON = "2022-07-21"  # APPROVED_ON 2022-07-16 + 5 days
+ENDS_ON = "2022-07-22"  # APPROVED_ON 2022-07-16, a Saturday: the 5th working day after it (Mon 18 – Fri 22)
 
 
 def set_publicity_days(client, days: int, region: str = "210100") -> None:
@@ -48,8 +48,8 @@ def test_approval_opens_the_notice_and_payment_waits_for_its_end(client, staff, 
     claim = approved(staff)
     assert claim["publicity"] == {"starts_on": APPROVED_ON, "ends_on": ENDS_ON, "objections": []}
     # paid_on = ends_on − 1: still under notice
-    r = payment(staff, claim["claim_id"], "2022-07-20")
-    assert "2022-07-21" in assert_problem(r, 409, "invalid_state")["detail"]
+    r = payment(staff, claim["claim_id"], "2022-07-21")
+    assert ENDS_ON in assert_problem(r, 409, "invalid_state")["detail"]
     # paid_on = ends_on: the notice is over
     r = payment(staff, claim["claim_id"], ENDS_ON)
     assert r.status_code == 201, r.text
