@@ -374,6 +374,8 @@ class SourceOut(BaseModel):
     effective_from: str | None
     document_no: str | None = None
     source: str
+    source_zh: str | None = Field(None, description="The source in Chinese: the clause it comes from, a national "
+                                                    "rule, or 本地假设 (a local assumption)")
 
 
 class BoundOut(BaseModel):
@@ -383,7 +385,14 @@ class BoundOut(BaseModel):
     min: Any = None
     max: Any = None
     source: str
-    floor: dict[str, str] | None = None
+    floor: dict[str, Any] | None = Field(None, description="Where the notice says 不低于: its source and, for a "
+                                                          "date, the province's value in force (`value`, `region`)")
+
+
+class DocumentOut(BaseModel):
+    title_zh: str
+    issued_on: str
+    document_no: str | None = Field(description="null where our copy lacks the number: cited by title and date")
 
 
 class ProgramOut(BaseModel):
@@ -391,6 +400,8 @@ class ProgramOut(BaseModel):
     name_zh: str
     name_en: str
     clause: str
+    clause_text: str | None = Field(None, description="The clause in Chinese (figures stripped from our copy: …)")
+    document: DocumentOut | None = None
     fund_types: list[str]
     payee_kind: str
     facts: dict[str, Any]

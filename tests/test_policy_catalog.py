@@ -161,8 +161,12 @@ def test_province_defaults_are_the_domain_table():
     assert sources[("absorption", "months_covered")] == "the notice's ceiling; Tieling chose 2"
     assert sources[("startup", "amount")] == sources[("incubator_support", "cap")] == "assumed"
     assert sources[("career_switch_training", "monthly_rate")] == "assumed"
-    assert sources[("job_search", "amount")] == "Dalian"
-    assert sources[("entrepreneurship_training", "syb_amount")] == "Liaoning"
+    # A province value cites the notice, a national rule or a local assumption, never a city
+    # alone (DOMAIN.md, "Floors, corrections, objections, texts").
+    assert sources[("job_search", "amount")] == "local assumption: Dalian's figure"
+    assert sources[("entrepreneurship_training", "syb_amount")] == "local assumption: Liaoning practice"
+    assert not {source for source in sources.values() if source.split(" ")[0] in ("Dalian", "Shenyang", "Anshan",
+                                                                                   "Liaoning", "Tieling")}
 
 
 def test_program_metadata_follows_the_notice():
@@ -353,7 +357,7 @@ def test_resolve_gives_the_province_defaults_with_their_sources():
                             "prepay_share": "0.5", "full_term_rule_until": "2022-12-31", "publicity_days": 0}
     assert rules.provenance_wire()["living_allowance"] == {
         "value": "1000.00", "region": "210000", "effective_from": "2022-06-04", "document_no": None,
-        "source": "Shenyang 2022"}
+        "source": "local assumption: Shenyang's 2022 figure"}
     assert re.fullmatch(r"internship@[0-9a-f]{12}", rules.rule_version)
 
 
