@@ -54,7 +54,7 @@ def document_wire(key: str) -> dict:
     return {"title_zh": doc["title_zh"], "issued_on": issued.isoformat(), "document_no": doc.get("document_no")}
 
 
-def clause_zh(key: str, clause: str) -> str:
+def clause_zh(clause: str) -> str:
     """"一.1" as the document numbers it: 一（一） (the notice numbers its items across its
     parts, so 四.14 is 四（十四）); the care plan's 三.2 is 三（二）."""
     part, item = clause.split(".")
@@ -81,7 +81,7 @@ def parameter_citation(document: str, reference: str, source: dict) -> dict:
     if entry is None:
         return {"document_no": citation(document), "source_zh": source.get("source") or ""}
     cited = entry.get("document") or document
-    clause = clause_zh(document, reference) if reference else ""
+    clause = clause_zh(reference) if reference else ""
     text = entry["zh"].format(document=documents()[cited]["short_zh"], clause=clause,
                               notice=documents()["notice"]["short_zh"])
     return {"document_no": citation(cited), "source_zh": text}

@@ -44,7 +44,8 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
     entitled = monthly * counted
     last = add_months(start, counted - 1) if counted else start
     why.note("amount", zh=f"（岗位补贴 + 单位缴纳的社会保险费）× {counted} 个月（{start:%Y-%m} 起至 {last:%Y-%m}）",
-             en=f"(post subsidy + the employer's monthly contribution) × {counted} months ({start:%Y-%m} to {last:%Y-%m})",
+             en=f"(post subsidy + the employer's monthly contribution) × {counted} months "
+                f"({start:%Y-%m} to {last:%Y-%m})",
              uses=("post_subsidy_monthly",),
              arithmetic=f"({yuan(post)} + {yuan(contribution)}) × {counted} = {yuan(entitled)}")
     why.note("prepayment", zh="不预拨", en="no prepayment")
