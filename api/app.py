@@ -21,7 +21,8 @@ from .gate import BodyTooLarge, RequestGate
 from .logs import mask_identity_numbers_in_logs
 from .metrics import MeasureRequests, Metrics
 from .problems import problem, problem_from_error
-from .routes import all_routes, audit, bank, claims, funds, ops, periods, programs, regions, reports, users, watchlist
+from .routes import (all_routes, audit, bank, calendar, claims, funds, ops, periods, programs, regions, reports, users,
+                     watchlist)
 from .throttle import Throttle
 
 log = logging.getLogger("api")
@@ -32,7 +33,7 @@ MAX_CONCURRENT_REQUESTS = 12
 
 
 ROUTERS = (funds.router, claims.router, users.router, programs.router, audit.router, ops.router, reports.router,
-           bank.router, periods.router, watchlist.router, regions.router)
+           bank.router, periods.router, watchlist.router, calendar.router, regions.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

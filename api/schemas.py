@@ -464,6 +464,8 @@ class SourceOut(BaseModel):
     effective_from: str | None
     document_no: str | None = None
     source: str
+    source_zh: str | None = Field(None, description="The source in Chinese: the clause it comes from, a national "
+                                                    "rule, or 本地假设 (a local assumption)")
 
 
 class BoundOut(BaseModel):
@@ -473,7 +475,14 @@ class BoundOut(BaseModel):
     min: Any = None
     max: Any = None
     source: str
-    floor: dict[str, str] | None = None
+    floor: dict[str, Any] | None = Field(None, description="Where the notice says 不低于: its source and, for a "
+                                                          "date, the province's value in force (`value`, `region`)")
+
+
+class DocumentOut(BaseModel):
+    title_zh: str
+    issued_on: str
+    document_no: str | None = Field(description="null where our copy lacks the number: cited by title and date")
 
 
 class ProgramOut(BaseModel):
@@ -481,6 +490,8 @@ class ProgramOut(BaseModel):
     name_zh: str
     name_en: str
     clause: str
+    clause_text: str | None = Field(None, description="The clause in Chinese (figures stripped from our copy: …)")
+    document: DocumentOut | None = None
     fund_types: list[str]
     payee_kind: str
     facts: dict[str, Any]
@@ -994,3 +1005,40 @@ class PeriodsOut(BaseModel):
     items: list[PeriodMonth]
     closed_months: list[str]
     position: int
+
+
+# ---- the holiday calendar 公示 counts working days in (API.md ◆, DOMAIN.md "公示 in working days")
+
+
+class CalendarDayIn(Strict):
+    date: Date
+    kind: Literal["holiday", "workday"] = Field(description="holiday: 放假; workday: an adjusted working day "
+                                                            "(调休上班), a Saturday or Sunday")
+    name_zh: Text
+
+
+class HolidayCalendarIn(Strict):
+    days: list[CalendarDayIn] = Field(min_length=1, max_length=400)
+    document_no: Text = Field(description="The State Council's notice, e.g. 国办发明电〔2026〕1号")
+
+
+class HolidayCalendarChangeOut(BaseModel):
+    year: int
+    change_id: str
+    status: Literal["proposed", "in_force", "rejected"]
+    days: list[dict[str, Any]]
+    document_no: str
+    proposed_by: str
+    confirmed_by: str | None
+    rejected_by: str | None
+    reason: str | None
+
+
+class HolidayCalendarOut(BaseModel):
+    year: int
+    source: Literal["shipped", "loaded"] | None
+    document: str | None
+    document_no: str | None
+    days: list[dict[str, Any]]
+    in_force: bool
+    changes: list[HolidayCalendarChangeOut]

@@ -217,10 +217,10 @@ class ReadModelQueries:
 
     def notices(self, *, on: str, fund_id: str | None, scopes: Sequence[str], after: str | None,
                 limit: int) -> list[dict]:
-        """Claims under public notice on the day `on` (starts_on ≤ on < ends_on), not closed,
+        """Claims under public notice on the day `on` (starts_on ≤ on ≤ ends_on, its last day), not closed,
         in the caller's regions, by claim id (projections/notices.py)."""
         where, params = self._scope_filter(scopes)
-        where += ["starts_on <= ?", "ends_on > ?", "status <> 'closed'"]
+        where += ["starts_on <= ?", "ends_on >= ?", "status <> 'closed'"]
         params += [on, on]
         if fund_id is not None:
             where.append("fund_id = ?")

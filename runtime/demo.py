@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 
 from ledger.access import Actor
+from ledger.domain.claim import CLAWBACK_CONFIRMATION_THRESHOLD_FEN
 from ledger.domain.fund import FUND_TYPES, fund_code
 from ledger.domain.users import new_token, token_hash
 from ledger.errors import Duplicate, InsufficientFunds, LimitExceeded, NotEligible
@@ -123,8 +124,9 @@ def _shenyang_publicity(ledger: Ledger, proposer: Actor, confirmer: Actor) -> No
 
 def _notice_and_watch_list(ledger: Ledger, staff: _Staff, admin: Actor, rng: random.Random) -> None:
     """December in Shenyang: three job-expansion claims approved on 2022-12-26 are on notice
-    from the day that is recorded; one draws an objection that is dismissed, one an objection that is
-    upheld (the claim is closed, its reservation released); and an employer found to have
+    from the day that is recorded, for 5 working days (holidays skipped); one draws an objection that is
+    dismissed, one an objection that is upheld (the claim is closed, its reservation released); and an employer
+    found to have
     faked hires is on the watch list, so its new claim is refused (recording nothing)."""
     ids = []
     for _ in range(3):
@@ -187,7 +189,10 @@ def _yuan(fen: int) -> str:
 
 PROGRAMS = ("job_expansion", "absorption", "social_insurance", "flexible_social_insurance", "internship",
             "internship_base_award", "entrepreneurship_training", "startup", "startup_venue", "loan_interest",
-            "job_search", "incubator_support", "career_switch_training", "apprenticeship", "skill_certificate")
+            "job_search", "incubator_support", "career_switch_training", "apprenticeship", "skill_certificate",
+            # DOMAIN.md "New programs (revision of 2026-12-07)"
+            "flexible_graduate_training", "public_welfare_post", "care_institution_social_insurance",
+            "care_worker_training")
 PREPAYING = ("internship", "apprenticeship", "absorption", "social_insurance", "startup_venue")
 HARDSHIP = ("low_income", "disabled_family", "poverty_alleviation", "extreme_poverty", "disability", "martyr_family",
             "orphan", "student_loan")
@@ -236,6 +241,22 @@ def _facts(rng: random.Random, program: str, city: str, i: int, day: str) -> dic
                                       "occupation": rng.choice(OCCUPATIONS), "certificate_no": f"S{city}{i:05d}",
                                       "certificate_date": "2022-05-20", "ui_contribution_months": rng.randint(12, 60),
                                       "receiving_ui_benefits": False},
+        "flexible_graduate_training": lambda: {"diploma_date": "2021-06-30", "flexible_since": "2022-03-01",
+                                               "course_started_on": "2022-06-06",
+                                               "level": rng.choice(["primary", "intermediate", "advanced"]),
+                                               "certificate_no": f"LH{city}{i:05d}"},
+        "public_welfare_post": lambda: {"hardship_category": rng.choice(HARDSHIP[:-1]), "diploma_date": "2021-06-30",
+                                        "placed_on": "2022-06-15", "period_start": "2022-07-01",
+                                        "employer_monthly_contribution": _money(rng, 600, 1000),
+                                        "months": rng.choice([6, 12])},
+        "care_institution_social_insurance": lambda: {
+            "institution_type": rng.choice(["elderly_care", "childcare"]), "hardship_certified": True,
+            "hired_on": "2022-06-15", "period_start": "2022-07-01",
+            "employer_monthly_contribution": _money(rng, 600, 1000), "months": rng.choice([6, 12, 24])},
+        "care_worker_training": lambda: {"occupation": rng.choice(["elderly_care_worker", "childcare_worker"]),
+                                         "level": rng.choice(["primary", "intermediate", "advanced"]),
+                                         "certificate_no": f"YT{city}{i:05d}", "certificate_date": "2022-06-20",
+                                         "employed_in_care": True},
     }[program]()
 
 
@@ -251,11 +272,14 @@ def _request(rng: random.Random, city: str, program: str, i: int) -> dict:
                  "skill_certificate": person, "startup_venue": rng.choice([person, company]),
                  "loan_interest": rng.choice([person, company]), "entrepreneurship_training": school,
                  "career_switch_training": school, "incubator_support": rng.choice([school, company]),
-                 "internship_base_award": rng.choice([school, company])}.get(program, company)
+                 "internship_base_award": rng.choice([school, company]), "flexible_graduate_training": school,
+                 "care_worker_training": school, "public_welfare_post": rng.choice([school, company]),
+                 "care_institution_social_insurance": rng.choice([school, company])}.get(program, company)
     request = {"program": program, "region": region, "applicant": applicant,
                "facts": _facts(rng, program, city, i, day), "application_date": day}
     if program in ("job_expansion", "absorption", "social_insurance", "internship", "entrepreneurship_training",
-                   "career_switch_training", "apprenticeship"):
+                   "career_switch_training", "apprenticeship", "flexible_graduate_training", "public_welfare_post",
+                   "care_institution_social_insurance", "care_worker_training"):
         request["beneficiary"] = {"id": number, "name": name}
     return request
 
@@ -337,7 +361,11 @@ def _claim(ledger: Ledger, staff: _Staff, rng: random.Random, city: str, i: int)
                                                  "payment_ref": ref + "R", "paid_on": "2022-12-15"}))
     elif fate < 0.56:
         clawback_fen = max(1, amount_fen // 3)
-        ledger.demand_clawback(staff.reviewer, cid, {"amount": _yuan(clawback_fen), "reason": "虚报人数 (misreported)"})
+        demand = ledger.demand_clawback(staff.reviewer, cid, {"amount": _yuan(clawback_fen),
+                                                              "reason": "虚报人数 (misreported)"}).body
+        if clawback_fen > CLAWBACK_CONFIRMATION_THRESHOLD_FEN:
+            # A large demand is recoverable only once a second reviewer has confirmed it.
+            ledger.confirm_clawback(staff.reviewer2, cid, demand["clawback_id"])
         if fate < 0.52:
             ledger.recover(staff.treasurer, cid, _dated({"amount": _yuan(clawback_fen), "reference": f"HK{cid[:8]}",
                                                          "received_on": "2022-12-28"}))

@@ -1,6 +1,6 @@
 """A province-year through the real write path, then the figures at that scale.
 
-Writes `--claims N` claims (default 100,000) across the 15 programs and Liaoning's 14
+Writes `--claims N` claims (default 100,000) across the programs (runtime/demo.PROGRAMS) and Liaoning's 14
 cities (a quarter of them filed in a district), each taken through the journey the demo
 data uses (runtime/demo.py: submit, then reject / withdraw / approve, prepay, settlement
 facts, pay, return and re-pay, clawback and recovery, close), by `--callers` threads through

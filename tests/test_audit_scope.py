@@ -134,4 +134,4 @@ def test_a_parameter_change_belongs_to_the_region_it_names(admin):
     everything = _all(admin)
     assert [e["data"]["region"] for e in everything if e["type"] == "VersionRecorded"] == ["210200", "210000"]
     shipped = [e for e in everything if e["type"] == "ShippedValuesRecorded"]
-    assert len(shipped) == 15 and all(e["actor"] == "system" for e in shipped)
+    assert len(shipped) == 19 and all(e["actor"] == "system" for e in shipped)

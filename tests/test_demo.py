@@ -1,6 +1,7 @@
 """The demonstration data set: believable, loaded once, every program and every status."""
 from __future__ import annotations
 
+import datetime as dt
 import dataclasses
 from collections import Counter
 from uuid import UUID
@@ -17,9 +18,14 @@ from runtime.demo import PROGRAMS, load_demo_data
 from .support import new_user
 
 
+DEMO_DAY = dt.date(2026, 12, 7)
+
+
 @pytest.fixture
 def settings(settings):
-    """The demo loads into a ledger as deployed: the contract's backdating window, not the suite's."""
+    """The demo loads into a ledger as deployed: the contract's backdating window, not the suite's,
+    on a fixed day (its notices count working days in the shipped holiday calendar)."""
+    settings.clock.travel_to(DEMO_DAY)
     return dataclasses.replace(settings, backdate_days=DEFAULT_BACKDATE_DAYS)
 
 
@@ -33,7 +39,7 @@ def test_demo_data_uses_every_program_and_every_status_and_loads_once(settings):
     rt.runner.catch_up()
     docs = [orjson.loads(r["doc"]) for r in rt.views.claims(filters={}, scopes=["000000"], after_position=None,
                                                              limit=10_000)]
-    assert {d["program"] for d in docs} == set(PROGRAMS) and len(PROGRAMS) == 15
+    assert {d["program"] for d in docs} == set(PROGRAMS) and len(PROGRAMS) == 19
     assert set(Counter(d["status"] for d in docs)) == {"submitted", "rejected", "withdrawn", "approved", "prepaid",
                                                        "paid", "closed"}
     assert any(d["amounts"]["returned"] != "0.00" for d in docs)
@@ -109,7 +115,10 @@ def test_demo_data_shows_shenyangs_public_notice_objections_and_the_watch_list(s
         rows = [orjson.loads(r["doc"]) for r in rt.views.notices(on=today.isoformat(), fund_id=None,
                                                                  scopes=["000000"], after=None, limit=100)]
         assert len(rows) == 2  # three put on notice, one closed on an upheld objection
-        assert all(r["starts_on"] == today.isoformat() and "*" in r["beneficiary"]["id"] for r in rows)
+        assert today == DEMO_DAY
+        ends_on = "2026-12-14"  # five working days after Monday 2026-12-07: Tue 8 – Mon 14
+        assert all(r["starts_on"] == today.isoformat() and r["ends_on"] == ends_on and "*" in r["beneficiary"]["id"]
+                   for r in rows)
         outcomes = []
         for row in rt.views.notices(on=today.isoformat(), fund_id=None, scopes=["000000"], after=None, limit=100):
             claim = rt.app.repository.get(UUID(row["claim_id"]))

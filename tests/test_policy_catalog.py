@@ -36,7 +36,8 @@ def city(name: str, raw: object, *, program: str = "internship", region: str = "
 
 
 def test_catalog_lists_programs_in_the_order_of_the_notice_each_with_a_rule_function():
-    """一.1 to 三.12: all fifteen programs, displayed in the order of the notice; every one decidable."""
+    """一.1 to 三.12, then the four programs the plans fund (DOMAIN.md "New programs"),
+    displayed in that order; every one decidable."""
     assert list(CATALOG.programs) == list(FIFTEEN)
     assert list(RULES) == list(CATALOG.programs)
 
@@ -79,6 +80,19 @@ FIFTEEN = {
     "skill_certificate": ("三.12", ("unemployment_insurance",), ("person",), "self",
                           ["level", "occupation", "certificate_no", "certificate_date", "ui_contribution_months",
                            "receiving_ui_benefits"], []),
+    # DOMAIN.md "New programs (revision of 2026-12-07)": the notice's 一.2 and 四.14, then the
+    # care plan's (辽政办发〔2022〕32号) 三.2 and 三.5.
+    "flexible_graduate_training": ("一.2", ("skill_upgrade_account", "employment_subsidy"), ("institution",),
+                                   "trainee", ["diploma_date", "flexible_since", "course_started_on", "level",
+                                               "certificate_no"], []),
+    "public_welfare_post": ("四.14", ("employment_subsidy",), ("institution", "enterprise"), "graduate",
+                            ["hardship_category", "diploma_date", "placed_on", "period_start",
+                             "employer_monthly_contribution", "months"], []),
+    "care_institution_social_insurance": ("三.2", ("employment_subsidy",), ("institution", "enterprise"), "worker",
+                                          ["institution_type", "hardship_certified", "hired_on", "period_start",
+                                           "employer_monthly_contribution", "months"], []),
+    "care_worker_training": ("三.5", ("skill_upgrade_account", "employment_subsidy"), ("institution",), "trainee",
+                             ["occupation", "level", "certificate_no", "certificate_date", "employed_in_care"], []),
 }
 
 
@@ -134,6 +148,11 @@ def test_province_defaults_are_the_domain_table():
         "skill_certificate": {"primary": "1000.00", "intermediate": "1500.00", "advanced": "2000.00",
                               "within_months": 12, "max_per_year": 3, "min_contribution_months": 12,
                               "unemployed_route_from": "2022-01-01", "unemployed_route_until": "2022-12-31"},
+        "flexible_graduate_training": {"primary": "1000.00", "intermediate": "1500.00", "advanced": "2000.00",
+                                       "graduate_within_years": 5},
+        "public_welfare_post": {"post_subsidy_monthly": "1000.00", "max_months": 36, "graduate_within_years": 5},
+        "care_institution_social_insurance": {"max_months": 36},
+        "care_worker_training": {"primary": "1000.00", "intermediate": "1500.00", "advanced": "2000.00"},
     }
     # Every program has a public notice (公示) of publicity_days; the province default is none.
     assert defaults == {code: {**values, "publicity_days": 0} for code, values in table.items()}
@@ -143,8 +162,12 @@ def test_province_defaults_are_the_domain_table():
     assert sources[("absorption", "months_covered")] == "the notice's ceiling; Tieling chose 2"
     assert sources[("startup", "amount")] == sources[("incubator_support", "cap")] == "assumed"
     assert sources[("career_switch_training", "monthly_rate")] == "assumed"
-    assert sources[("job_search", "amount")] == "Dalian"
-    assert sources[("entrepreneurship_training", "syb_amount")] == "Liaoning"
+    # A province value cites the notice, a national rule or a local assumption, never a city
+    # alone (DOMAIN.md, "Floors, corrections, objections, texts").
+    assert sources[("job_search", "amount")] == "local assumption: Dalian's figure"
+    assert sources[("entrepreneurship_training", "syb_amount")] == "local assumption: Liaoning practice"
+    assert not {source for source in sources.values() if source.split(" ")[0] in ("Dalian", "Shenyang", "Anshan",
+                                                                                   "Liaoning", "Tieling")}
 
 
 def test_program_metadata_follows_the_notice():
@@ -335,7 +358,7 @@ def test_resolve_gives_the_province_defaults_with_their_sources():
                             "prepay_share": "0.5", "full_term_rule_until": "2022-12-31", "publicity_days": 0}
     assert rules.provenance_wire()["living_allowance"] == {
         "value": "1000.00", "region": "210000", "effective_from": "2022-06-04", "document_no": None,
-        "source": "Shenyang 2022"}
+        "source": "local assumption: Shenyang's 2022 figure"}
     assert re.fullmatch(r"internship@[0-9a-f]{12}", rules.rule_version)
 
 
@@ -540,6 +563,13 @@ def test_every_parameter_declares_bounds_with_a_source_and_its_defaults_lie_with
                 **{(code, "graduate_within_years"): 5
                    for code in ("startup", "startup_venue", "loan_interest", "apprenticeship")},
                 ("career_switch_training", "max_months_per_year"): 6,
+                # DOMAIN.md "New programs": 164号's three years, and local assumptions
+                **{(code, name): 300_000 for code in ("flexible_graduate_training", "care_worker_training")
+                   for name in ("primary", "intermediate", "advanced")},
+                ("flexible_graduate_training", "graduate_within_years"): 5,
+                ("public_welfare_post", "graduate_within_years"): 5,
+                ("public_welfare_post", "post_subsidy_monthly"): 200_000, ("public_welfare_post", "max_months"): 36,
+                ("care_institution_social_insurance", "max_months"): 36,
                 # local practice: 5–7 days of public notice (DOMAIN.md, Lifecycle in practice)
                 **{(code, "publicity_days"): 30 for code in CATALOG.programs}}
     assert {key: declared[key].maximum for key in expected} == expected

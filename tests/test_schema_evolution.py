@@ -291,7 +291,8 @@ def test_claims_stored_before_public_notices_load_with_no_notice_and_are_not_hel
             "application_date": "2022-08-01"}).body
         settings.clock.travel_to(dt.date(2022, 8, 2))  # the notice starts on the day the approval is recorded
         noticed = rt.ledger.approve(REVIEWER, new["claim_id"], {"approved_on": "2022-08-02"}).body
-        assert noticed["publicity"] == {"starts_on": "2022-08-02", "ends_on": "2022-08-07", "objections": []}
+        # 5 working days after Tuesday 2022-08-02: Wed 3, Thu 4, Fri 5, Mon 8, Tue 9.
+        assert noticed["publicity"] == {"starts_on": "2022-08-02", "ends_on": "2022-08-09", "objections": []}
         # The old parties are listed like any other.
         rt.ledger.list_party(admin, {"party_id": fixture["person"], "reason": "骗取补贴", "document_no": "沈失信1",
                                      "listed_from": "2022-07-01"})

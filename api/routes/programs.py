@@ -5,6 +5,8 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query, Request
 
 from ledger.access import Actor
+from ledger.policy import texts
+from ledger.policy.catalog import NATION, parameter_wire, region_chain
 from ledger.regions import validate_region
 from ledger.service.core import parse_date
 
@@ -19,16 +21,43 @@ router = APIRouter(prefix="/v1", tags=["programs"], responses=PROBLEMS, route_cl
 PROVINCE = "210000"
 
 
-def program_document(program, rules) -> dict:
-    sources = rules.provenance_wire()
+def program_document(program, rules, floors: dict | None = None) -> dict:
+    """`floors`: the province's value in force, by parameter, where the notice sets a floor."""
+    sources = cited_sources(program, rules.provenance_wire())
+    bounds = program.bounds_wire()
+    for name, floor in (floors or {}).items():
+        bounds[name]["floor"] |= floor
     return {"code": program.code, "name_zh": program.name_zh, "name_en": program.name_en, "clause": program.clause,
+            "clause_text": texts.clause_text(program.code), "document": texts.document_wire(program.document),
             "fund_types": list(program.fund_types), "payee_kind": program.payee_kind,
             "applicant_kinds": list(program.applicant_kinds), "prepayment": program.prepayment,
             "facts": program.facts_schema(), "parameters": rules.wire(), "sources": sources,
-            "bounds": program.bounds_wire(), "rule_version": rules.rule_version,
+            "bounds": bounds, "rule_version": rules.rule_version,
             "rule_code_version": rules.code_version,
             # The name sources had before the contract named them; kept for the clients using it.
             "parameter_sources": sources}
+
+
+def cited_sources(program, sources: dict[str, dict]) -> dict[str, dict]:
+    """Each value's source with its document number and its Chinese text (ledger/policy/texts.py)."""
+    return {name: {**source, **texts.parameter_citation(program.document, program.parameter(name).reference, source)}
+            for name, source in sources.items()}
+
+
+def floors_in_force(program, catalog, region: str, day) -> dict[str, dict]:
+    """不低于: for each parameter with a floor, the province's value in force on `day`: the
+    floor a city's or district's value keeps to (at the province, its own value)."""
+    if region == NATION:
+        return {}
+    province = region[:2] + "0000"
+    out = {}
+    for spec in program.parameters:
+        if spec.bounds.floor is not None:
+            pv = catalog.in_force(program.code, spec.name, region_chain(province), day)
+            if pv is not None:
+                out[spec.name] = {"value": parameter_wire(pv.unit, pv.value), "region": province,
+                                  "on": day.isoformat()}
+    return out
 
 
 @router.get("/programs", response_model=ProgramList)
@@ -37,8 +66,9 @@ def list_programs(request: Request, actor: Actor = Depends(deps.actor)):
     today = ledger.today()
     items = []
     for program in ledger.catalog.programs.values():
-        rules = ledger.current_catalog(program.code).resolve(program.code, PROVINCE, today)
-        items.append(program_document(program, rules))
+        catalog = ledger.current_catalog(program.code)
+        rules = catalog.resolve(program.code, PROVINCE, today)
+        items.append(program_document(program, rules, floors_in_force(program, catalog, PROVINCE, today)))
     return json({"items": items, "next_cursor": None})
 
 
@@ -58,7 +88,8 @@ def get_program(code: str, request: Request, actor: Actor = Depends(deps.actor),
     day = parse_date(on, field="on", default=ledger.today())
     position = rt.reads.resolve(as_of, as_of_position) if (as_of or as_of_position is not None) else None
     catalog = ledger.current_catalog(program.code) if position is None else ledger.catalog_as_of(program.code, position)
-    return json(program_document(program, catalog.resolve(program.code, region, day)))
+    return json(program_document(program, catalog.resolve(program.code, region, day),
+                                 floors_in_force(program, catalog, region, day)))
 
 
 @router.put("/programs/{code}/parameters", status_code=202, response_model=ParameterChangeOut)

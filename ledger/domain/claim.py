@@ -165,9 +165,9 @@ class Claim(Aggregate):
         self._require_status(OPEN_FOR_PAYMENT, "object to")
         if self.payments:
             raise InvalidState("payment has been recorded: the notice is over")
-        if not notice["starts_on"] <= received_on < notice["ends_on"]:
-            raise InvalidState(f"objections are received during the notice, {notice['starts_on']} until "
-                               f"{notice['ends_on']} (excluded); received_on is {received_on}")
+        if not notice["starts_on"] <= received_on <= notice["ends_on"]:
+            raise InvalidState(f"objections are received during the notice, {notice['starts_on']} to its last "
+                               f"day {notice['ends_on']}; received_on is {received_on}")
 
     @event("ObjectionReceived")
     def receive_objection(self, objection_id: str, reason: str, received_on: dt.date, actor: str,

@@ -54,3 +54,7 @@ def program_parameters_aggregate_id(program: str) -> UUID:
 
 def party_watch_aggregate_id(party_ref: str) -> UUID:
     return _recent("party-watch", party_ref)
+
+
+def holiday_calendar_aggregate_id(year: int) -> UUID:
+    return derived_id("holiday-calendar", str(year))

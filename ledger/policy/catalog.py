@@ -130,6 +130,9 @@ class Program:
     # The version of the program's rule function (RULE_CODE_VERSION of its module in
     # ledger/policy/programs/), part of every rule version decided under it.
     code_version: int = 0
+    # The document whose clause `clause` is (ledger/policy/documents.toml): the notice,
+    # unless programs.toml names another (the care plan, 辽政办发〔2022〕32号).
+    document: str = "notice"
 
     def facts_schema(self) -> dict:
         schema = {
@@ -514,7 +517,7 @@ def _program(code: str, data: dict, params: dict, code_version: int) -> Program:
             beneficiary=role != "self", beneficiary_role=role,
             facts=tuple(_fact(code, f) for f in data.get("facts", [])), prepayment=data["prepayment"],
             parameters=tuple(_parameter_spec(code, name, p) for name, p in params.items()),
-            code_version=code_version)
+            code_version=code_version, document=data.get("document", "notice"))
     except KeyError as exc:
         raise ValueError(f"{where}: missing {exc.args[0]!r}") from None
     if not _CLAUSE.fullmatch(clause):

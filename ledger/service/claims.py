@@ -21,6 +21,7 @@ from ..policy.catalog import RuleSet
 from ..policy.programs import NO_PRIOR, CapUse, Context, Decision, LimitKey, Prior, decide
 from ..regions import ancestors, validate_region
 from ..views import claim_view
+from .calendar import CalendarCommands
 from .programs import ProgramCommands
 from .watchlist import PartyWatches, claim_parties, watch_ids
 from .core import Idem, Outcome, command, parse_uuid, require_text
@@ -29,7 +30,7 @@ APPLICANT_KINDS = ("enterprise", "person", "institution")
 PAYMENT_KINDS = ("prepayment", "settlement")
 
 
-class ClaimCommands(ProgramCommands):
+class ClaimCommands(ProgramCommands, CalendarCommands):
     # Submission -------------------------------------------------------------------------
     @command
     def submit_claim(self, actor: Actor, request: dict, *, idem: Idem | None = None) -> Outcome:
@@ -140,15 +141,17 @@ class ClaimCommands(ProgramCommands):
             if approved_on < claim.application_date:
                 raise ValidationFailed("approved_on is before the application date", field="approved_on")
             fund = self._approval_fund(uow, claim, program, explicit_fund)
+            days = _publicity_days(uow, claim)
+            # The notice starts on the day the approval is recorded, whatever approved_on says
+            # (a backdated approval must not find its notice already over), and lasts 公示N个
+            # 工作日: counted before anything changes, so a year nobody loaded refuses it all.
+            starts_on = dates.today
+            ends_on = self.notice_ends_on(uow, starts_on, days) if days > 0 else None
             fund.reserve(str(claim.id), claim.program, amount, approved_on, actor.user_id, backdate=dates.backdate)
             claim.approve(fund_code=fund.fund_code, amount_fen=amount, approved_on=approved_on, actor=actor.user_id,
                           backdate=dates.backdate)
-            days = _publicity_days(uow, claim)
             if days > 0:
-                # The notice starts on the day the approval is recorded, whatever approved_on
-                # says: a backdated approval must not find its notice already over.
-                starts_on = dates.today
-                claim.open_notice(starts_on=starts_on, ends_on=starts_on + dt.timedelta(days=days),
+                claim.open_notice(starts_on=starts_on, ends_on=ends_on,
                                   publicity_days=days, actor=actor.user_id)
             return Outcome(False, claim_view(claim))
 

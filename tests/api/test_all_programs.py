@@ -1,4 +1,4 @@
-"""All fifteen programs of the notice through the API: each is decided, approved from its
+"""All nineteen programs (the notice's and the care plan's) through the API: each is decided, approved from its
 default fund and shows its rule version and explanation; prepaying programs allow their
 share; the limits across claims hold."""
 from __future__ import annotations
@@ -60,6 +60,22 @@ CASES = {
     "skill_certificate": (person, False, {"level": "intermediate", "occupation": "电工", "certificate_no": "S-0001",
                                           "certificate_date": "2022-05-20", "ui_contribution_months": 24,
                                           "receiving_ui_benefits": False}, "1500.00", None),
+    # DOMAIN.md "New programs (revision of 2026-12-07)", with its worked examples
+    "flexible_graduate_training": (school, True, {"diploma_date": "2021-06-30", "flexible_since": "2022-03-01",
+                                                  "course_started_on": "2022-06-06", "level": "advanced",
+                                                  "certificate_no": "LH-0001"}, "2000.00", None),
+    "public_welfare_post": (company, True, {"hardship_category": "orphan", "diploma_date": "2021-06-30",
+                                            "placed_on": "2022-06-15", "period_start": "2022-07-01",
+                                            "employer_monthly_contribution": "800.00", "months": 6},
+                            "10800.00", None),
+    "care_institution_social_insurance": (school, True, {"institution_type": "elderly_care",
+                                                         "hardship_certified": True, "hired_on": "2022-06-15",
+                                                         "period_start": "2022-07-01",
+                                                         "employer_monthly_contribution": "800.00", "months": 6},
+                                          "4800.00", None),
+    "care_worker_training": (school, True, {"occupation": "childcare_worker", "level": "intermediate",
+                                            "certificate_no": "YT-0001", "certificate_date": "2022-06-20",
+                                            "employed_in_care": True}, "1500.00", None),
 }
 
 
@@ -79,7 +95,7 @@ def claim_body(program: str) -> dict:
     return body
 
 
-def test_the_catalog_lists_all_fifteen(staff):
+def test_the_catalog_lists_all_nineteen(staff):
     items = staff.clerk.get("/v1/programs").json()["items"]
     assert [p["code"] for p in items] == list(CASES)
     for p in items:

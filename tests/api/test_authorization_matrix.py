@@ -101,6 +101,12 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/watchlist"): rule({"admin"}, scoped=False),
     ("POST", "/v1/watchlist/{entry_id}/lift"): rule({"admin"}, scoped=False),
     ("GET", "/v1/watchlist"): rule(AUDIT, scoped=False),
+    # The State Council's holiday calendar is national: any role reads it, any admin proposes
+    # or confirms a year (never the same admin both).
+    ("GET", "/v1/holiday-calendar/{year}"): rule(ROLES, scoped=False),
+    ("PUT", "/v1/holiday-calendar/{year}"): rule({"admin"}, scoped=False),
+    ("POST", "/v1/holiday-calendar/{year}/changes/{change_id}/confirm"): rule({"admin"}, scoped=False),
+    ("POST", "/v1/holiday-calendar/{year}/changes/{change_id}/reject"): rule({"admin"}, scoped=False),
 }
 
 
@@ -188,6 +194,9 @@ class World:
                                    "listed_from": "2022-07-01"}),
             "/v1/watchlist/{entry_id}/lift": ({}, {"reason": "整改", "document_no": "沈失信2",
                                                    "lifted_on": "2022-08-01"}),
+            "/v1/holiday-calendar/{year}": ({}, {"days": [{"date": "2027-01-01", "kind": "holiday",
+                                                          "name_zh": "元旦"}], "document_no": "国办发明电1"}),
+            "/v1/holiday-calendar/{year}/changes/{change_id}/reject": ({}, {"reason": "不采纳"}),
         }
         query, body = calls.get(path, ({}, None))
         if method in ("POST", "PUT") and body is None:
@@ -196,7 +205,10 @@ class World:
                     .replace("{fund_id}", f).replace("{code}", "job_expansion").replace("{claim_id}", c)
                     .replace("{payment_ref}", "YF-M-1").replace("{clawback_id}", self.clawback)
                     .replace("{month}", "2022-01").replace("{change_id}", self.change)
-                    .replace("{objection_id}", UNKNOWN).replace("{entry_id}", UNKNOWN))
+                    .replace("{objection_id}", UNKNOWN).replace("{entry_id}", UNKNOWN)
+                    .replace("{year}", "2027"))
+        if path.startswith("/v1/holiday-calendar/{year}/changes/"):
+            concrete = concrete.replace(self.change, UNKNOWN)
         if path == "/v1/claims/{claim_id}/approve":
             concrete = concrete.replace(c, self.submitted)
         return concrete, query, body

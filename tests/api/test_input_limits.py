@@ -324,7 +324,7 @@ def test_the_openapi_schema_publishes_the_limits(client):
     assert allocation["document_no"]["maxLength"] == 200 and allocation["document_no"]["pattern"]
     assert allocation["effective_date"]["pattern"].startswith("^20")
     claim = components["ClaimIn"]
-    assert len(claim["oneOf"]) == 15 and {v["properties"]["program"]["const"] for v in claim["oneOf"]} >= {
+    assert len(claim["oneOf"]) == 19 and {v["properties"]["program"]["const"] for v in claim["oneOf"]} >= {
         "job_expansion", "skill_certificate"}
     job = next(v for v in claim["oneOf"] if v["title"] == "job_expansion")
     assert job["properties"]["facts"]["properties"]["graduation_year"]["maximum"] == 2100

@@ -85,7 +85,8 @@ def test_a_city_override_applies_to_later_claims_of_that_city_once_confirmed(sta
     assert old["parameters"]["per_hire"] == "1500.00" and new["parameters"]["per_hire"] == "1200.00"
     assert new["sources"]["per_hire"] == {"value": "1200.00", "region": SHENYANG, "effective_from": "2022-08-01",
                                           "document_no": "沈人社〔2022〕88号",
-                                          "source": "Shenyang raises the job-expansion subsidy"}
+                                          "source": "Shenyang raises the job-expansion subsidy",
+                                          "source_zh": "Shenyang raises the job-expansion subsidy"}
     assert old["sources"]["per_hire"]["region"] == LIAONING
     on = staff.clerk.get("/v1/programs/job_expansion", region="210102", on="2022-08-01").json()
     assert on["parameters"]["per_hire"] == "1200.00" and on["rule_version"] == new_version
@@ -309,7 +310,7 @@ def test_bounds_are_published_with_their_source_and_every_default_lies_within_th
     startup = staff.clerk.get("/v1/programs/startup").json()["bounds"]["amount"]
     assert "二.5" in startup["floor"]["source"]
     programs = staff.clerk.get("/v1/programs").json()["items"]
-    assert len(programs) == 15
+    assert len(programs) == 19
     for program in programs:
         assert program["bounds"].keys() == program["parameters"].keys(), program["code"]
         for name, bound in program["bounds"].items():

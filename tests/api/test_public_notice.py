@@ -14,8 +14,8 @@ import pytest
 from ..support import job_expansion_claim, parameters_in_force, person_id
 from .helpers import APPROVED_ON, assert_problem, fund_balance, masked, submit
 
-ENDS_ON = "2022-07-21"  # APPROVED_ON 2022-07-16 + 5 days
-AFTER_NOTICE = "2022-07-22"
+ENDS_ON = "2022-07-22"  # APPROVED_ON 2022-07-16, a Saturday: the 5th working day after it (Mon 18 – Fri 22)
+AFTER_NOTICE = "2022-07-23"
 
 
 def set_publicity_days(client, days: int, region: str = "210100") -> None:
@@ -58,13 +58,13 @@ def test_approval_opens_the_notice_and_payment_waits_for_its_end(client, staff, 
     claim = approved(staff)
     assert claim["publicity"] == {"starts_on": APPROVED_ON, "ends_on": ENDS_ON, "objections": []}
     # paid_on = ends_on − 1: still under notice
-    on(clock, "2022-07-20")
-    r = payment(staff, claim["claim_id"], "2022-07-20")
-    assert "2022-07-21" in assert_problem(r, 409, "invalid_state")["detail"]
+    on(clock, "2022-07-21")
+    r = payment(staff, claim["claim_id"], "2022-07-21")
+    assert ENDS_ON in assert_problem(r, 409, "invalid_state")["detail"]
     # paid_on = ends_on: the notice's last day
     on(clock, ENDS_ON)
     assert_problem(payment(staff, claim["claim_id"], ENDS_ON), 409, "invalid_state")
-    # the day after: the notice is over
+    # the day after: the notice is over, but paid_on must be after it too
     on(clock, AFTER_NOTICE)
     assert_problem(payment(staff, claim["claim_id"], ENDS_ON), 409, "invalid_state")
     r = payment(staff, claim["claim_id"], AFTER_NOTICE)
@@ -151,9 +151,10 @@ def test_objections_only_during_the_notice(client, staff, funds, notice, clock):
     # received after today: no business date is later than the day it is recorded
     assert_problem(objection(staff.clerk, claim["claim_id"], received_on="2022-07-17"), 422, "validation_error",
                    "received_on")
-    on(clock, ENDS_ON)
-    assert_problem(objection(staff.clerk, claim["claim_id"], received_on=ENDS_ON), 409, "invalid_state")
-    assert objection(staff.clerk, claim["claim_id"], received_on="2022-07-20").status_code == 201
+    on(clock, AFTER_NOTICE)
+    assert_problem(objection(staff.clerk, claim["claim_id"], received_on=AFTER_NOTICE), 409, "invalid_state")
+    # the notice's last day is still the notice
+    assert objection(staff.clerk, claim["claim_id"], received_on=ENDS_ON).status_code == 201
     # treasurers and auditors do not record objections
     assert_problem(objection(staff.treasurer, claim["claim_id"]), 403, "forbidden")
     assert_problem(objection(staff.auditor, claim["claim_id"]), 403, "forbidden")
@@ -188,7 +189,8 @@ def test_the_notice_list_of_a_day(client, staff, funds, notice, clock):
     assert rows[third["claim_id"]]["objections_open"] == 1
     assert graduate not in str(rows)
     assert {r["claim_id"] for r in listed("2022-07-20")} == set(rows)
-    assert listed("2022-07-15") == [] and listed(ENDS_ON) == []
+    assert {r["claim_id"] for r in listed(ENDS_ON)} == set(rows)  # its last day
+    assert listed("2022-07-15") == [] and listed(AFTER_NOTICE) == []
     assert {r["claim_id"] for r in listed("2022-07-16", fund_id=funds["ui"])} == set(rows)
     assert listed("2022-07-16", fund_id=funds["es"]) == []
     # pages

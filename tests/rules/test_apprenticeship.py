@@ -39,7 +39,7 @@ CASES = [
          entitled="6000.00", prepay="1/2", prepayable="3000.00", ready=False, limits=(year_of(2022),), steps=STEPS,
          arithmetic={"prepayment": "⌊6000.00 × 0.5⌋ = 3000.00", "graduate": "0 ≤ 2022 − 2020 = 2 ≤ 5"},
          cites={"graduate": ("graduate_within_years",), "contract_months": (), "certificate": (),
-                "amount": ({"name": "advanced", "value": "6000.00", "source": "Anshan 2022"},), "completion": (),
+                "amount": ({"name": "advanced", "value": "6000.00", "source": "local assumption: Anshan's 2022 figure"},), "completion": (),
                 "prepayment": ("prepay_share",)}),
     Case("completed_settles_the_full_amount", "三.11: completion earns the rest", facts=SHORTAGE,
          later={"completed": True}, entitled="7800.00", ready=True),

@@ -23,7 +23,7 @@ CASES = [
            arithmetic={"amount": f"{amount}.00 × 1 = {amount}.00"},
            cites={"graduation_year": (), "prepayment": (),
                   "amount": ({"name": parameter, "value": f"{amount}.00", "region": "210000",
-                              "effective_from": "2022-06-04", "source": "Liaoning"},)})
+                              "effective_from": "2022-06-04", "source": "local assumption: Liaoning practice"},)})
       for course, amount, parameter in (("GYB", 500, "gyb_amount"), ("SYB", 2000, "syb_amount"))],
     Case("graduated_the_year_before_is_refused", "二.4: 毕业年度高校毕业生可参加免费创业培训",
          facts={"graduation_year": 2021}, refused=not_eligible("entrepreneurship_training.graduation_year")),

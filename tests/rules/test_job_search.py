@@ -18,7 +18,7 @@ CASES = [
            facts={"hardship_category": category}, entitled="1000.00", prepay=0, ready=True, limits=(ONCE,),
            steps=("graduation_year", "hardship_category", "amount", "prepayment"),
            cites={"graduation_year": (), "hardship_category": (), "prepayment": (),
-                  "amount": ({"name": "amount", "value": "1000.00", "source": "Dalian"},)})
+                  "amount": ({"name": "amount", "value": "1000.00", "source": "local assumption: Dalian's figure"},)})
       for category in CATEGORIES],
     Case("other_hardship_is_refused_as_a_fact", "二.8: only the eight listed", facts={"hardship_category": "unemployed"},
          refused=invalid("facts.hardship_category")),

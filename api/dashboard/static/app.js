@@ -557,11 +557,16 @@
       const s = p.sources[k] || {};
       const b = p.bounds[k] || {};
       return el("tr", {"data-parameter": k}, el("th", {scope: "row"}, k), el("td", {class: "num"}, typeof v === "string" ? money(v) : JSON.stringify(v)),
-        el("td", {}, [s.region, s.effective_from, s.document_no, s.source].filter(Boolean).join(" · ")),
-        el("td", {class: "num"}, b.min === undefined || b.min === null ? "—" : String(b.min)),
+        el("td", {}, [s.region, s.effective_from, s.document_no, lang === "zh" ? (s.source_zh || s.source) : s.source].filter(Boolean).join(" · ")),
+        // 不低于: the province's value in force is the floor a city's value keeps to.
+        el("td", {class: "num"}, [b.min === undefined || b.min === null ? "—" : String(b.min),
+          b.floor && b.floor.value !== undefined ? `≥ ${b.floor.value}` : ""].filter(Boolean).join(" ")),
         el("td", {class: "num"}, b.max === undefined || b.max === null ? "—" : String(b.max)), el("td", {}, b.source || ""));
     });
-    box.replaceChildren(el("p", {}, `${t("rule_version")}: `, el("code", {}, p.rule_version || "—")),
+    const doc = p.document || {};
+    box.replaceChildren(
+      el("p", {class: "clause-text", lang: "zh"}, `${doc.title_zh || ""}${doc.document_no ? `（${doc.document_no}）` : ""} ${p.clause}：${p.clause_text || ""}`),
+      el("p", {}, `${t("rule_version")}: `, el("code", {}, p.rule_version || "—")),
       table(`${p.code} · ${regionLabel(region)} · ${on}`, [col("name"), col("value", 1), col("source"), col("min", 1), col("max", 1), col("bounds")], rows, {id: "parameters-table"}));
   }
 

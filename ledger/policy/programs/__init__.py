@@ -267,6 +267,45 @@ def rate(share: Fraction) -> str:
     return format_rate(share)
 
 
+def check_not_after(why: Explanation, rule: str, day: dt.date, on: dt.date, *, what_zh: str, what_en: str) -> None:
+    """A date the claim reports as past (a hire, a placement, a course, a certificate) is not
+    after the application date."""
+    ok = day <= on
+    why.check(rule, ok, zh=f"{what_zh} {day} {'不晚于' if ok else '晚于'}申请日期 {on}",
+              en=f"{what_en} {day}, {'on or before' if ok else 'after'} the application date {on}")
+
+
+def check_diploma_within(why: Explanation, facts: dict, rules: RuleSet, reference: dt.date, *, what_zh: str,
+                         what_en: str) -> None:
+    """毕业证书所注日期起5年内 (DOMAIN.md, "Graduates, hires, interns"): `reference` lies from
+    the diploma's date to `graduate_within_years` × 12 months after it, both days included."""
+    diploma = dt.date.fromisoformat(facts["diploma_date"])
+    years = rules.values["graduate_within_years"]
+    last = add_months(diploma, 12 * years)
+    ok = diploma <= reference <= last
+    why.check("graduate", ok,
+              zh=f"{what_zh} {reference} {'在' if ok else '不在'}毕业证书所注日期 {diploma} 起 {years} 年{'内' if ok else ''}"
+                 f"（至 {last}）",
+              en=f"{what_en} {reference}, {'within' if ok else 'outside'} {years} years from the diploma's date "
+                 f"{diploma} (until {last})", uses=("graduate_within_years",),
+              arithmetic=f"{diploma} ≤ {reference} ≤ {diploma} + {12 * years} months = {last}" if ok
+              else f"{reference} ∉ [{diploma}, {last}]")
+
+
+def check_period_start(why: Explanation, facts: dict, since: dt.date, *, since_zh: str, since_en: str) -> dt.date:
+    """`period_start`, the first month claimed, is a month's first day and not before the
+    month of `since` (the hire, the placement): months before it were not worked there."""
+    start = dt.date.fromisoformat(facts["period_start"])
+    ok = start.day == 1
+    why.check("period_start", ok and start >= since.replace(day=1),
+              zh=f"起始月份 {start}：{'为' if ok else '须为'}月份首日，{'不早于' if start >= since.replace(day=1) else '早于'}"
+                 f"{since_zh}月份（{since.replace(day=1)}）",
+              en=f"the first month claimed {start} {'is' if ok else 'must be'} a month's first day, "
+                 f"{'not before' if start >= since.replace(day=1) else 'before'} the month of {since_en} "
+                 f"({since.replace(day=1)})")
+    return start
+
+
 Rule = Callable[[dict, RuleSet, Context], Decision]
 
 
@@ -296,6 +335,12 @@ from . import (  # noqa: E402
     startup,
     startup_venue,
 )
+from . import (  # noqa: E402  (the programs DOMAIN.md's revision of 2026-12-07 added)
+    care_institution_social_insurance,
+    care_worker_training,
+    flexible_graduate_training,
+    public_welfare_post,
+)
 
 RULES: dict[str, Rule] = {
     "job_expansion": job_expansion.decide,
@@ -313,6 +358,10 @@ RULES: dict[str, Rule] = {
     "career_switch_training": career_switch_training.decide,
     "apprenticeship": apprenticeship.decide,
     "skill_certificate": skill_certificate.decide,
+    "flexible_graduate_training": flexible_graduate_training.decide,
+    "public_welfare_post": public_welfare_post.decide,
+    "care_institution_social_insurance": care_institution_social_insurance.decide,
+    "care_worker_training": care_worker_training.decide,
 }
 # The module of each rule function, and the version of what it decides.
 RULE_MODULES = {code: sys.modules[rule.__module__] for code, rule in RULES.items()}
