@@ -23,6 +23,10 @@ FIRST_BUSINESS_DATE = dt.date(2000, 1, 1)
 LAST_BUSINESS_DATE = dt.date(2099, 12, 31)
 # Facts about the past (left school, operating since, a certificate's date) may be older.
 FIRST_FACT_DATE = dt.date(1950, 1, 1)
+# A business date more than this many days before today needs backdating evidence
+# (LEDGER_BACKDATE_DAYS; API.md "Insiders and time"; ledger/service/dates.py).
+DEFAULT_BACKDATE_DAYS = 30
+MAX_BACKDATE_DAYS = 36_500
 # No balance component of a fund, and no fund's money received over its life, may exceed
 # 9,999,999,999,999.99: sums of a fund's movements then stay far inside 64-bit integers.
 MAX_BALANCE_FEN = 999_999_999_999_999

@@ -78,9 +78,10 @@ def parse_direction_values(value: object, direction: str) -> tuple[str, ...]:
 
 
 def read_statement(text: str, *, columns: Mapping[str, str] | None = None, debit: object = None,
-                   credit: object = None, skip_lines: object = 0) -> list[StatementLine]:
+                   credit: object = None, skip_lines: object = 0, latest: dt.date | None = None) -> list[StatementLine]:
     """Every line of the statement, or `422` naming the first bad line and column (and how
-    many other lines are bad)."""
+    many other lines are bad). `latest`: the last date a line may have (today: a bank
+    records nothing in the future, and a line dated later could match a payment to come)."""
     if not isinstance(text, str) or not text.strip():
         raise ValidationFailed("the statement is empty", field="csv")
     check_characters(text, field="csv", multiline=True)
@@ -107,7 +108,7 @@ def read_statement(text: str, *, columns: Mapping[str, str] | None = None, debit
             if len(lines) + len(problems) >= MAX_LINES:
                 raise ValidationFailed(f"a statement holds at most {MAX_LINES} lines; split it", field="csv")
             try:
-                lines.append(_line(reader.line_num, cells, layout, values))
+                lines.append(_line(reader.line_num, cells, layout, values, latest))
             except ValidationFailed as exc:
                 problems.append(exc)
     except csv.Error as exc:
@@ -156,7 +157,7 @@ def _cell(cells: list[str], layout: dict[str, tuple[int, str]], name: str) -> tu
 
 
 def _line(line_no: int, cells: list[str], layout: dict[str, tuple[int, str]],
-          values: dict[str, tuple[str, ...]]) -> StatementLine:
+          values: dict[str, tuple[str, ...]], latest: dt.date | None = None) -> StatementLine:
     def refuse(name: str, message: str) -> ValidationFailed:
         header = layout[name][1]
         column = header if header == name else f"{header} ({name})"
@@ -170,6 +171,8 @@ def _line(line_no: int, cells: list[str], layout: dict[str, tuple[int, str]],
         date = dt.date(int(match.group(1)), int(match.group(3)), int(match.group(4)))
     except ValueError:
         raise refuse("date", f"{raw!r} is not a real date YYYY-MM-DD") from None
+    if latest is not None and date > latest:
+        raise refuse("date", f"{date} is later than today ({latest}, China Standard Time)")
 
     if "debit_amount" in layout:
         sides = []

@@ -541,5 +541,39 @@ def report_fund_usage(
                   f"{report['position']}: ties out: {'yes' if report['ties_out'] else 'NO'}; written to {out}")
 
 
+@report_cli.command("backdated")
+def report_backdated(
+        out: Path = typer.Option(..., "--out", help="File to write the list to (JSON)."),
+        start: str = typer.Option(None, "--from", help="First business date, YYYY-MM-DD (included)."),
+        end: str = typer.Option(None, "--to", help="Last business date, YYYY-MM-DD (included)."),
+        fund_id: str = typer.Option(None, "--fund-id", help="Only this fund's entries, e.g. employment_subsidy:210100.")):
+    """Write every backdated entry (a business date beyond LEDGER_BACKDATE_DAYS, with its
+    evidence) as GET /v1/reports/backdated lists it, all pages, for auditors."""
+    from ledger.errors import LedgerError
+    from ledger.views import json_bytes
+
+    from projections.reads.reports import CLI_ACTOR
+
+    rt = _runtime()
+    items: list[dict] = []
+    try:
+        rt.runner.start()
+        after = None
+        while True:
+            page, after = rt.reads.backdated(CLI_ACTOR, fund_id=fund_id, start=start, end=end, after=after,
+                                             limit=1000)
+            items += page
+            if after is None:
+                break
+    except LedgerError as exc:
+        console.print(f"[red]{exc.code}: {exc.detail}")
+        raise typer.Exit(2) from None
+    finally:
+        rt.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(json_bytes({"items": items}))
+    console.print(f"{len(items)} backdated entr{'y' if len(items) == 1 else 'ies'}; written to {out}")
+
+
 def main() -> None:
     cli()

@@ -12,8 +12,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from ledger.clock import SYSTEM_CLOCK, Clock
+from ledger.limits import DEFAULT_BACKDATE_DAYS, MAX_BACKDATE_DAYS
 from ledger.pii import decode_key
-from ledger.service.dates import DEFAULT_BACKDATE_DAYS, MAX_BACKDATE_DAYS
 
 log = logging.getLogger(__name__)
 

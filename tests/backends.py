@@ -11,6 +11,7 @@ from urllib.parse import urlparse, urlunparse
 import pytest
 
 from ledger.clock import SettableClock
+from ledger.limits import MAX_BACKDATE_DAYS
 from runtime.settings import Settings
 
 from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY
@@ -19,7 +20,7 @@ from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY
 # business dates that far back without backdating evidence (a window an operator may set,
 # LEDGER_BACKDATE_DAYS). Dates after today are refused whatever the window; the window of
 # the contract's default, 30 days, is tested in tests/test_business_dates.py.
-SUITE_BACKDATE_DAYS = 36_500
+SUITE_BACKDATE_DAYS = MAX_BACKDATE_DAYS
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ("sqlite", "postgres")

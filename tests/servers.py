@@ -27,7 +27,8 @@ class Server:
         self.env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url,
                     "LEDGER_DATA_DIR": str(settings.data_dir), "LEDGER_PG_SCHEMA": settings.pg_schema,
                     "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN,
-                    "PYTHONPATH": str(ROOT), "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, **(env or {})}
+                    "PYTHONPATH": str(ROOT), "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY,
+                    "LEDGER_BACKDATE_DAYS": str(settings.backdate_days), **(env or {})}
         self.workdir = tmp_path / "work"
         self.workdir.mkdir()
         self.log = open(self.log_path, "w")

@@ -86,7 +86,7 @@ def test_sigkill_of_api_and_projection_processes_loses_no_acknowledged_command(s
     env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
            "LEDGER_DATA_DIR": str(settings.data_dir),
            "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN,
-           "LEDGER_PROJECTIONS": "external",
+           "LEDGER_PROJECTIONS": "external", "LEDGER_BACKDATE_DAYS": str(settings.backdate_days),
            "LEDGER_READ_WAIT_S": "10", "PYTHONPATH": str(ROOT)}
     sockets = [str(tmp_path / f"api{i}.sock") for i in range(2)]
     log = tmp_path / "processes.log"

@@ -275,6 +275,8 @@ def test_claims_stored_before_public_notices_load_with_no_notice_and_are_not_hel
         for claim_id in ids.values():
             claim = rt.ledger.claim(CLERK, claim_id)
             assert claim.publicity is None and claim_view(claim)["publicity"] is None
+            # events stored before backdating was recorded carry no evidence: nothing is backdated
+            assert claim.backdated_entries == () and "backdated" not in claim_view(claim)
         parameters_in_force(rt.ledger, "startup", {"region": "210100", "effective_from": "2022-06-04",
                                                    "values": {"publicity_days": 5}})
         approved = rt.ledger.approve(REVIEWER, ids["startup"], {"approved_on": "2022-07-16"}).body

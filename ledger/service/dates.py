@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ..errors import ValidationFailed
-from ..limits import check_date, check_text
+from ..limits import DEFAULT_BACKDATE_DAYS, MAX_BACKDATE_DAYS, check_date, check_text
 
-DEFAULT_BACKDATE_DAYS = 30
-MAX_BACKDATE_DAYS = 36_500
+__all__ = ["BACKDATE_KEYS", "DEFAULT_BACKDATE_DAYS", "MAX_BACKDATE_DAYS", "BusinessDates", "parse_backdate"]
 BACKDATE_KEYS = ("reason", "document_no")
 
 

@@ -350,3 +350,36 @@ def test_the_backdating_window_is_a_setting():
     for bad in ("-1", "36501", "thirty"):
         with pytest.raises(SettingsError, match="LEDGER_BACKDATE_DAYS"):
             Settings.from_env({"LEDGER_BACKDATE_DAYS": bad})
+
+
+def test_ledger_report_backdated_writes_every_entry_for_auditors(settings, clock, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from ledger.access import Actor
+    from runtime.cli import cli
+    from runtime.container import Runtime
+
+    from ..support import PII_KEY, SEAL_KEY
+
+    clock.travel_to(TODAY)
+    treasurer = Actor("t", "treasurer", frozenset({"treasurer"}), ("000000",))
+    rt = Runtime(settings)
+    rt.start(project=False)
+    try:
+        rt.ledger.open_fund(treasurer, {"fund_type": "employment_subsidy", "region": "210000"})
+        rt.ledger.allocate(treasurer, "employment_subsidy:210000", {
+            "amount": "10.00", "source": "central", "document_no": "辽财补1", "effective_date": day(-60),
+            "backdate": EVIDENCE})
+    finally:
+        rt.close()
+    env = {"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
+           "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_PROJECTIONS": "embedded"}
+    out = tmp_path / "backdated.json"
+    result = CliRunner().invoke(cli, ["report", "backdated", "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(out.read_bytes())["items"]
+    assert row["entry"] == "allocation" and row["business_date"] == day(-60) and row["backdate"] == EVIDENCE
+    result = CliRunner().invoke(cli, ["report", "backdated", "--fund-id", "bogus", "--out", str(out)], env=env)
+    assert result.exit_code == 2 and "validation_error" in result.output

@@ -288,6 +288,9 @@ def test_a_bank_export_with_chinese_headers_is_read_through_a_column_mapping(cli
     (HEADER + "2022-07-20,1500.00,debit,ZF-1,\n2022-07-21,\"1,500.00\",debit,ZF-2,\n",
      {}, "line 3, amount", ["line 3", "amount", "1,500.00"]),
     (HEADER + "2022-02-30,1500.00,debit,,\n", {}, "line 2, date", ["line 2", "date", "2022-02-30"]),
+    # a bank records nothing after today (◆ Insiders and time)
+    (HEADER + "2022-07-20,1500.00,debit,,\n2099-01-05,1.00,debit,,\n", {}, "line 3, date",
+     ["line 3", "later than today"]),
     (HEADER + "2022-07-20,1500.0,debit,,\n", {}, "line 2, amount", ["two decimals"]),
     (HEADER + "2022-07-20,0.00,debit,,\n", {}, "line 2, amount", ["greater than zero"]),
     (HEADER + "2022-07-20,-5.00,debit,,\n", {}, "line 2, amount", ["line 2"]),
