@@ -41,8 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         mask_identity_numbers_in_logs()  # the server has configured its logging by now
         anyio.to_thread.current_default_thread_limiter().total_tokens = MAX_CONCURRENT_REQUESTS
         try:
+            dashboard.check_assets()
             rt = await anyio.to_thread.run_sync(lambda: Runtime(settings or Settings.from_env()))
-        except SettingsError as exc:
+        except (SettingsError, dashboard.AssetsMissing) as exc:
             app.state.startup_refusal = f"the ledger cannot start: {exc}"
             raise
         app.state.runtime = rt
@@ -125,7 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 class StartupRefusal:
     """A start refused for a reason the operator must fix (a key missing or inside the data
-    directory) is reported as that reason alone, not as a traceback: the server prints it
+    directory, the browser assets not installed) is reported as that reason alone, not as a traceback: the server prints it
     and "Application startup failed. Exiting." and exits non-zero."""
 
     def __init__(self, app):
@@ -144,7 +145,7 @@ class StartupRefusal:
 
         try:
             await self.app(scope, receive, send_reason)
-        except SettingsError:
+        except (SettingsError, dashboard.AssetsMissing):
             if not getattr(state, "startup_refusal", None):
                 raise  # reported by the server as it is
 

@@ -29,6 +29,9 @@ PARTY_ID_PATTERN = r"^[0-9A-Za-z]{18}$"
 PartyId = Annotated[str, StringConstraints(pattern=PARTY_ID_PATTERN), Field(examples=["91350100M000100Y43"])]
 ProgramCode = Literal[tuple(load_catalog().programs)]  # type: ignore[valid-type]
 Role = Literal["admin", "clerk", "reviewer", "treasurer", "auditor"]
+# The SHA-256 of a token its owner made (`ledger token new`): tokens of others are registered by it.
+TokenSha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$"),
+                        Field(description="SHA-256 (hex) of a token the person made on their own machine")]
 ClaimStatus = Literal["submitted", "rejected", "withdrawn", "approved", "prepaid", "paid", "closed"]
 FundType = Literal[tuple(FUND_TYPES)]  # type: ignore[valid-type]
 AllocationSource = Literal[ALLOCATION_SOURCES]  # type: ignore[valid-type]
@@ -40,10 +43,35 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class BackdateIn(Strict):
+    """Evidence for a business date more than LEDGER_BACKDATE_DAYS (default 30) before today
+    (API.md, "Insiders and time"): recorded with the entry and listed by GET /reports/backdated."""
+    reason: Text
+    document_no: Text
+
+
+BACKDATE = Field(None, description="Required when a business date of the body lies more than LEDGER_BACKDATE_DAYS "
+                                   "before today; no business date may be later than today")
+
+
 class UserIn(Strict):
     name: Text
     roles: list[Role] = Field(min_length=1)
     regions: list[Region] = Field(min_length=1)
+    token_sha256: TokenSha256
+    reason: Text | None = None
+
+
+class RolesIn(Strict):
+    """New roles and regions for a user (they replace the old ones)."""
+    roles: list[Role] = Field(min_length=1)
+    regions: list[Region] = Field(min_length=1)
+    reason: Text | None = None
+
+
+class ReactivateIn(Strict):
+    reason: Text
+    token_sha256: TokenSha256 | None = None
 
 
 class UserOut(BaseModel):
@@ -55,10 +83,11 @@ class UserOut(BaseModel):
 
 
 class TokenIssued(BaseModel):
-    """A token, shown this once (`null` when an Idempotency-Key replays the request): only
-    its hash is stored. `expires_at` is null for the bootstrap admin's token only."""
+    """A token, shown this once to its owner (`null` when an Idempotency-Key replays the
+    request; absent when it was registered by its hash): only its hash is stored.
+    `expires_at` is null for the bootstrap admin's token only."""
     user_id: str
-    token: str | None
+    token: str | None = None
     token_id: str
     expires_at: str | None
 
@@ -71,6 +100,8 @@ class UserCreated(TokenIssued):
 
 class TokenIn(Strict):
     revoke_others: StrictBool = False
+    token_sha256: TokenSha256 | None = None
+    reason: Text | None = None
 
 
 class TokenRecord(BaseModel):
@@ -94,6 +125,42 @@ class UserPage(BaseModel):
     next_cursor: str | None
 
 
+class UserChangeOut(BaseModel):
+    """A change of who may act (API.md, "◆ Insiders and time"); `regions`: every region it
+    reaches, `new_regions`: the regions it gives the user."""
+    change_id: str
+    seq: int
+    kind: Literal["create", "roles", "reactivate", "token", "deactivate"]
+    user_id: str
+    status: Literal["proposed", "in_force", "rejected"]
+    regions: list[str]
+    proposed_by: str
+    confirmed_by: str | None
+    alone: bool
+    rejected_by: str | None
+    rejection_reason: str | None
+    name: str | None = None
+    roles: list[str] | None = None
+    new_regions: list[str] | None = None
+    token_sha256: str | None = None
+    revoke_others: bool | None = None
+    reason: str | None = None
+
+
+class UserChangePage(BaseModel):
+    items: list[UserChangeOut]
+    next_cursor: str | None
+
+
+class UserChangeInForce(UserDocument):
+    """A change put in force, and the user as it now stands."""
+    change_id: str
+    kind: str
+    status: Literal["in_force"]
+    token_id: str | None = None
+    expires_at: str | None = None
+
+
 class FundIn(Strict):
     fund_type: FundType
     region: Region
@@ -106,6 +173,7 @@ class AllocationIn(Strict):
     document_no: Text
     effective_date: Date
     memo: Text | None = None
+    backdate: BackdateIn | None = BACKDATE
 
 
 class TransferIn(Strict):
@@ -114,6 +182,7 @@ class TransferIn(Strict):
     amount: Money
     document_no: Text
     effective_date: Date
+    backdate: BackdateIn | None = BACKDATE
 
 
 class Balance(BaseModel):
@@ -153,6 +222,7 @@ class FundMovement(BaseModel):
     claim_id: str | None
     payment_ref: str | None
     reference: str | None
+    backdated: bool = False
 
 
 class FundMovementPage(BaseModel):
@@ -225,12 +295,14 @@ class ClaimIn(Strict):
     beneficiary: BeneficiaryIn | None = None
     facts: dict[str, Any]
     application_date: Date | None = None
+    backdate: BackdateIn | None = BACKDATE
 
 
 class ApproveIn(Strict):
     amount: Money | None = None
     fund_id: FundId | None = None
     approved_on: Date | None = None
+    backdate: BackdateIn | None = BACKDATE
 
 
 class ReasonIn(Strict):
@@ -246,11 +318,13 @@ class PaymentIn(Strict):
     kind: Literal["prepayment", "settlement"]
     payment_ref: Text
     paid_on: Date | None = None
+    backdate: BackdateIn | None = BACKDATE
 
 
 class ReturnIn(Strict):
     reason: Text
     returned_on: Date | None = None
+    backdate: BackdateIn | None = BACKDATE
 
 
 class ClawbackIn(Strict):
@@ -262,12 +336,14 @@ class RecoveryIn(Strict):
     amount: Money
     reference: Text
     received_on: Date | None = None
+    backdate: BackdateIn | None = BACKDATE
 
 
 class ObjectionIn(Strict):
     reason: Text
     received_on: Date | None = Field(None, description="The day the objection was received (default: today); "
                                                        "during the notice")
+    backdate: BackdateIn | None = BACKDATE
 
 
 class ObjectionResolutionIn(Strict):
@@ -299,6 +375,7 @@ class PaymentOut(BaseModel):
     amount: Money
     paid_on: str
     returned: bool
+    backdated: bool = False
 
 
 class ClawbackOut(BaseModel):
@@ -314,6 +391,7 @@ class ObjectionOut(BaseModel):
     received_on: str
     status: Literal["open", "upheld", "dismissed"]
     resolution_reason: str | None
+    backdated: bool = False
 
 
 class PublicityOut(BaseModel):
@@ -322,6 +400,16 @@ class PublicityOut(BaseModel):
     starts_on: str
     ends_on: str
     objections: list[ObjectionOut]
+
+
+class BackdatedEntryOut(BaseModel):
+    """An entry of a claim dated beyond the backdating window, with its evidence."""
+    entry: Literal["application", "approval", "payment", "return", "objection", "recovery"]
+    ref: str | None
+    fields: list[str]
+    reason: str
+    document_no: str
+    backdated: bool = True
 
 
 class ClaimOut(BaseModel):
@@ -341,6 +429,8 @@ class ClaimOut(BaseModel):
     clawbacks: list[ClawbackOut]
     approved_on: str | None = None
     publicity: PublicityOut | None = None
+    backdated: bool = Field(False, description="Whether any entry of the claim is dated beyond the backdating window")
+    backdated_entries: list[BackdatedEntryOut] = []
     version: int
     submitted_at: str
     updated_at: str
@@ -666,6 +756,29 @@ class NoticePayeePage(BaseModel):
     next_cursor: str | None
 
 
+class BackdatedOut(BaseModel):
+    """An entry recorded with a business date beyond the backdating window (API.md, "Insiders and time")."""
+    position: int
+    entry: Literal["application", "approval", "payment", "return", "objection", "recovery", "allocation",
+                   "transfer_in", "transfer_out", "listing", "lift"]
+    region: str | None
+    fund_id: str | None
+    claim_id: str | None
+    watchlist_entry_id: str | None
+    ref: str | None
+    fields: list[str]
+    business_date: str
+    recorded_on: str
+    actor: str | None
+    backdate: BackdateIn
+    backdated: bool = True
+
+
+class BackdatedPage(BaseModel):
+    items: list[BackdatedOut]
+    next_cursor: str | None
+
+
 class WatchListIn(Strict):
     party_id: PartyId = Field(description="A resident identity number (GB 11643) or a unified social credit "
                                           "code (GB 32100); stored only as a keyed hash and a sealed copy")
@@ -673,12 +786,14 @@ class WatchListIn(Strict):
     document_no: Text
     listed_from: Date
     listed_until: Date | None = Field(None, description="First day no longer listed (default: until lifted)")
+    backdate: BackdateIn | None = BACKDATE
 
 
 class WatchListLiftIn(Strict):
     reason: Text
     document_no: Text
     lifted_on: Date = Field(description="First day no longer listed")
+    backdate: BackdateIn | None = BACKDATE
 
 
 class WatchListCreated(BaseModel):
@@ -699,6 +814,7 @@ class WatchListEntryOut(BaseModel):
     listed_until: str | None
     listed_by: str
     lifted: dict[str, Any] | None
+    backdated: bool = False
     version: int
 
 
@@ -820,3 +936,50 @@ class PeriodCloseOut(BaseModel):
     override_reason: str | None
     evidence: dict[str, Any]
     closed_months: list[str]
+
+
+class PeriodReopenIn(Strict):
+    reason: Text
+    document_no: Text
+
+
+class PeriodReopenOut(BaseModel):
+    change_id: str
+    fund_id: str
+    month: str
+    status: Literal["proposed", "reopened"]
+    reason: str | None = None
+    document_no: str | None = None
+    proposed_by: str | None = None
+    confirmed_by: str | None = None
+    closed_months: list[str] | None = None
+
+
+class PeriodReopenRequest(BaseModel):
+    change_id: str
+    proposed_by: str
+    proposed_at: str
+    reason: str
+    document_no: str
+
+
+class PeriodMonth(BaseModel):
+    month: str
+    state: Literal["open", "closed"]
+    closed_by: str | None
+    closed_at: str | None
+    override_reason: str | None
+    evidence: dict[str, Any] | None
+    reopened_by: str | None
+    reopened_at: str | None
+    reopen_reason: str | None
+    reopen_document_no: str | None
+    reopen_requests: list[PeriodReopenRequest]
+    history: list[dict[str, Any]]
+
+
+class PeriodsOut(BaseModel):
+    fund_id: str
+    items: list[PeriodMonth]
+    closed_months: list[str]
+    position: int

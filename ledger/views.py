@@ -33,7 +33,7 @@ def party_view(party: dict | None) -> dict | None:
 
 
 def claim_view(claim: Claim) -> dict:
-    return {
+    view = {
         "claim_id": str(claim.id),
         "program": claim.program,
         "region": claim.region,
@@ -58,7 +58,8 @@ def claim_view(claim: Claim) -> dict:
         },
         "payments": [
             {"payment_ref": ref, "kind": p["kind"], "amount": format_money(p["amount_fen"]),
-             "paid_on": p["paid_on"].isoformat(), "returned": p["returned"]}
+             "paid_on": p["paid_on"].isoformat(), "returned": p["returned"],
+             **_backdated(claim.is_backdated("payment", ref))}
             for ref, p in claim.payments.items()
         ],
         "clawbacks": [
@@ -72,6 +73,16 @@ def claim_view(claim: Claim) -> dict:
         "submitted_at": utc_text(claim.created_on),
         "updated_at": utc_text(claim.modified_on),
     }
+    if claim.backdated_entries:
+        # Entries dated beyond the backdating window, with their evidence (API.md, "Insiders and time").
+        view["backdated"] = True
+        view["backdated_entries"] = [{**entry, "backdated": True} for entry in claim.backdated_entries]
+    return view
+
+
+def _backdated(backdated: bool) -> dict:
+    """`"backdated": true` on an entry dated beyond the backdating window; nothing on the others."""
+    return {"backdated": True} if backdated else {}
 
 
 def publicity_view(claim: Claim) -> dict | None:
@@ -84,7 +95,8 @@ def publicity_view(claim: Claim) -> dict | None:
         "ends_on": notice["ends_on"].isoformat(),
         "objections": [
             {"objection_id": o["objection_id"], "reason": o["reason"], "received_on": o["received_on"].isoformat(),
-             "status": o["outcome"] or "open", "resolution_reason": o["resolution_reason"]}
+             "status": o["outcome"] or "open", "resolution_reason": o["resolution_reason"],
+             **_backdated(claim.is_backdated("objection", o["objection_id"]))}
             for o in notice["objections"]
         ],
     }
@@ -104,7 +116,9 @@ def watch_list_entry_view(entry: WatchListEntry) -> dict:
         "listed_by": entry.listed_by,
         "lifted": None if lifted is None else {
             "reason": lifted["reason"], "document_no": lifted["document_no"],
-            "lifted_on": lifted["lifted_on"].isoformat(), "lifted_by": lifted["lifted_by"]},
+            "lifted_on": lifted["lifted_on"].isoformat(), "lifted_by": lifted["lifted_by"],
+            **_backdated(lifted.get("backdated", False))},
+        **_backdated(entry.backdated),
         "version": entry.version,
     }
 

@@ -102,6 +102,18 @@ class UnitOfWork:
             raise NotFound(f"{what} not found")
         return aggregate
 
+    def existing(self, ids: list[UUID]) -> set[UUID]:
+        """Which of these ids have an aggregate, in this batch or in the store: a query per
+        few hundred ids instead of loading each (a period close asks about a month's items)."""
+        found = {i for i in ids if i in self.touched or i in self._cache}
+        rest = [i for i in ids if i not in found and i not in self._absent]
+        exists = getattr(self._app.recorder, "existing_ids", None)
+        if rest and exists is not None:
+            found |= exists(rest)
+        elif rest:
+            found |= {i for i in rest if self.find(Aggregate, i) is not None}
+        return found
+
     def add(self, aggregate: Aggregate) -> Aggregate:
         # Callers look up derived ids before creating them; should another process have
         # created one meanwhile, the insert itself fails and the command is re-run.

@@ -22,6 +22,7 @@ from ledger.domain.users import User
 from ledger.domain.watchlist import WatchListEntry
 from ledger.views import claim_view, event_data, event_type, json_bytes, user_view, utc_text
 
+from .backdated import INSERT_BACKDATED, backdated_row
 from .movements import day_rows, is_movement, movement_rows
 from .notices import UPSERT_NOTICE, UPSERT_WATCHLIST, notice_rows, watchlist_rows
 from .reconciliation import ReconciliationRows
@@ -83,11 +84,15 @@ class LedgerProjection(Projection[ReadModelQueries]):
         fund_history: list[tuple] = []
         movements: list[tuple[Any, int, str]] = []
         reconciliation = ReconciliationRows()
+        backdated: list[tuple] = []
         try:
             for domain_event, position in batch:
                 try:
-                    self._project_one(domain_event, position, funds, claims, claim_events, users,
-                                      fund_history, movements, reconciliation, watchlist)
+                    aggregate = self._project_one(domain_event, position, funds, claims, claim_events, users,
+                                                  fund_history, movements, reconciliation, watchlist)
+                    row = backdated_row(domain_event, aggregate, position) if aggregate is not None else None
+                    if row is not None:
+                        backdated.append(row)
                 except (PersistenceError, OSError):
                     raise  # loading an aggregate from the store: worth another try
                 except Exception as exc:
@@ -103,7 +108,8 @@ class LedgerProjection(Projection[ReadModelQueries]):
                 fund_movements=fund_movements,
                 statements=[(UPSERT_FUND_DAY, day_rows(fund_movements)), *reconciliation.statements(),
                             (UPSERT_NOTICE, notice_rows([(c, p) for c, _, p in claims.values()])),
-                            (UPSERT_WATCHLIST, watchlist_rows(list(watchlist.values())))],
+                            (UPSERT_WATCHLIST, watchlist_rows(list(watchlist.values()))),
+                            (INSERT_BACKDATED, backdated)],
                 users=user_rows,
                 user_regions=[(str(u.id), region) for u, _, _ in users.values() for region in u.regions],
             )
@@ -114,7 +120,8 @@ class LedgerProjection(Projection[ReadModelQueries]):
         return tracking.notification_id
 
     def _project_one(self, domain_event, position: int, funds, claims, claim_events, users, fund_history,
-                     movements, reconciliation, watchlist) -> None:
+                     movements, reconciliation, watchlist) -> Aggregate | None:
+        """Projects one event; returns the aggregate it changed (as it stands after it)."""
         topic_class = domain_event.__class__.__qualname__.split(".")[0]
         if topic_class == "Fund":
             fund = self._apply(domain_event)
@@ -124,9 +131,11 @@ class LedgerProjection(Projection[ReadModelQueries]):
             if is_movement(domain_event):
                 movements.append((domain_event, position, fund.fund_code))
             reconciliation.fund_event(domain_event, fund.fund_code, position)
+            return fund
         elif topic_class == "BankStatement":
             statement = self._apply(domain_event)
             reconciliation.statement_event(domain_event, statement, position)
+            return statement
         elif topic_class == "Claim":
             claim = self._apply(domain_event)
             # A row keeps the position of the claim's first event as its list order.
@@ -137,12 +146,16 @@ class LedgerProjection(Projection[ReadModelQueries]):
                 str(claim.id), domain_event.originator_version, position,
                 event_type(domain_event), utc_text(domain_event.timestamp), data.get("actor"),
                 json_bytes(data).decode()))
+            return claim
         elif topic_class == "User":
             user = self._apply(domain_event)
             users[user.id] = (user, users.get(user.id, (None, position))[1], position)
+            return user
         elif topic_class == "WatchListEntry":
             entry = self._apply(domain_event)
             watchlist[entry.id] = (entry, watchlist.get(entry.id, (None, position))[1], position)
+            return entry
+        return None
 
     def _recorded_times(self, positions: list[int]) -> dict[int, str]:
         """The chain's recorded times of these positions: one query per batch."""

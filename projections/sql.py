@@ -159,6 +159,23 @@ TABLES = (
         doc TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS ix_watchlist_by_position ON rm_watchlist (first_position)",
     "CREATE INDEX IF NOT EXISTS ix_watchlist_by_party ON rm_watchlist (party_ref, first_position)",
+    # Entries dated beyond the backdating window, with their evidence (projections/backdated.py).
+    """CREATE TABLE IF NOT EXISTS rm_backdated (
+        position BIGINT PRIMARY KEY,
+        entry TEXT NOT NULL,
+        listed INTEGER NOT NULL,
+        region TEXT,
+        fund_id TEXT,
+        claim_id TEXT,
+        entry_id TEXT,
+        ref TEXT,
+        fields TEXT NOT NULL,
+        business_date TEXT NOT NULL,
+        recorded_on TEXT NOT NULL,
+        actor TEXT,
+        reason TEXT NOT NULL,
+        document_no TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS ix_backdated_by_fund ON rm_backdated (fund_id, position)",
 )
 
 UPSERT_FUND = """INSERT INTO rm_funds (fund_id, fund_type, region, name, allocated_fen, reserved_fen,
@@ -209,10 +226,11 @@ INSERT_USER_REGION = """INSERT INTO rm_user_regions (user_id, region) VALUES (?,
 FUND_COLUMNS = ("fund_id", "fund_type", "region", "name", "allocated_fen", "reserved_fen", "disbursed_fen",
                 "recovered_fen", "version", "position")
 READ_MODEL_TABLES = ("rm_funds", "rm_claims", "rm_claim_events", "rm_fund_history", "rm_fund_movements",
-                     "rm_fund_days", "rm_bank_items", "rm_bank_lines", "rm_users", "rm_user_regions", "rm_notices", "rm_watchlist")
+                     "rm_fund_days", "rm_bank_items", "rm_bank_lines", "rm_users", "rm_user_regions", "rm_notices", "rm_watchlist",
+                     "rm_backdated")
 KEYS = {"rm_funds": ("fund_id",), "rm_claims": ("claim_id",), "rm_claim_events": ("claim_id", "version"),
         "rm_fund_history": ("fund_id", "position"), "rm_fund_movements": ("fund_id", "position"),
         "rm_fund_days": ("fund_id", "basis", "day", "kind", "detail"),
         "rm_bank_items": ("fund_id", "item_key"), "rm_bank_lines": ("fund_id", "statement_id", "line_no"),
         "rm_users": ("user_id",), "rm_user_regions": ("user_id", "region"), "rm_notices": ("claim_id",),
-        "rm_watchlist": ("entry_id",)}
+        "rm_watchlist": ("entry_id",), "rm_backdated": ("position",)}

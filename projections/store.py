@@ -99,7 +99,27 @@ class ReadModelQueries:
             if value is not None:
                 clause.append(condition)
                 params.append(value)
-        return self._rows(f"SELECT * FROM rm_fund_movements WHERE {' AND '.join(clause)} ORDER BY position LIMIT ?",
+        # Whether each was backdated: a row of rm_backdated at the same position (projections/backdated.py).
+        return self._rows("SELECT m.*, EXISTS (SELECT 1 FROM rm_backdated b WHERE b.position = m.position) AS backdated"
+                          f" FROM rm_fund_movements m WHERE {' AND '.join(clause)} ORDER BY position LIMIT ?",
+                          [*params, limit])
+
+    def backdated(self, *, fund_id: str | None, start: str | None, end: str | None, scopes: Sequence[str],
+                  with_watch_list: bool, after: int | None, limit: int) -> list[dict]:
+        """Backdated entries listed once each (projections/backdated.py), in log order, by
+        business date, in the caller's regions; the watch list's (no region) if `with_watch_list`."""
+        where, params = self._scope_filter(scopes)
+        if where and with_watch_list:
+            where = [f"({where[0]} OR region IS NULL)"]
+        elif not with_watch_list:
+            where.append("region IS NOT NULL")
+        where.append("listed = 1")
+        for condition, value in (("fund_id = ?", fund_id), ("business_date >= ?", start), ("business_date <= ?", end),
+                                 ("position > ?", after)):
+            if value is not None:
+                where.append(condition)
+                params.append(value)
+        return self._rows(f"SELECT * FROM rm_backdated WHERE {' AND '.join(where)} ORDER BY position LIMIT ?",
                           [*params, limit])
 
     def funds(self, *, fund_type: str | None, region: str | None, scopes: Sequence[str],

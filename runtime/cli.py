@@ -16,17 +16,23 @@ from rich.console import Console
 
 from .settings import Settings
 
-cli = typer.Typer(help="Employment-subsidy ledger.", no_args_is_help=True, add_completion=False)
-projections_cli = typer.Typer(help="Read models: follow the log in a process of their own.", no_args_is_help=True)
+# rich_markup_mode=None: click's plain help, where a flag reads `--demo`, not `--demo <bool>`.
+cli = typer.Typer(help="Employment-subsidy ledger.", no_args_is_help=True, add_completion=False,
+                  rich_markup_mode=None)
+projections_cli = typer.Typer(help="Read models: follow the log in a process of their own.", no_args_is_help=True,
+                              rich_markup_mode=None)
 cli.add_typer(projections_cli, name="projections")
-report_cli = typer.Typer(help="Reports: fund usage as JSON, CSV or XLSX.", no_args_is_help=True)
+report_cli = typer.Typer(help="Reports: fund usage as JSON, CSV or XLSX.", no_args_is_help=True,
+                         rich_markup_mode=None)
 cli.add_typer(report_cli, name="report")
 console = Console(soft_wrap=True)
 
 
-def _admin_token(settings: Settings) -> str:
-    """The bootstrap token: from the environment, else one generated once into the data dir."""
-    if settings.bootstrap_admin_token:
+def _admin_token(settings: Settings) -> str | None:
+    """The bootstrap admin's token for this start. Outside demo mode it is the operator's
+    LEDGER_BOOTSTRAP_ADMIN_TOKEN or none: never generated, written or shown (output lands in
+    service logs). A demo without it generates one, once, into the data directory."""
+    if settings.bootstrap_admin_token or not settings.demo_data:
         return settings.bootstrap_admin_token
     path = settings.data_dir / "admin-token"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -40,27 +46,62 @@ def _admin_token(settings: Settings) -> str:
 def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
           port: int = typer.Option(8000, help="Port to listen on."),
           workers: int = typer.Option(1, help="Worker processes (uvicorn --workers)."),
-          demo: bool = typer.Option(False, "--demo", help="Fill an empty ledger with demonstration data.")):
-    """Serve the HTTP API (api.app:app) with uvicorn."""
+          demo: bool = typer.Option(False, "--demo", help="Fill an empty ledger with demonstration data (throwaway "
+                                                          "keys and tokens, printed).")):
+    """Serve the HTTP API (api.app:app) with uvicorn; print where it is once it answers."""
     import uvicorn
 
     if demo:
         os.environ["LEDGER_DEMO_DATA"] = "1"
     settings = _settings()
     _check_keys(settings)
+    _check_assets()
     token = _admin_token(settings)
-    os.environ["LEDGER_BOOTSTRAP_ADMIN_TOKEN"] = token
-    where = settings.sqlite_path.resolve() if settings.backend == "sqlite" else settings.database_url.split("@")[-1]
-    console.print(f"[bold]Subsidy ledger[/bold] on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    console.print(f"  dashboard   : http://{host}:{port}/  — sign in by pasting a token (the admin token below, "
-                  "or a demo staff token: treasurer for funds and reconciliation, auditor for audit)")
-    console.print(f"  admin token : {token}")
-    console.print(f"  data        : {settings.backend} at {where}")
-    console.print(f"  read models : {settings.projections}; demo data: {'yes' if demo or settings.demo_data else 'no'}")
-    if demo or settings.demo_data:
-        console.print(f"  demo staff  : tokens in {(settings.data_dir / 'demo-tokens.txt').resolve()} (written on first start)")
-    console.print(f"  try         : curl -H 'Authorization: Bearer {token}' http://{host}:{port}/v1/programs")
+    if token:
+        os.environ["LEDGER_BOOTSTRAP_ADMIN_TOKEN"] = token
+    threading.Thread(target=_announce_when_answering, args=(settings, host, port, token), daemon=True,
+                     name="ledger-banner").start()
     uvicorn.run("api.app:app", host=host, port=port, workers=workers, log_level="info")
+
+
+def _announce_when_answering(settings: Settings, host: str, port: int, token: str | None) -> None:
+    """The banner, printed once the server answers: before that its URL refuses connections
+    and a demo's staff tokens are not written yet. Tokens are shown in demo mode only."""
+    import urllib.error
+    import urllib.request
+
+    probe = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(host, f"[{host}]" if ":" in host else host)
+    while True:
+        try:
+            urllib.request.urlopen(f"http://{probe}:{port}/healthz", timeout=2).close()
+            break
+        except urllib.error.HTTPError:
+            break  # it answered
+        except OSError:
+            time.sleep(0.2)
+    demo = settings.demo_data
+    tokens_file = settings.data_dir / "demo-tokens.txt"
+    for _ in range(600):  # with several workers, the one loading the demo may answer last
+        if not demo or tokens_file.exists():
+            break
+        time.sleep(0.2)
+    url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
+    where = settings.sqlite_path.resolve() if settings.backend == "sqlite" else settings.database_url.split("@")[-1]
+    lines = [f"[bold]Subsidy ledger[/bold] on {url}  (API docs: {url}/docs)",
+             f"  dashboard   : {url}/  — sign in by pasting a token"]
+    if not demo:
+        lines.append("  admin       : " + ("the bootstrap admin holds LEDGER_BOOTSTRAP_ADMIN_TOKEN (not shown)" if token
+                                         else "no LEDGER_BOOTSTRAP_ADMIN_TOKEN: no bootstrap admin this start"))
+    else:
+        lines.append(f"  admin token : {token}")
+        staff = tokens_file.read_text().splitlines() if tokens_file.exists() else []
+        lines.append(f"  demo staff  : {tokens_file.resolve()}" + ("" if staff else " (not written: the ledger was "
+                                                                                 "not empty)"))
+        lines += [f"    {line}" for line in staff]
+    lines.append(f"  data        : {settings.backend} at {where}")
+    lines.append(f"  read models : {settings.projections}; demo data: {'yes' if demo else 'no'}")
+    lines.append(f"  try         : curl -H 'Authorization: Bearer {token if demo else '<your token>'}' {url}/v1/programs")
+    console.print("\n".join(lines))
 
 
 @cli.command()
@@ -120,6 +161,16 @@ def _check_keys(settings: Settings) -> None:
         settings.resolve_pii_key()
         settings.resolve_seal_seed()
     except SettingsError as exc:
+        console.print(f"[red]cannot start: {exc}")
+        raise typer.Exit(2) from None
+
+
+def _check_assets() -> None:
+    from api.dashboard import AssetsMissing, check_assets
+
+    try:
+        check_assets()
+    except AssetsMissing as exc:
         console.print(f"[red]cannot start: {exc}")
         raise typer.Exit(2) from None
 
@@ -410,11 +461,10 @@ def close_period_command(fund_id: str = typer.Option(..., "--fund-id"), month: s
 
     rt = _runtime()
     try:
-        rt.runner.start()  # follows the log unless another process does (then it waits for that one)
         actor = replace(CLI_ACTOR, roles=frozenset({"treasurer", "admin"}))
-        evidence = rt.reads.period_evidence(actor, fund_id, month)
+        # The evidence is decided in the writer, from the fund's events (ledger/service/periods.py).
         body = rt.ledger.close_period(actor, fund_id, month,
-                                      {"override_reason": override_reason} if override_reason else {}, evidence)
+                                      {"override_reason": override_reason} if override_reason else {})
     except LedgerError as exc:
         console.print(f"[red]{exc.code}: {exc.detail}")
         raise typer.Exit(1) from None

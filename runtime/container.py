@@ -122,7 +122,8 @@ class Runtime:
                                            shared_head=self.shared_head)
         self.ledger = Ledger(self.app, PiiProtector(pii_key), on_commit=self.runner.notify if self.runner else None,
                              token_ttl_days=self.settings.token_ttl_days, catalog=catalog, clock=self.settings.clock,
-                             refusals=refusals, writer_cache_bytes=self.settings.writer_cache_mb * 2**20)
+                             backdate_days=self.settings.backdate_days, refusals=refusals,
+                             writer_cache_bytes=self.settings.writer_cache_mb * 2**20)
         self.ledger.seal_key = seal_key
         if self.views is not None:
             consistency = Consistency(store_head=self.ledger.head_position, runner=self.runner, reader=self.reader,

@@ -2,13 +2,19 @@
 funds with allocations and transfers, staff, and a few hundred claims across the
 programs in every status; Shenyang puts approved claims on public notice (公示) for 5 days,
 with claims under notice, an objection dismissed and one upheld, and an employer on the
-watch list (失信名单). Loaded only into an empty ledger."""
+watch list (失信名单). Loaded only into an empty ledger.
+
+The data set is 2022's history entered today: every business date lies beyond the
+backdating window, so each dated command carries the evidence (`HISTORY`) and is listed by
+`GET /reports/backdated` (API.md, "Insiders and time"). Public notices start on the day
+their approval is recorded, so the claims on notice are those approved in December."""
 from __future__ import annotations
 
 import random
 
 from ledger.access import Actor
 from ledger.domain.fund import FUND_TYPES, fund_code
+from ledger.domain.users import new_token, token_hash
 from ledger.errors import Duplicate, InsufficientFunds, LimitExceeded, NotEligible
 from ledger.identifiers import credit_check_char, identity_check_char
 from ledger.service import Ledger
@@ -23,6 +29,13 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "娟"]
 OCCUPATIONS = ["电工", "焊工", "车工", "数控车工", "保育员", "养老护理员", "中式烹调师", "汽车维修工"]
 CLAIMS_PER_CITY = 120
+# The evidence for the backdated entries of the demonstration (ledger/service/dates.py).
+HISTORY = {"reason": "演示数据：2022年度历史记录补录 (demo data: 2022 history entered later)",
+           "document_no": "演示〔2022〕1号"}
+
+
+def _dated(body: dict) -> dict:
+    return {**body, "backdate": HISTORY}
 
 
 def _person(rng: random.Random, region: str) -> str:
@@ -43,8 +56,11 @@ def _name(rng: random.Random) -> str:
 class _Staff:
     def __init__(self, ledger: Ledger, admin: Actor):
         def user(name: str, roles: list[str], regions: list[str]) -> tuple[Actor, str]:
-            body = ledger.create_user(admin, {"name": name, "roles": roles, "regions": regions}).body
-            return Actor(body["user_id"], name, frozenset(roles), tuple(regions)), body["token"]
+            # As a person would: the token made here, only its hash given to the admin.
+            token = new_token()
+            body = ledger.create_user(admin, {"name": name, "roles": roles, "regions": regions,
+                                              "token_sha256": token_hash(token)}).body
+            return Actor(body["user_id"], name, frozenset(roles), tuple(regions)), token
 
         self.clerk, clerk_token = user("演示 经办员 (clerk)", ["clerk"], [PROVINCE])
         self.reviewer, reviewer_token = user("演示 初审员 (reviewer)", ["reviewer"], [PROVINCE])
@@ -66,7 +82,7 @@ def load_demo_data(ledger: Ledger, *, seed: int = 2022, claims_per_city: int = C
     except Duplicate:
         return None
     rng = random.Random(seed)
-    staff = _Staff(ledger, loader)
+    staff = _Staff(ledger, _bootstrap_admin(ledger))
     _funds(ledger, staff.treasurer)
     _shenyang_publicity(ledger, loader, staff.admin2)
     for city in CITIES:
@@ -76,16 +92,30 @@ def load_demo_data(ledger: Ledger, *, seed: int = 2022, claims_per_city: int = C
     return staff.tokens
 
 
+def _bootstrap_admin(ledger: Ledger) -> Actor:
+    """The staff are made by the bootstrap admin, the operator's root (changes of who may act
+    otherwise take two admins). A ledger without one (`ledger demo` without
+    LEDGER_BOOTSTRAP_ADMIN_TOKEN) gets one whose token nobody keeps: setting the variable
+    later re-keys that same admin."""
+    admin = ledger.bootstrap_actor()
+    if admin is None:
+        ledger.ensure_admin(new_token())
+        admin = ledger.bootstrap_actor()
+    return admin
+
+
 SHENYANG = "210100"
 PUBLICITY_DAYS = 5
 
 
 def _shenyang_publicity(ledger: Ledger, proposer: Actor, confirmer: Actor) -> None:
     """Shenyang's 5 days of public notice for every program (DOMAIN.md: the demo data sets 5
-    for 210100), proposed by one admin and confirmed by another, as every change is."""
+    for 210100), proposed by one admin and confirmed by another, as every change is; for
+    claims applied for from December (a notice starts when its approval is recorded: today,
+    for a data set entered today, so earlier claims would all still be on notice)."""
     for program in PROGRAMS:
         change = ledger.propose_parameter_change(proposer, program, {
-            "region": SHENYANG, "effective_from": "2022-06-04", "retroactive": True,
+            "region": SHENYANG, "effective_from": "2022-12-01", "retroactive": True,
             "values": {"publicity_days": PUBLICITY_DAYS}, "document_no": "沈人社〔2022〕58号",
             "reason": "审批通过的补贴对象公示5个工作日 (approved claims on public notice for 5 days)"}).body
         ledger.confirm_parameter_change(confirmer, program, change["change_id"])
@@ -93,30 +123,30 @@ def _shenyang_publicity(ledger: Ledger, proposer: Actor, confirmer: Actor) -> No
 
 def _notice_and_watch_list(ledger: Ledger, staff: _Staff, admin: Actor, rng: random.Random) -> None:
     """December in Shenyang: three job-expansion claims approved on 2022-12-26 are on notice
-    until 2022-12-31; one draws an objection that is dismissed, one an objection that is
+    from the day that is recorded; one draws an objection that is dismissed, one an objection that is
     upheld (the claim is closed, its reservation released); and an employer found to have
     faked hires is on the watch list, so its new claim is refused (recording nothing)."""
     ids = []
     for _ in range(3):
         request = _request(rng, SHENYANG, "job_expansion", 1)
         request["application_date"] = "2022-12-20"
-        cid = ledger.submit_claim(staff.clerk, request).body["claim_id"]
-        ledger.approve(staff.reviewer, cid, {"approved_on": "2022-12-26"})
+        cid = ledger.submit_claim(staff.clerk, _dated(request)).body["claim_id"]
+        ledger.approve(staff.reviewer, cid, _dated({"approved_on": "2022-12-26"}))
         ids.append(cid)
     _, dismissed, upheld = ids
     for cid, outcome, reason in (
             (dismissed, "dismissed", "经核查劳动合同和社保缴费记录属实 (contract and contributions verified)"),
             (upheld, "upheld", "经核查该毕业生未实际到岗 (the graduate never started work)")):
-        objection = ledger.object_to_claim(staff.clerk, cid, {
-            "reason": "群众举报：未实际录用 (a report: the hire is not real)", "received_on": "2022-12-27"}).body
+        objection = ledger.object_to_claim(staff.clerk, cid, {  # received today, during the notice
+            "reason": "群众举报：未实际录用 (a report: the hire is not real)"}).body
         ledger.resolve_objection(staff.reviewer2, cid, objection["objection_id"], {"outcome": outcome,
                                                                                   "reason": reason})
     employer = _request(rng, SHENYANG, "job_expansion", 1)
-    ledger.list_party(admin, {"party_id": employer["applicant"]["id"], "reason": "虚构用工骗取补贴 (faked hires)",
-                              "document_no": "沈人社失信〔2022〕1号", "listed_from": "2022-12-01"})
+    ledger.list_party(admin, _dated({"party_id": employer["applicant"]["id"], "reason": "虚构用工骗取补贴 (faked hires)",
+                                     "document_no": "沈人社失信〔2022〕1号", "listed_from": "2022-12-01"}))
     employer["application_date"] = "2022-12-20"
     try:
-        ledger.submit_claim(staff.clerk, employer)
+        ledger.submit_claim(staff.clerk, _dated(employer))
     except NotEligible:
         pass  # listed: refused, as the demonstration shows
 
@@ -134,21 +164,21 @@ def _funds(ledger: Ledger, treasurer: Actor) -> None:
             ledger.open_fund(treasurer, {"fund_type": fund_type, "region": PROVINCE})
         for source, share in (("central", 6), ("provincial", 4)):
             number += 1
-            ledger.allocate(treasurer, fund_code(fund_type, PROVINCE), {
+            ledger.allocate(treasurer, fund_code(fund_type, PROVINCE), _dated({
                 "amount": _yuan(amount_fen * share // 10), "source": source, "document_no": doc.format(number),
-                "effective_date": "2022-06-10", "memo": "2022年度就业补助资金下达"})
+                "effective_date": "2022-06-10", "memo": "2022年度就业补助资金下达"}))
         if fund_type == "inclusive_finance":
             continue
         for city, city_name in CITIES.items():
             ledger.open_fund(treasurer, {"fund_type": fund_type, "region": city,
                                          "name": f"{city_name}{FUND_TYPES[fund_type]}"})
             number += 1
-            ledger.transfer(treasurer, {"from_fund": fund_code(fund_type, PROVINCE), "to_fund": fund_code(fund_type, city),
-                                        "amount": _yuan(amount_fen // 5), "document_no": doc.format(number),
-                                        "effective_date": "2022-06-20"})
-            ledger.allocate(treasurer, fund_code(fund_type, city), {
+            ledger.transfer(treasurer, _dated({
+                "from_fund": fund_code(fund_type, PROVINCE), "to_fund": fund_code(fund_type, city),
+                "amount": _yuan(amount_fen // 5), "document_no": doc.format(number), "effective_date": "2022-06-20"}))
+            ledger.allocate(treasurer, fund_code(fund_type, city), _dated({
                 "amount": _yuan(amount_fen // 20), "source": "municipal", "document_no": f"{city_name}财〔2022〕{number}号",
-                "effective_date": "2022-06-25"})
+                "effective_date": "2022-06-25"}))
 
 
 def _yuan(fen: int) -> str:
@@ -244,7 +274,7 @@ def _claim(ledger: Ledger, staff: _Staff, rng: random.Random, city: str, i: int)
     program = PROGRAMS[i % len(PROGRAMS)]
     request = _request(rng, city, program, i)
     try:
-        claim = ledger.submit_claim(staff.clerk, request).body
+        claim = ledger.submit_claim(staff.clerk, _dated(request)).body
     except (NotEligible, Duplicate, LimitExceeded):
         return  # a believable data set has refusals too; they record nothing
     cid = claim["claim_id"]
@@ -259,7 +289,7 @@ def _claim(ledger: Ledger, staff: _Staff, rng: random.Random, city: str, i: int)
         return
     approved_on = request["application_date"][:8] + "28"
     try:
-        claim = ledger.approve(staff.reviewer, cid, {"approved_on": approved_on}).body
+        claim = ledger.approve(staff.reviewer, cid, _dated({"approved_on": approved_on})).body
     except InsufficientFunds:
         return  # waits for the next allocation, as real claims do
     if fate < 0.34:
@@ -268,8 +298,8 @@ def _claim(ledger: Ledger, staff: _Staff, rng: random.Random, city: str, i: int)
     paid_on = "2022-12-05"
     prepay_cap_fen = _prepay_cap(ledger, staff, cid)
     if program in PREPAYING and prepay_cap_fen > 0:
-        ledger.pay(staff.treasurer, cid, {"amount": _yuan(prepay_cap_fen), "kind": "prepayment",
-                                          "payment_ref": f"YF{cid[:8]}", "paid_on": paid_on})
+        ledger.pay(staff.treasurer, cid, _dated({"amount": _yuan(prepay_cap_fen), "kind": "prepayment",
+                                                 "payment_ref": f"YF{cid[:8]}", "paid_on": paid_on}))
         if fate < 0.5:
             return  # prepaid
         later = None
@@ -286,29 +316,29 @@ def _claim(ledger: Ledger, staff: _Staff, rng: random.Random, city: str, i: int)
             claim = claim_view(ledger.claim(staff.auditor, cid))
         rest_fen = int(claim["amounts"]["approved"].replace(".", "")) - int(claim["amounts"]["paid"].replace(".", ""))
         if rest_fen > 0:
-            ledger.pay(staff.treasurer, cid, {"amount": _yuan(rest_fen), "kind": "settlement",
-                                              "payment_ref": f"JS{cid[:8]}", "paid_on": "2022-12-20"})
+            ledger.pay(staff.treasurer, cid, _dated({"amount": _yuan(rest_fen), "kind": "settlement",
+                                                     "payment_ref": f"JS{cid[:8]}", "paid_on": "2022-12-20"}))
         claim = ledger.claim(staff.auditor, cid)
         doc = claim_view(claim)
         if doc["amounts"]["clawback_outstanding"] != "0.00" and rng.random() < 0.7:
-            ledger.recover(staff.treasurer, cid, {"amount": doc["amounts"]["clawback_outstanding"],
-                                                  "reference": f"HK{cid[:8]}", "received_on": "2022-12-28"})
+            ledger.recover(staff.treasurer, cid, _dated({"amount": doc["amounts"]["clawback_outstanding"],
+                                                         "reference": f"HK{cid[:8]}", "received_on": "2022-12-28"}))
         return
     if fate < 0.42:
         ledger.close(staff.reviewer, cid, {"reason": "企业注销, 无法拨付 (employer dissolved)"})
         return
     ref = f"ZF{cid[:8]}"
-    ledger.pay(staff.treasurer, cid, {"amount": _yuan(amount_fen), "kind": "settlement", "payment_ref": ref,
-                                      "paid_on": paid_on})
+    ledger.pay(staff.treasurer, cid, _dated({"amount": _yuan(amount_fen), "kind": "settlement", "payment_ref": ref,
+                                             "paid_on": paid_on}))
     if fate < 0.48:
-        ledger.return_payment(staff.treasurer, cid, ref, {"reason": "账户已注销, 退票 (account closed)",
-                                                          "returned_on": "2022-12-08"})
-        ledger.pay(staff.treasurer, cid, {"amount": _yuan(amount_fen), "kind": "settlement",
-                                          "payment_ref": ref + "R", "paid_on": "2022-12-15"})
+        ledger.return_payment(staff.treasurer, cid, ref, _dated({"reason": "账户已注销, 退票 (account closed)",
+                                                                 "returned_on": "2022-12-08"}))
+        ledger.pay(staff.treasurer, cid, _dated({"amount": _yuan(amount_fen), "kind": "settlement",
+                                                 "payment_ref": ref + "R", "paid_on": "2022-12-15"}))
     elif fate < 0.56:
         clawback_fen = max(1, amount_fen // 3)
         ledger.demand_clawback(staff.reviewer, cid, {"amount": _yuan(clawback_fen), "reason": "虚报人数 (misreported)"})
         if fate < 0.52:
-            ledger.recover(staff.treasurer, cid, {"amount": _yuan(clawback_fen), "reference": f"HK{cid[:8]}",
-                                                  "received_on": "2022-12-28"})
+            ledger.recover(staff.treasurer, cid, _dated({"amount": _yuan(clawback_fen), "reference": f"HK{cid[:8]}",
+                                                         "received_on": "2022-12-28"}))
 

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlparse
 
 from ledger.clock import SYSTEM_CLOCK, Clock
 from ledger.pii import decode_key
+from ledger.service.dates import DEFAULT_BACKDATE_DAYS, MAX_BACKDATE_DAYS
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,9 @@ class Settings:
     seal_key: str | None = None
     seal_interval_s: float = 300.0
     token_ttl_days: int = 90
+    # A business date further back than this many days needs "backdate" evidence (API.md,
+    # "Insiders and time"; ledger/service/dates.py).
+    backdate_days: int = DEFAULT_BACKDATE_DAYS
     auth_failures_per_minute: int = 30
     rate_limit_per_token: float | None = None  # requests per second; None: no cap
     # Reverse proxies whose X-Forwarded-For names the client (addresses or networks).
@@ -49,6 +53,7 @@ class Settings:
     writer_cache_mb: int = 256  # the writer's memory of aggregates, in MiB (ledger/writer.py)
     pii_key_file: str | None = None
     seal_key_file: str | None = None
+    data_directory: str | None = None  # LEDGER_DATA_DIR; unset: beside the SQLite file, else ./var
     extra_env: dict = field(default_factory=dict)
     # "Now" and "today" for every rule (ledger/clock.py); tests and simulations hand in their own.
     clock: Clock = field(default=SYSTEM_CLOCK, compare=False, repr=False)
@@ -64,6 +69,8 @@ class Settings:
                 "`python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`")
         if not 1 <= self.token_ttl_days <= 3650:
             raise SettingsError("LEDGER_TOKEN_TTL_DAYS must be a whole number of days from 1 to 3650")
+        if not 0 <= self.backdate_days <= MAX_BACKDATE_DAYS:
+            raise SettingsError(f"LEDGER_BACKDATE_DAYS must be a whole number of days from 0 to {MAX_BACKDATE_DAYS}")
         if not 1 <= self.auth_failures_per_minute <= 100_000:
             raise SettingsError("LEDGER_AUTH_FAILURES_PER_MINUTE must be a whole number from 1 to 100000")
         if self.rate_limit_per_token is not None and not 0 < self.rate_limit_per_token <= 1_000_000:
@@ -107,6 +114,7 @@ class Settings:
             seal_key=env.get("LEDGER_SEAL_KEY") or None,
             seal_interval_s=float(env.get("LEDGER_SEAL_INTERVAL_S", "300")),
             token_ttl_days=_number(env, "LEDGER_TOKEN_TTL_DAYS", "90", int),
+            backdate_days=_number(env, "LEDGER_BACKDATE_DAYS", str(DEFAULT_BACKDATE_DAYS), int),
             auth_failures_per_minute=_number(env, "LEDGER_AUTH_FAILURES_PER_MINUTE", "30", int),
             rate_limit_per_token=(_number(env, "LEDGER_RATE_LIMIT_PER_TOKEN", "", float)
                                   if env.get("LEDGER_RATE_LIMIT_PER_TOKEN") else None),
@@ -114,6 +122,7 @@ class Settings:
             writer_cache_mb=_number(env, "LEDGER_WRITER_CACHE_MB", "256", int),
             pii_key_file=env.get("LEDGER_PII_KEY_FILE") or None,
             seal_key_file=env.get("LEDGER_SEAL_KEY_FILE") or None,
+            data_directory=env.get("LEDGER_DATA_DIR") or None,
         )
 
     @property
@@ -134,7 +143,10 @@ class Settings:
 
     @property
     def data_dir(self) -> Path:
-        """Where generated files (the PII key) live: beside the SQLite file, else ./var."""
+        """Where generated files live (the seal's public key; in demo mode the keys and tokens):
+        LEDGER_DATA_DIR, else beside the SQLite file, else ./var."""
+        if self.data_directory:
+            return Path(self.data_directory)
         return self.sqlite_path.parent if self.backend == "sqlite" else Path("var")
 
     def event_store_env(self) -> dict[str, str]:

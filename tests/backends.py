@@ -15,20 +15,29 @@ from runtime.settings import Settings
 
 from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY
 
+# The suite's scenarios are dated in 2022 while its clock reads today: its settings take
+# business dates that far back without backdating evidence (a window an operator may set,
+# LEDGER_BACKDATE_DAYS). Dates after today are refused whatever the window; the window of
+# the contract's default, 30 days, is tested in tests/test_business_dates.py.
+SUITE_BACKDATE_DAYS = 36_500
+
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ("sqlite", "postgres")
 
 
 def sqlite_settings(tmp_path, **overrides) -> Settings:
     values = dict(database_url=f"sqlite:///{tmp_path}/var/ledger.db", bootstrap_admin_token=ADMIN_TOKEN,
-                  pii_key=PII_KEY, seal_key=SEAL_KEY, read_wait_s=5.0, clock=SettableClock())
+                  pii_key=PII_KEY, seal_key=SEAL_KEY, read_wait_s=5.0, clock=SettableClock(),
+                  backdate_days=SUITE_BACKDATE_DAYS)
     values.update(overrides)
     return Settings(**values)
 
 
 def postgres_settings(database_url: str, tmp_path, **overrides) -> Settings:
+    # Generated files go to the test's directory, never the checkout's ./var (a running demo's).
     values = dict(database_url=database_url, bootstrap_admin_token=ADMIN_TOKEN, pii_key=PII_KEY, seal_key=SEAL_KEY,
-                  read_wait_s=5.0, pg_schema="t_" + uuid.uuid4().hex[:12], clock=SettableClock())
+                  read_wait_s=5.0, pg_schema="t_" + uuid.uuid4().hex[:12], clock=SettableClock(),
+                  backdate_days=SUITE_BACKDATE_DAYS, data_directory=str(tmp_path / "var"))
     values.update(overrides)
     return Settings(**values)
 

@@ -9,17 +9,38 @@ from api.app import create_app
 from ledger.clock import SettableClock
 from runtime.settings import Settings
 
+from . import checkout_guard
 from . import profiles  # noqa: F401  (loads the Hypothesis profile HYPOTHESIS_PROFILE names)
 from .backends import BACKENDS, create_test_database, postgres_settings, sqlite_settings
 from .support import ADMIN_TOKEN, Api, make_user
 from .templates import LAYERS, Templates
 
 SEEDED = pytest.StashKey()  # the template copied into the test's store, if any
+VAR_BEFORE = pytest.StashKey()  # the checkout's var/ when the run began (tests/checkout_guard.py)
 
 
 def pytest_configure(config):
     # scripts/test runs with --dist loadgroup; registered here too for runs without xdist.
     config.addinivalue_line("markers", "xdist_group(name): run on one xdist worker, one after another")
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controller: it outlives every worker
+        session.config.stash[VAR_BEFORE] = checkout_guard.snapshot()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = session.config.stash.get(VAR_BEFORE, None)
+    if before is None:
+        return
+    changed = checkout_guard.changes(before, checkout_guard.snapshot())
+    if changed:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = (f"tests wrote into the checkout's {checkout_guard.CHECKOUT_VAR} (a running demo's; tests use "
+                   "their tmp_path): " + "; ".join(changed))
+        if reporter is not None:
+            reporter.write_line("\n" + message, red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_collection_finish(session):

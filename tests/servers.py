@@ -25,7 +25,8 @@ class Server:
         self.uds = str(tmp_path / "api.sock")
         self.log_path = tmp_path / "server.log"
         self.env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url,
-                    "LEDGER_PG_SCHEMA": settings.pg_schema, "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN,
+                    "LEDGER_DATA_DIR": str(settings.data_dir), "LEDGER_PG_SCHEMA": settings.pg_schema,
+                    "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN,
                     "PYTHONPATH": str(ROOT), "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, **(env or {})}
         self.workdir = tmp_path / "work"
         self.workdir.mkdir()

@@ -55,13 +55,32 @@ class Api:
         return self.client.delete(path, headers=self._headers(headers))
 
 
+def token_pair() -> tuple[str, str]:
+    """A token as its owner makes it (`ledger token new`), and its SHA-256 for an admin."""
+    from ledger.domain.users import new_token, token_hash
+
+    token = new_token()
+    return token, token_hash(token)
+
+
 def make_user(admin: Api, name: str, roles: list[str], regions: list[str]) -> Api:
-    """A new user speaking with its token (shown once, in the 201); `.user_id` is its id."""
-    r = admin.post("/v1/users", {"name": name, "roles": roles, "regions": regions})
+    """A new user, made at once by the bootstrap admin (`admin`) and registered with the
+    hash of a token made here, speaking with that token; `.user_id` is its id."""
+    token, digest = token_pair()
+    r = admin.post("/v1/users", {"name": name, "roles": roles, "regions": regions, "token_sha256": digest})
     assert r.status_code == 201, r.text
-    api = Api(admin.client, r.json()["token"])
+    api = Api(admin.client, token)
     api.user_id = r.json()["user_id"]
     return api
+
+
+def new_user(ledger, admin, name: str, roles: list[str], regions: list[str]) -> tuple[dict, str]:
+    """make_user through the Ledger door (`admin`: the bootstrap admin's Actor): the answer
+    and the token."""
+    token, digest = token_pair()
+    body = ledger.create_user(admin, {"name": name, "roles": roles, "regions": regions,
+                                      "token_sha256": digest}).body
+    return body, token
 
 
 def job_expansion_claim(region: str = "210100", beneficiary: str | None = None, applicant: str | None = None,

@@ -70,7 +70,7 @@ def standard_settings(settings: Settings) -> bool:
     if settings.backend == "sqlite":
         expected = sqlite_settings(settings.sqlite_path.parent.parent)
     else:
-        expected = postgres_settings(settings.database_url, None, pg_schema=settings.pg_schema)
+        expected = postgres_settings(settings.database_url, settings.data_dir.parent, pg_schema=settings.pg_schema)
     return dataclasses.replace(settings, database_url=expected.database_url) == expected
 
 
@@ -191,7 +191,8 @@ class Templates:
             if backend == "sqlite":
                 settings = sqlite_settings(self._tmp_factory.mktemp("template"))
             else:
-                settings = postgres_settings(postgres_url, None, pg_schema="template_" + uuid.uuid4().hex[:12])
+                settings = postgres_settings(postgres_url, self._tmp_factory.mktemp("template"),
+                                             pg_schema="template_" + uuid.uuid4().hex[:12])
             self._made[key] = build(settings, layers)
         return self._made[key]
 

@@ -20,7 +20,7 @@ from projections.rebuild import differences, rebuild
 from runtime.container import open_read_model
 from adapters.event_store import POSITION_AT_POSTGRES, POSITION_AT_SQLITE
 
-from .api.helpers import APPROVED_ON, PAID_ON, assert_problem
+from .api.helpers import APPROVED_ON, PAID_ON, assert_problem, big_claim
 from .conftest import Staff
 from .support import ADMIN_TOKEN, Api, internship_claim, job_expansion_claim, make_user
 
@@ -122,14 +122,14 @@ class History:
         self.post(s.reviewer, f"/v1/claims/{e}/reject", {"reason": "劳动合同未备案"})
         f = self.submit(job_expansion_claim())
         self.post(s.clerk, f"/v1/claims/{f}/withdraw", {"reason": "企业主动撤回申请"})
-        # A large claim under a city override: a clawback above 50,000.00 needs a second reviewer.
+        # A city override, then a large claim: a clawback above 50,000.00 needs a second reviewer.
         change = ok(s.admin.put("/v1/programs/internship/parameters", {
-            "region": "210100", "effective_from": "2022-06-04", "values": {"living_allowance": "10000.00"},
+            "region": "210100", "effective_from": "2022-06-04", "values": {"living_allowance": "2000.00"},
             "document_no": "沈人社〔2022〕9号", "reason": "沈阳见习生活费", "retroactive": True}), 202)
         second_admin = make_user(s.admin, "second admin", ["admin"], ["000000"])
         ok(second_admin.post(f"/v1/programs/internship/parameter-changes/{change['change_id']}/confirm"))
         self.mark()
-        g = self.submit(internship_claim(term_months=12))
+        g = self.submit(big_claim())
         self.approve(g)
         self.pay(g, "60900.00", "YF-4", kind="prepayment")
         clawback = self.post(s.reviewer, f"/v1/claims/{g}/clawbacks", {"amount": "60000.00", "reason": "虚报见习人员"},

@@ -13,7 +13,7 @@ from ledger.errors import InvalidState, Unauthenticated
 from runtime.container import Runtime
 from runtime.settings import Settings, SettingsError
 
-from .support import ADMIN_TOKEN
+from .support import ADMIN_TOKEN, new_user
 
 NEW_TOKEN = "a-new-bootstrap-token-for-the-province-0001"
 REGISTERED = "ledger.domain.users:User.Registered"
@@ -95,9 +95,8 @@ def test_workers_starting_together_appoint_and_rekey_once(settings):
 def test_a_revoked_or_deactivated_bootstrap_admin_stays_so_until_the_value_changes(settings):
     rt = _start(settings, ADMIN_TOKEN)
     admin = rt.ledger.authenticate(ADMIN_TOKEN)
-    other = rt.ledger.create_user(admin, {"name": "second national admin", "roles": ["admin"],
-                                          "regions": ["000000"]}).body
-    other_admin = rt.ledger.authenticate(other["token"])
+    _other, other_token = new_user(rt.ledger, admin, "second national admin", ["admin"], ["000000"])
+    other_admin = rt.ledger.authenticate(other_token)
     rt.ledger.deactivate_user(other_admin, admin.user_id, {"reason": "the bootstrap admin is retired"})
     rt.close()
 
@@ -117,14 +116,13 @@ def test_a_revoked_or_deactivated_bootstrap_admin_stays_so_until_the_value_chang
 
 def test_another_users_token_is_refused_as_the_bootstrap_token(settings):
     rt = _start(settings, ADMIN_TOKEN)
-    clerk = rt.ledger.create_user(rt.ledger.authenticate(ADMIN_TOKEN),
-                                  {"name": "clerk", "roles": ["clerk"], "regions": ["210100"]}).body
+    _clerk, clerk_token = new_user(rt.ledger, rt.ledger.authenticate(ADMIN_TOKEN), "clerk", ["clerk"], ["210100"])
     rt.close()
-    rt = Runtime(dataclasses.replace(settings, bootstrap_admin_token=clerk["token"]))
+    rt = Runtime(dataclasses.replace(settings, bootstrap_admin_token=clerk_token))
     try:
         with pytest.raises(InvalidState, match="set a new value"):
             rt.start(project=False)
-        assert rt.ledger.authenticate(clerk["token"]).roles == frozenset({"clerk"})
+        assert rt.ledger.authenticate(clerk_token).roles == frozenset({"clerk"})
     finally:
         rt.close()
 

@@ -84,6 +84,7 @@ class _Client:
 @pytest.mark.slow
 def test_sigkill_of_api_and_projection_processes_loses_no_acknowledged_command(settings, tmp_path):
     env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
+           "LEDGER_DATA_DIR": str(settings.data_dir),
            "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN,
            "LEDGER_PROJECTIONS": "external",
            "LEDGER_READ_WAIT_S": "10", "PYTHONPATH": str(ROOT)}

@@ -1,17 +1,26 @@
 """The demonstration data set: believable, loaded once, every program and every status."""
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from uuid import UUID
 
 import orjson
 import pytest
 
-from ledger.access import Actor
+from ledger.service.dates import DEFAULT_BACKDATE_DAYS
 from ledger.views import claim_view, json_default
 from projections.projector import LedgerProjection
 from runtime.container import Runtime
 from runtime.demo import PROGRAMS, load_demo_data
+
+from .support import new_user
+
+
+@pytest.fixture
+def settings(settings):
+    """The demo loads into a ledger as deployed: the contract's backdating window, not the suite's."""
+    return dataclasses.replace(settings, backdate_days=DEFAULT_BACKDATE_DAYS)
 
 
 @pytest.mark.slow
@@ -42,8 +51,7 @@ def test_read_models_skip_only_events_without_a_read_model_and_track_the_whole_l
     rt = Runtime(settings)
     rt.start(project=False)
     load_demo_data(rt.ledger, claims_per_city=20)
-    admin = Actor("root", "root", frozenset({"admin"}), ("000000",))
-    rt.ledger.create_user(admin, {"name": "late", "roles": ["auditor"], "regions": ["210000"]})
+    new_user(rt.ledger, rt.ledger.bootstrap_actor(), "late", ["auditor"], ["210000"])
     head = rt.ledger.head_position()
     stored_topics = {n.topic for n in rt.ledger.stored_events()}
     projected = {t for t in stored_topics
@@ -84,8 +92,9 @@ def test_read_models_dropped_while_running_are_rebuilt_by_the_same_projector(set
 
 
 def test_demo_data_shows_shenyangs_public_notice_objections_and_the_watch_list(settings):
-    """Shenyang's publicity_days 5, put in force by two admins; claims on notice on
-    2022-12-28 (masked), an objection dismissed and one upheld, a listed employer."""
+    """Shenyang's publicity_days 5, put in force by two admins; claims on notice from the day
+    the demo is loaded (a notice starts when its approval is recorded; masked), an objection
+    dismissed and one upheld, a listed employer; its 2022 entries carry backdating evidence."""
     rt = Runtime(settings)
     rt.start(project=False)
     try:
@@ -96,12 +105,13 @@ def test_demo_data_shows_shenyangs_public_notice_objections_and_the_watch_list(s
                          and "publicity_days" in v["values"]]
             assert version["values"]["publicity_days"] == 5
             assert version["proposed_by"] != version["confirmed_by"] and version["document_no"]
-        rows = [orjson.loads(r["doc"]) for r in rt.views.notices(on="2022-12-28", fund_id=None, scopes=["000000"],
-                                                                 after=None, limit=100)]
+        today = settings.clock.today()
+        rows = [orjson.loads(r["doc"]) for r in rt.views.notices(on=today.isoformat(), fund_id=None,
+                                                                 scopes=["000000"], after=None, limit=100)]
         assert len(rows) == 2  # three put on notice, one closed on an upheld objection
-        assert all(r["ends_on"] == "2022-12-31" and "*" in r["beneficiary"]["id"] for r in rows)
+        assert all(r["starts_on"] == today.isoformat() and "*" in r["beneficiary"]["id"] for r in rows)
         outcomes = []
-        for row in rt.views.notices(on="2022-12-28", fund_id=None, scopes=["000000"], after=None, limit=100):
+        for row in rt.views.notices(on=today.isoformat(), fund_id=None, scopes=["000000"], after=None, limit=100):
             claim = rt.app.repository.get(UUID(row["claim_id"]))
             outcomes += [o["outcome"] for o in claim.publicity["objections"]]
         assert outcomes == ["dismissed"]
@@ -112,5 +122,11 @@ def test_demo_data_shows_shenyangs_public_notice_objections_and_the_watch_list(s
                                                                        after_position=None, limit=10)]
         assert entry["party"]["kind"] == "organisation" and "*" in entry["party"]["id"]
         assert entry["document_no"] == "沈人社失信〔2022〕1号"
+        assert entry["backdated"] is True
+        backdated = rt.views.backdated(fund_id=None, start=None, end=None, scopes=["000000"], with_watch_list=True,
+                                       after=None, limit=10_000)
+        assert {"allocation", "transfer_in", "transfer_out", "application", "approval", "payment", "listing"} <= {
+            row["entry"] for row in backdated}
+        assert all(row["reason"] and row["document_no"] == "演示〔2022〕1号" for row in backdated)
     finally:
         rt.close()

@@ -23,6 +23,7 @@ UI_CITY, UI_PROVINCE = "unemployment_insurance:210100", "unemployment_insurance:
 
 def _env(settings) -> dict:
     return {"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
+            "LEDGER_DATA_DIR": str(settings.data_dir),
             "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_PROJECTIONS": "embedded"}
 
 

@@ -547,9 +547,30 @@ def test_every_parameter_declares_bounds_with_a_source_and_its_defaults_lie_with
     assert {key for key, bounds in declared.items() if bounds.floor} == {
         ("startup", "amount"), ("entrepreneurship_training", "gyb_amount"),
         ("entrepreneurship_training", "syb_amount"), ("job_search", "amount")}
+    # DOMAIN.md, "Bounds are the notice's figures" (F5): "=" where the notice gives the figure,
+    # a range marked as a local assumption where it was stripped.
+    D = dt.date
+    exact = {("flexible_social_insurance", "within_years"): 2, ("career_switch_training", "within_years"): 3,
+             **{(code, "graduate_within_years"): 5
+                for code in ("startup", "startup_venue", "loan_interest", "apprenticeship")},
+             ("skill_certificate", "within_months"): 12,
+             ("internship_base_award", "national_award"): 10_000_000,
+             ("internship_base_award", "provincial_award"): 5_000_000,
+             ("job_expansion", "apply_until"): D(2022, 12, 31), ("absorption", "apply_until"): D(2022, 12, 31),
+             ("internship", "full_term_rule_until"): D(2022, 12, 31),
+             ("skill_certificate", "unemployed_route_from"): D(2022, 1, 1),
+             ("skill_certificate", "unemployed_route_until"): D(2022, 12, 31)}
+    assert {key: (declared[key].minimum, declared[key].maximum) for key in exact} == {
+        key: (v, v) for key, v in exact.items()}
+    assert (declared[("skill_certificate", "min_contribution_months")].minimum,
+            declared[("skill_certificate", "min_contribution_months")].maximum) == (12, 36)
+    assumed = {("job_expansion", "per_hire"): 150_000, ("internship", "living_allowance"): 200_000,
+               ("internship", "management_fee"): 50_000, ("career_switch_training", "monthly_rate"): 200_000}
+    assert {key: declared[key].maximum for key in assumed} == assumed
+    assert all("local assumption" in declared[key].source for key in assumed)
     for key, bounds in declared.items():
-        if key not in expected:  # the general ranges, marked as assumed
-            assert "assumed" in bounds.source or bounds.floor, key
+        if key not in expected and key not in exact and key not in assumed and key[1] != "min_contribution_months":
+            assert "assumed" in bounds.source or bounds.floor, key  # the general ranges, marked as assumed
 
 
 def test_a_parameter_declared_without_bounds_keeps_to_its_units_general_range():

@@ -354,6 +354,7 @@ def test_reports_as_of_a_position_are_reproducible_and_replay_equals_live(settin
 
 def _env(settings) -> dict:
     return {"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
+            "LEDGER_DATA_DIR": str(settings.data_dir),
             "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_PROJECTIONS": "embedded"}
 
 

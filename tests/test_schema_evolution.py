@@ -289,6 +289,7 @@ def test_claims_stored_before_public_notices_load_with_no_notice_and_are_not_hel
             "facts": {"first_business": True, "guaranteed_loan": True, "new_industry": False,
                       "registered_on": "2022-05-01", "business_form": "individual", "graduation_year": 2021},
             "application_date": "2022-08-01"}).body
+        settings.clock.travel_to(dt.date(2022, 8, 2))  # the notice starts on the day the approval is recorded
         noticed = rt.ledger.approve(REVIEWER, new["claim_id"], {"approved_on": "2022-08-02"}).body
         assert noticed["publicity"] == {"starts_on": "2022-08-02", "ends_on": "2022-08-07", "objections": []}
         # The old parties are listed like any other.

@@ -70,7 +70,7 @@ def test_an_edited_file_does_not_rewrite_history_and_becomes_a_proposed_change(s
 
     def raise_per_hire(parameters):
         version = parameters["job_expansion"]["per_hire"]["versions"][0]
-        version.update(value="1800.00", source="corrected in a release")
+        version.update(value="1400.00", source="corrected in a release")
 
     rt = start(settings, edited_catalog(raise_per_hire))
     try:
@@ -86,14 +86,14 @@ def test_an_edited_file_does_not_rewrite_history_and_becomes_a_proposed_change(s
         [change] = rt.ledger.parameter_changes("job_expansion", "proposed")
         today = rt.ledger.today()
         assert (change["proposed_by"], change["region"], change["effective_from"], change["values"],
-                change["retroactive"]) == ("system", "210000", today.isoformat(), {"per_hire": "1800.00"}, False)
+                change["retroactive"]) == ("system", "210000", today.isoformat(), {"per_hire": "1400.00"}, False)
         assert change["document_no"] == f"parameters.toml sha256 {rt.ledger.catalog.digest[:12]}"
         assert rt.ledger.current_catalog("job_expansion").resolve("job_expansion", "210000", today).values[
             "per_hire"] == 150000
         confirmed = rt.ledger.confirm_parameter_change(ADMIN, "job_expansion", change["change_id"]).body
         assert confirmed["status"] == "in_force"
         catalog = rt.ledger.current_catalog("job_expansion")
-        assert catalog.resolve("job_expansion", "210000", today).values["per_hire"] == 180000
+        assert catalog.resolve("job_expansion", "210000", today).values["per_hire"] == 140000
         assert catalog.resolve("job_expansion", "210100", today).provenance["per_hire"].source == (
             "the shipped parameters.toml changed on " + today.isoformat())
         assert catalog.resolve("job_expansion", "210100", claim.application_date).rule_version == decided[
@@ -168,7 +168,7 @@ def test_without_a_start_the_file_stands_for_the_initial_state(settings):
             "per_hire"] == 150000
         proposer = Actor("admin-proposer", "admin", frozenset({"admin"}), ("000000",))
         rt.ledger.propose_parameter_change(proposer, "job_expansion", {
-            "region": "210100", "effective_from": "2030-01-01", "values": {"per_hire": "2000.00"},
+            "region": "210100", "effective_from": "2030-01-01", "values": {"per_hire": "1200.00"},
             "document_no": "沈人社〔2029〕1号", "reason": "试"})
         stream = rt.ledger.load(ProgramParameters, program_parameters_aggregate_id("job_expansion"), "parameters")
         assert stream.shipped_sha256 == rt.ledger.catalog.digest and len(stream.initial) == 3

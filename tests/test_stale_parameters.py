@@ -21,11 +21,11 @@ def test_parameters_put_in_force_by_another_process_decide_the_next_claim(settin
         before = first.ledger.submit_claim(CLERK, job_expansion_claim()).body  # the first process now knows them
         assert before["amounts"]["entitled"] == "1500.00"
         confirmed = parameters_in_force(second.ledger, "job_expansion", {
-            "region": "210000", "effective_from": "2022-06-04", "values": {"per_hire": "2000.00"}})
+            "region": "210000", "effective_from": "2022-06-04", "values": {"per_hire": "1200.00"}})
         after = first.ledger.submit_claim(CLERK, job_expansion_claim()).body
-        assert after["amounts"]["entitled"] == "2000.00"
+        assert after["amounts"]["entitled"] == "1200.00"
         assert after["rule_version"] == confirmed["rule_version"] != before["rule_version"]
-        assert any(step["arithmetic"] == "2000.00 × 1 = 2000.00" for step in after["entitlement_explanation"])
+        assert any(step["arithmetic"] == "1200.00 × 1 = 1200.00" for step in after["entitlement_explanation"])
     finally:
         first.close()
         second.close()

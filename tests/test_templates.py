@@ -20,7 +20,7 @@ from projections.rebuild import differences, rebuild
 from runtime.container import open_read_model
 
 from .conftest import Staff, open_funds
-from .support import ADMIN_TOKEN, Api
+from .support import ADMIN_TOKEN, Api, token_pair
 from .templates import LAYERS, standard_settings, store_structure
 
 
@@ -116,7 +116,7 @@ def test_a_copy_is_what_a_fresh_start_leaves(settings, store_templates, layers):
 
         # The next write takes the next position and extends the chain.
         r = admin.post("/v1/users", {"name": f"after the copy {uuid.uuid4().hex[:6]}", "roles": ["auditor"],
-                                     "regions": ["210000"]})
+                                     "regions": ["210000"], "token_sha256": token_pair()[1]})
         assert r.status_code == 201, r.text
         assert rt.ledger.head_position() > fresh_head
         assert [n.id for n in rt.app.recorder.select_notifications(start=fresh_head, limit=10,

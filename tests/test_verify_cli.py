@@ -18,6 +18,7 @@ from .tampering import Store
 
 def _env(settings) -> dict:
     return {"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
+            "LEDGER_DATA_DIR": str(settings.data_dir),
             "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_PROJECTIONS": "embedded",
             "LEDGER_DEMO_DATA": "0", "LEDGER_PII_KEY_FILE": "", "LEDGER_SEAL_KEY_FILE": ""}
 

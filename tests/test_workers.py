@@ -26,6 +26,7 @@ def test_workers_starting_together_share_one_admin_and_one_truth(settings, tmp_p
     # server of a concurrently running test, which would then answer in this one's place.
     uds = str(tmp_path / "api.sock")
     env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
+           "LEDGER_DATA_DIR": str(settings.data_dir),
            "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN, "PYTHONPATH": str(ROOT), "LEDGER_PII_KEY": PII_KEY,
            "LEDGER_SEAL_KEY": SEAL_KEY}
     workdir = tmp_path / "work"

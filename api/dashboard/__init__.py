@@ -2,7 +2,8 @@
 
 Server-side this is only a shell: one HTML page, the dashboard's own script and style
 (api/dashboard/static/), and the third-party browser assets installed by npm from
-web/package-lock.json (ECharts, Swagger UI, ReDoc: web/node_modules, never a CDN). The pages
+web/package-lock.json (ECharts, Swagger UI, ReDoc: web/node_modules in a checkout, copies in
+the package when built as a wheel, never a CDN: api/dashboard/assets.py). The pages
 fetch every figure from the JSON API with `Authorization: Bearer <token>`, so what they show
 is what the API answers, and they depend on no read model or service of the server.
 
@@ -14,7 +15,6 @@ The pages, /docs, /redoc and the assets are public (api/gate.py): they hold no d
 calls they make need the token."""
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,19 +22,25 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
+from . import assets
+
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
-# web/ beside api/ in a checkout (the project's own install step fills it); elsewhere name it.
-NODE_MODULES = Path(os.environ.get("LEDGER_WEB_MODULES", HERE.parents[1] / "web" / "node_modules"))
 ASSET_PREFIX = "/assets"
-# Third-party assets: URL prefix → the package's distribution folder inside node_modules.
-VENDOR = {
-    "echarts": "echarts/dist",
-    "swagger-ui": "swagger-ui-dist",
-    "redoc": "redoc/bundles",
-    "fonts/noto-sans-sc": "@fontsource/noto-sans-sc",  # Chinese text without a system CJK font
-}
+
+
+class AssetsMissing(RuntimeError):
+    """The pages' third-party files are not installed: the server does not start without them."""
+
+
+def check_assets() -> None:
+    absent = assets.missing()
+    if absent:
+        shown = ", ".join(absent[:3]) + (f" and {len(absent) - 3} more" if len(absent) > 3 else "")
+        raise AssetsMissing(
+            f"the dashboard's and /docs' browser assets are missing ({shown}): in a checkout run scripts/serve "
+            "(or `npm ci` in web/); build a wheel only after that, so the build copies them into the package")
 
 CSP = "; ".join([
     "default-src 'none'",
@@ -98,12 +104,12 @@ BLANK_SVG = b"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E"
 
 @lru_cache(maxsize=1)
 def _redoc_bundle(mtime_ns: int) -> bytes:
-    return (NODE_MODULES / VENDOR["redoc"] / REDOC_BUNDLE).read_bytes().replace(REDOC_CDN_LOGO, BLANK_SVG)
+    return (assets.folder("redoc") / REDOC_BUNDLE).read_bytes().replace(REDOC_CDN_LOGO, BLANK_SVG)
 
 
 @router.get(f"{ASSET_PREFIX}/redoc/{REDOC_BUNDLE}")
 def redoc_bundle() -> Response:
-    path = NODE_MODULES / VENDOR["redoc"] / REDOC_BUNDLE
+    path = assets.folder("redoc") / REDOC_BUNDLE
     if not path.exists():
         return Response(status_code=404)
     return Response(_redoc_bundle(path.stat().st_mtime_ns), media_type="text/javascript",
@@ -136,9 +142,8 @@ def install(app: FastAPI) -> None:
     """The pages, the docs and their assets; the app is made with docs_url=None, redoc_url=None."""
     app.include_router(router)
     app.mount(f"{ASSET_PREFIX}/app", StaticFiles(directory=STATIC), name="dashboard-assets")
-    for prefix, folder in VENDOR.items():
-        # check_dir=False: the service still starts (its API works) before `npm ci` has run;
-        # the pages then report the missing assets and scripts/_env.sh installs them.
-        app.mount(f"{ASSET_PREFIX}/{prefix}", StaticFiles(directory=NODE_MODULES / folder, check_dir=False),
+    for prefix in assets.VENDOR:
+        # check_dir=False: checked at start-up instead (check_assets), with a message saying what to do.
+        app.mount(f"{ASSET_PREFIX}/{prefix}", StaticFiles(directory=assets.folder(prefix), check_dir=False),
                   name=f"vendor-{prefix}")
     app.add_middleware(PageHeaders)

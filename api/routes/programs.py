@@ -90,8 +90,8 @@ async def reject_parameters(code: str, change_id: params.ItemId, body: ReasonIn,
 def parameter_changes(code: str, request: Request, actor: Actor = Depends(deps.actor),
                       status: Literal["proposed", "in_force", "rejected"] | None = Query(None)):
     """Every change proposed for the program, in the order proposed, with its proposer,
-    confirmer or rejecter, document and reason."""
-    return json({"items": deps.runtime(request).ledger.parameter_changes(code, status), "next_cursor": None})
+    confirmer or rejecter, document and reason; only those in the caller's regions."""
+    return json({"items": deps.runtime(request).ledger.parameter_changes(code, status, actor), "next_cursor": None})
 
 
 @router.get("/programs/{code}/parameter-versions", response_model=ParameterHistory)

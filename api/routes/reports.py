@@ -21,8 +21,8 @@ from projections.reads import export as report_export
 from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json
-from ..schemas import (FundType, FundUsageReport, FundUsageRollup, NoticePayeePage, PayeePage, ProgramCode,
-                       ProgramUsageReport)
+from ..schemas import (BackdatedPage, FundType, FundUsageReport, FundUsageRollup, NoticePayeePage, PayeePage,
+                       ProgramCode, ProgramUsageReport)
 
 router = APIRouter(prefix="/v1", tags=["reports"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
@@ -104,6 +104,21 @@ def payees(request: Request, actor: Actor = Depends(deps.actor), fund_id: str | 
                                                      as_of_position=as_of_position)
     next_cursor = deps.encode_cursor("|".join(str(part) for part in more)) if more is not None else None
     return json({"items": items, "next_cursor": next_cursor})
+
+
+@router.get("/reports/backdated", response_model=BackdatedPage)
+def backdated(request: Request, actor: Actor = Depends(deps.actor), fund_id: str | None = params.FUND_ID_FILTER,
+              start: str | None = FROM, to: str | None = TO, limit: int = params.LIMIT,
+              cursor: str | None = params.CURSOR):
+    """Every entry recorded with a business date more than LEDGER_BACKDATE_DAYS before the day
+    it was recorded, with its evidence (reason, document number), actor and fields, in log
+    order: those of `fund_id`, else of the caller's regions (and the watch list's, for its
+    readers), with the business date from `from` to `to` (API.md, "Insiders and time")."""
+    actor.require_role(*READ_REPORTS)
+    items, after = deps.runtime(request).reads.backdated(actor, fund_id=fund_id, start=start, end=to,
+                                                         after=deps.decode_position_cursor(cursor),
+                                                         limit=deps.page_limit(limit))
+    return json({"items": items, "next_cursor": deps.encode_cursor(after) if after is not None else None})
 
 
 def _decode(cursor: str) -> tuple[tuple[str, int], int]:

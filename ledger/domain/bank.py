@@ -50,6 +50,10 @@ def bank_match_id(fund_code: str, item_key: str) -> UUID:
     return derived_id("bank-match", f"{fund_code}\n{item_key}")
 
 
+def bank_account_id(fund_code: str) -> UUID:
+    return derived_id("bank-account", fund_code)
+
+
 def statement_label_key(fund_code: str, statement_id: str) -> str:
     """The uniqueness key (a ClaimLimit) of a statement id given by the caller."""
     return f"bank-statement-id:{fund_code}:{statement_id}"
@@ -273,6 +277,35 @@ class BankMatch(Aggregate):
 
     def taker(self) -> Taker:
         return Taker(self.statement_id, self.line_no, tuple(self.fingerprint))
+
+
+class BankAccount(Aggregate):
+    """A fund's bank account as its statements show it: for each statement, how many of its
+    lines dated in each month are still open (matched nothing, or repeat a line of the same
+    statement). A period close reads these counts in the writer (ledger/domain/periods.py),
+    so it never depends on a read model that may lag behind an import."""
+
+    @event("Opened")
+    def __init__(self, id: UUID, fund_code: str, actor: str):
+        self.fund_code = fund_code
+        self.open_lines: dict[str, dict[str, int]] = {}  # statement aggregate id -> {month: open lines}
+
+    @event("StatementCounted")
+    def count(self, statement: str, statement_id: str, open_by_month: dict, actor: str) -> None:
+        self.open_lines = {**self.open_lines, statement: dict(open_by_month)}
+
+    def unmatched_in(self, month: str) -> int:
+        return sum(counts.get(month, 0) for counts in self.open_lines.values())
+
+
+def open_by_month(statement: "BankStatement") -> dict[str, int]:
+    """The statement's lines that count as unmatched in the bank, per month of their date."""
+    counts: dict[str, int] = {}
+    for line in statement.lines:
+        if line["status"] in ("unmatched", "duplicate"):
+            month = f"{line['date']:%Y-%m}"
+            counts[month] = counts.get(month, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def line_view(line: dict) -> dict:

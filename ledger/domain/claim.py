@@ -24,12 +24,25 @@ class Claim(Aggregate):
     # The public notice (公示) opened on approval, if any. A class default, not only set in
     # __init__: claims (and snapshots of them) stored before notices existed have none.
     publicity: dict | None = None
+    # The claim's entries dated beyond the backdating window, with their evidence
+    # (ledger/service/dates.py), as {"entry", "ref", "fields", "reason", "document_no"}. Events
+    # stored before then carry no `backdate` (it defaults to None) and add nothing.
+    backdated_entries: tuple = ()
+
+    def _note_backdate(self, entry: str, ref: str | None, backdate: dict | None) -> None:
+        if backdate is not None:
+            self.backdated_entries = (*self.backdated_entries, {
+                "entry": entry, "ref": ref, "fields": list(backdate.get("fields", ())),
+                "reason": backdate.get("reason"), "document_no": backdate.get("document_no")})
+
+    def is_backdated(self, entry: str, ref: str | None = None) -> bool:
+        return any(e["entry"] == entry and e["ref"] == ref for e in self.backdated_entries)
 
     @event("Submitted")
     def __init__(self, id: UUID, program: str, region: str, applicant: dict, beneficiary: dict | None,
                  facts: dict, application_date: dt.date, rule_version: str, entitled_fen: int,
                  prepay_share: str, settlement_ready: bool, explanation: list, limit_keys: list,
-                 actor: str, cap_keys: list | None = None):
+                 actor: str, cap_keys: list | None = None, backdate: dict | None = None):
         self.program = program
         self.region = region
         self.applicant = applicant
@@ -53,6 +66,7 @@ class Claim(Aggregate):
         self.payments: dict[str, dict] = {}
         self.clawbacks: list[dict] = []
         self.recovered_fen = 0
+        self._note_backdate("application", None, backdate)
 
     # Derived amounts --------------------------------------------------------------------
     @property
@@ -125,13 +139,15 @@ class Claim(Aggregate):
         return amount
 
     @event("Approved")
-    def approve(self, fund_code: str, amount_fen: int, approved_on: dt.date, actor: str) -> None:
+    def approve(self, fund_code: str, amount_fen: int, approved_on: dt.date, actor: str,
+                backdate: dict | None = None) -> None:
         self.status = "approved"
         self.fund_code = fund_code
         self.approved_fen = amount_fen
         self.reserved_fen = amount_fen
         self.approved_by = actor
         self.approved_on = approved_on
+        self._note_backdate("approval", None, backdate)
 
     # Public notice and objections (公示, DOMAIN.md) ----------------------------------------
     @event("NoticeOpened")
@@ -154,11 +170,13 @@ class Claim(Aggregate):
                                f"{notice['ends_on']} (excluded); received_on is {received_on}")
 
     @event("ObjectionReceived")
-    def receive_objection(self, objection_id: str, reason: str, received_on: dt.date, actor: str) -> None:
+    def receive_objection(self, objection_id: str, reason: str, received_on: dt.date, actor: str,
+                          backdate: dict | None = None) -> None:
         self.publicity["objections"].append({
             "objection_id": objection_id, "reason": reason, "received_on": received_on, "received_by": actor,
             "outcome": None, "resolution_reason": None, "resolved_by": None,
         })
+        self._note_backdate("objection", objection_id, backdate)
 
     def objection(self, objection_id: str) -> dict:
         for o in (self.publicity or {}).get("objections", ()):
@@ -180,14 +198,17 @@ class Claim(Aggregate):
         o["resolution_reason"] = reason
         o["resolved_by"] = actor
 
-    def check_notice_allows_payment(self, paid_on: dt.date) -> None:
-        """Payment waits for the end of the notice and for every objection to be resolved."""
+    def check_notice_allows_payment(self, paid_on: dt.date, today: dt.date) -> None:
+        """Payment waits for the end of the notice and for every objection to be resolved. The
+        notice must be over both on `paid_on` and on the day the payment is recorded (`today`):
+        a payment dated after the notice but entered during it would cut the notice short."""
         notice = self.publicity
         if notice is None:
             return
-        if paid_on < notice["ends_on"]:
-            raise InvalidState(f"the claim is on public notice (公示) until {notice['ends_on']}: it may be paid "
-                               f"from that day, not on {paid_on}")
+        for day, which in ((paid_on, "paid_on"), (today, "today")):
+            if day <= notice["ends_on"]:
+                raise InvalidState(f"the claim is on public notice (公示) until {notice['ends_on']}: it may be paid "
+                                   f"after that day, not with {which} {day}")
         held = self.open_objections()
         if held:
             raise InvalidState(f"payment is held: objection {held[0]['objection_id']} is open until a reviewer "
@@ -259,11 +280,13 @@ class Claim(Aggregate):
             )
 
     @event("PaymentRecorded")
-    def pay(self, payment_ref: str, kind: str, amount_fen: int, paid_on: dt.date, actor: str) -> None:
+    def pay(self, payment_ref: str, kind: str, amount_fen: int, paid_on: dt.date, actor: str,
+            backdate: dict | None = None) -> None:
         self.payments[payment_ref] = {
             "kind": kind, "amount_fen": amount_fen, "paid_on": paid_on, "returned": False, "returned_on": None,
         }
         self.reserved_fen -= amount_fen
+        self._note_backdate("payment", payment_ref, backdate)
         self._settle_status()
 
     def payment(self, payment_ref: str) -> dict:
@@ -286,11 +309,13 @@ class Claim(Aggregate):
         return payment["amount_fen"]
 
     @event("PaymentReturned")
-    def return_payment(self, payment_ref: str, amount_fen: int, reason: str, returned_on: dt.date, actor: str) -> None:
+    def return_payment(self, payment_ref: str, amount_fen: int, reason: str, returned_on: dt.date, actor: str,
+                       backdate: dict | None = None) -> None:
         payment = self.payments[payment_ref]
         payment["returned"] = True
         payment["returned_on"] = returned_on
         self.reserved_fen += amount_fen
+        self._note_backdate("return", payment_ref, backdate)
         self._settle_status()
 
     def check_close(self) -> None:
@@ -364,8 +389,9 @@ class Claim(Aggregate):
 
     @event("RecoveryRecorded")
     def recover(self, recovery_id: str, amount_fen: int, reference: str, received_on: dt.date, actor: str,
-                allocation: list | None = None) -> None:
+                allocation: list | None = None, backdate: dict | None = None) -> None:
         self.recovered_fen += amount_fen
+        self._note_backdate("recovery", recovery_id, backdate)
         if allocation is not None:  # recorded with the event since the cumulative confirmation rule
             for clawback_id, take in allocation:
                 self.clawback(clawback_id)["recovered_fen"] += take

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from ..errors import InsufficientFunds, InvalidState, LimitExceeded, PeriodClosed, ValidationFailed
+from ..errors import InsufficientFunds, InvalidState, LimitExceeded, NotFound, PeriodClosed, ValidationFailed
 from ..limits import MAX_BALANCE_FEN
 from ..money import format_money
 from ..regions import validate_region
@@ -99,29 +99,57 @@ class Fund(Aggregate):
     def close_period(self, month: str, evidence: dict, override_reason: str | None, actor: str) -> None:
         self.closed_months = (*self.closed_months, month)
 
+    # Reopening takes two people: one treasurer proposes, another treasurer or an admin
+    # confirms. Requests waiting for confirmation: change_id -> {"month", "proposed_by"}.
+    # A class-level default (never changed in place): funds stored before reopening load.
+    reopen_requests = {}  # unannotated: not a dataclass field; replaced, never changed in place
+
+    def check_propose_reopen(self, month: str) -> None:
+        if month not in self.closed_months:
+            raise InvalidState(f"{month} is not closed for fund {self.fund_code}")
+
+    @event("PeriodReopenProposed")
+    def propose_reopen(self, change_id: str, month: str, reason: str, document_no: str, actor: str) -> None:
+        self.reopen_requests = {**self.reopen_requests, change_id: {"month": month, "proposed_by": actor}}
+
+    def reopen_request(self, change_id: str) -> dict:
+        request = self.reopen_requests.get(change_id)
+        if request is None:
+            raise NotFound(f"no reopen request {change_id} waits for confirmation in fund {self.fund_code}")
+        return request
+
+    @event("PeriodReopened")
+    def reopen(self, change_id: str, month: str, actor: str) -> None:
+        # Confirming one request reopens the month; the others for that month have nothing
+        # left to do.
+        self.closed_months = tuple(m for m in self.closed_months if m != month)
+        self.reopen_requests = {k: v for k, v in self.reopen_requests.items() if v["month"] != month}
+
     # Money in ---------------------------------------------------------------------------
     def allocate(self, allocation_id: str, amount_fen: int, source: str, document_no: str,
-                 effective_date: dt.date, memo: str | None, actor: str) -> None:
+                 effective_date: dt.date, memo: str | None, actor: str, backdate: dict | None = None) -> None:
         self.require_open(effective_date)
         self._require_within_ceiling("the allocation", allocated=self.allocated_fen + amount_fen,
                                      received=self.received_fen + amount_fen)
-        self._allocated(allocation_id, amount_fen, source, document_no, effective_date, memo, actor)
+        self._allocated(allocation_id, amount_fen, source, document_no, effective_date, memo, actor, backdate)
 
+    # `backdate` on a money event: the evidence for a business date beyond the backdating
+    # window (ledger/service/dates.py); None by default, as on events stored before it.
     @event("Allocated")
     def _allocated(self, allocation_id: str, amount_fen: int, source: str, document_no: str,
-                   effective_date: dt.date, memo: str | None, actor: str) -> None:
+                   effective_date: dt.date, memo: str | None, actor: str, backdate: dict | None = None) -> None:
         self.allocated_fen += amount_fen
         self.received_fen += amount_fen
 
     def transfer_out(self, transfer_id: str, to_fund: str, amount_fen: int, document_no: str,
-                     effective_date: dt.date, actor: str) -> None:
+                     effective_date: dt.date, actor: str, backdate: dict | None = None) -> None:
         self.require_open(effective_date)
         self._require_available(amount_fen, "the transfer")
-        self._transferred_out(transfer_id, to_fund, amount_fen, document_no, effective_date, actor)
+        self._transferred_out(transfer_id, to_fund, amount_fen, document_no, effective_date, actor, backdate)
 
     @event("TransferredOut")
     def _transferred_out(self, transfer_id: str, to_fund: str, amount_fen: int, document_no: str,
-                         effective_date: dt.date, actor: str) -> None:
+                         effective_date: dt.date, actor: str, backdate: dict | None = None) -> None:
         self.allocated_fen -= amount_fen
         self._check_invariant()
 
@@ -132,25 +160,27 @@ class Fund(Aggregate):
                                      received=self.received_fen + amount_fen)
 
     def transfer_in(self, transfer_id: str, from_fund: str, amount_fen: int, document_no: str,
-                    effective_date: dt.date, actor: str) -> None:
+                    effective_date: dt.date, actor: str, backdate: dict | None = None) -> None:
         self.check_transfer_in(amount_fen, effective_date)
-        self._transferred_in(transfer_id, from_fund, amount_fen, document_no, effective_date, actor)
+        self._transferred_in(transfer_id, from_fund, amount_fen, document_no, effective_date, actor, backdate)
 
     @event("TransferredIn")
     def _transferred_in(self, transfer_id: str, from_fund: str, amount_fen: int, document_no: str,
-                        effective_date: dt.date, actor: str) -> None:
+                        effective_date: dt.date, actor: str, backdate: dict | None = None) -> None:
         self.allocated_fen += amount_fen
         self.received_fen += amount_fen
 
     # Claims' money ----------------------------------------------------------------------
-    def reserve(self, claim_id: str, program: str, amount_fen: int, approved_on: dt.date, actor: str) -> None:
+    def reserve(self, claim_id: str, program: str, amount_fen: int, approved_on: dt.date, actor: str,
+                backdate: dict | None = None) -> None:
         self.require_open(approved_on)
         self._require_available(amount_fen, "the approval")
         self._require_within_ceiling("the approval", reserved=self.reserved_fen + amount_fen)
-        self._reserved(claim_id, program, amount_fen, approved_on, actor)
+        self._reserved(claim_id, program, amount_fen, approved_on, actor, backdate)
 
     @event("Reserved")
-    def _reserved(self, claim_id: str, program: str, amount_fen: int, approved_on: dt.date, actor: str) -> None:
+    def _reserved(self, claim_id: str, program: str, amount_fen: int, approved_on: dt.date, actor: str,
+                  backdate: dict | None = None) -> None:
         self.reserved_fen += amount_fen
         self._check_invariant()
 
@@ -165,41 +195,41 @@ class Fund(Aggregate):
         self.reserved_fen -= amount_fen
 
     def disburse(self, claim_id: str, program: str, payment_ref: str, kind: str, amount_fen: int,
-                 paid_on: dt.date, actor: str) -> None:
+                 paid_on: dt.date, actor: str, backdate: dict | None = None) -> None:
         self.require_open(paid_on)
         if amount_fen > self.reserved_fen:
             raise InvalidState(f"fund {self.fund_code} holds only {format_money(self.reserved_fen)} in reserve")
         self._require_within_ceiling("the payment", disbursed=self.disbursed_fen + amount_fen)
-        self._disbursed(claim_id, program, payment_ref, kind, amount_fen, paid_on, actor)
+        self._disbursed(claim_id, program, payment_ref, kind, amount_fen, paid_on, actor, backdate)
 
     @event("Disbursed")
     def _disbursed(self, claim_id: str, program: str, payment_ref: str, kind: str, amount_fen: int,
-                   paid_on: dt.date, actor: str) -> None:
+                   paid_on: dt.date, actor: str, backdate: dict | None = None) -> None:
         self.reserved_fen -= amount_fen
         self.disbursed_fen += amount_fen
 
     def payment_returned(self, claim_id: str, program: str, payment_ref: str, amount_fen: int,
-                         returned_on: dt.date, reason: str, actor: str) -> None:
+                         returned_on: dt.date, reason: str, actor: str, backdate: dict | None = None) -> None:
         self.require_open(returned_on)
         self._require_within_ceiling("the returned payment", reserved=self.reserved_fen + amount_fen)
-        self._payment_returned(claim_id, program, payment_ref, amount_fen, returned_on, reason, actor)
+        self._payment_returned(claim_id, program, payment_ref, amount_fen, returned_on, reason, actor, backdate)
 
     @event("PaymentReturned")
     def _payment_returned(self, claim_id: str, program: str, payment_ref: str, amount_fen: int,
-                          returned_on: dt.date, reason: str, actor: str) -> None:
+                          returned_on: dt.date, reason: str, actor: str, backdate: dict | None = None) -> None:
         # A bounced payment is owed to the payee still: it goes back into reserve.
         self.disbursed_fen -= amount_fen
         self.reserved_fen += amount_fen
 
     def recover(self, claim_id: str, program: str, recovery_id: str, reference: str, amount_fen: int,
-                received_on: dt.date, actor: str) -> None:
+                received_on: dt.date, actor: str, backdate: dict | None = None) -> None:
         self.require_open(received_on)
         self._require_within_ceiling("the recovery", recovered=self.recovered_fen + amount_fen)
-        self._recovered(claim_id, program, recovery_id, reference, amount_fen, received_on, actor)
+        self._recovered(claim_id, program, recovery_id, reference, amount_fen, received_on, actor, backdate)
 
     @event("Recovered")
     def _recovered(self, claim_id: str, program: str, recovery_id: str, reference: str, amount_fen: int,
-                   received_on: dt.date, actor: str) -> None:
+                   received_on: dt.date, actor: str, backdate: dict | None = None) -> None:
         self.recovered_fen += amount_fen
 
     def balance(self) -> dict[str, str]:

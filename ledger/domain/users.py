@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from ..errors import InvalidState, NotFound
+from ..errors import InvalidState, NotFound, ValidationFailed
 from .ids import derived_id
 
 ROLES = ("admin", "clerk", "reviewer", "treasurer", "auditor")
@@ -23,6 +23,21 @@ BOOTSTRAP_ADMIN_ID = derived_id("bootstrap-admin", "the one pointer")
 
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def is_token_hash(value: object) -> bool:
+    """A token's SHA-256 as `token_hash` spells it: 64 lower-case hex characters."""
+    return (isinstance(value, str) and len(value) == 64
+            and all(c in "0123456789abcdef" for c in value))
+
+
+def check_token_sha256(value: object, field: str = "token_sha256") -> str:
+    """The SHA-256 of a token a person made (`ledger token new`), kept lower-case."""
+    digest = value.lower() if isinstance(value, str) else value
+    if not is_token_hash(digest):
+        raise ValidationFailed(f"{field} must be the SHA-256 of a token: 64 hex characters (ledger token new)",
+                               field=field)
+    return digest
 
 
 def token_hash(token: str) -> str:
@@ -72,6 +87,17 @@ class User(Aggregate):
     def deactivate(self, actor: str, reason: str) -> None:
         # Past events keep naming the user as their actor; only its tokens stop working.
         self.active = False
+
+    @event("RolesChanged")
+    def change_roles(self, roles: list, regions: list, actor: str, reason: str) -> None:
+        """New roles and regions, as two admins decided (ledger/domain/user_changes.py)."""
+        self.roles = roles
+        self.regions = regions
+
+    @event("Reactivated")
+    def reactivate(self, actor: str, reason: str) -> None:
+        """Active again, as two admins decided; the tokens it had before were revoked first."""
+        self.active = True
 
 
 class Credential(Aggregate):

@@ -22,9 +22,12 @@ from ..errors import InvalidState
 
 
 class WatchListEntry(Aggregate):
+    backdated = False  # entries (and snapshots) stored before backdating was recorded
     @event("Listed")
     def __init__(self, id: UUID, party: dict, reason: str, document_no: str, listed_from: dt.date,
-                 listed_until: dt.date | None, actor: str):
+                 listed_until: dt.date | None, actor: str, backdate: dict | None = None):
+        # backdate: evidence for a listed_from beyond the backdating window (None on entries
+        # stored before it; ledger/service/dates.py).
         self.party = party
         self.reason = reason
         self.document_no = document_no
@@ -32,6 +35,7 @@ class WatchListEntry(Aggregate):
         self.listed_until = listed_until
         self.listed_by = actor
         self.lifted: dict | None = None
+        self.backdated = backdate is not None
 
     def check_lift(self, lifted_on: dt.date) -> None:
         if self.lifted is not None:
@@ -42,8 +46,9 @@ class WatchListEntry(Aggregate):
             raise InvalidState(f"the listing already ends on {self.listed_until}: nothing to lift on {lifted_on}")
 
     @event("Lifted")
-    def lift(self, reason: str, document_no: str, lifted_on: dt.date, actor: str) -> None:
-        self.lifted = {"reason": reason, "document_no": document_no, "lifted_on": lifted_on, "lifted_by": actor}
+    def lift(self, reason: str, document_no: str, lifted_on: dt.date, actor: str, backdate: dict | None = None) -> None:
+        self.lifted = {"reason": reason, "document_no": document_no, "lifted_on": lifted_on, "lifted_by": actor,
+                       "backdated": backdate is not None}
 
     @property
     def ends_on(self) -> dt.date | None:

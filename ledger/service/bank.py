@@ -5,9 +5,9 @@ from __future__ import annotations
 from uuid import UUID
 
 from ..access import Actor
-from ..domain.bank import (ITEM_EVENTS, BankMatch, BankStatement, LedgerItem, StatementLine, Taker, bank_match_id,
-                           content_hash, find_duplicates, ledger_item, plan_matches, statement_aggregate_id,
-                           statement_label_key, statement_view)
+from ..domain.bank import (ITEM_EVENTS, BankAccount, BankMatch, BankStatement, LedgerItem, StatementLine, Taker,
+                           bank_account_id, bank_match_id, content_hash, find_duplicates, ledger_item, open_by_month,
+                           plan_matches, statement_aggregate_id, statement_label_key, statement_view)
 from ..domain.fund import Fund, parse_fund_code
 from ..domain.ids import fund_aggregate_id, limit_aggregate_id
 from ..domain.limits import ClaimLimit
@@ -60,6 +60,7 @@ class BankCommands(LedgerCore):
                     statement.flag_duplicate(line_no=line_no, of_statement=statement_id, of_line=earlier,
                                              overlap=False, actor=actor.user_id)
             self._match(uow, statement, known, actor.user_id)
+            self._count_open_lines(uow, statement, actor.user_id)
             return Outcome(created, statement_view(statement))
 
         return self._run(actor.user_id, idem, command)[0]
@@ -82,6 +83,19 @@ class BankCommands(LedgerCore):
             uow.add(BankMatch(id=bank_match_id(code, decision.item.item_key), fund_code=code,
                               item_key=decision.item.item_key, statement_id=statement.statement_id,
                               line_no=decision.line_no, fingerprint=list(line.fingerprint), how=decision.how))
+
+    @staticmethod
+    def _count_open_lines(uow, statement: BankStatement, actor_id: str) -> None:
+        """The fund's account learns the statement's open lines per month when they change (a
+        statement imported before accounts kept counts is counted when imported again)."""
+        code = statement.fund_code
+        account = uow.find(BankAccount, bank_account_id(code))
+        if account is None:
+            account = uow.add(BankAccount(id=bank_account_id(code), fund_code=code, actor=actor_id))
+        counts = open_by_month(statement)
+        if account.open_lines.get(str(statement.id)) != counts:
+            account.count(statement=str(statement.id), statement_id=statement.statement_id, open_by_month=counts,
+                          actor=actor_id)
 
     def _fund_items(self, fund_id: UUID) -> tuple[list[LedgerItem], int]:
         """The fund's payments, returns and recoveries as stored, and the version read up to."""

@@ -23,7 +23,7 @@ from ..regions import ancestors, validate_region
 from ..views import claim_view
 from .programs import ProgramCommands
 from .watchlist import PartyWatches, claim_parties, watch_ids
-from .core import Idem, Outcome, command, parse_date, parse_uuid, require_text
+from .core import Idem, Outcome, command, parse_uuid, require_text
 
 APPLICANT_KINDS = ("enterprise", "person", "institution")
 PAYMENT_KINDS = ("prepayment", "settlement")
@@ -40,7 +40,8 @@ class ClaimCommands(ProgramCommands):
         applicant = self._applicant(request.get("applicant"), program)
         beneficiary = self._beneficiary(request.get("beneficiary"), program)
         facts = program.validate_facts(request.get("facts"))
-        application_date = parse_date(request.get("application_date"), field="application_date", default=self.today())
+        dates = self.business_dates(request)
+        application_date = dates.take("application_date", default_today=True)
         ctx = Context(application_date=application_date, region=region, applicant_kind=applicant["kind"],
                       applicant_ref=applicant["ref"], beneficiary_ref=beneficiary["ref"] if beneficiary else None)
         known_version, catalog = self.cached_catalog(program.code)
@@ -64,7 +65,7 @@ class ClaimCommands(ProgramCommands):
                 # same rules, is already final (and the writer is the serial part).
                 decided = decide(program.code, facts, rules, replace(ctx, prior=_prior(uow, str(claim_id))))
             watches = PartyWatches(uow, parties)
-            watches.refuse_claim(application_date)  # not eligible, before once-only keys and caps
+            watches.refuse_claim(application_date, dates.today)  # not eligible, before once-only keys and caps
             limits = [(limit, _checked_limit(uow, limit, str(claim_id))) for limit in decided.limits]
             caps = [(cap, _checked_cap(uow, cap, str(claim_id))) for cap in decided.caps]
             watches.note_claim(str(claim_id), application_date)
@@ -74,7 +75,7 @@ class ClaimCommands(ProgramCommands):
                 entitled_fen=decided.entitled_fen, prepay_share=str(decided.prepay_share),
                 settlement_ready=decided.settlement_ready, explanation=decided.explanation,
                 limit_keys=[limit.key for limit in decided.limits], actor=actor.user_id,
-                cap_keys=[cap.key for cap in decided.caps]))
+                cap_keys=[cap.key for cap in decided.caps], backdate=dates.backdate))
             for limit, held in limits:
                 if held is None:
                     held = uow.add(ClaimLimit(id=limit_aggregate_id(limit.key), key=limit.key, limit=limit.limit,
@@ -88,7 +89,7 @@ class ClaimCommands(ProgramCommands):
             return Outcome(True, claim_view(claim))
 
         expect = (program_parameters_aggregate_id(program.code),
-                  *(limit_aggregate_id(limit.key) for limit in decision.limits),
+                  *(limit_aggregate_id(key) for limit in decision.limits for key in (limit.key, *limit.legacy)),
                   *(cap_aggregate_id(cap.key) for cap in decision.caps), *watch_ids(parties))
         return self._run(actor.user_id, idem, command, expect)[0]
 
@@ -129,7 +130,8 @@ class ClaimCommands(ProgramCommands):
         explicit_fund = request.get("fund_id")
         if explicit_fund is not None:
             parse_fund_code(explicit_fund)
-        approved_on = parse_date(request.get("approved_on"), field="approved_on", default=self.today())
+        dates = self.business_dates(request)
+        approved_on = dates.take("approved_on", default_today=True)
 
         def command(uow):
             claim = self._claim(uow, actor, claim_id, if_match)
@@ -138,11 +140,15 @@ class ClaimCommands(ProgramCommands):
             if approved_on < claim.application_date:
                 raise ValidationFailed("approved_on is before the application date", field="approved_on")
             fund = self._approval_fund(uow, claim, program, explicit_fund)
-            fund.reserve(str(claim.id), claim.program, amount, approved_on, actor.user_id)
-            claim.approve(fund_code=fund.fund_code, amount_fen=amount, approved_on=approved_on, actor=actor.user_id)
+            fund.reserve(str(claim.id), claim.program, amount, approved_on, actor.user_id, backdate=dates.backdate)
+            claim.approve(fund_code=fund.fund_code, amount_fen=amount, approved_on=approved_on, actor=actor.user_id,
+                          backdate=dates.backdate)
             days = _publicity_days(uow, claim)
             if days > 0:
-                claim.open_notice(starts_on=approved_on, ends_on=approved_on + dt.timedelta(days=days),
+                # The notice starts on the day the approval is recorded, whatever approved_on
+                # says: a backdated approval must not find its notice already over.
+                starts_on = dates.today
+                claim.open_notice(starts_on=starts_on, ends_on=starts_on + dt.timedelta(days=days),
                                   publicity_days=days, actor=actor.user_id)
             return Outcome(False, claim_view(claim))
 
@@ -233,24 +239,27 @@ class ClaimCommands(ProgramCommands):
         if kind not in PAYMENT_KINDS:
             raise ValidationFailed("kind must be prepayment or settlement", field="kind")
         payment_ref = require_text(request.get("payment_ref"), field="payment_ref")
-        paid_on = parse_date(request.get("paid_on"), field="paid_on", default=self.today())
+        dates = self.business_dates(request)
+        paid_on = dates.take("paid_on", default_today=True)
 
         def command(uow):
             claim = self._claim(uow, actor, claim_id, if_match)
             claim.check_payment(amount_fen, kind, payment_ref, actor.user_id)
             if paid_on < claim.approved_on:
                 raise ValidationFailed("paid_on is before the approval", field="paid_on")
-            claim.check_notice_allows_payment(paid_on)
+            claim.check_notice_allows_payment(paid_on, dates.today)
             watches = PartyWatches(uow, _parties(claim))
-            watches.refuse_payment(paid_on)
+            watches.refuse_payment(paid_on, dates.today)
             ref_key = f"payment_ref:{claim.fund_code}:{payment_ref}"
             ref_limit = uow.find(ClaimLimit, limit_aggregate_id(ref_key))
             label = f"payment_ref {payment_ref} in fund {claim.fund_code}"
             if ref_limit is not None:
                 ref_limit.check_take(f"{claim.id}:{payment_ref}", label)
             fund = uow.get(Fund, fund_aggregate_id(claim.fund_code), "fund")
-            fund.disburse(str(claim.id), claim.program, payment_ref, kind, amount_fen, paid_on, actor.user_id)
-            claim.pay(payment_ref=payment_ref, kind=kind, amount_fen=amount_fen, paid_on=paid_on, actor=actor.user_id)
+            fund.disburse(str(claim.id), claim.program, payment_ref, kind, amount_fen, paid_on, actor.user_id,
+                          backdate=dates.backdate)
+            claim.pay(payment_ref=payment_ref, kind=kind, amount_fen=amount_fen, paid_on=paid_on, actor=actor.user_id,
+                      backdate=dates.backdate)
             if ref_limit is None:
                 ref_limit = uow.add(ClaimLimit(id=limit_aggregate_id(ref_key), key=ref_key, limit=1, kind="once"))
             ref_limit.take(f"{claim.id}:{payment_ref}")
@@ -274,7 +283,8 @@ class ClaimCommands(ProgramCommands):
                        if_match: int | None = None, idem: Idem | None = None) -> Outcome:
         actor.require_role("treasurer")
         reason = require_text(request.get("reason"), field="reason")
-        returned_on = parse_date(request.get("returned_on"), field="returned_on", default=self.today())
+        dates = self.business_dates(request)
+        returned_on = dates.take("returned_on", default_today=True)
 
         def command(uow):
             claim = self._claim(uow, actor, claim_id, if_match)
@@ -283,9 +293,10 @@ class ClaimCommands(ProgramCommands):
                 raise ValidationFailed("returned_on is before the payment", field="returned_on")
             fund = uow.get(Fund, fund_aggregate_id(claim.fund_code), "fund")
             fund.payment_returned(claim_id=str(claim.id), program=claim.program, payment_ref=payment_ref,
-                                  amount_fen=amount_fen, returned_on=returned_on, reason=reason, actor=actor.user_id)
+                                  amount_fen=amount_fen, returned_on=returned_on, reason=reason, actor=actor.user_id,
+                                  backdate=dates.backdate)
             claim.return_payment(payment_ref=payment_ref, amount_fen=amount_fen, reason=reason,
-                                 returned_on=returned_on, actor=actor.user_id)
+                                 returned_on=returned_on, actor=actor.user_id, backdate=dates.backdate)
             return Outcome(False, claim_view(claim))
 
         return self._run(actor.user_id, idem, command)[0]
@@ -350,7 +361,8 @@ class ClaimCommands(ProgramCommands):
         actor.require_role("treasurer")
         amount_fen = parse_money(request.get("amount"))
         reference = require_text(request.get("reference"), field="reference")
-        received_on = parse_date(request.get("received_on"), field="received_on", default=self.today())
+        dates = self.business_dates(request)
+        received_on = dates.take("received_on", default_today=True)
         recovery_id = str(uuid4())
 
         def command(uow):
@@ -358,9 +370,10 @@ class ClaimCommands(ProgramCommands):
             claim.check_recovery(amount_fen)
             fund = uow.get(Fund, fund_aggregate_id(claim.fund_code), "fund")
             fund.recover(claim_id=str(claim.id), program=claim.program, recovery_id=recovery_id, reference=reference,
-                         amount_fen=amount_fen, received_on=received_on, actor=actor.user_id)
+                         amount_fen=amount_fen, received_on=received_on, actor=actor.user_id, backdate=dates.backdate)
             claim.recover(recovery_id=recovery_id, amount_fen=amount_fen, reference=reference,
-                          received_on=received_on, actor=actor.user_id, allocation=claim.recovery_allocation(amount_fen))
+                          received_on=received_on, actor=actor.user_id, allocation=claim.recovery_allocation(amount_fen),
+                          backdate=dates.backdate)
             return Outcome(True, {"recovery_id": recovery_id, **claim_view(claim)})
 
         return self._run(actor.user_id, idem, command)[0]
@@ -436,6 +449,10 @@ def _checked_limit(uow, limit: LimitKey, claim_id: str) -> ClaimLimit | None:
     elif limit.limit < 1:
         raise (Duplicate if limit.kind == "once" else LimitExceeded)(
             f"limit of {limit.limit} reached: {limit.label}")
+    for key in limit.legacy:  # the same key as claims stored before the normal form took it
+        old = uow.find(ClaimLimit, limit_aggregate_id(key))
+        if old is not None:
+            old.check_take(claim_id, limit.label, limit.limit)
     return held
 
 

@@ -23,6 +23,7 @@ from ..limits import check_date, check_text
 from ..pii import PiiProtector
 from ..policy.catalog import Catalog, load_catalog
 from ..writer import MAX_CACHED_BYTES, Expected, GroupCommitWriter, UnitOfWork
+from .dates import DEFAULT_BACKDATE_DAYS, BusinessDates
 from .later import DEFERRED, Later
 
 PAGE = 1_000  # stored events read per query when walking the log
@@ -94,11 +95,13 @@ def parse_uuid(value: str, what: str) -> UUID:
 class LedgerCore:
     def __init__(self, app: LedgerApplication, pii: PiiProtector, *, catalog: Catalog | None = None,
                  on_commit: Callable[[int], None] | None = None, clock: Clock = SYSTEM_CLOCK,
-                 refusals: Any = None, writer_cache_bytes: int = MAX_CACHED_BYTES):
+                 backdate_days: int = DEFAULT_BACKDATE_DAYS, refusals: Any = None,
+                 writer_cache_bytes: int = MAX_CACHED_BYTES):
         """`refusals`: where refusals are kept under their idempotency keys (adapters/refusals.py);
         `writer_cache_bytes`: the writer's memory of aggregates (LEDGER_WRITER_CACHE_MB)."""
         self.app = app
         self.clock = clock
+        self.backdate_days = backdate_days
         self.pii = pii
         self.catalog = catalog or load_catalog()
         self.writer = GroupCommitWriter(app, on_commit=on_commit, refusals=refusals,
@@ -107,6 +110,10 @@ class LedgerCore:
     def today(self) -> dt.date:
         """Today in China Standard Time, by the ledger's clock."""
         return self.clock.today()
+
+    def business_dates(self, request: dict) -> BusinessDates:
+        """The checker of a command's business dates against today (ledger/service/dates.py)."""
+        return BusinessDates(self.today(), self.backdate_days, request)
 
     def shutdown(self) -> None:
         self.writer.close()

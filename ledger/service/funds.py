@@ -1,7 +1,6 @@
 """Opening funds, allocations and transfers."""
 from __future__ import annotations
 
-import re
 from uuid import uuid4
 
 from ..access import Actor
@@ -11,7 +10,7 @@ from ..errors import Duplicate, ValidationFailed
 from ..money import parse_money
 from ..regions import is_ancestor, validate_region
 from ..views import fund_view
-from .core import Idem, LedgerCore, Outcome, command, parse_date, require_text
+from .core import Idem, LedgerCore, Outcome, command, require_text
 from .later import then
 
 
@@ -47,7 +46,8 @@ class FundCommands(LedgerCore):
         if source not in ALLOCATION_SOURCES:
             raise ValidationFailed(f"source must be one of {', '.join(ALLOCATION_SOURCES)}", field="source")
         document_no = require_text(request.get("document_no"), field="document_no")
-        effective_date = parse_date(request.get("effective_date"), field="effective_date")
+        dates = self.business_dates(request)
+        effective_date = dates.take("effective_date")
         memo = require_text(request.get("memo"), field="memo", optional=True)
         allocation_id = str(uuid4())
 
@@ -55,7 +55,7 @@ class FundCommands(LedgerCore):
             fund = uow.get(Fund, fund_aggregate_id(code), f"fund {code}")
             self.check_version(fund, if_match)
             fund.allocate(allocation_id=allocation_id, amount_fen=amount_fen, source=source, document_no=document_no,
-                          effective_date=effective_date, memo=memo, actor=actor.user_id)
+                          effective_date=effective_date, memo=memo, actor=actor.user_id, backdate=dates.backdate)
             return Outcome(True, {"allocation_id": allocation_id, "fund": fund_view(fund)})
 
         return then(self._run(actor.user_id, idem, command), lambda done: self._with_position(*done))
@@ -73,42 +73,23 @@ class FundCommands(LedgerCore):
         actor.require_region(from_region)
         amount_fen = parse_money(request.get("amount"))
         document_no = require_text(request.get("document_no"), field="document_no")
-        effective_date = parse_date(request.get("effective_date"), field="effective_date")
+        dates = self.business_dates(request)
+        effective_date = dates.take("effective_date")
         transfer_id = str(uuid4())
 
         def command(uow):
             source = uow.get(Fund, fund_aggregate_id(from_code), f"fund {from_code}")
             target = uow.get(Fund, fund_aggregate_id(to_code), f"fund {to_code}")
             target.check_transfer_in(amount_fen, effective_date)  # both sides checked before either records
-            source.transfer_out(transfer_id, to_code, amount_fen, document_no, effective_date, actor.user_id)
+            source.transfer_out(transfer_id, to_code, amount_fen, document_no, effective_date, actor.user_id,
+                                backdate=dates.backdate)
             target.transfer_in(transfer_id=transfer_id, from_fund=from_code, amount_fen=amount_fen,
-                               document_no=document_no, effective_date=effective_date, actor=actor.user_id)
+                               document_no=document_no, effective_date=effective_date, actor=actor.user_id,
+                               backdate=dates.backdate)
             return Outcome(True, {"transfer_id": transfer_id, "from_fund": fund_view(source),
                                   "to_fund": fund_view(target)})
 
         return then(self._run(actor.user_id, idem, command), lambda done: self._with_position(*done))
-
-    @command
-    def close_period(self, actor: Actor, code: str, month: str, request: dict, evidence: dict, *,
-                     idem: Idem | None = None) -> Outcome:
-        """Close a month of a fund: entries dated in it are refused from then on. `evidence`
-        is what the read side found for the month (the fund-usage report's tie-out and the
-        reconciliation's unmatched counts); it is recorded with the close."""
-        actor.require_role("treasurer")
-        _, region = parse_fund_code(code)
-        actor.require_region(region)
-        if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", month or ""):
-            raise ValidationFailed("the period must be a month YYYY-MM", field="month")
-        override_reason = require_text(request.get("override_reason"), field="override_reason", optional=True)
-
-        def in_writer(uow):
-            fund = uow.get(Fund, fund_aggregate_id(code), f"fund {code}")
-            fund.check_close_period(month, evidence, override_reason)
-            fund.close_period(month=month, evidence=evidence, override_reason=override_reason, actor=actor.user_id)
-            return Outcome(True, {"fund_id": code, "month": month, "closed": True, "override_reason": override_reason,
-                                  "evidence": evidence, "closed_months": list(fund.closed_months)})
-
-        return self._run(actor.user_id, idem, in_writer)[0]
 
     @staticmethod
     def _with_position(outcome: Outcome, position: int | None) -> Outcome:

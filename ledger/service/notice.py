@@ -10,7 +10,7 @@ from ..access import Actor
 from ..errors import ValidationFailed
 from ..views import claim_view
 from .claims import ClaimCommands
-from .core import Idem, Outcome, command, parse_date, require_text
+from .core import Idem, Outcome, command, require_text
 
 OUTCOMES = ("upheld", "dismissed")
 
@@ -21,14 +21,15 @@ class NoticeCommands(ClaimCommands):
                         idem: Idem | None = None) -> Outcome:
         actor.require_role("clerk", "reviewer")
         reason = require_text(request.get("reason"), field="reason")
-        received_on = parse_date(request.get("received_on"), field="received_on", default=self.today())
+        dates = self.business_dates(request)
+        received_on = dates.take("received_on", default_today=True)
         objection_id = str(uuid4())
 
         def command(uow):
             claim = self._claim(uow, actor, claim_id, if_match)
             claim.check_objection(received_on)
             claim.receive_objection(objection_id=objection_id, reason=reason, received_on=received_on,
-                                    actor=actor.user_id)
+                                    actor=actor.user_id, backdate=dates.backdate)
             return Outcome(True, {"objection_id": objection_id, **claim_view(claim)})
 
         return self._run(actor.user_id, idem, command)[0]

@@ -109,7 +109,9 @@ class ParameterChangeCommands(ProgramCommands):
         return self._run(actor.user_id, idem, in_writer, (program_parameters_aggregate_id(code),))[0]
 
     # Reads -------------------------------------------------------------------------------
-    def parameter_changes(self, code: str, status: str | None = None) -> list[dict]:
+    def parameter_changes(self, code: str, status: str | None = None, actor: Actor | None = None) -> list[dict]:
+        """The program's changes; for an `actor` (a caller of the API), only those in its
+        regions: a Dalian admin does not see Shenyang's proposals."""
         self.catalog.program(code)
         if status is not None and status not in STATUSES:
             raise ValidationFailed(f"status must be one of {', '.join(STATUSES)}", field="status")
@@ -117,7 +119,8 @@ class ParameterChangeCommands(ProgramCommands):
         if parameters is None:
             return []
         return [self.change_document(parameters, change_id) for change_id, change in parameters.changes.items()
-                if status is None or change["status"] == status]
+                if (status is None or change["status"] == status)
+                and (actor is None or actor.may_see(change["region"]))]
 
     def parameter_history(self, code: str) -> list[dict]:
         """The versions put in force since the shipped values, oldest first."""

@@ -1,6 +1,7 @@
-"""Users and their tokens: creation, rotation, revocation, deactivation, and the bootstrap
-admin. An admin manages only users whose regions all lie within its own; anyone may
-rotate or revoke their own tokens."""
+"""Users' own tokens (rotation, revocation), revocation by an admin, the user document, and
+the bootstrap admin. Changes of who may act (new users, roles, reactivation, tokens for
+another user, deactivation) are in ledger/service/user_changes.py. An admin manages only
+users whose regions all lie within its own; anyone may rotate or revoke their own tokens."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,9 +9,10 @@ from uuid import UUID, uuid4
 
 from ..access import Actor
 from ..domain.ids import credential_aggregate_id
-from ..domain.users import BOOTSTRAP_ADMIN_ID, ROLES, BootstrapAdmin, Credential, User, new_token, token_hash
-from ..errors import Conflict, InvalidState, ValidationFailed
-from ..regions import COUNTRY, validate_region
+from ..domain.users import (BOOTSTRAP_ADMIN_ID, BootstrapAdmin, Credential, User, check_token_sha256, new_token,
+                            token_hash)
+from ..errors import Conflict, Duplicate, InvalidState, NotFound, ValidationFailed
+from ..regions import COUNTRY
 from ..views import user_view, utc_text
 from .authentication import Authentication
 from .core import Idem, Outcome, command, parse_uuid, require_text
@@ -24,16 +26,21 @@ ENSURE_ADMIN_ATTEMPTS = 5
 class UserCommands(Authentication):
     token_ttl: dt.timedelta = DEFAULT_TOKEN_TTL
 
-    def _new_credential(self, uow, user: User, actor_id: str, reason: str) -> tuple[str, dict]:
-        """Issue a token to `user` in this unit of work: (the token, the answer without it)."""
-        token, token_id = new_token(), str(uuid4())
-        issued = self.now()
+    def register_token(self, uow, user: User, digest: str, actor_id: str, reason: str) -> dict:
+        """A token of `user`, known by its SHA-256 only, in this unit of work: its record
+        (user_id, token_id, expires_at)."""
+        token_id, issued = str(uuid4()), self.now()
         expires = issued + self.token_ttl
         user.issue_token(token_id=token_id, issued_at=issued, expires_at=expires, actor=actor_id, reason=reason)
-        uow.add(Credential(id=credential_aggregate_id(token_hash(token)), user_id=str(user.id), token_id=token_id,
+        uow.add(Credential(id=credential_aggregate_id(digest), user_id=str(user.id), token_id=token_id,
                            actor=actor_id))
+        return {"user_id": str(user.id), "token_id": token_id, "expires_at": utc_text(expires)}
+
+    def _new_credential(self, uow, user: User, actor_id: str, reason: str) -> tuple[str, dict]:
+        """Issue a token to `user` in this unit of work: (the token, the answer without it)."""
+        token = new_token()
         # The token itself goes back to the caller only, never into an event or an idempotency record.
-        return token, {"user_id": str(user.id), "token": None, "token_id": token_id, "expires_at": utc_text(expires)}
+        return token, {**self.register_token(uow, user, token_hash(token), actor_id, reason), "token": None}
 
     @staticmethod
     def _with_token(outcome: Outcome, issued: dict) -> Outcome:
@@ -41,30 +48,6 @@ class UserCommands(Authentication):
         if issued and outcome.body.get("token_id") == issued["body"]["token_id"]:
             return Outcome(outcome.created, {**outcome.body, "token": issued["token"]})
         return Outcome(outcome.created, {"token": None, **outcome.body})
-
-    @command
-    def create_user(self, actor: Actor, request: dict, *, idem: Idem | None = None) -> Outcome:
-        actor.require_role("admin")
-        name = require_text(request.get("name"), field="name")
-        roles = request.get("roles")
-        if not isinstance(roles, list) or not roles or any(r not in ROLES for r in roles):
-            raise ValidationFailed(f"roles must be a non-empty list of {', '.join(ROLES)}", field="roles")
-        regions = request.get("regions")
-        if not isinstance(regions, list) or not regions:
-            raise ValidationFailed("regions must be a non-empty list of region codes", field="regions")
-        regions = sorted({validate_region(r, field="regions") for r in regions})
-        actor.require_regions(regions, "the new user")
-        user_id = uuid4()
-        issued: dict = {}
-
-        def in_writer(uow):
-            user = uow.add(User(id=user_id, name=name, roles=sorted(set(roles)), regions=regions,
-                                actor=actor.user_id))
-            token, body = self._new_credential(uow, user, actor.user_id, "issued with the new user")
-            issued.update(token=token, body=body)
-            return Outcome(True, {**body, "name": user.name, "roles": user.roles, "regions": user.regions})
-
-        return then(self._run(actor.user_id, idem, in_writer)[0], lambda outcome: self._with_token(outcome, issued))
 
     def _target(self, actor: Actor, user_id: str) -> tuple[UUID, bool]:
         """The user a token command acts on, and whether it is the caller itself."""
@@ -76,23 +59,35 @@ class UserCommands(Authentication):
 
     @command
     def issue_token(self, actor: Actor, user_id: str, request: dict, *, idem: Idem | None = None) -> Outcome:
-        """A new token for the user (rotation); `revoke_others` ends every other one."""
+        """A new token for oneself (rotation), shown to its owner only; with `token_sha256`,
+        one the caller made, registered by its hash. For another user, a change that takes
+        two admins (ledger/service/user_changes.py). `revoke_others` ends every other one."""
+        target, own = self._target(actor, user_id)
+        if not own:
+            # A change of who may act: UserChangeCommands.propose_token (ledger/service/user_changes.py).
+            return self.propose_token(actor, target, request, idem)
         revoke_others = request.get("revoke_others", False)
         if not isinstance(revoke_others, bool):
             raise ValidationFailed("revoke_others must be true or false", field="revoke_others")
-        target, own = self._target(actor, user_id)
+        digest = request.get("token_sha256")
+        if digest is not None:
+            digest = check_token_sha256(digest)
         issued: dict = {}
 
         def in_writer(uow):
             user = uow.get(User, target, "user")
-            if not own:
-                actor.require_regions(user.regions)
             user.check_active()
             others = user.live_token_ids() if revoke_others else []
-            token, body = self._new_credential(uow, user, actor.user_id, "rotated")
+            if digest is None:
+                token, body = self._new_credential(uow, user, actor.user_id, "rotated")
+            else:
+                if uow.find(Credential, credential_aggregate_id(digest)) is not None:
+                    raise Duplicate("a token with this SHA-256 is already registered: make a new one")
+                token, body = None, self.register_token(uow, user, digest, actor.user_id, "registered by its owner")
             for token_id in others:
                 user.revoke_token(token_id=token_id, actor=actor.user_id, reason="rotated with revoke_others")
-            issued.update(token=token, body=body)
+            if token is not None:
+                issued.update(token=token, body=body)
             return Outcome(True, body)
 
         def forget() -> None:
@@ -104,6 +99,8 @@ class UserCommands(Authentication):
         except BaseException:
             forget()
             raise
+        if digest is not None:
+            return always(outcome, forget)
         return then(always(outcome, forget), lambda outcome: self._with_token(outcome, issued))
 
     def revoke_token(self, actor: Actor, user_id: str, token_id: str) -> None:
@@ -125,25 +122,6 @@ class UserCommands(Authentication):
             raise
         return then(always(done, lambda: self.forget_sessions(str(target))), lambda _done: None)
 
-    @command
-    def deactivate_user(self, actor: Actor, user_id: str, request: dict, *, idem: Idem | None = None) -> Outcome:
-        """Every token of the user stops working; the user and its past actions remain."""
-        actor.require_role("admin")
-        reason = require_text(request.get("reason"), field="reason")
-        target = parse_uuid(user_id, "user")
-
-        def in_writer(uow):
-            user = uow.get(User, target, "user")
-            actor.require_regions(user.regions)
-            user.check_active()
-            user.deactivate(actor=actor.user_id, reason=reason)
-            return Outcome(False, user_view(user))
-
-        try:
-            return self._run(actor.user_id, idem, in_writer)[0]
-        finally:
-            self.forget_sessions(str(target))
-
     def user_document(self, actor: Actor, user_id: str) -> dict:
         actor.require_role("admin")
         user = self.load(User, parse_uuid(user_id, "user"), f"user {user_id}")
@@ -156,6 +134,18 @@ class UserCommands(Authentication):
                 "regions": list(actor.regions)}
 
     # The bootstrap admin -------------------------------------------------------------
+    def bootstrap_actor(self) -> Actor | None:
+        """The bootstrap admin as a caller, for the operator's own tools (the demo loader);
+        None when the ledger has none, or it is deactivated."""
+        try:
+            pointer = self.load(BootstrapAdmin, BOOTSTRAP_ADMIN_ID, "bootstrap admin")
+            user = self.load(User, UUID(pointer.user_id), "bootstrap admin")
+        except NotFound:
+            return None
+        if not user.active:
+            return None
+        return Actor(str(user.id), user.name, frozenset(user.roles), tuple(user.regions))
+
     def ensure_admin(self, token: str, name: str = "bootstrap admin") -> dict:
         """Make `token` the bootstrap admin's current credential: appoint the admin on a new
         ledger, or re-key it when the configured token changed, revoking the previous one.

@@ -64,18 +64,22 @@ class PartyWatches:
                 return role, entry
         return None
 
-    def refuse_claim(self, application_date: dt.date) -> None:
-        listed = self._listed(application_date)
-        if listed is not None:
-            raise NotEligible(f"the {listed[0]} is on the watch list (失信名单, {WATCHLIST_CLAUSE}) on the "
-                              f"application date {application_date} (entry {listed[1]})", rule="watch_list")
+    # Each refusal holds on the business date and on the day the command is recorded: a
+    # claim or payment dated before a listing began is still refused while it stands.
+    def refuse_claim(self, application_date: dt.date, today: dt.date) -> None:
+        for day, which in ((application_date, "the application date"), (today, "the day it is recorded")):
+            listed = self._listed(day)
+            if listed is not None:
+                raise NotEligible(f"the {listed[0]} is on the watch list (失信名单, {WATCHLIST_CLAUSE}) on "
+                                  f"{which}, {day} (entry {listed[1]})", rule="watch_list")
 
-    def refuse_payment(self, paid_on: dt.date) -> None:
+    def refuse_payment(self, paid_on: dt.date, today: dt.date) -> None:
         """409, held, not cancelled: the payment may be recorded once the listing ends."""
-        listed = self._listed(paid_on)
-        if listed is not None:
-            raise InvalidState(f"payment is held: the {listed[0]} is on the watch list (失信名单, "
-                               f"{WATCHLIST_CLAUSE}) on {paid_on} (entry {listed[1]})")
+        for day in (paid_on, today):
+            listed = self._listed(day)
+            if listed is not None:
+                raise InvalidState(f"payment is held: the {listed[0]} is on the watch list (失信名单, "
+                                   f"{WATCHLIST_CLAUSE}) on {day} (entry {listed[1]})")
 
     def note_claim(self, claim_id: str, application_date: dt.date) -> None:
         for watch in self._opened():
@@ -102,7 +106,8 @@ class WatchListCommands(LedgerCore):
         party = protect_party(self.pii, request.get("party_id"))
         reason = require_text(request.get("reason"), field="reason")
         document_no = require_text(request.get("document_no"), field="document_no")
-        listed_from = parse_date(request.get("listed_from"), field="listed_from")
+        dates = self.business_dates(request)
+        listed_from = dates.take("listed_from")
         listed_until = None
         if request.get("listed_until") is not None:
             listed_until = parse_date(request.get("listed_until"), field="listed_until")
@@ -113,7 +118,8 @@ class WatchListCommands(LedgerCore):
 
         def command(uow):
             uow.add(WatchListEntry(id=entry_id, party=party, reason=reason, document_no=document_no,
-                                   listed_from=listed_from, listed_until=listed_until, actor=actor.user_id))
+                                   listed_from=listed_from, listed_until=listed_until, actor=actor.user_id,
+                                   backdate=dates.backdate))
             watch = uow.find(PartyWatch, watch_id) or uow.add(PartyWatch(id=watch_id, party_ref=party["ref"]))
             watch.list_entry(entry_id=str(entry_id), listed_from=listed_from, listed_until=listed_until)
             return Outcome(True, {"entry_id": str(entry_id)})
@@ -125,13 +131,15 @@ class WatchListCommands(LedgerCore):
         actor.require_role("admin")
         reason = require_text(request.get("reason"), field="reason")
         document_no = require_text(request.get("document_no"), field="document_no")
-        lifted_on = parse_date(request.get("lifted_on"), field="lifted_on")
+        dates = self.business_dates(request)
+        lifted_on = dates.take("lifted_on")
 
         def command(uow):
             entry = uow.get(WatchListEntry, parse_uuid(entry_id, "watch-list entry"), f"watch-list entry {entry_id}")
             entry.check_lift(lifted_on)
             watch = uow.get(PartyWatch, party_watch_aggregate_id(entry.party["ref"]), "party watch")
-            entry.lift(reason=reason, document_no=document_no, lifted_on=lifted_on, actor=actor.user_id)
+            entry.lift(reason=reason, document_no=document_no, lifted_on=lifted_on, actor=actor.user_id,
+                       backdate=dates.backdate)
             watch.lift_entry(entry_id=str(entry.id), lifted_on=lifted_on)
             return Outcome(False, watch_list_entry_view(entry))
 

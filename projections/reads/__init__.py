@@ -1,10 +1,11 @@
 """The read side's one door (beside `ledger.service.Ledger`, the write side's): what the API
 and the CLI read goes through `Reads` — the consistency rule (consistency.py), as-of
 resolution (asof.py), role and region checks, claims, funds, users, reports, payees,
-reconciliation, period evidence, the public notice and the watch list — and the renderers of what it answers: CSV/XLSX
+reconciliation, period evidence, the public notice, the watch list and backdated entries — and the renderers of what it answers: CSV/XLSX
 reports (export.py) and the Beancount journal (journal.py)."""
 from __future__ import annotations
 
+from .backdated import BackdatedReads
 from .claims import ClaimReads
 from .consistency import Consistency
 from .funds import FundReads
@@ -14,7 +15,7 @@ from .ready import Ready
 from .users import UserReads
 
 
-class Reads(ClaimReads, FundReads, UserReads, PeriodReads, NoticeReads):
+class Reads(ClaimReads, FundReads, UserReads, PeriodReads, NoticeReads, BackdatedReads):
     """`rt.reads.claim(actor, id)` as writes are `rt.ledger.approve(actor, ...)`."""
 
 

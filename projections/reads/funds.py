@@ -26,7 +26,8 @@ def movement_document(row: dict) -> dict:
             "recorded_at": row["recorded_at"], "amount": format_money(row["amount_fen"]),
             "document_no": row["document_no"], "source": row["source"], "program": row["program"],
             "counterpart_fund": row["counterpart_fund"], "claim_id": row["claim_id"],
-            "payment_ref": row["payment_ref"], "reference": row["reference"]}
+            "payment_ref": row["payment_ref"], "reference": row["reference"],
+            **({"backdated": True} if row.get("backdated") else {})}
 
 
 def fund_region(fund_id: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ledger.identifiers import identity_check_char
 
-from ..support import Api, credit_code, internship_claim, job_expansion_claim, parameters_in_force, person_id
+from ..support import Api, credit_code, internship_claim, job_expansion_claim, person_id
 
 PROBLEM_TYPE = "application/problem+json"
 SHENYANG, DALIAN, LIAONING = "210100", "210200", "210000"
@@ -113,19 +113,21 @@ def claim_ids(api: Api, **filters) -> list[str]:
             return ids
 
 
-def raise_shenyang_living_allowance(client, amount: str = "10000.00") -> None:
-    """A city override of the internship allowance, proposed and confirmed by two admins
-    (that workflow is not under test here): makes claims above 50,000.00 possible, which
-    the clawback confirmation rule needs."""
-    parameters_in_force(client.app.state.runtime.ledger, "internship", {
-        "region": SHENYANG, "effective_from": "2022-06-04", "values": {"living_allowance": amount},
-        "reason": "test: Shenyang override"})
+def big_claim(region: str = SHENYANG) -> dict:
+    """A claim entitled to 121,800.00 with half prepayable: an absorption subsidy for a firm
+    deferring contributions, 20,300.00 a month × 6 (the internship allowance it once raised is
+    bounded at 2,000.00 since the notice's figures are the bounds, DOMAIN.md)."""
+    return {"program": "absorption", "region": region,
+            "applicant": {"kind": "enterprise", "id": credit_code(), "name": "沈阳示例制造有限公司"},
+            "beneficiary": {"id": person_id(), "name": "李四"},
+            "facts": {"graduation_year": 2022, "contract_months": 24, "enterprise_size": "small",
+                      "employer_monthly_contribution": "20300.00", "contribution_deferred": True},
+            "application_date": "2022-07-15"}
 
 
 def big_internship(client, staff, *, prepay: str = "60900.00") -> dict:
-    """A 12-month internship in Shenyang entitled to 121,800.00, approved and prepaid."""
-    raise_shenyang_living_allowance(client)
-    claim = submit(staff.clerk, internship_claim(term_months=12))
+    """A claim in Shenyang entitled to 121,800.00 (big_claim), approved and prepaid."""
+    claim = submit(staff.clerk, big_claim())
     assert claim["amounts"]["entitled"] == "121800.00"
     approve(staff.reviewer, claim["claim_id"])
     return pay(staff.treasurer, claim["claim_id"], prepay, "YF-2022-0001", kind="prepayment")

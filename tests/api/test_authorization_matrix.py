@@ -91,6 +91,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/bank-statements"): rule({"treasurer"}),
     ("GET", "/v1/reconciliation"): rule(READ_REPORTS),
     ("POST", "/v1/periods/{fund_id}/{month}/close"): rule({"treasurer"}),
+    ("POST", "/v1/periods/{fund_id}/{month}/reopen"): rule({"treasurer"}),
+    ("POST", "/v1/periods/{fund_id}/{month}/reopen/{change_id}/confirm"): rule({"treasurer", "admin"}),
+    ("GET", "/v1/periods"): rule(READ_REPORTS),
     ("POST", "/v1/claims/{claim_id}/objections"): rule({"clerk", "reviewer"}),
     ("POST", "/v1/claims/{claim_id}/objections/{objection_id}/resolve"): rule({"reviewer"}),
     # The watch list is the province's, not a region's: any admin writes, admins and auditors read.
@@ -175,6 +178,8 @@ class World:
             "/v1/bank-statements": ({}, {"fund_id": f, "csv": "date,amount,direction\n2022-07-20,1.00,credit\n"}),
             "/v1/reconciliation": ({"fund_id": f, **july}, None),
             "/v1/periods/{fund_id}/{month}/close": ({}, {"override_reason": "测试"}),
+            "/v1/periods/{fund_id}/{month}/reopen": ({}, {"reason": "更正", "document_no": "沈财1"}),
+            "/v1/periods": ({"fund_id": f}, None),
             "/v1/claims/{claim_id}/objections": ({}, {"reason": "异议", "received_on": PAID_ON}),
             "/v1/claims/{claim_id}/objections/{objection_id}/resolve": ({}, {"outcome": "dismissed",
                                                                              "reason": "驳回"}),

@@ -14,7 +14,7 @@ from ..conftest import open_fund
 from ..support import internship_claim, job_expansion_claim, make_user, parameters_in_force
 from .helpers import DALIAN, LIAONING, SHENYANG, assert_problem
 
-OVERRIDE = {"region": "210100", "effective_from": "2022-08-01", "values": {"per_hire": "2000.00"},
+OVERRIDE = {"region": "210100", "effective_from": "2022-08-01", "values": {"per_hire": "1200.00"},
             "document_no": "沈人社〔2022〕88号", "reason": "Shenyang raises the job-expansion subsidy",
             "retroactive": True}
 PUT = "/v1/programs/{code}/parameters"
@@ -69,7 +69,7 @@ def test_a_city_override_applies_to_later_claims_of_that_city_once_confirmed(sta
     assert new_version != before["rule_version"]
 
     after = staff.clerk.post("/v1/claims", job_expansion_claim(application_date="2022-08-15")).json()
-    assert after["amounts"]["entitled"] == "2000.00" and after["rule_version"] == new_version
+    assert after["amounts"]["entitled"] == "1200.00" and after["rule_version"] == new_version
     early = staff.clerk.post("/v1/claims", job_expansion_claim(application_date="2022-07-31")).json()
     assert early["amounts"]["entitled"] == "1500.00" and early["rule_version"] == before["rule_version"]
     dalian = staff.dalian_clerk.post("/v1/claims", job_expansion_claim(region=DALIAN, application_date="2022-08-15"))
@@ -82,13 +82,13 @@ def test_a_city_override_applies_to_later_claims_of_that_city_once_confirmed(sta
     # Each version answers exactly what it said, with where each value came from.
     old = staff.clerk.get("/v1/programs/job_expansion", rule_version=before["rule_version"]).json()
     new = staff.clerk.get("/v1/programs/job_expansion", rule_version=new_version).json()
-    assert old["parameters"]["per_hire"] == "1500.00" and new["parameters"]["per_hire"] == "2000.00"
-    assert new["sources"]["per_hire"] == {"value": "2000.00", "region": SHENYANG, "effective_from": "2022-08-01",
+    assert old["parameters"]["per_hire"] == "1500.00" and new["parameters"]["per_hire"] == "1200.00"
+    assert new["sources"]["per_hire"] == {"value": "1200.00", "region": SHENYANG, "effective_from": "2022-08-01",
                                           "document_no": "沈人社〔2022〕88号",
                                           "source": "Shenyang raises the job-expansion subsidy"}
     assert old["sources"]["per_hire"]["region"] == LIAONING
     on = staff.clerk.get("/v1/programs/job_expansion", region="210102", on="2022-08-01").json()
-    assert on["parameters"]["per_hire"] == "2000.00" and on["rule_version"] == new_version
+    assert on["parameters"]["per_hire"] == "1200.00" and on["rule_version"] == new_version
     on = staff.clerk.get("/v1/programs/job_expansion", region="210102", on="2022-07-31").json()
     assert on["parameters"]["per_hire"] == "1500.00"
 
@@ -96,27 +96,27 @@ def test_a_city_override_applies_to_later_claims_of_that_city_once_confirmed(sta
 def test_a_future_version_is_not_in_force_yet(staff, admin2):
     """三.12: min_contribution_months 12 until 2022-12-31, 36 from 2023-01-01 — dates decide."""
     in_force(staff.admin, admin2, {"region": "210000", "effective_from": "2030-01-01",
-                                   "values": {"per_hire": "3000.00"}, "document_no": "辽人社〔2029〕1号",
+                                   "values": {"per_hire": "1400.00"}, "document_no": "辽人社〔2029〕1号",
                                    "reason": "from 2030"})
     claim = staff.clerk.post("/v1/claims", job_expansion_claim(application_date="2022-09-01")).json()
     assert claim["amounts"]["entitled"] == "1500.00"
-    assert staff.clerk.get("/v1/programs/job_expansion", on="2030-01-01").json()["parameters"]["per_hire"] == "3000.00"
+    assert staff.clerk.get("/v1/programs/job_expansion", on="2030-01-01").json()["parameters"]["per_hire"] == "1400.00"
 
 
 def test_versions_are_history_never_edits(staff, admin2):
     first = in_force(staff.admin, admin2, OVERRIDE)
-    second = in_force(staff.admin, admin2, {**OVERRIDE, "values": {"per_hire": "2100.00"},
+    second = in_force(staff.admin, admin2, {**OVERRIDE, "values": {"per_hire": "1300.00"},
                                             "reason": "corrected figure"})
     assert first["rule_version"] != second["rule_version"]
     history = staff.clerk.get("/v1/programs/job_expansion/parameter-versions").json()["items"]
-    assert [v["values"]["per_hire"] for v in history] == ["2000.00", "2100.00"]
+    assert [v["values"]["per_hire"] for v in history] == ["1200.00", "1300.00"]
     assert history[0]["document_no"] == "沈人社〔2022〕88号" and history[1]["reason"] == "corrected figure"
     proposer = staff.admin.get("/v1/users/me").json()["user_id"]
     assert all(v["proposed_by"] == proposer and v["confirmed_by"] == admin2.user_id for v in history)
     assert all(v["retroactive"] is True for v in history)
     # Same date, same region: the later-confirmed version is the one in force.
     on = staff.clerk.get("/v1/programs/job_expansion", region="210100", on="2022-08-01").json()
-    assert on["parameters"]["per_hire"] == "2100.00"
+    assert on["parameters"]["per_hire"] == "1300.00"
 
 
 def test_only_an_admin_proposes_and_bad_proposals_are_refused(staff):
@@ -163,7 +163,7 @@ def test_another_process_decides_under_a_version_confirmed_elsewhere(settings):
             "amounts"]["entitled"] == "1500.00"
         parameters_in_force(first.ledger, "job_expansion", OVERRIDE)
         claim = second.ledger.submit_claim(clerk, job_expansion_claim(application_date="2022-08-15")).body
-        assert claim["amounts"]["entitled"] == "2000.00"
+        assert claim["amounts"]["entitled"] == "1200.00"
     finally:
         first.close()
         second.close()
@@ -179,12 +179,12 @@ def test_parameters_as_they_had_been_recorded_at_a_past_position(staff, admin2):
     """API.md: GET /programs/{code} is as-of: the versions recorded by then, nothing later."""
     in_force(staff.admin, admin2, OVERRIDE)
     head = staff.auditor.get("/v1/audit/events", limit=1000).json()["items"][-1]["position"]
-    in_force(staff.admin, admin2, {**OVERRIDE, "values": {"per_hire": "2100.00"}})
+    in_force(staff.admin, admin2, {**OVERRIDE, "values": {"per_hire": "1300.00"}})
     then = staff.clerk.get("/v1/programs/job_expansion", region="210100", on="2022-08-01", as_of_position=head).json()
     now = staff.clerk.get("/v1/programs/job_expansion", region="210100", on="2022-08-01").json()
     before = staff.clerk.get("/v1/programs/job_expansion", region="210100", on="2022-08-01", as_of_position=1).json()
     assert (before["parameters"]["per_hire"], then["parameters"]["per_hire"], now["parameters"]["per_hire"]) == (
-        "1500.00", "2000.00", "2100.00")
+        "1500.00", "1200.00", "1300.00")
 
 
 # ---- two people -------------------------------------------------------------------------
@@ -214,7 +214,7 @@ def test_a_change_takes_effect_only_when_another_admin_of_its_region_confirms_it
     confirmed = confirm(admin2, change_id)
     assert confirmed["status"] == "in_force" and confirmed["confirmed_by"] == admin2.user_id
     on = staff.clerk.get("/v1/programs/job_expansion", region=SHENYANG, on="2022-08-15").json()
-    assert on["parameters"]["per_hire"] == "2000.00" and on["rule_version"] == confirmed["rule_version"]
+    assert on["parameters"]["per_hire"] == "1200.00" and on["rule_version"] == confirmed["rule_version"]
     assert_problem(staff.admin.post(f"{path}/confirm"), 409, "invalid_state")
     assert_problem(staff.admin.post(f"{path}/reject", {"reason": "too late"}), 409, "invalid_state")
     assert [c["change_id"] for c in changes(staff.clerk, status="in_force")] == [change_id]
@@ -316,6 +316,35 @@ def test_bounds_are_published_with_their_source_and_every_default_lies_within_th
             assert bound["source"] and {"min", "max"} <= bound.keys(), (program["code"], name)
 
 
+# The values two admins confirmed in Fushun (issue 19), each outside the notice's own figure.
+FUSHUN = [("flexible_social_insurance", "within_years", 10), ("career_switch_training", "within_years", 50),
+          ("skill_certificate", "min_contribution_months", 0), ("internship_base_award", "national_award", "1000000.00"),
+          ("job_expansion", "apply_until", "2099-12-31"), ("job_expansion", "per_hire", "1000000.00"),
+          ("absorption", "apply_until", "2099-12-31"), ("startup", "graduate_within_years", 4),
+          ("skill_certificate", "within_months", 11), ("internship", "living_allowance", "2000.01")]
+
+
+@pytest.mark.parametrize("code,name,value", FUSHUN, ids=[f"{c}.{n}" for c, n, _ in FUSHUN])
+def test_a_value_other_than_the_notices_figure_is_refused_at_proposal(staff, code, name, value):
+    """DOMAIN.md, "Bounds are the notice's figures" (F5): 离校2年内, 三年内, 12个月及以上, 10万元,
+    截至…12月31日, 每人1500元 (a local assumption), 毕业5年内, 12个月内; nothing is proposed."""
+    r = staff.admin.put(PUT.format(code=code), {"region": "210400", "effective_from": "2030-01-01",
+                                                "values": {name: value}, "document_no": "抚人社〔2029〕1号",
+                                                "reason": "抚顺调整"})
+    assert_problem(r, 422, "validation_error", field=f"values.{name}")
+    assert changes(staff.clerk, code) == []
+    bounds = staff.clerk.get(f"/v1/programs/{code}").json()["bounds"][name]
+    assert bounds["source"]
+
+
+def test_the_notices_figure_itself_may_be_proposed(staff):
+    """At the figure (or within a local assumption's range) a change is proposed as before."""
+    for code, name, value in (("skill_certificate", "min_contribution_months", 24),
+                              ("job_expansion", "per_hire", "1500.00"), ("flexible_social_insurance", "within_years", 2)):
+        propose(staff.admin, {"region": "210400", "effective_from": "2030-01-01", "values": {name: value},
+                              "document_no": "抚人社〔2029〕1号", "reason": "抚顺调整"}, code)
+
+
 def test_a_city_value_below_the_provinces_floor_is_refused(staff, admin2):
     """DOMAIN.md, Conditions the notice adds: 不低于 — startup.amount (二.5), the
     entrepreneurship-training amounts (二.4) and job_search.amount (二.8) of a city or
@@ -370,7 +399,7 @@ def test_a_change_reaching_into_the_past_needs_the_retroactive_flag_and_decided_
     assert staff.clerk.get("/v1/programs/job_expansion", rule_version=decided["rule_version"]).json() == by_version
     # A claim decided now for the same day is decided under the change.
     later = staff.clerk.post("/v1/claims", job_expansion_claim(application_date="2022-08-15")).json()
-    assert (later["amounts"]["entitled"], later["rule_version"]) == ("2000.00", confirmed["rule_version"])
+    assert (later["amounts"]["entitled"], later["rule_version"]) == ("1200.00", confirmed["rule_version"])
 
 
 def test_null_removes_a_regions_own_value_and_the_wider_regions_applies_again(staff, admin2):
@@ -422,7 +451,7 @@ def test_null_removes_a_regions_own_value_and_the_wider_regions_applies_again(st
 
 def test_equal_values_from_different_documents_are_different_rule_versions(staff, admin2):
     """API.md ★ rule_version: a Dalian decision looked up by its rule version cites Dalian's
-    document, not Shenyang's, though both set 2000.00; two claims under the same values,
+    document, not Shenyang's, though both set 1200.00; two claims under the same values,
     sources and code share theirs."""
     in_force(staff.admin, admin2, OVERRIDE)
     in_force(staff.admin, admin2, {**OVERRIDE, "region": DALIAN, "document_no": "大人社〔2022〕5号",
@@ -431,7 +460,7 @@ def test_equal_values_from_different_documents_are_different_rule_versions(staff
                 for day in ("2022-08-15", "2022-09-20")]
     dalian = staff.dalian_clerk.post("/v1/claims", job_expansion_claim(region=DALIAN, application_date="2022-08-15"))
     dalian = dalian.json()
-    assert shenyang[0]["amounts"]["entitled"] == dalian["amounts"]["entitled"] == "2000.00"
+    assert shenyang[0]["amounts"]["entitled"] == dalian["amounts"]["entitled"] == "1200.00"
     assert shenyang[0]["rule_version"] == shenyang[1]["rule_version"] != dalian["rule_version"]
     cited = {claim["rule_version"]: staff.clerk.get("/v1/programs/job_expansion",
                                                     rule_version=claim["rule_version"]).json()

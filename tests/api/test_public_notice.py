@@ -1,10 +1,13 @@
 """Public notice (公示) and objections (API.md ★, DOMAIN.md "Public notice and objections"):
 with `publicity_days` above 0 for the claim's region and application date, approval puts
-the claim on notice until approved_on + publicity_days; payment is refused before ends_on
-and while an objection is open; an objection is resolved by a reviewer other than the
+the claim on notice from the day the approval is recorded until that day + publicity_days;
+payment is refused with paid_on or the day it is recorded on or before ends_on, and while
+an objection is open (◆ Insiders and time: the tests move the ledger's clock); an objection is resolved by a reviewer other than the
 approver: dismissed → payable after the notice, upheld → closed, reservation released.
 Both backends (the `settings` fixture)."""
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
@@ -12,6 +15,7 @@ from ..support import job_expansion_claim, parameters_in_force, person_id
 from .helpers import APPROVED_ON, assert_problem, fund_balance, masked, submit
 
 ENDS_ON = "2022-07-21"  # APPROVED_ON 2022-07-16 + 5 days
+AFTER_NOTICE = "2022-07-22"
 
 
 def set_publicity_days(client, days: int, region: str = "210100") -> None:
@@ -20,8 +24,14 @@ def set_publicity_days(client, days: int, region: str = "210100") -> None:
 
 
 @pytest.fixture
-def notice(client):
+def notice(client, clock):
     set_publicity_days(client, 5)
+    on(clock, APPROVED_ON)  # approvals are recorded on APPROVED_ON: their notices start that day
+
+
+def on(clock, day: str) -> None:
+    """The ledger's today becomes `day` (business dates are never later than today)."""
+    clock.travel_to(dt.date.fromisoformat(day))
 
 
 def approved(staff, **claim) -> dict:
@@ -44,14 +54,20 @@ def resolve(api, claim_id: str, objection_id: str, outcome: str, reason: str = "
     return api.post(f"/v1/claims/{claim_id}/objections/{objection_id}/resolve", {"outcome": outcome, "reason": reason})
 
 
-def test_approval_opens_the_notice_and_payment_waits_for_its_end(client, staff, funds, notice):
+def test_approval_opens_the_notice_and_payment_waits_for_its_end(client, staff, funds, notice, clock):
     claim = approved(staff)
     assert claim["publicity"] == {"starts_on": APPROVED_ON, "ends_on": ENDS_ON, "objections": []}
     # paid_on = ends_on − 1: still under notice
+    on(clock, "2022-07-20")
     r = payment(staff, claim["claim_id"], "2022-07-20")
     assert "2022-07-21" in assert_problem(r, 409, "invalid_state")["detail"]
-    # paid_on = ends_on: the notice is over
-    r = payment(staff, claim["claim_id"], ENDS_ON)
+    # paid_on = ends_on: the notice's last day
+    on(clock, ENDS_ON)
+    assert_problem(payment(staff, claim["claim_id"], ENDS_ON), 409, "invalid_state")
+    # the day after: the notice is over
+    on(clock, AFTER_NOTICE)
+    assert_problem(payment(staff, claim["claim_id"], ENDS_ON), 409, "invalid_state")
+    r = payment(staff, claim["claim_id"], AFTER_NOTICE)
     assert r.status_code == 201, r.text
     assert r.json()["status"] == "paid"
     assert staff.auditor.get(f"/v1/claims/{claim['claim_id']}").json()["publicity"]["ends_on"] == ENDS_ON
@@ -76,14 +92,16 @@ def test_publicity_days_zero_for_a_city_means_no_notice_there(client, staff, fun
     assert r.json()["publicity"] is None
 
 
-def test_an_objection_holds_payment_until_dismissed_then_after_the_notice(client, staff, funds, notice):
+def test_an_objection_holds_payment_until_dismissed_then_after_the_notice(client, staff, funds, notice, clock):
     claim = approved(staff)
+    on(clock, "2022-07-18")
     r = objection(staff.clerk, claim["claim_id"])
     assert r.status_code == 201, r.text
     objection_id = r.json()["objection_id"]
     assert r.json()["publicity"]["objections"] == [{
         "objection_id": objection_id, "reason": "举报：未实际录用", "received_on": "2022-07-18", "status": "open",
         "resolution_reason": None}]
+    on(clock, "2022-07-25")
     r = payment(staff, claim["claim_id"], "2022-07-25")
     assert objection_id in assert_problem(r, 409, "invalid_state")["detail"]
     # the reviewer who approved may not resolve it (maker-checker)
@@ -97,7 +115,7 @@ def test_an_objection_holds_payment_until_dismissed_then_after_the_notice(client
     assert_problem(resolve(staff.reviewer2, claim["claim_id"], objection_id, "upheld"), 409, "invalid_state")
     # dismissed, but the notice still runs until ends_on
     assert_problem(payment(staff, claim["claim_id"], "2022-07-20"), 409, "invalid_state")
-    assert payment(staff, claim["claim_id"], ENDS_ON).status_code == 201
+    assert payment(staff, claim["claim_id"], AFTER_NOTICE).status_code == 201
     events = staff.auditor.get(f"/v1/claims/{claim['claim_id']}/events").json()["items"]
     by_type = {e["type"]: e for e in events}
     assert by_type["NoticeOpened"]["actor"] == staff.reviewer.user_id
@@ -106,10 +124,11 @@ def test_an_objection_holds_payment_until_dismissed_then_after_the_notice(client
     assert by_type["ObjectionResolved"]["data"]["outcome"] == "dismissed"
 
 
-def test_an_upheld_objection_closes_the_claim_and_releases_its_reservation(client, staff, funds, notice):
+def test_an_upheld_objection_closes_the_claim_and_releases_its_reservation(client, staff, funds, notice, clock):
     before = fund_balance(staff.treasurer, funds["ui"])
     claim = approved(staff)
     assert fund_balance(staff.treasurer, funds["ui"])["reserved"] == "1500.00"
+    on(clock, "2022-07-18")
     objection_id = objection(staff.reviewer2, claim["claim_id"]).json()["objection_id"]
     r = resolve(staff.reviewer2, claim["claim_id"], objection_id, "upheld", "查实虚报")
     assert r.status_code == 200, r.text
@@ -119,15 +138,20 @@ def test_an_upheld_objection_closes_the_claim_and_releases_its_reservation(clien
         "objection_id": objection_id, "reason": "举报：未实际录用", "received_on": "2022-07-18",
         "status": "upheld", "resolution_reason": "查实虚报"}
     assert fund_balance(staff.treasurer, funds["ui"]) == before
+    on(clock, "2022-07-25")
     assert_problem(payment(staff, claim["claim_id"], "2022-07-25"), 409, "invalid_state")
     closed = [e for e in staff.auditor.get(f"/v1/claims/{claim['claim_id']}/events").json()["items"]
               if e["type"] == "Closed"]
     assert closed[0]["actor"] == staff.reviewer2.user_id and "查实虚报" in closed[0]["data"]["reason"]
 
 
-def test_objections_only_during_the_notice(client, staff, funds, notice):
+def test_objections_only_during_the_notice(client, staff, funds, notice, clock):
     claim = approved(staff)
     assert_problem(objection(staff.clerk, claim["claim_id"], received_on="2022-07-15"), 409, "invalid_state")
+    # received after today: no business date is later than the day it is recorded
+    assert_problem(objection(staff.clerk, claim["claim_id"], received_on="2022-07-17"), 422, "validation_error",
+                   "received_on")
+    on(clock, ENDS_ON)
     assert_problem(objection(staff.clerk, claim["claim_id"], received_on=ENDS_ON), 409, "invalid_state")
     assert objection(staff.clerk, claim["claim_id"], received_on="2022-07-20").status_code == 201
     # treasurers and auditors do not record objections
@@ -140,13 +164,14 @@ def test_objections_only_during_the_notice(client, staff, funds, notice):
     assert_problem(r, 404, "not_found")
 
 
-def test_the_notice_list_of_a_day(client, staff, funds, notice):
+def test_the_notice_list_of_a_day(client, staff, funds, notice, clock):
     graduate = person_id()
     claim = approved(staff, beneficiary=graduate)
     other = approved(staff)
+    third = approved(staff)
+    on(clock, "2022-07-18")
     objection_id = objection(staff.clerk, other["claim_id"]).json()["objection_id"]
     assert resolve(staff.reviewer2, other["claim_id"], objection_id, "upheld").status_code == 200
-    third = approved(staff)
     objection(staff.clerk, third["claim_id"])
 
     def listed(on: str, api=staff.treasurer, **params) -> list[dict]:

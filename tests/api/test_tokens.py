@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 
-from ..support import Api, job_expansion_claim, make_user
+from ..support import Api, job_expansion_claim, make_user, token_pair
 from .helpers import assert_problem
 
 
@@ -50,11 +50,16 @@ def _holds(values: list, text: str) -> bool:
 
 
 def test_tokens_are_random_and_derived_from_no_id_or_key(client, admin, settings):
-    r1 = admin.post("/v1/users", {"name": "clerk one", "roles": ["clerk"], "regions": ["210100"]},
-                    headers={"Idempotency-Key": "u-1"})
-    r2 = admin.post("/v1/users", {"name": "clerk two", "roles": ["clerk"], "regions": ["210100"]})
+    (made1, digest1), (made2, digest2) = token_pair(), token_pair()
+    r1 = admin.post("/v1/users", {"name": "clerk one", "roles": ["clerk"], "regions": ["210100"],
+                                  "token_sha256": digest1}, headers={"Idempotency-Key": "u-1"})
+    r2 = admin.post("/v1/users", {"name": "clerk two", "roles": ["clerk"], "regions": ["210100"],
+                                  "token_sha256": digest2})
     assert (r1.status_code, r2.status_code) == (201, 201)
-    one, two = r1.json(), r2.json()
+    # A user's first token is made by the person and registered by its hash: no answer shows it.
+    assert "token" not in r1.json() and "token" not in r2.json()
+    one = {**r1.json(), "token": Api(client, made1).post("/v1/users/me/tokens", {}).json()["token"]}
+    two = {**r2.json(), "token": Api(client, made2).post("/v1/users/me/tokens", {}).json()["token"]}
     assert set(one) >= {"user_id", "token", "token_id", "expires_at"}
     assert one["token"] != two["token"] and one["token_id"] != two["token_id"]
     for body in (one, two):
@@ -73,7 +78,7 @@ def test_tokens_are_random_and_derived_from_no_id_or_key(client, admin, settings
     assert admin.get("/v1/users").status_code == 200  # the read models have caught up
     values = _stored_values(settings)
     assert _holds(values, one["user_id"])  # the check would see a token if one were there
-    for token in (one["token"], two["token"], rotated.json()["token"], admin.token):
+    for token in (one["token"], two["token"], rotated.json()["token"], admin.token, made1, made2):
         assert not _holds(values, token)
 
 
@@ -86,9 +91,11 @@ def test_a_token_expires_after_the_configured_days(settings):
         ledger = client.app.state.runtime.ledger
         start = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.timezone.utc)
         ledger.now = lambda: start
-        body = admin.post("/v1/users", {"name": "clerk", "roles": ["clerk"], "regions": ["210100"]}).json()
+        token, digest = token_pair()
+        body = admin.post("/v1/users", {"name": "clerk", "roles": ["clerk"], "regions": ["210100"],
+                                        "token_sha256": digest}).json()
         assert _parse(body["expires_at"]) == start + dt.timedelta(days=7)
-        clerk = Api(client, body["token"])
+        clerk = Api(client, token)
         ledger.now = lambda: start + dt.timedelta(days=7) - dt.timedelta(seconds=1)
         assert clerk.get("/v1/users/me").status_code == 200  # and now it is remembered
         ledger.now = lambda: start + dt.timedelta(days=7)
@@ -96,15 +103,17 @@ def test_a_token_expires_after_the_configured_days(settings):
         # The bootstrap token does not expire; a fresh one for the clerk works again.
         ledger.now = lambda: start + dt.timedelta(days=3650)
         assert admin.get("/v1/users/me").status_code == 200
-        fresh = admin.post(f"/v1/users/{body['user_id']}/tokens", {})
-        assert fresh.status_code == 201, fresh.text
+        token, digest = token_pair()
+        fresh = admin.post(f"/v1/users/{body['user_id']}/tokens", {"token_sha256": digest})
+        assert fresh.status_code == 201, fresh.text  # the bootstrap admin's, in force at once
         assert _parse(fresh.json()["expires_at"]) == start + dt.timedelta(days=3650 + 7)
-        assert Api(client, fresh.json()["token"]).get("/v1/users/me").status_code == 200
+        assert Api(client, token).get("/v1/users/me").status_code == 200
 
 
 def test_the_default_lifetime_is_90_days(admin):
     before = dt.datetime.now(dt.timezone.utc)
-    body = admin.post("/v1/users", {"name": "clerk", "roles": ["clerk"], "regions": ["210100"]}).json()
+    body = admin.post("/v1/users", {"name": "clerk", "roles": ["clerk"], "regions": ["210100"],
+                                    "token_sha256": token_pair()[1]}).json()
     after = dt.datetime.now(dt.timezone.utc)
     assert before + dt.timedelta(days=90) <= _parse(body["expires_at"]) <= after + dt.timedelta(days=90)
 
@@ -171,7 +180,8 @@ def test_deactivation_ends_every_token_and_keeps_the_past(admin, staff, funds):
     assert admin.get(f"/v1/users/{clerk.user_id}").json()["active"] is False
     events = staff.auditor.get(f"/v1/claims/{cid}/events").json()["items"]
     assert events[0]["actor"] == clerk.user_id
-    assert_problem(admin.post(f"/v1/users/{clerk.user_id}/tokens", {}), 409, "invalid_state")
+    assert_problem(admin.post(f"/v1/users/{clerk.user_id}/tokens", {"token_sha256": token_pair()[1]}),
+                   409, "invalid_state")
     assert_problem(admin.post(f"/v1/users/{clerk.user_id}/deactivate", {"reason": "again"}), 409, "invalid_state")
     assert_problem(staff.clerk.post(f"/v1/users/{staff.reviewer.user_id}/deactivate", {"reason": "x"}),
                    403, "forbidden")

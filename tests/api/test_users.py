@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from ..support import Api, make_user
+from ..support import Api, make_user, token_pair
 from .helpers import assert_problem
 
 EVERY_ROLE = ["admin", "clerk", "reviewer", "treasurer", "auditor"]
@@ -98,20 +98,28 @@ def test_an_admin_creates_users_only_within_its_regions(admin, people):
     dalian = people["dalian admin"]
     before = _ids(admin)
     for regions in (["000000"], ["210100"], ["210000"], ["210200", "210100"]):
-        r = dalian.post("/v1/users", {"name": "越权用户", "roles": EVERY_ROLE, "regions": regions})
+        r = dalian.post("/v1/users", {"name": "越权用户", "roles": EVERY_ROLE, "regions": regions,
+                                      "token_sha256": token_pair()[1]})
         assert_problem(r, 403, "forbidden")
     assert _ids(admin) == before  # the refusals recorded nothing
+    second = make_user(admin, "大连 管理员二", ["admin"], ["210200"])
     for regions in (["210200"], ["210202"]):
-        r = dalian.post("/v1/users", {"name": "大连 新用户", "roles": EVERY_ROLE, "regions": regions})
-        assert r.status_code == 201, r.text
-        assert Api(admin.client, r.json()["token"]).get("/v1/users/me").json()["regions"] == regions
+        token, digest = token_pair()
+        r = dalian.post("/v1/users", {"name": "大连 新用户", "roles": EVERY_ROLE, "regions": regions,
+                                      "token_sha256": digest})
+        assert r.status_code == 202 and r.json()["status"] == "proposed", r.text
+        assert "token" not in r.json()
+        confirmed = second.post(f"/v1/users/changes/{r.json()['change_id']}/confirm")
+        assert confirmed.status_code == 200 and confirmed.json()["status"] == "in_force", confirmed.text
+        assert Api(admin.client, token).get("/v1/users/me").json()["regions"] == regions
 
 
 def test_an_admin_manages_tokens_and_deactivation_only_within_its_regions(admin, people):
     dalian = people["dalian admin"]
     shenyang_clerk, dalian_treasurer = people["shenyang clerk"], people["dalian treasurer"]
     token_id = admin.get(f"/v1/users/{shenyang_clerk.user_id}").json()["tokens"][0]["token_id"]
-    assert_problem(dalian.post(f"/v1/users/{shenyang_clerk.user_id}/tokens", {}), 403, "forbidden")
+    assert_problem(dalian.post(f"/v1/users/{shenyang_clerk.user_id}/tokens", {"token_sha256": token_pair()[1]}),
+                   403, "forbidden")
     assert_problem(dalian.delete(f"/v1/users/{shenyang_clerk.user_id}/tokens/{token_id}"), 403, "forbidden")
     assert_problem(dalian.post(f"/v1/users/{shenyang_clerk.user_id}/deactivate", {"reason": "越权"}),
                    403, "forbidden")
@@ -121,11 +129,17 @@ def test_an_admin_manages_tokens_and_deactivation_only_within_its_regions(admin,
     assert doc["active"] is True and [t["revoked"] for t in doc["tokens"]] == [False]
     assert shenyang_clerk.get("/v1/users/me").status_code == 200
 
-    # Within its regions, all of it.
-    issued = dalian.post(f"/v1/users/{dalian_treasurer.user_id}/tokens", {"revoke_others": True})
-    assert issued.status_code == 201, issued.text
+    # Within its regions, all of it: a token for another user with a second admin.
+    token, digest = token_pair()
+    proposed = dalian.post(f"/v1/users/{dalian_treasurer.user_id}/tokens", {"revoke_others": True,
+                                                                            "token_sha256": digest})
+    assert proposed.status_code == 202, proposed.text
+    assert dalian_treasurer.get("/v1/users/me").status_code == 200  # nothing in force yet
+    second = make_user(admin, "大连 管理员二", ["admin"], ["210200"])
+    issued = second.post(f"/v1/users/changes/{proposed.json()['change_id']}/confirm")
+    assert issued.status_code == 200, issued.text
     assert_problem(dalian_treasurer.get("/v1/users/me"), 401, "unauthenticated")
-    renewed = Api(admin.client, issued.json()["token"])
+    renewed = Api(admin.client, token)
     assert renewed.get("/v1/users/me").json()["user_id"] == dalian_treasurer.user_id
     assert dalian.delete(f"/v1/users/{dalian_treasurer.user_id}/tokens/{issued.json()['token_id']}").status_code == 204
     assert_problem(renewed.get("/v1/users/me"), 401, "unauthenticated")
@@ -134,7 +148,8 @@ def test_an_admin_manages_tokens_and_deactivation_only_within_its_regions(admin,
 
 def test_a_non_admin_manages_only_its_own_tokens(admin, people):
     clerk, treasurer = people["shenyang clerk"], people["dalian treasurer"]
-    assert_problem(clerk.post(f"/v1/users/{treasurer.user_id}/tokens", {}), 403, "forbidden")
+    assert_problem(clerk.post(f"/v1/users/{treasurer.user_id}/tokens", {"token_sha256": token_pair()[1]}),
+                   403, "forbidden")
     assert treasurer.get("/v1/users/me").status_code == 200
     r = clerk.post(f"/v1/users/{clerk.user_id}/tokens", {})
     assert r.status_code == 201 and r.json()["user_id"] == clerk.user_id

@@ -5,7 +5,8 @@ must work without internet access.
 
 Where Chromium or Playwright is missing they skip with a message, except in CI (CI=true),
 where they fail (as the PostgreSQL tests do, tests/backends.py). Screenshots go to
-var/test-artifacts/browser/ (printed when the module's tests are done)."""
+build/test-artifacts/browser/ (printed when the module's tests are done; never var/, a running
+demo's)."""
 from __future__ import annotations
 
 import os
@@ -21,7 +22,7 @@ from ..servers import ROOT, Server
 from ..support import ADMIN_TOKEN
 
 CHROMIUM = os.environ.get("LEDGER_TEST_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = ROOT / "var" / "test-artifacts" / "browser"
+ARTIFACTS = ROOT / "build" / "test-artifacts" / "browser"
 
 
 def _unavailable() -> str | None:

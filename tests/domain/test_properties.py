@@ -186,7 +186,7 @@ class LedgerMachine(RuleBasedStateMachine):
                                  seal_key="5e" * 32, bootstrap_admin_token=ADMIN_TOKEN)
         else:
             settings_ = Settings(database_url=self.postgres_url, pii_key=PII_KEY, bootstrap_admin_token=ADMIN_TOKEN,
-                                 seal_key="5e" * 32,
+                                 seal_key="5e" * 32, data_directory=f"{self.tmp}/var",
                                  pg_schema="p_" + uuid.uuid4().hex[:12])
         self.rt = Runtime(settings_)
         self.rt.start(project=False)

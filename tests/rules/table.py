@@ -62,6 +62,9 @@ class Version:
     effective_from: dt.date = NOTICE_DATE
     source: str = "assumed"
     effective_to: dt.date | None = None
+    # Recorded before today's bounds (DOMAIN.md, "Bounds are the notice's figures"): read as
+    # recorded, never refused (catalog.parameter_version(stored=True)).
+    stored: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class Limit:
     limit: int
     kind: str
     label: str = ""
+    legacy: tuple[str, ...] = ()  # keys of the form before the normal form, checked too
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,7 @@ def catalog_with(code: str, versions: tuple[Version, ...]) -> Catalog:
         return CATALOG
     return CATALOG.with_versions([
         CATALOG.parameter_version(code, v.name, v.value, region=v.region, effective_from=v.effective_from,
-                                  source=v.source, effective_to=v.effective_to)
+                                  source=v.source, effective_to=v.effective_to, stored=v.stored)
         for v in versions])
 
 
@@ -261,8 +265,8 @@ class Table:
             assert decision.settlement_ready is case.ready
         assert 0 <= decision.prepay_share <= 1 and decision.entitled_fen >= 0
         if case.limits is not None:
-            assert [(x.key, x.limit, x.kind) for x in decision.limits] == [
-                (x.key, x.limit, x.kind) for x in case.limits]
+            assert [(x.key, x.limit, x.kind, x.legacy) for x in decision.limits] == [
+                (x.key, x.limit, x.kind, x.legacy) for x in case.limits]
             for want, limit in zip(case.limits, decision.limits):
                 assert want.label in limit.label, (want.label, limit.label)
         if case.caps is not None:

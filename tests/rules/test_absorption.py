@@ -21,7 +21,8 @@ def hire_in(year: int) -> Limit:
 
 TIELING_2 = (Version("months_covered", 2, region="211200", effective_from=D(2022, 8, 1), source="Tieling"),)
 # A deadline extended for 2023, so that the year's other versions can be shown deciding claims.
-EXTENDED = Version("apply_until", "2023-12-31", effective_from=D(2023, 1, 1))
+# A deadline outside 一.1's figure (= 2022-12-31), as an earlier release could record it.
+EXTENDED = Version("apply_until", "2023-12-31", effective_from=D(2023, 1, 1), stored=True)
 PREPAY_03_IN_2023 = (EXTENDED, Version("prepay_share", "0.3", effective_from=D(2023, 1, 1)))
 
 CASES = [

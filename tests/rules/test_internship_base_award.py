@@ -8,8 +8,9 @@ TABLE = Table("internship_base_award", facts={"level": "national"}, on=D(2022, 7
               kind="institution", applicant=INSTITUTION, beneficiary=None)
 OTHER_BASE = "f" * 64
 DALIAN_60000 = (Version("provincial_award", "60000.00", region="210200", effective_from=D(2022, 9, 1),
-                        source="Dalian"),)
-NATIONAL_120000_IN_2023 = (Version("national_award", "120000.00", effective_from=D(2023, 1, 1)),)
+                        source="Dalian", stored=True),)
+# Figures other than 一.3's (10万元、5万元): versions an earlier release could record, read as recorded.
+NATIONAL_120000_IN_2023 = (Version("national_award", "120000.00", effective_from=D(2023, 1, 1), stored=True),)
 
 
 def once(level: str, base: str = INSTITUTION) -> Limit:

@@ -13,7 +13,7 @@ TABLE = Table("job_expansion", facts={"graduation_year": 2022, "contract_start":
                                       "unemployment_insured": True},
               on=D(2022, 7, 1), region="210102", kind="enterprise", applicant=EMPLOYER, beneficiary=HIRE)
 HIRE_2022 = Limit(f"hire:{HIRE}:2022", 1, "once", "for job_expansion or absorption but not both")
-SHENYANG_2000 = (Version("per_hire", "2000.00", region="210100", effective_from=D(2022, 7, 1), source="Shenyang"),)
+SHENYANG_1200 = (Version("per_hire", "1200.00", region="210100", effective_from=D(2022, 7, 1), source="Shenyang"),)
 
 CASES = [
     Case("pays_per_hire_1500_once_without_prepayment", "一.1: 按照每人1500元标准发放一次性扩岗补助",
@@ -43,10 +43,10 @@ CASES = [
          says={"apply_until": "applied 2023-01-01, after the deadline 2022-12-31"},
          cites={"apply_until": ("apply_until",)}),
     Case("per_hire_of_a_city_from_its_date", "一.1: the amount is a parameter; a city's figure wins in its districts",
-         versions=SHENYANG_2000, entitled="2000.00",
-         cites={"amount": ({"name": "per_hire", "value": "2000.00", "region": "210100", "source": "Shenyang"},)}),
+         versions=SHENYANG_1200, entitled="1200.00",
+         cites={"amount": ({"name": "per_hire", "value": "1200.00", "region": "210100", "source": "Shenyang"},)}),
     Case("per_hire_of_a_city_not_before_its_date", "一.1: a city's figure from its effective date only",
-         versions=SHENYANG_2000, on=D(2022, 6, 30), facts={"contract_start": "2022-06-01"}, entitled="1500.00"),
+         versions=SHENYANG_1200, on=D(2022, 6, 30), facts={"contract_start": "2022-06-01"}, entitled="1500.00"),
     Case("a_claim_without_a_hire_cannot_be_decided", "一.1: 每人 — a claim is for one hire", beneficiary=None,
          refused=raises(ValueError, "claimed for a hire")),
 ]

@@ -14,7 +14,8 @@ TABLE = Table("skill_certificate", facts={"level": "intermediate", "occupation":
               on=D(2022, 7, 1), region="210102", kind="person", applicant=PERSON, beneficiary=None)
 UNEMPLOYED_STEPS = ("certificate_date", "within_months", "unemployed_route", "amount")
 EMPLOYEE_STEPS = ("certificate_date", "within_months", "contribution_months", "amount")
-WITHIN_6_MONTHS = (Version("within_months", 6, region="210100"),)
+# Outside 三.12's figure (= 12): a version an earlier release could record, read as recorded.
+WITHIN_6_MONTHS = (Version("within_months", 6, region="210100", stored=True),)
 SHENYANG_2_A_YEAR_FROM_SEPTEMBER = (Version("max_per_year", 2, region="210100", effective_from=D(2022, 9, 1),
                                             source="Shenyang"),)
 
@@ -23,9 +24,15 @@ def employee(months: int, **change) -> dict:
     return {"receiving_ui_benefits": False, "ui_contribution_months": months, **change}
 
 
-def limits(year: int, per_year: int = 3, certificate: str = "S2022-0001") -> tuple[Limit, ...]:
-    return (Limit(f"skill_certificate:certificate:{certificate}", 1, "once", "a certificate number once"),
-            Limit(f"skill_certificate:occupation:{PERSON}:焊工:intermediate", 1, "once", "同一职业同一等级不可重复享受"),
+def limits(year: int, per_year: int = 3, certificate: str = "S20220001", legacy: str | None = "S2022-0001",
+           occupation: str = "焊工", old_occupation: str | None = None) -> tuple[Limit, ...]:
+    """The keys in normal form (DOMAIN.md F12), with the earlier form where it differs."""
+    return (Limit(f"skill_certificate:certificate:{certificate}", 1, "once", "a certificate number once",
+                  legacy=(f"skill_certificate:certificate:{legacy}",) if legacy else ()),
+            Limit(f"skill_certificate:occupation:{PERSON}:{occupation}:intermediate", 1, "once",
+                  "同一职业同一等级不可重复享受",
+                  legacy=(f"skill_certificate:occupation:{PERSON}:{old_occupation}:intermediate",)
+                  if old_occupation else ()),
             Limit(f"skill_certificate:year:{PERSON}:{year}", per_year, "count",
                   f"at most {per_year} skill_certificate subsidies per person per calendar year"))
 
@@ -98,6 +105,15 @@ CASES = [
     # ---- a certificate once; an occupation and level once; at most 3 a year
     Case("limits_certificate_occupation_and_year", "三.12: 同一职业同一等级不可重复享受，且每人每年享受补贴次数最多不超过3次",
          on=D(2022, 12, 31), facts={"certificate_no": " s2022-0001 "}, limits=limits(2022)),
+    # ---- keys in normal form (DOMAIN.md F12): one certificate however it is typed
+    *[Case(f"certificate_number_in_normal_form_{i}", "三.12 a certificate once; DOMAIN.md F12 keys in normal form",
+           facts={"certificate_no": typed}, limits=limits(2022, certificate="ZS20260001", legacy=legacy))
+      for i, (typed, legacy) in enumerate((("ZS20260001", None), ("ＺＳ２０２６０００１", "ＺＳ２０２６０００１"),
+                                           ("ZS-20260001", "ZS-20260001"), ("zs 2026\u200b0001", "ZS2026\u200b0001"),
+                                           ("ZS·2026／0001", "ZS·2026／0001")))],
+    Case("occupation_in_normal_form", "三.12 同一职业同一等级; DOMAIN.md F12: ＣＡＤ制图员 = CAD制图员",
+         facts={"occupation": "ＣＡＤ 制图员", "certificate_no": "S20220001"},
+         limits=limits(2022, legacy=None, occupation="CAD制图员", old_occupation="ＣＡＤ制图员")),
     Case("the_yearly_count_is_the_calendar_year_of_application", "三.12: 每人每年 by application date",
          on=D(2023, 1, 2), facts={"certificate_date": "2022-12-01"}, limits=limits(2023)),
     Case("max_per_year_lowered_applies_from_its_date", "DOMAIN.md: a count limit is read on the later claim's own "

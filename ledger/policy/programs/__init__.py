@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import sys
+import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable
@@ -61,6 +62,8 @@ class LimitKey:
     limit: int
     label: str
     kind: str = "once"  # "once": a second claim is a duplicate; "count": beyond `limit` it is over the limit
+    # Keys of an earlier form for the same thing (legacy_key_text): checked, never taken.
+    legacy: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -237,7 +240,22 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def key_text(text: str) -> str:
-    """Free text as part of a uniqueness key: " ab 12" and "AB12" are the same certificate."""
+    """Free text as part of a key, in normal form (DOMAIN.md, "Keys in normal form", F12):
+    NFKC (full-width to half-width), then every space, punctuation mark and control or
+    format character (zero-width) dropped, then upper case: `ＪＫ２０２４－００１`,
+    `jk2024 001` and `JK2024-001` are one loan contract. Facts keep the text as given."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in folded if unicodedata.category(c)[0] not in _DROPPED_CATEGORIES
+                   and unicodedata.category(c) not in ("Cc", "Cf")).upper()
+
+
+_DROPPED_CATEGORIES = ("Z", "P")
+
+
+def legacy_key_text(text: str) -> str:
+    """The key form before the normal form (whitespace dropped, upper case): keys taken by
+    claims stored then are checked under it too, so an old claim with the same spelling still
+    counts (LimitKey.legacy, Explanation.cap's legacy_key)."""
     return "".join(text.split()).upper()
 
 

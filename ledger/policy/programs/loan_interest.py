@@ -12,7 +12,7 @@ from ..catalog import RuleSet
 from . import Context, Decision, Explanation, check_graduate_within, key_text, not_checked, rate, yuan
 
 CLAUSE = "二.7"
-RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
+RULE_CODE_VERSION = 2  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 
 
 def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:

@@ -10,10 +10,10 @@ import datetime as dt
 from fractions import Fraction
 
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, LimitKey, add_months, key_text, not_checked, yuan
+from . import Context, Decision, Explanation, LimitKey, add_months, key_text, legacy_key_text, not_checked, yuan
 
 CLAUSE = "三.12"
-RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
+RULE_CODE_VERSION = 2  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 LEVEL_ZH = {"primary": "初级（五级）", "intermediate": "中级（四级）", "advanced": "高级（三级）"}
 
 
@@ -67,12 +67,21 @@ def _route(facts: dict, rules: RuleSet, why: Explanation, obtained: dt.date) -> 
 
 def _limits(facts: dict, rules: RuleSet, ctx: Context) -> tuple[LimitKey, ...]:
     per_year = rules.values["max_per_year"]
-    occupation, level = key_text(facts["occupation"]), facts["level"]
+    level = facts["level"]
+    # Keys in normal form (F12): ＺＳ２０２６０００１, ZS-20260001 and zs 2026 0001 are one certificate.
+    certificate = "skill_certificate:certificate:{}"
+    occupation = f"skill_certificate:occupation:{ctx.applicant_ref}:{{}}:{level}"
     return (
-        LimitKey(f"skill_certificate:certificate:{key_text(facts['certificate_no'])}", 1,
-                 "a certificate number once (三.12)"),
-        LimitKey(f"skill_certificate:occupation:{ctx.applicant_ref}:{occupation}:{level}", 1,
-                 "the same occupation and level once per person (三.12: 同一职业同一等级不可重复享受)"),
+        LimitKey(certificate.format(key_text(facts["certificate_no"])), 1, "a certificate number once (三.12)",
+                 legacy=_legacy(certificate, facts["certificate_no"])),
+        LimitKey(occupation.format(key_text(facts["occupation"])), 1,
+                 "the same occupation and level once per person (三.12: 同一职业同一等级不可重复享受)",
+                 legacy=_legacy(occupation, facts["occupation"])),
         LimitKey(f"skill_certificate:year:{ctx.applicant_ref}:{ctx.application_date.year}", per_year,
                  f"at most {per_year} skill_certificate subsidies per person per calendar year (三.12)", "count"),
     )
+
+
+def _legacy(pattern: str, text: str) -> tuple[str, ...]:
+    old, new = pattern.format(legacy_key_text(text)), pattern.format(key_text(text))
+    return (old,) if old != new else ()
