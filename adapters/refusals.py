@@ -35,6 +35,7 @@ class KeptRefusals:
         if self._postgres:
             schema = self._datastore.schema
             name = recorder.events_table_name.removesuffix("_events") + "_refusals"
+            self._table_name = f'"{schema}"."{name}"'
             table = SQL("{}.{}").format(Identifier(schema), Identifier(name))
             self._create = [SQL("CREATE TABLE IF NOT EXISTS {} (key_id uuid PRIMARY KEY, request_hash text NOT NULL, "
                                 "outcome bytea NOT NULL, expires_at timestamptz NOT NULL)").format(table),
@@ -45,6 +46,7 @@ class KeptRefusals:
             self._insert = SQL("INSERT INTO {} VALUES (%s, %s, %s, %s) ON CONFLICT (key_id) DO NOTHING").format(table)
             self._purge = SQL("DELETE FROM {} WHERE expires_at <= %s").format(table)
         else:
+            self._table_name = SQLITE_TABLE
             self._create = [f"CREATE TABLE IF NOT EXISTS {SQLITE_TABLE} (key_id TEXT PRIMARY KEY, "
                             "request_hash TEXT NOT NULL, outcome BLOB NOT NULL, expires_at TEXT NOT NULL)",
                             f"CREATE INDEX IF NOT EXISTS {SQLITE_TABLE}_by_expiry ON {SQLITE_TABLE} (expires_at)"]

@@ -4,8 +4,9 @@ other lines may quote what a caller sent. A filter on every handler masks them.
 
 The access log writes the path as it came, percent-escapes and all, while the service reads
 it decoded: `21020220010407407%31` is the number ending in 1. So a text is also masked as
-it decodes, and one that hides a number behind escapes is logged decoded, masked, and
-escaped again where it is not printable (no escape turns into a line break in the log)."""
+it decodes (full-width digits read as digits), and one that hides a number behind escapes
+is logged decoded, masked, and escaped again where it is not printable (no escape turns
+into a line break in the log)."""
 from __future__ import annotations
 
 import logging
@@ -16,18 +17,18 @@ from ledger.identifiers import mask_identity_numbers
 LOGGERS = ("", "uvicorn", "uvicorn.access", "uvicorn.error", "gunicorn.access", "gunicorn.error")
 # What stays as it is when a decoded text is escaped again: a URL's punctuation, not `%`.
 _URL_PUNCTUATION = "/?&=:;,+@!$'()*[]#"
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 
 
 def mask_text(text: str) -> str:
-    """`text` with every identity number masked, whether written plainly or percent-escaped."""
-    masked = mask_identity_numbers(text)
-    if "%" not in text:
-        return masked
-    decoded = unquote(text, errors="replace")
-    decoded_masked = mask_identity_numbers(decoded)
-    if decoded_masked == decoded:
-        return masked  # no number behind the escapes: the line keeps the form it came in
-    return quote(decoded_masked, safe=_URL_PUNCTUATION)
+    """`text` with every identity number masked, whether written plainly, percent-escaped or
+    in full-width digits."""
+    decoded = unquote(text, errors="replace") if "%" in text else text
+    folded = decoded.translate(_FULL_WIDTH)  # one character for one: the positions stay
+    masked = mask_identity_numbers(folded)
+    if masked == folded:
+        return text  # no number, however written: the line keeps the form it came in
+    return masked if decoded is text else quote(masked, safe=_URL_PUNCTUATION)
 
 
 class MaskIdentityNumbers(logging.Filter):

@@ -18,6 +18,10 @@ REVIEWER = ("reviewer",)
 ROUTE_ROLES: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/v1/users"): ADMIN,
     ("POST", "/v1/users/{user_id}/deactivate"): ADMIN,
+    ("POST", "/v1/users/{user_id}/reactivate"): ADMIN,
+    ("POST", "/v1/users/{user_id}/roles"): ADMIN,
+    ("POST", "/v1/users/changes/{change_id}/confirm"): ADMIN,
+    ("POST", "/v1/users/changes/{change_id}/reject"): ADMIN,
     ("POST", "/v1/funds"): TREASURER,
     ("POST", "/v1/funds/{fund_id}/allocations"): TREASURER,
     ("POST", "/v1/fund-transfers"): TREASURER,
@@ -40,8 +44,13 @@ ROUTE_ROLES: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", "/v1/audit/seals"): READ_AUDIT,
     ("POST", "/v1/bank-statements"): TREASURER,
     ("POST", "/v1/periods/{fund_id}/{month}/close"): TREASURER,
+    ("POST", "/v1/periods/{fund_id}/{month}/reopen"): TREASURER,
+    ("POST", "/v1/periods/{fund_id}/{month}/reopen/{change_id}/confirm"): ("treasurer", "admin"),
     ("POST", "/v1/watchlist"): ADMIN,
     ("POST", "/v1/watchlist/{entry_id}/lift"): ADMIN,
+    ("PUT", "/v1/holiday-calendar/{year}"): ADMIN,
+    ("POST", "/v1/holiday-calendar/{year}/changes/{change_id}/confirm"): ADMIN,
+    ("POST", "/v1/holiday-calendar/{year}/changes/{change_id}/reject"): ADMIN,
 }
 
 # Write routes whose callers a role alone does not decide: the command does.

@@ -160,29 +160,55 @@ class ProjectionRunner:
 
     def _loop(self) -> None:
         while not self._stopped.is_set():
-            if self._election is not None and not self._election.try_lead():
-                self.leading = False
-                self._stopped.wait(STANDBY_POLL_S)
-                continue
-            if not self.leading:
-                self.leading = True
-                self.position = self.stored_position()
-                self._publish(self.position)
-            if self.stopped is not None:
-                self._stopped.wait(STANDBY_POLL_S)  # keeps the lead, so no other process repeats the fault
-                continue
-            try:
-                if self.step() == 0:
-                    self._wake.wait(IDLE_POLL_S)
-                    self._wake.clear()
+            self._turn()
+
+    def _turn(self) -> None:
+        """One turn of the loop: stand by, or project the next batch (waiting when idle)."""
+        if self._election is not None and not self._lead():
+            self.leading = False
+            # A standby has nothing to retry: whatever failed when it last led (or when it
+            # last asked to) is over as soon as the database answers again (/readyz).
+            if self.last_error is not None and self._database_answers():
                 self.last_error = None
-            except ProjectionFault:
-                continue  # stopped; step() has said where and why
-            except Exception as exc:  # keep following: the next step starts from the stored position
-                log.exception("projection step failed")
-                self.last_error = type(exc).__name__
-                self.position = self._safe_stored_position()
-                self._stopped.wait(ERROR_BACKOFF_S)
+            self._stopped.wait(STANDBY_POLL_S)
+            return
+        if not self.leading:
+            self.leading = True
+            self.position = self.stored_position()
+            self._publish(self.position)
+        if self.stopped is not None:
+            self._stopped.wait(STANDBY_POLL_S)  # keeps the lead, so no other process repeats the fault
+            return
+        try:
+            if self.step() == 0:
+                self._wake.wait(IDLE_POLL_S)
+                self._wake.clear()
+            self.last_error = None
+        except ProjectionFault:
+            return  # stopped; step() has said where and why
+        except Exception as exc:  # keep following: the next step starts from the stored position
+            log.exception("projection step failed")
+            self.last_error = type(exc).__name__
+            self.position = self._safe_stored_position()
+            self._stopped.wait(ERROR_BACKOFF_S)
+
+    def _lead(self) -> bool:
+        """Whether this process leads; an election that cannot be held (the database away)
+        is standing by, never the end of the loop."""
+        try:
+            return self._election.try_lead()
+        except Exception as exc:
+            log.warning("the projection election failed (%s); standing by", type(exc).__name__)
+            self.last_error = type(exc).__name__
+            return False
+
+    def _database_answers(self) -> bool:
+        try:
+            self.stored_position()
+            self.app.recorder.max_notification_id()
+        except Exception:
+            return False
+        return True
 
     def _safe_stored_position(self) -> int:
         try:

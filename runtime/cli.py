@@ -61,7 +61,9 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
         os.environ["LEDGER_BOOTSTRAP_ADMIN_TOKEN"] = token
     threading.Thread(target=_announce_when_answering, args=(settings, host, port, token), daemon=True,
                      name="ledger-banner").start()
-    uvicorn.run("api.app:app", host=host, port=port, workers=workers, log_level="info")
+    # The client's address behind a proxy is the ledger's to decide (LEDGER_TRUSTED_PROXIES),
+    # not uvicorn's, which trusts X-Forwarded-For from 127.0.0.1 by default.
+    uvicorn.run("api.app:app", host=host, port=port, workers=workers, log_level="info", proxy_headers=False)
 
 
 def _announce_when_answering(settings: Settings, host: str, port: int, token: str | None) -> None:

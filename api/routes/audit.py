@@ -11,6 +11,7 @@ from ledger.views import json_bytes
 
 from .. import deps, params
 from ..bodies import StrictJSONRoute
+from ..pages import bounded_page
 from ..responses import PROBLEMS, json
 from ..schemas import AuditEventPage, ChainVerification, Problem, SealIn, SealOut
 
@@ -24,17 +25,18 @@ MAX_POSITION = 2**62  # positions are 64-bit integers in both stores
 def audit_events(request: Request, actor: Actor = Depends(deps.actor), after_position: int = Query(0, ge=0, le=MAX_POSITION),
                  limit: int = params.LIMIT):
     """The events of funds and claims in the caller's regions (every event for a caller scoped
-    to 000000), in log order with their chain hashes; `Accept: application/x-ndjson` streams
-    one event per line from `after_position` to the head (no page limit)."""
+    to 000000), in log order with their chain hashes. A page holds at most `limit` events
+    and stops before 4 MiB; `next_cursor` is the `after_position` of the next page.
+    `Accept: application/x-ndjson` streams one event per line from `after_position` to the
+    head (no page limit)."""
     actor.require_role(*READ_AUDIT)
     ledger = deps.runtime(request).ledger
     if NDJSON in request.headers.get("accept", ""):
         lines = (json_bytes(e) + b"\n" for e in ledger.audit_events(actor, after_position))
         return StreamingResponse(lines, media_type=NDJSON)
     limit = deps.page_limit(limit)
-    items = list(ledger.audit_events(actor, after_position, limit + 1))
-    next_cursor = str(items[limit - 1]["position"]) if len(items) > limit else None
-    return json({"items": items[:limit], "next_cursor": next_cursor})
+    return bounded_page(ledger.audit_events(actor, after_position, limit + 1), limit,
+                        lambda item: str(item["position"]))
 
 
 @router.get("/audit/verify", response_model=ChainVerification)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+from urllib.parse import quote
 
 from api.logs import MaskIdentityNumbers, mask_text
 
@@ -42,6 +43,10 @@ def test_every_escaped_form_is_masked_and_plain_paths_are_left_as_they_came():
         line = _access_line(path)
         assert number[4:14] not in line, line
         assert number[:4] + "*" * 10 + number[-4:] in line.upper(), line
+    full_width = number.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    for path in (f"/v1/claims?applicant_id={full_width}", f"/v1/claims?applicant_id={quote(full_width)}"):
+        line = _access_line(path)
+        assert full_width[4:14] not in line and number[4:14] not in line and quote(full_width[4:14]) not in line, line
     # Escapes that hide no number stay as they came; a decoded one never breaks the line.
     assert mask_text("/v1/claims?region=%E8%BE%BD%E5%AE%81") == "/v1/claims?region=%E8%BE%BD%E5%AE%81"
     tricky = mask_text(f"/v1/claims?applicant_id={number[:-1]}%{ord(number[-1]):02X}%0Aforged%20line")

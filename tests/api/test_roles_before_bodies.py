@@ -14,7 +14,7 @@ from api.roles import DECIDED_BY_THE_COMMAND, ROUTE_ROLES
 
 from ..support import job_expansion_claim
 from .helpers import assert_problem
-from .test_authorization_matrix import ROLES, ROUTES, served_routes
+from .test_authorization_matrix import ROUTES, served_routes
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 INVALID_BODIES = ({}, {"program": 42}, {"applicant": "x" * 5000}, [1, 2, 3], "not an object", None)
@@ -42,7 +42,10 @@ def _concrete(path: str) -> str:
 
 def test_every_route_with_roles_is_403_for_other_roles_before_its_body(client, roles):
     head = _head(client)
+    served = served_routes(client.app)
     for (method, path), allowed in sorted(ROUTE_ROLES.items()):
+        if (method, path) not in served:
+            continue  # a line for a route of another part of the contract, not served yet
         outsider = next(role for role in ("auditor", "clerk", "admin") if role not in allowed)
         caller = roles[outsider]
         headers = {"Authorization": f"Bearer {caller.token}", "Idempotency-Key": f"k-{method}-{path}"}
@@ -56,14 +59,15 @@ def test_every_route_with_roles_is_403_for_other_roles_before_its_body(client, r
 
 
 def test_the_table_agrees_with_the_authorization_matrix(client):
-    """Every write route that not every role may call has its roles checked before its body."""
+    """Every write route has its roles checked before its body (deny by default: a new write
+    route fails here until it has a line in api/roles.py), the roles of the matrix."""
     for method, path in served_routes(client.app):
         if method not in ("POST", "PUT", "DELETE", "PATCH") or (method, path) in DECIDED_BY_THE_COMMAND:
             continue
-        rule = ROUTES[(method, path)]
-        if rule.roles is None or rule.roles == frozenset(ROLES):
-            continue
-        assert frozenset(ROUTE_ROLES.get((method, path), ())) == rule.roles, (method, path)
+        assert (method, path) in ROUTE_ROLES, f"{method} {path} has no line in api/roles.py"
+        rule = ROUTES.get((method, path))  # a route missing there fails the matrix's own test
+        if rule is not None:
+            assert frozenset(ROUTE_ROLES[(method, path)]) == rule.roles, (method, path)
 
 
 def test_refusals_under_keys_are_kept_outside_the_log_and_expire(client, staff, funds, clock):

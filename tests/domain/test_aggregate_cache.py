@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from uuid import uuid4
 
+import pytest
 from eventsourcing.domain import Aggregate, event
 
 from ledger.aggregate_cache import AggregateCache, approximate_size
 from ledger.domain.ids import fund_aggregate_id
 from ledger.writer import GroupCommitWriter
+from runtime.settings import Settings, SettingsError
 
 from .test_writer import F1, allocate_cmd, open_cmd
 
@@ -85,3 +87,10 @@ def test_the_setting_reaches_the_writer(client):
     runtime = client.app.state.runtime
     assert runtime.settings.writer_cache_mb == 256
     assert runtime.ledger.writer._cache.max_bytes == 256 * MiB
+
+
+def test_the_variable_is_read_and_checked():
+    assert Settings.from_env({"LEDGER_WRITER_CACHE_MB": "64"}).writer_cache_mb == 64
+    for bad in ("0", "lots"):
+        with pytest.raises(SettingsError, match="LEDGER_WRITER_CACHE_MB"):
+            Settings.from_env({"LEDGER_WRITER_CACHE_MB": bad})
