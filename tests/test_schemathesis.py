@@ -20,13 +20,12 @@ from hypothesis import strategies as st
 from api.app import create_app
 from api.schemas import CREDIT_CODE_FORMAT, IDENTITY_NUMBER_FORMAT
 from api.throttle import Throttle
-from ledger.access import Actor
 from ledger.domain.users import ROLES
 from ledger.errors import LedgerError
 from ledger.identifiers import credit_check_char, identity_check_char
 
 from .profiles import search
-from .support import ADMIN_TOKEN
+from .support import ADMIN_TOKEN, new_user, token_pair
 
 EXAMPLES_PER_OPERATION = search(8, 40)
 STATEFUL_SCENARIOS = search(25, 100)
@@ -65,12 +64,13 @@ def api(settings):
     app = create_app(dataclasses.replace(settings, demo_data=True))
     with TestClient(app) as client:  # runs the lifespan: the runtime stays on app.state
         client.app.state.throttle = Throttle(1_000_000, None)
+        token, digest = token_pair()
         r = client.post("/v1/users", json={"name": "schemathesis", "roles": ["admin", "clerk", "reviewer",
                                                                             "treasurer", "auditor"],
-                                           "regions": ["000000"]},
+                                           "regions": ["000000"], "token_sha256": digest},
                         headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
         assert r.status_code == 201, r.text
-        yield app, r.json()["token"]
+        yield app, token
 
 
 async def _lifespan_done(receive, send) -> None:
@@ -167,9 +167,10 @@ class FreshLedgers:
         self._client = TestClient(create_app(settings)).__enter__()
         self._client.app.state.throttle = Throttle(1_000_000, None)
         admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        self.token, digest = token_pair()
         r = self._client.post("/v1/users", json={"name": "schemathesis", "roles": list(ROLES),
-                                                 "regions": ["000000"]}, headers=admin)
-        self.token = r.json()["token"]
+                                                 "regions": ["000000"], "token_sha256": digest}, headers=admin)
+        assert r.status_code == 201, r.text
         for fund_type in ("unemployment_insurance", "employment_subsidy"):
             self._client.post("/v1/funds", json={"fund_type": fund_type, "region": "210000"},
                               headers={"Authorization": f"Bearer {self.token}"})
@@ -183,15 +184,18 @@ class FreshLedgers:
             self._client = None
 
     def valid_token(self) -> str:
-        """A chain may deactivate its own caller or revoke its token (and is right to get
-        401 after that): the next step then gets a new caller, made beside the API."""
+        """A chain may revoke its caller's token, or deactivate the bootstrap admin and then its
+        caller (and is right to get 401 after that): the next step then gets a new caller,
+        made beside the API by the bootstrap admin (appointed again if it was deactivated)."""
         ledger = self._client.app.state.runtime.ledger
         try:
             ledger.authenticate(self.token)
         except LedgerError:
-            harness = Actor("schemathesis-harness", "harness", frozenset({"admin"}), ("000000",))
-            self.token = ledger.create_user(harness, {"name": "schemathesis", "roles": list(ROLES),
-                                                      "regions": ["000000"]}).body["token"]
+            harness = ledger.bootstrap_actor()
+            if harness is None:
+                ledger.ensure_admin(token_pair()[0])
+                harness = ledger.bootstrap_actor()
+            _body, self.token = new_user(ledger, harness, "schemathesis", list(ROLES), ["000000"])
         return self.token
 
 
