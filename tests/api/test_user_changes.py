@@ -118,6 +118,10 @@ def test_a_change_is_confirmed_by_another_admin_covering_it_never_the_user_it_ch
     assert b.post(f"/v1/users/changes/{r.json()['change_id']}/confirm").status_code == 200
     me = new_admin.get("/v1/users/me").json()
     assert (me["roles"], me["regions"]) == (["admin", "auditor"], [DALIAN])
+    # The user list follows: found under its new region, no longer under its old one.
+    listed = lambda **params: [u["user_id"] for u in admin.get("/v1/users", **params).json()["items"]]  # noqa: E731
+    assert new_admin.user_id in listed(region=DALIAN, role="auditor")
+    assert new_admin.user_id not in listed(region="210202")
     assert_problem(a.post(f"/v1/users/{a.user_id}/roles", {"roles": ["admin"], "regions": ["210000"]}),
                    403, "forbidden")
 
