@@ -144,6 +144,7 @@ class FreshLedgers:
         self._templates = templates  # tests/templates.py: a copy of a fresh start, not a start of its own
         self._client: TestClient | None = None
         self.token: str | None = None
+        self.checker: str | None = None  # a second admin: confirms what the one caller proposed
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":  # each ledger's lifespan is run by start() and stop(), not by callers
@@ -171,6 +172,10 @@ class FreshLedgers:
         r = self._client.post("/v1/users", json={"name": "schemathesis", "roles": list(ROLES),
                                                  "regions": ["000000"], "token_sha256": digest}, headers=admin)
         assert r.status_code == 201, r.text
+        self.checker, digest = token_pair()
+        r = self._client.post("/v1/users", json={"name": "schemathesis checker", "roles": ["admin"],
+                                                 "regions": ["000000"], "token_sha256": digest}, headers=admin)
+        assert r.status_code == 201, r.text
         for fund_type in ("unemployment_insurance", "employment_subsidy"):
             self._client.post("/v1/funds", json={"fund_type": fund_type, "region": "210000"},
                               headers={"Authorization": f"Bearer {self.token}"})
@@ -183,20 +188,27 @@ class FreshLedgers:
             self._client.__exit__(None, None, None)
             self._client = None
 
-    def valid_token(self) -> str:
-        """A chain may revoke its caller's token, or deactivate the bootstrap admin and then its
-        caller (and is right to get 401 after that): the next step then gets a new caller,
-        made beside the API by the bootstrap admin (appointed again if it was deactivated)."""
+    def valid_token(self, case=None) -> str:
+        """The caller's token; for confirming a change of who may act, the second admin's (one
+        caller is the proposer of every change, and may not confirm its own). A chain may revoke
+        a token, or deactivate the bootstrap admin and then its caller (and is right to get 401
+        after that): the next step then gets a new caller, made beside the API by the bootstrap
+        admin (appointed again if it was deactivated)."""
         ledger = self._client.app.state.runtime.ledger
+        checks = case is not None and case.operation.path == "/v1/users/changes/{change_id}/confirm"
+        token = self.checker if checks else self.token
         try:
-            ledger.authenticate(self.token)
+            ledger.authenticate(token)
         except LedgerError:
             harness = ledger.bootstrap_actor()
             if harness is None:
                 ledger.ensure_admin(token_pair()[0])
                 harness = ledger.bootstrap_actor()
-            _body, self.token = new_user(ledger, harness, "schemathesis", list(ROLES), ["000000"])
-        return self.token
+            if checks:
+                self.checker = token = new_user(ledger, harness, "schemathesis checker", ["admin"], ["000000"])[1]
+            else:
+                self.token = token = new_user(ledger, harness, "schemathesis", list(ROLES), ["000000"])[1]
+        return token
 
 
 @pytest.mark.slow
@@ -223,7 +235,7 @@ def test_chains_of_operations_answer_within_the_schema(settings, tmp_path, store
             ledgers.stop()
 
         def get_call_kwargs(self, case):
-            return {"headers": {"Authorization": f"Bearer {ledgers.valid_token()}"}}
+            return {"headers": {"Authorization": f"Bearer {ledgers.valid_token(case)}"}}
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             try:

@@ -122,7 +122,13 @@ def test_a_change_is_confirmed_by_another_admin_covering_it_never_the_user_it_ch
     listed = lambda **params: [u["user_id"] for u in admin.get("/v1/users", **params).json()["items"]]  # noqa: E731
     assert new_admin.user_id in listed(region=DALIAN, role="auditor")
     assert new_admin.user_id not in listed(region="210202")
-    assert_problem(a.post(f"/v1/users/{a.user_id}/roles", {"roles": ["admin"], "regions": ["210000"]}),
+    # Its own roles too: proposed, and never in force by itself.
+    r = a.post(f"/v1/users/{a.user_id}/roles", {"roles": ["admin", "treasurer"], "regions": [DALIAN]})
+    assert r.status_code == 202, r.text
+    assert_problem(a.post(f"/v1/users/changes/{r.json()['change_id']}/confirm"), 403, "forbidden")
+    assert a.get("/v1/users/me").json()["roles"] == ["admin"]
+    root = admin.get("/v1/users/me").json()["user_id"]
+    assert_problem(admin.post(f"/v1/users/{root}/roles", {"roles": ["clerk"], "regions": ["000000"]}),
                    403, "forbidden")
 
 
