@@ -189,26 +189,32 @@ class FreshLedgers:
             self._client = None
 
     def valid_token(self, case=None) -> str:
-        """The caller's token; for confirming a change of who may act, the second admin's (one
-        caller is the proposer of every change, and may not confirm its own). A chain may revoke
-        a token, or deactivate the bootstrap admin and then its caller (and is right to get 401
-        after that): the next step then gets a new caller, made beside the API by the bootstrap
-        admin (appointed again if it was deactivated)."""
+        """The caller's token; a second admin's where the one caller may not act on what it
+        did or on itself: confirming a change of who may act (it proposed every one) and
+        deactivating the caller (no admin deactivates itself)."""
         ledger = self._client.app.state.runtime.ledger
-        checks = case is not None and case.operation.path == "/v1/users/changes/{change_id}/confirm"
-        token = self.checker if checks else self.token
+        token = self._working(ledger, "token", "schemathesis", list(ROLES))
+        if case is None:
+            return token
+        if case.operation.path == "/v1/users/changes/{change_id}/confirm" or (
+                case.operation.path == "/v1/users/{user_id}/deactivate"
+                and (case.path_parameters or {}).get("user_id") == ledger.authenticate(token).user_id):
+            return self._working(ledger, "checker", "schemathesis checker", ["admin"])
+        return token
+
+    def _working(self, ledger, attribute: str, name: str, roles: list[str]) -> str:
+        """A chain may revoke a token, or deactivate the bootstrap admin and then its caller
+        (and is right to get 401 after that): the next step then gets a new one, made beside
+        the API by the bootstrap admin (appointed again if it was deactivated)."""
         try:
-            ledger.authenticate(token)
+            ledger.authenticate(getattr(self, attribute))
         except LedgerError:
             harness = ledger.bootstrap_actor()
             if harness is None:
                 ledger.ensure_admin(token_pair()[0])
                 harness = ledger.bootstrap_actor()
-            if checks:
-                self.checker = token = new_user(ledger, harness, "schemathesis checker", ["admin"], ["000000"])[1]
-            else:
-                self.token = token = new_user(ledger, harness, "schemathesis", list(ROLES), ["000000"])[1]
-        return token
+            setattr(self, attribute, new_user(ledger, harness, name, roles, ["000000"])[1])
+        return getattr(self, attribute)
 
 
 @pytest.mark.slow
