@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ledger.domain.users import token_hash
+from ledger.errors import Forbidden
 from runtime.cli import cli
 
 from ..support import Api, make_user, token_pair
@@ -234,7 +235,6 @@ def test_two_admins_deactivating_each_other_leave_one(client, admin, dalian):
     ledger = client.app.state.runtime.ledger
     actor_a, actor_b = ledger.authenticate(a.token), ledger.authenticate(b.token)
     ledger.deactivate_user(actor_a, b.user_id, {"reason": "互相停用"})
-    from ledger.errors import Forbidden
     with pytest.raises(Forbidden):
         ledger.deactivate_user(actor_b, a.user_id, {"reason": "互相停用"})
     assert a.get("/v1/users/me").status_code == 200
