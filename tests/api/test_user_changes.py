@@ -10,8 +10,9 @@ from typer.testing import CliRunner
 from ledger.domain.users import token_hash
 from ledger.errors import Forbidden
 from runtime.cli import cli
+from runtime.container import Runtime
 
-from ..support import Api, make_user, token_pair
+from ..support import Api, make_user, new_user, token_pair
 from .helpers import assert_problem
 
 DALIAN, SHENYANG = "210200", "210100"
@@ -269,3 +270,27 @@ def test_ledger_token_new_prints_a_fresh_token_and_its_sha256():
         assert len(token) >= 43 and token_hash(token) == digest
         outputs.append(token)
     assert outputs[0] != outputs[1]
+
+
+def test_two_admins_deactivating_each_other_in_two_processes_at_once_leave_one(settings):
+    """Process 2 decides B's deactivation of A on what it holds in memory, as if A's
+    deactivation of B (process 1) were committed between its look at the store and its own
+    commit. Both write the one register of user changes, so process 2's commit conflicts; run
+    again on fresh state, B is no longer an active admin: refused."""
+    one, two = Runtime(settings), Runtime(settings)
+    one.start(project=False)
+    two.start(project=False)
+    try:
+        root = one.ledger.bootstrap_actor()
+        (a, a_token), (b, b_token) = (new_user(one.ledger, root, name, ["admin"], [DALIAN]) for name in "AB")
+        actor_a, actor_b = one.ledger.authenticate(a_token), two.ledger.authenticate(b_token)
+        # Process 2 holds A, B and the register in memory (B proposes something about A).
+        two.ledger.change_roles(actor_b, a["user_id"], {"roles": ["admin", "auditor"], "regions": [DALIAN]})
+        two.ledger.writer._sync_with_store = lambda: None  # it will not look at the store again
+        one.ledger.deactivate_user(actor_a, b["user_id"], {"reason": "同时"})
+        with pytest.raises(Forbidden):
+            two.ledger.deactivate_user(actor_b, a["user_id"], {"reason": "同时"})
+        assert one.ledger.authenticate(a_token).user_id == a["user_id"]
+    finally:
+        one.close()
+        two.close()
