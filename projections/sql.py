@@ -219,7 +219,8 @@ UPSERT_USER = """INSERT INTO rm_users (user_id, roles, active, first_position, p
     ON CONFLICT (user_id) DO UPDATE SET roles = excluded.roles, active = excluded.active,
         position = excluded.position, doc = excluded.doc"""
 
-# A user's regions are set when it is registered; every batch that touches it repeats them.
+# Every batch that touches a user writes its regions again: two admins may have changed them.
+DELETE_USER_REGIONS = "DELETE FROM rm_user_regions WHERE user_id = ?"
 INSERT_USER_REGION = """INSERT INTO rm_user_regions (user_id, region) VALUES (?,?)
     ON CONFLICT (user_id, region) DO NOTHING"""
 

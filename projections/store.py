@@ -63,6 +63,7 @@ class ReadModelQueries:
                 c.executemany(self._q(sql.INSERT_CLAIM_EVENT), claim_events)
             if users:
                 c.executemany(self._q(sql.UPSERT_USER), users)
+                c.executemany(self._q(sql.DELETE_USER_REGIONS), [(row[0],) for row in users])
                 c.executemany(self._q(sql.INSERT_USER_REGION), user_regions)
             self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
 

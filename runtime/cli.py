@@ -25,6 +25,9 @@ cli.add_typer(projections_cli, name="projections")
 report_cli = typer.Typer(help="Reports: fund usage as JSON, CSV or XLSX.", no_args_is_help=True,
                          rich_markup_mode=None)
 cli.add_typer(report_cli, name="report")
+token_cli = typer.Typer(help="Tokens: a person makes their own, and gives an admin only its SHA-256.",
+                        no_args_is_help=True)
+cli.add_typer(token_cli, name="token")
 console = Console(soft_wrap=True)
 
 
@@ -144,6 +147,19 @@ def keygen(out: Path = typer.Option(None, "--out", help="Write the key to this f
     with os.fdopen(fd, "w") as f:
         f.write(key + "\n")
     console.print(f"wrote a new key to {out}; name it in LEDGER_PII_KEY_FILE or LEDGER_SEAL_KEY_FILE")
+
+
+@token_cli.command("new")
+def token_new():
+    """Make a new random token on this machine and print it with its SHA-256. Keep the token
+    to yourself; give your admin the SHA-256 (`token_sha256`), and check with the admin who
+    confirms it, out of band, that the hash they see is the one printed here. Needs no
+    database and no key."""
+    from ledger.domain.users import new_token, token_hash
+
+    token = new_token()
+    typer.echo(f"token:  {token}")
+    typer.echo(f"sha256: {token_hash(token)}")
 
 
 def _settings() -> Settings:

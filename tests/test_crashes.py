@@ -23,7 +23,7 @@ import pytest
 from projections.rebuild import differences, rebuild
 from runtime.container import Runtime, open_read_model
 
-from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY, job_expansion_claim, person_id
+from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY, job_expansion_claim, person_id, token_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 KILLS = 12
@@ -104,10 +104,11 @@ def test_sigkill_of_api_and_projection_processes_loses_no_acknowledged_command(s
         client.sockets = sockets
 
         def user(name, roles):
-            r = client.send("POST", "/v1/users", ADMIN_TOKEN, {"name": name, "roles": roles, "regions": ["210000"]},
-                            key=f"user-{name}")
+            token, digest = token_pair()
+            r = client.send("POST", "/v1/users", ADMIN_TOKEN, {"name": name, "roles": roles, "regions": ["210000"],
+                                                                "token_sha256": digest}, key=f"user-{name}")
             assert r.status_code == 201, r.text
-            return r.json()["token"]
+            return token
 
         clerk, reviewer, treasurer = user("clerk", ["clerk"]), user("reviewer", ["reviewer"]), user("t", ["treasurer"])
         client.send("POST", "/v1/funds", treasurer, {"fund_type": "unemployment_insurance", "region": "210100"},

@@ -27,7 +27,7 @@ from runtime.replay import replay_and_compare
 from .api.test_authorization_matrix import ROUTES, World
 from .conftest import Staff
 from .profiles import search
-from .support import ADMIN_TOKEN, Api
+from .support import ADMIN_TOKEN, Api, token_pair
 
 EXAMPLES = search(800, 4000)
 
@@ -139,9 +139,12 @@ def fuzzed(settings):
         client.app.state.throttle = Throttle(1_000_000, None)  # thousands of failures from one client, on purpose
         admin = Api(client, ADMIN_TOKEN)
         world = World(client, admin, Staff(admin))
+        token, digest = token_pair()
         everyone = admin.post("/v1/users", {"name": "fuzz", "roles": ["admin", "clerk", "reviewer", "treasurer",
-                                                                      "auditor"], "regions": ["000000"]})
-        yield client, world, everyone.json()["token"]
+                                                                      "auditor"], "regions": ["000000"],
+                                            "token_sha256": digest})
+        assert everyone.status_code == 201, everyone.text
+        yield client, world, token
 
 
 @pytest.mark.slow

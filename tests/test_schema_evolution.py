@@ -23,7 +23,7 @@ from ledger.errors import Duplicate, InvalidState, LimitExceeded, Unauthenticate
 from ledger.views import claim_view
 from runtime.container import Runtime
 
-from .support import PII_KEY, parameters_in_force, person_id
+from .support import PII_KEY, parameters_in_force, person_id, token_pair
 
 TOKENS_V1 = Path(__file__).parent / "fixtures" / "tokens_v1.json"
 
@@ -114,7 +114,8 @@ def test_old_credentials_load_and_no_longer_authenticate_but_the_bootstrap_admin
         # The clerk remains, with its past, and works again once an admin issues it a token.
         clerk = rt.ledger.user_document(admin, fixture["clerk_user_id"])
         assert (clerk["name"], clerk["active"], clerk["tokens"]) == ("沈阳 经办员", True, [])
-        fresh = rt.ledger.issue_token(admin, fixture["clerk_user_id"], {}).body["token"]
+        fresh, digest = token_pair()
+        rt.ledger.issue_token(admin, fixture["clerk_user_id"], {"token_sha256": digest})
         assert rt.ledger.authenticate(fresh).user_id == fixture["clerk_user_id"]
         assert rt.ledger.verify_chain()["ok"]  # the chain covers the old-shaped bytes as stored
     finally:

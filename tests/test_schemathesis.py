@@ -20,13 +20,12 @@ from hypothesis import strategies as st
 from api.app import create_app
 from api.schemas import CREDIT_CODE_FORMAT, IDENTITY_NUMBER_FORMAT
 from api.throttle import Throttle
-from ledger.access import Actor
 from ledger.domain.users import ROLES
 from ledger.errors import LedgerError
 from ledger.identifiers import credit_check_char, identity_check_char
 
 from .profiles import search
-from .support import ADMIN_TOKEN
+from .support import ADMIN_TOKEN, new_user, token_pair
 
 EXAMPLES_PER_OPERATION = search(8, 40)
 STATEFUL_SCENARIOS = search(25, 100)
@@ -65,12 +64,13 @@ def api(settings):
     app = create_app(dataclasses.replace(settings, demo_data=True))
     with TestClient(app) as client:  # runs the lifespan: the runtime stays on app.state
         client.app.state.throttle = Throttle(1_000_000, None)
+        token, digest = token_pair()
         r = client.post("/v1/users", json={"name": "schemathesis", "roles": ["admin", "clerk", "reviewer",
                                                                             "treasurer", "auditor"],
-                                           "regions": ["000000"]},
+                                           "regions": ["000000"], "token_sha256": digest},
                         headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
         assert r.status_code == 201, r.text
-        yield app, r.json()["token"]
+        yield app, token
 
 
 async def _lifespan_done(receive, send) -> None:
@@ -144,6 +144,7 @@ class FreshLedgers:
         self._templates = templates  # tests/templates.py: a copy of a fresh start, not a start of its own
         self._client: TestClient | None = None
         self.token: str | None = None
+        self.checker: str | None = None  # a second admin: confirms what the one caller proposed
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":  # each ledger's lifespan is run by start() and stop(), not by callers
@@ -167,9 +168,14 @@ class FreshLedgers:
         self._client = TestClient(create_app(settings)).__enter__()
         self._client.app.state.throttle = Throttle(1_000_000, None)
         admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        self.token, digest = token_pair()
         r = self._client.post("/v1/users", json={"name": "schemathesis", "roles": list(ROLES),
-                                                 "regions": ["000000"]}, headers=admin)
-        self.token = r.json()["token"]
+                                                 "regions": ["000000"], "token_sha256": digest}, headers=admin)
+        assert r.status_code == 201, r.text
+        self.checker, digest = token_pair()
+        r = self._client.post("/v1/users", json={"name": "schemathesis checker", "roles": ["admin"],
+                                                 "regions": ["000000"], "token_sha256": digest}, headers=admin)
+        assert r.status_code == 201, r.text
         for fund_type in ("unemployment_insurance", "employment_subsidy"):
             self._client.post("/v1/funds", json={"fund_type": fund_type, "region": "210000"},
                               headers={"Authorization": f"Bearer {self.token}"})
@@ -182,17 +188,33 @@ class FreshLedgers:
             self._client.__exit__(None, None, None)
             self._client = None
 
-    def valid_token(self) -> str:
-        """A chain may deactivate its own caller or revoke its token (and is right to get
-        401 after that): the next step then gets a new caller, made beside the API."""
+    def valid_token(self, case=None) -> str:
+        """The caller's token; a second admin's where the one caller may not act on what it
+        did or on itself: confirming a change of who may act (it proposed every one) and
+        deactivating the caller (no admin deactivates itself)."""
         ledger = self._client.app.state.runtime.ledger
+        token = self._working(ledger, "token", "schemathesis", list(ROLES))
+        if case is None:
+            return token
+        if case.operation.path == "/v1/users/changes/{change_id}/confirm" or (
+                case.operation.path == "/v1/users/{user_id}/deactivate"
+                and (case.path_parameters or {}).get("user_id") == ledger.authenticate(token).user_id):
+            return self._working(ledger, "checker", "schemathesis checker", ["admin"])
+        return token
+
+    def _working(self, ledger, attribute: str, name: str, roles: list[str]) -> str:
+        """A chain may revoke a token, or deactivate the bootstrap admin and then its caller
+        (and is right to get 401 after that): the next step then gets a new one, made beside
+        the API by the bootstrap admin (appointed again if it was deactivated)."""
         try:
-            ledger.authenticate(self.token)
+            ledger.authenticate(getattr(self, attribute))
         except LedgerError:
-            harness = Actor("schemathesis-harness", "harness", frozenset({"admin"}), ("000000",))
-            self.token = ledger.create_user(harness, {"name": "schemathesis", "roles": list(ROLES),
-                                                      "regions": ["000000"]}).body["token"]
-        return self.token
+            harness = ledger.bootstrap_actor()
+            if harness is None:
+                ledger.ensure_admin(token_pair()[0])
+                harness = ledger.bootstrap_actor()
+            setattr(self, attribute, new_user(ledger, harness, name, roles, ["000000"])[1])
+        return getattr(self, attribute)
 
 
 @pytest.mark.slow
@@ -219,7 +241,7 @@ def test_chains_of_operations_answer_within_the_schema(settings, tmp_path, store
             ledgers.stop()
 
         def get_call_kwargs(self, case):
-            return {"headers": {"Authorization": f"Bearer {ledgers.valid_token()}"}}
+            return {"headers": {"Authorization": f"Bearer {ledgers.valid_token(case)}"}}
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             try:

@@ -15,7 +15,7 @@ import pytest
 
 from runtime.container import Runtime
 
-from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY, job_expansion_claim
+from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY, job_expansion_claim, token_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,10 +49,11 @@ def test_workers_starting_together_share_one_admin_and_one_truth(settings, tmp_p
         admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
         users = {}
         for name, roles in (("clerk", ["clerk"]), ("reviewer", ["reviewer"]), ("treasurer", ["treasurer"])):
-            r = http.post("/v1/users", json={"name": name, "roles": roles, "regions": ["210000"]},
-                           headers=admin)
+            token, digest = token_pair()
+            r = http.post("/v1/users", json={"name": name, "roles": roles, "regions": ["210000"],
+                                             "token_sha256": digest}, headers=admin)
             assert r.status_code == 201, r.text
-            users[name] = {"Authorization": f"Bearer {r.json()['token']}"}
+            users[name] = {"Authorization": f"Bearer {token}"}
         r = http.post("/v1/funds", json={"fund_type": "unemployment_insurance", "region": "210100"},
                        headers=users["treasurer"])
         assert r.status_code == 201, r.text

@@ -13,9 +13,8 @@ from .ids import derived_id
 
 USER_CHANGES_ID = derived_id("user-changes", "the one register")
 
+# All but a deactivation (which only takes power away) take two admins.
 CREATE, ROLES, REACTIVATE, TOKEN, DEACTIVATE = "create", "roles", "reactivate", "token", "deactivate"
-# The kinds that take two admins (a deactivation only takes power away).
-TWO_PERSON_KINDS = (CREATE, ROLES, REACTIVATE, TOKEN)
 PROPOSED, IN_FORCE, REJECTED = "proposed", "in_force", "rejected"
 STATUSES = (PROPOSED, IN_FORCE, REJECTED)
 

@@ -98,9 +98,10 @@ class UserChangeCommands(UserCommands):
         change_id = str(uuid4())
 
         def in_writer(uow):
-            if user_id == actor.user_id:
-                raise Forbidden("an admin's own roles and regions are changed by other admins")
             acting, alone = self.acting_admin(uow, actor)
+            if alone and user_id == actor.user_id:
+                # Alone, the root could demote itself and leave no one to appoint admins.
+                raise Forbidden("the bootstrap admin's own roles and regions are the operator's: they do not change")
             user = self._user_for(uow, kind, user_id)
             regions = self._reach(kind, user, details)
             acting.require_regions(regions, "the change")

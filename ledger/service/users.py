@@ -15,7 +15,7 @@ from ..errors import Conflict, Duplicate, InvalidState, NotFound, ValidationFail
 from ..regions import COUNTRY
 from ..views import user_view, utc_text
 from .authentication import Authentication
-from .core import Idem, Outcome, command, parse_uuid, require_text
+from .core import Idem, Outcome, command, parse_uuid
 from .later import always, then
 
 DEFAULT_TOKEN_TTL = dt.timedelta(days=90)

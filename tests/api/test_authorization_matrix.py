@@ -16,7 +16,7 @@ from api.routes import all_routes
 from api.throttle import Throttle
 
 from ..conftest import open_fund
-from ..support import Api, internship_claim, job_expansion_claim, make_user, person_id
+from ..support import Api, internship_claim, job_expansion_claim, make_user, person_id, token_pair
 from .helpers import APPROVED_ON, PAID_ON, approve, pay, submit
 
 ROLES = ("admin", "clerk", "reviewer", "treasurer", "auditor")
@@ -54,6 +54,11 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/users/{user_id}/tokens"): rule({"admin"}),
     ("DELETE", "/v1/users/{user_id}/tokens/{token_id}"): rule({"admin"}),
     ("POST", "/v1/users/{user_id}/deactivate"): rule({"admin"}),
+    ("POST", "/v1/users/{user_id}/roles"): rule({"admin"}),
+    ("POST", "/v1/users/{user_id}/reactivate"): rule({"admin"}),
+    ("GET", "/v1/users/changes"): rule({"admin"}, scoped=False),
+    ("POST", "/v1/users/changes/{change_id}/confirm"): rule({"admin"}),
+    ("POST", "/v1/users/changes/{change_id}/reject"): rule({"admin"}),
     ("POST", "/v1/funds"): rule({"treasurer"}),
     ("POST", "/v1/funds/{fund_id}/allocations"): rule({"treasurer"}),
     ("POST", "/v1/fund-transfers"): rule({"treasurer"}),
@@ -141,8 +146,15 @@ class World:
         r = staff.reviewer.post(f"/v1/claims/{paid}/clawbacks", {"amount": "100.00", "reason": "多付"})
         assert r.status_code == 201, r.text
         self.clawback = r.json()["clawback_id"]
-        target = admin.post("/v1/users", {"name": "target", "roles": ["clerk"], "regions": [IN]})
+        target = admin.post("/v1/users", {"name": "target", "roles": ["clerk"], "regions": [IN],
+                                          "token_sha256": token_pair()[1]})
         self.target, self.target_token = target.json()["user_id"], target.json()["token_id"]
+        # A user change awaiting its second admin, proposed by an admin not among the callers.
+        proposer = make_user(admin, "沈阳 管理员", ["admin"], [IN])
+        r = proposer.post("/v1/users", {"name": "新人", "roles": ["clerk"], "regions": [IN],
+                                        "token_sha256": token_pair()[1]})
+        assert r.status_code == 202, r.text
+        self.user_change = r.json()["change_id"]
         r = admin.put("/v1/programs/job_expansion/parameters", {
             "region": IN, "effective_from": "2030-01-01", "values": {"per_hire": "1700.00"},
             "document_no": "沈人社2", "reason": "调整"})
@@ -154,8 +166,11 @@ class World:
         c, f = self.paid, self.es
         july = {"from": "2022-07-01", "to": "2022-07-31"}
         calls = {
-            "/v1/users": ({}, {"name": "新人", "roles": ["clerk"], "regions": [IN]}),
-            "/v1/users/{user_id}/tokens": ({}, {}),
+            "/v1/users": ({}, {"name": "新人", "roles": ["clerk"], "regions": [IN], "token_sha256": "ab" * 32}),
+            "/v1/users/{user_id}/tokens": ({}, {"token_sha256": "cd" * 32}),
+            "/v1/users/{user_id}/roles": ({}, {"roles": ["clerk", "reviewer"], "regions": [IN]}),
+            "/v1/users/{user_id}/reactivate": ({}, {"reason": "复职"}),
+            "/v1/users/changes/{change_id}/reject": ({}, {"reason": "不采纳"}),
             "/v1/users/{user_id}/deactivate": ({}, {"reason": "离职"}),
             "/v1/funds": ({}, {"fund_type": "skill_upgrade_account", "region": IN}),
             "/v1/funds/{fund_id}/allocations": ({}, {"amount": "1.00", "source": "municipal", "document_no": "沈1",
@@ -211,6 +226,8 @@ class World:
                     .replace("{year}", "2027"))
         if path.startswith("/v1/holiday-calendar/{year}/changes/"):
             concrete = concrete.replace(self.change, UNKNOWN)
+        if path.startswith("/v1/users/changes/"):
+            concrete = path.replace("{change_id}", self.user_change)
         if path == "/v1/claims/{claim_id}/approve":
             concrete = concrete.replace(c, self.submitted)
         return concrete, query, body

@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from ..support import person_id
+from ..support import person_id, token_pair
 from .conftest import copy_to_docs, sign_in
 
 # One worker runs them all, one after another (scripts/test: --dist loadgroup): the servers
@@ -233,8 +233,9 @@ def test_claim_look_up_by_id_and_identity_number_never_in_a_url(demo, open_page)
 
 
 def test_parameter_change_proposed_by_one_admin_and_confirmed_by_another(demo, open_page):
-    second = ok(demo.api("admin", "POST", "/v1/users", json={"name": "第二管理员", "roles": ["admin"],
-                                                              "regions": ["000000"]}), 201)
+    second_token, digest = token_pair()
+    ok(demo.api("admin", "POST", "/v1/users", json={"name": "第二管理员", "roles": ["admin"], "regions": ["000000"],
+                                                     "token_sha256": digest}), 201)
     program = ok(demo.api("admin", "GET", "/v1/programs/job_search", params={"region": "210200"}))
     assert program["parameters"]["amount"] == "1000.00"  # the province's; a city's may not be lower
     name, new_value = "amount", "1200.00"
@@ -262,7 +263,7 @@ def test_parameter_change_proposed_by_one_admin_and_confirmed_by_another(demo, o
         "the proposer is not offered to confirm"
     w.shot("programs-proposed")
     w2 = open_page()
-    sign_in(w2, demo, "admin", token=second["token"])
+    sign_in(w2, demo, "admin", token=second_token)
     w2.page.goto(f"{demo.url}/#programs")
     w2.page.click(f'#changes-table tr[data-change="{change_id}"] button.confirm')
     w2.page.wait_for_selector("#status.ok")
