@@ -537,6 +537,11 @@ class ChainVerification(BaseModel):
     problem: str | None
     seals: list[SealCheck]
     chain_ok: bool = Field(default=True, description="The chain's own verdict, before seals, anchors and snapshots")
+    macs_ok: bool | None = Field(default=None, description="The keyed chain: every event checked has a valid MAC "
+                                                           "under LEDGER_CHAIN_KEY (null: not checked)")
+    full: bool = Field(default=True, description="Checked from the first event (else on from from_position)")
+    from_position: int = Field(default=0, description="The walk started after this position, found good by an "
+                                                      "earlier pass")
     anchors: list[AnchorCheck] = []
     snapshots: SnapshotChecks | None = None
     undecodable: Undecodable | None = None

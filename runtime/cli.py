@@ -83,7 +83,7 @@ def demo():
 @cli.command()
 def keygen(out: Path = typer.Option(None, "--out", help="Write the key to this file (created, readable by its "
                                                          "owner only) instead of printing it.")):
-    """Make a new random key, for LEDGER_PII_KEY or LEDGER_SEAL_KEY (or their _FILE variants), or a
+    """Make a new random key, for LEDGER_PII_KEY, LEDGER_SEAL_KEY or LEDGER_CHAIN_KEY (or their _FILE variants), or a
     LEDGER_BOOTSTRAP_ADMIN_TOKEN. Keep it off the database's machine and out of its backups: outside
     demo mode the ledger refuses a key file inside its data directory."""
     key = secrets.token_hex(32)
@@ -100,7 +100,8 @@ def keygen(out: Path = typer.Option(None, "--out", help="Write the key to this f
         raise typer.Exit(1) from None
     with os.fdopen(fd, "w") as f:
         f.write(key + "\n")
-    console.print(f"wrote a new key to {out}; name it in LEDGER_PII_KEY_FILE or LEDGER_SEAL_KEY_FILE")
+    console.print(f"wrote a new key to {out}; name it in LEDGER_PII_KEY_FILE, LEDGER_SEAL_KEY_FILE or "
+                  "LEDGER_CHAIN_KEY_FILE")
 
 
 def _settings() -> Settings:
@@ -119,6 +120,7 @@ def _check_keys(settings: Settings) -> None:
     try:
         settings.resolve_pii_key()
         settings.resolve_seal_seed()
+        settings.resolve_chain_key()
     except SettingsError as exc:
         console.print(f"[red]cannot start: {exc}")
         raise typer.Exit(2) from None

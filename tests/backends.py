@@ -13,7 +13,7 @@ import pytest
 from ledger.clock import SettableClock
 from runtime.settings import Settings
 
-from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY
+from .support import ADMIN_TOKEN, CHAIN_KEY, PII_KEY, SEAL_KEY
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ("sqlite", "postgres")
@@ -21,13 +21,14 @@ BACKENDS = ("sqlite", "postgres")
 
 def sqlite_settings(tmp_path, **overrides) -> Settings:
     values = dict(database_url=f"sqlite:///{tmp_path}/var/ledger.db", bootstrap_admin_token=ADMIN_TOKEN,
-                  pii_key=PII_KEY, seal_key=SEAL_KEY, read_wait_s=5.0, clock=SettableClock())
+                  pii_key=PII_KEY, seal_key=SEAL_KEY, chain_key=CHAIN_KEY, read_wait_s=5.0, clock=SettableClock())
     values.update(overrides)
     return Settings(**values)
 
 
 def postgres_settings(database_url: str, tmp_path, **overrides) -> Settings:
     values = dict(database_url=database_url, bootstrap_admin_token=ADMIN_TOKEN, pii_key=PII_KEY, seal_key=SEAL_KEY,
+                  chain_key=CHAIN_KEY,
                   read_wait_s=5.0, pg_schema="t_" + uuid.uuid4().hex[:12], clock=SettableClock())
     values.update(overrides)
     return Settings(**values)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY
+from .support import ADMIN_TOKEN, CHAIN_KEY, PII_KEY, SEAL_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,7 +26,8 @@ class Server:
         self.log_path = tmp_path / "server.log"
         self.env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url,
                     "LEDGER_PG_SCHEMA": settings.pg_schema, "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN,
-                    "PYTHONPATH": str(ROOT), "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, **(env or {})}
+                    "PYTHONPATH": str(ROOT), "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY,
+                    "LEDGER_CHAIN_KEY": CHAIN_KEY, **(env or {})}
         self.workdir = tmp_path / "work"
         self.workdir.mkdir()
         self.log = open(self.log_path, "w")

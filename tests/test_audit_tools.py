@@ -16,12 +16,13 @@ from runtime.cli import cli
 from runtime.container import Runtime
 from runtime.demo import load_demo_data
 
-from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY, Api, make_user
+from .support import ADMIN_TOKEN, CHAIN_KEY, PII_KEY, SEAL_KEY, make_user, Api
 
 
 def _env(settings) -> dict:
     return {"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
-            "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_PROJECTIONS": "embedded"}
+            "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY,
+            "LEDGER_CHAIN_KEY": CHAIN_KEY, "LEDGER_PROJECTIONS": "embedded"}
 
 
 @pytest.fixture
@@ -98,8 +99,13 @@ def test_audit_api_pages_streams_and_verifies(settings):
         streamed = [json.loads(line) for line in r.text.splitlines()]
         assert streamed == items
         assert admin.post("/v1/audit/seals").status_code == 201
-        check = auditor.get("/v1/audit/verify").json()
+        check = auditor.get("/v1/audit/verify", full="true").json()
         assert check["ok"] and check["events_checked"] == len(items) + 1 and check["first_bad_position"] is None
+        assert check["macs_ok"] is True and check["full"] and check["from_position"] == 0
+        # The next check goes on from the head found good: nothing new, nothing walked again.
+        again = auditor.get("/v1/audit/verify").json()
+        assert again["ok"] and again["events_checked"] == 0 and again["from_position"] == check["head_position"]
+        assert again["head_hash"] == check["head_hash"] and not again["full"]
         assert check["head_hash"] == auditor.get("/v1/audit/events", after_position=len(items)).json()["items"][-1][
             "hash"]
         seal = auditor.get("/v1/audit/seals/latest").json()

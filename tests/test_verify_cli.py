@@ -12,14 +12,16 @@ from runtime.cli import cli
 from runtime.container import Runtime
 from runtime.demo import load_demo_data
 
-from .support import PII_KEY, SEAL_KEY
+from .support import CHAIN_KEY, PII_KEY, SEAL_KEY
 from .tampering import Store
 
 
 def _env(settings) -> dict:
     return {"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
-            "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_PROJECTIONS": "embedded",
-            "LEDGER_DEMO_DATA": "0", "LEDGER_PII_KEY_FILE": "", "LEDGER_SEAL_KEY_FILE": ""}
+            "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY,
+            "LEDGER_CHAIN_KEY": CHAIN_KEY, "LEDGER_PROJECTIONS": "embedded",
+            "LEDGER_DEMO_DATA": "0", "LEDGER_PII_KEY_FILE": "", "LEDGER_SEAL_KEY_FILE": "",
+            "LEDGER_CHAIN_KEY_FILE": ""}
 
 
 def _run(settings, *args):

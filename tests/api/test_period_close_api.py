@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 from runtime.cli import cli
 
 from ..conftest import open_fund
-from ..support import PII_KEY, SEAL_KEY
+from ..support import CHAIN_KEY, PII_KEY, SEAL_KEY
 from .helpers import assert_problem
 
 
@@ -49,7 +49,7 @@ def test_close_a_month_from_the_command_line(settings):
     rt.ledger.open_fund(treasurer, {"fund_type": "employment_subsidy", "region": "210100"})
     rt.close()
     env = {"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
-           "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY}
+           "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_CHAIN_KEY": CHAIN_KEY}
     result = CliRunner().invoke(cli, ["close-period", "--fund-id", "employment_subsidy:210100", "--month", "2022-08"],
                                 env=env)
     assert result.exit_code == 0, result.output

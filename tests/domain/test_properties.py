@@ -183,10 +183,10 @@ class LedgerMachine(RuleBasedStateMachine):
         self.tmp = tempfile.mkdtemp(prefix="ledger-props-")
         if self.postgres_url is None:
             settings_ = Settings(database_url=f"sqlite:///{self.tmp}/var/ledger.db", pii_key=PII_KEY,
-                                 seal_key="5e" * 32, bootstrap_admin_token=ADMIN_TOKEN)
+                                 seal_key="5e" * 32, chain_key="c4" * 32, bootstrap_admin_token=ADMIN_TOKEN)
         else:
             settings_ = Settings(database_url=self.postgres_url, pii_key=PII_KEY, bootstrap_admin_token=ADMIN_TOKEN,
-                                 seal_key="5e" * 32,
+                                 seal_key="5e" * 32, chain_key="c4" * 32,
                                  pg_schema="p_" + uuid.uuid4().hex[:12])
         self.rt = Runtime(settings_)
         self.rt.start(project=False)
