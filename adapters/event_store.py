@@ -230,7 +230,8 @@ class ChainedSQLiteRecorder(_Keyed, SQLiteApplicationRecorder):
             for position, digest, mac, old in rows:
                 c.execute("UPDATE event_chain SET mac = ? WHERE position = ? AND hash = ? AND mac IS ?",
                           (mac, position, digest, old))
-                changed += c.rowcount
+                c.execute("SELECT changes()")
+                changed += c.fetchone()[0]
         return changed
 
     def existing_ids(self, ids: Sequence[UUID]) -> set[UUID]:

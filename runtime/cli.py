@@ -21,6 +21,9 @@ projections_cli = typer.Typer(help="Read models: follow the log in a process of 
 cli.add_typer(projections_cli, name="projections")
 report_cli = typer.Typer(help="Reports: fund usage as JSON, CSV or XLSX.", no_args_is_help=True)
 cli.add_typer(report_cli, name="report")
+chain_cli = typer.Typer(help="The keyed chain (LEDGER_CHAIN_KEY): adopt it on an older store, rotate its key.",
+                        no_args_is_help=True)
+cli.add_typer(chain_cli, name="chain")
 console = Console(soft_wrap=True)
 
 
@@ -174,9 +177,14 @@ def seal(anchor: Path = typer.Option(None, "--anchor", help="Append the seal's h
     applies over the API."""
     from ledger.audit.anchors import Anchor
 
+    from ledger.errors import LedgerError
+
     rt = _runtime()
     try:
         record = rt.ledger.seal("cli", force=True)
+    except LedgerError as exc:
+        console.print(f"[red]{exc.detail}")
+        raise typer.Exit(1) from None
     finally:
         rt.close()
     typer.echo(json.dumps(record.as_dict(), indent=2))
@@ -190,6 +198,67 @@ def seal(anchor: Path = typer.Option(None, "--anchor", help="Append the seal's h
             console.print(f"[red]the seal was recorded, but appending it to {anchor} failed: {exc.strerror or exc}")
             raise typer.Exit(1) from None
         console.print(f"appended the head at position {record.position} to {anchor}")
+
+
+def _operator(name: str | None) -> str:
+    return name or os.environ.get("SUDO_USER") or os.environ.get("USER") or "operator"
+
+
+@chain_cli.command("adopt")
+def chain_adopt(accept_after_seal: bool = typer.Option(False, "--accept-after-seal",
+                                                       help="Also give MACs to the events after the latest seal, "
+                                                            "which no signature vouches for (review them first)."),
+                operator: str = typer.Option(None, "--operator", help="Who runs it, as recorded (default: $USER).")):
+    """Once, with the service stopped: verify the public chain against the latest seal, then
+    write every event's MAC under LEDGER_CHAIN_KEY, for a store written before the key existed.
+    The adoption is recorded in the log."""
+    from .chain_keying import ChainKeyingRefused, adopt
+
+    rt = _runtime(adopting=True, read_models=False)
+    try:
+        bar, task = _progress_bar(rt.ledger.head_position(), "adopting")
+        with bar:
+            done = adopt(rt, _operator(operator), accept_after_seal=accept_after_seal,
+                         progress=lambda position: bar.update(task, completed=position))
+    except ChainKeyingRefused as exc:
+        console.print(f"[red]not adopted: {exc}")
+        raise typer.Exit(1) from None
+    finally:
+        rt.close()
+    console.print(f"[green]adopted: {done['macs_written']} MACs written through position {done['through_position']}"
+                  f" (latest seal at {done['sealed_position']}; {done['after_seal']} event(s) after it accepted); "
+                  f"recorded at position {done['recorded_at_position']}")
+
+
+@chain_cli.command("rotate")
+def chain_rotate(old_key_file: Path = typer.Option(..., "--old-key-file", help="The key the MACs are made with now "
+                                                                              "(LEDGER_CHAIN_KEY holds the new one)."),
+                 operator: str = typer.Option(None, "--operator", help="Who runs it, as recorded (default: $USER).")):
+    """With the service stopped: check every MAC under the old key, then replace it with the
+    MAC under LEDGER_CHAIN_KEY (the new key). The rotation is recorded in the log."""
+    from ledger.pii import decode_key
+
+    from .chain_keying import ChainKeyingRefused, rotate
+
+    try:
+        old_key = decode_key(old_key_file.read_text())
+    except (OSError, ValueError) as exc:
+        console.print(f"[red]--old-key-file {old_key_file}: not a readable key ({exc})")
+        raise typer.Exit(2) from None
+    rt = _runtime(adopting=True, read_models=False)
+    try:
+        bar, task = _progress_bar(rt.ledger.head_position(), "rotating")
+        with bar:
+            done = rotate(rt, _operator(operator), old_key,
+                          progress=lambda position: bar.update(task, completed=position))
+    except (ChainKeyingRefused, ValueError) as exc:
+        console.print(f"[red]not rotated: {exc}")
+        raise typer.Exit(1) from None
+    finally:
+        rt.close()
+    console.print(f"[green]rotated: {done['macs_written']} MACs rewritten through position {done['through_position']};"
+                  f" recorded at position {done['recorded_at_position']}. Keep the old key until every process "
+                  "runs with the new one, then destroy it")
 
 
 @cli.command()
@@ -293,7 +362,8 @@ def verify(public_key: Path = typer.Option(None, help="The seal public key to tr
         if not found and not bad:
             problems.append(f"anchors: {path} holds no anchor")
     missing = _missing_read_models(settings, missing_read_models)
-    rt = _runtime(settings, read_models=missing is None)
+    # Opened on a store without MACs too (`adopting`): verify then says so, where the service refuses to start.
+    rt = _runtime(settings, read_models=missing is None, adopting=True)
     try:
         ok = _report_log_checks(rt, key_text, anchors) and not problems
         for line in problems:
@@ -325,6 +395,13 @@ def _report_log_checks(rt, key_text: str | None, anchors: list) -> bool:
                       f"{check['head_hash']}")
     else:
         console.print(f"[red]chain check failed at position {check['first_bad_position']}: {check['problem']}")
+    if check["macs_ok"]:
+        console.print("[green]every event checked has a valid MAC under LEDGER_CHAIN_KEY")
+    elif check["macs_ok"] is False:
+        console.print(f"[red]keyed chain: the event at position {check['first_bad_mac_position']} has no valid MAC "
+                      f"under LEDGER_CHAIN_KEY ({check['bad_macs']} event(s) in all): inserted or rewritten by "
+                      "someone without the key (or, for a store written before the key, not adopted yet: "
+                      "`ledger chain adopt`)")
     if check["undecodable"]["count"]:
         console.print(f"[red]{check['undecodable']['count']} event(s) cannot be decoded, the first at positions "
                       f"{', '.join(map(str, check['undecodable']['positions'][:10]))}")

@@ -13,8 +13,9 @@ from ..access import Actor
 from ..audit.chain import GENESIS, NO_MAC, ChainCheck, merge, verify
 from ..audit.seal import SealKey, SealRecord
 from ..domain.ids import derived_id
+from ..domain.chain_keying import CHAIN_KEYING_ID, ChainKeying
 from ..domain.seals import ChainSeal
-from ..errors import Forbidden, InvalidState, TooManyRequests
+from ..errors import Forbidden, InvalidState, NotFound, TooManyRequests
 from ..views import event_data, event_type, utc_text
 from .audit_scope import EventRegions, sees_everything
 from .core import PAGE, LedgerCore
@@ -150,6 +151,30 @@ class AuditCommands(LedgerCore):
                                    f"({NO_MAC}); run `ledger verify`")
             self.found_good(check)
             return check.head_position, check.head_hash
+
+    def record_chain_keying(self, actor: str, *, adopted: dict | None = None, rotated: dict | None = None) -> int:
+        """Record the keyed chain's adoption (once) or a change of its key; its log position."""
+        def in_writer(uow):
+            keying = uow.find(ChainKeying, CHAIN_KEYING_ID)
+            if adopted is not None:
+                if keying is not None:
+                    raise InvalidState("the keyed chain was adopted already")
+                uow.add(ChainKeying(id=CHAIN_KEYING_ID, actor=actor, **adopted))
+            else:
+                if keying is None:
+                    keying = uow.add(ChainKeying(id=CHAIN_KEYING_ID, actor=actor, through_position=0,
+                                                 sealed_position=None, after_seal=0, macs_written=0))
+                keying.rotate(actor=actor, **rotated)
+
+        _, position = self.writer.execute(in_writer, expect=(CHAIN_KEYING_ID,))
+        return position
+
+    def chain_keying(self):
+        """The keyed chain's history aggregate, None before any adoption or rotation."""
+        try:
+            return self.load(ChainKeying, CHAIN_KEYING_ID, "chain keying")
+        except NotFound:
+            return None
 
     # Seals -------------------------------------------------------------------------------
     def chain_head(self) -> tuple[int, str]:

@@ -56,7 +56,8 @@ class VerificationCommands(AuditCommands):
             check.watched.update({r["position"]: r["hash"] for r in self.app.recorder.chain_rows(earlier[0] - 1, start)
                                   if r["position"] in watch})
         result = {**check.as_dict(), "chain_ok": check.ok, "undecodable": undecodable,
-                  "full": start == 0, "from_position": start}
+                  "full": start == 0, "from_position": start, "first_bad_mac_position": check.first_bad_mac,
+                  "bad_macs": check.bad_macs}
         not_checked = []
         if check.macs_ok is None:
             not_checked.append("macs: no chain key configured (LEDGER_CHAIN_KEY)")
