@@ -2,6 +2,7 @@
 library only), `ledger verify`, `ledger replay` finding a difference, and the audit API."""
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
@@ -12,11 +13,12 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from ledger.access import Actor
+from ledger.audit.chain import link
 from runtime.cli import cli
 from runtime.container import Runtime
 from runtime.demo import load_demo_data
 
-from .support import ADMIN_TOKEN, CHAIN_KEY, PII_KEY, SEAL_KEY, make_user, Api
+from .support import ADMIN_TOKEN, CHAIN_KEY, PII_KEY, SEAL_KEY, Api, make_user
 
 
 def _env(settings) -> dict:
@@ -56,6 +58,29 @@ def test_export_is_checked_offline_by_the_standalone_verifier(history, tmp_path)
     (tmp_path / "other.hex").write_text("ab" * 32)
     done = subprocess.run([*verifier[:-1], str(tmp_path / "other.hex")], capture_output=True, text=True)
     assert done.returncode == 1
+
+
+def test_the_standalone_verifier_checks_the_macs_when_given_the_chain_key(history, tmp_path):
+    out = tmp_path / "export"
+    assert CliRunner().invoke(cli, ["export", "--out", str(out)], env=_env(history)).exit_code == 0
+    (tmp_path / "chain.key").write_text(CHAIN_KEY + "\n")
+    verifier = [sys.executable, "-I", "-S", str(out / "verify_export.py"), str(out), str(out / "seal-public-key.pem")]
+    keyed = [*verifier, str(tmp_path / "chain.key")]
+    done = subprocess.run(keyed, capture_output=True, text=True)
+    assert done.returncode == 0 and "every MAC verified" in done.stdout, done.stdout + done.stderr
+    # A line appended with its public chain recomputed (no key): the public chain and the seal
+    # hold; only the MACs tell, and only to whoever holds the key.
+    lines = (out / "events.ndjson").read_text().splitlines()
+    last = json.loads(lines[-1])
+    forged = {**last, "position": last["position"] + 1, "originator_version": last["originator_version"] + 1,
+              "prev_hash": last["hash"], "mac": "00" * 32}
+    forged["hash"] = link(last["hash"], forged["position"], forged["originator_id"], forged["originator_version"],
+                          forged["topic"], base64.b64decode(forged["state"]))
+    (out / "events.ndjson").write_text("\n".join([*lines, json.dumps(forged)]) + "\n")
+    done = subprocess.run(verifier, capture_output=True, text=True)
+    assert done.returncode == 0 and "MACs not checked" in done.stdout, done.stdout
+    done = subprocess.run(keyed, capture_output=True, text=True)
+    assert done.returncode == 1 and f"position {forged['position']}: the event has no valid MAC" in done.stdout
 
 
 def test_ledger_verify_and_replay_pass_then_report_a_difference(history):

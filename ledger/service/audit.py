@@ -113,7 +113,7 @@ class AuditCommands(LedgerCore):
             yield {"position": position, "originator_id": oid.hex if hasattr(oid, "hex") else str(oid),
                    "originator_version": stored.originator_version, "topic": stored.topic,
                    "state": base64.b64encode(bytes(stored.state)).decode(), "hash": row["hash"],
-                   "prev_hash": row["prev_hash"], "recorded_at": utc_text(row["recorded_at"])}
+                   "prev_hash": row["prev_hash"], "recorded_at": utc_text(row["recorded_at"]), "mac": row.get("mac")}
 
     # The chain walk -----------------------------------------------------------------------
     def walk_chain(self, *, full: bool, watch=(), events=None, progress=None) -> tuple[ChainCheck, int]:
