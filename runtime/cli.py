@@ -296,6 +296,12 @@ def _replay(rt, keep: bool) -> bool:
         console.print(f"[red]read models: not checked: they have projected nothing (position 0; the log's head is "
                       f"{head})")
         return False
+    if total > head:
+        # A replay stops at the head and would match: the position itself is the problem.
+        console.print(f"[red]read models: their tracking position {total} is ahead of the log's head {head}: they "
+                      "claim events the log does not have (the tracking row was edited, or the log's tail was cut "
+                      "off). Rebuild them (`ledger replay --keep`) and compare the log with an anchor")
+        return False
     bar, task = _progress_bar(total, "replaying")
     started = time.monotonic()
     done = 0
