@@ -251,3 +251,23 @@ def test_a_forged_allocation_appended_with_its_public_chain_row_is_reported_neve
         assert any(p["state"] == "stopped" and p["stopped_at"] == position for p in ready.json()["projections"])
         verify = admin.get("/v1/audit/verify", full="true").json()
         assert verify["macs_ok"] is False and verify["first_bad_position"] == position
+
+
+def test_an_incremental_verification_walks_from_the_first_event_when_a_head_found_good_was_rewritten(
+        ledger_with_history):
+    rt, store, seal = ledger_with_history
+    assert rt.ledger.verify_chain(full=True)["ok"]
+    rt.ledger.allocate(TREASURER, "employment_subsidy:210000", {
+        "amount": "1.00", "source": "other", "document_no": "after-check", "effective_date": "2022-12-01"})
+    quick = rt.ledger.verify_chain(full=False)
+    assert quick["ok"] and not quick["full"] and quick["events_checked"] < 5, quick
+    target = store.positions("ledger.domain.fund:Fund.Allocated")[0]
+
+    def inflate(state: dict) -> None:
+        state["amount_fen"] += 10_000_000_000
+
+    store.edit_event_data(target, inflate)
+    store.recompute_chain(target, chain_key=CHAIN_KEY)   # even with the key: the head found good has changed
+    check = rt.ledger.verify_chain(full=False)
+    assert check["full"] and check["from_position"] == 0 and not check["ok"], check
+    assert check["first_bad_position"] == seal.position and "rewritten at or before" in check["problem"]

@@ -116,22 +116,24 @@ class AuditCommands(LedgerCore):
                    "prev_hash": row["prev_hash"], "recorded_at": utc_text(row["recorded_at"]), "mac": row.get("mac")}
 
     # The chain walk -----------------------------------------------------------------------
-    def walk_chain(self, *, full: bool, watch=(), events=None, progress=None) -> tuple[ChainCheck, int]:
-        """The public chain and its MACs, from the first event (`full`) or on from the last head
-        this process found good, to the head; returns the check and the position it started
-        after. Call with `_walk_lock` held. A head found good is where the next walk starts,
-        unless its chain row has changed since (then the walk starts from the first event)."""
+    def walk_start(self, full: bool) -> tuple[int, str]:
+        """Where a walk starts: the first event (`full`), or the last head this process found
+        good, unless its chain row has changed since (then the first event too). Call with
+        `_walk_lock` held."""
         start = (0, GENESIS) if full else self._verified
         if start[0]:
             row = next(iter(self.app.recorder.chain_rows(start[0] - 1, start[0])), None)
             if row is None or row["hash"] != start[1]:
                 start = (0, GENESIS)  # rewritten at or before it: only a full walk says where
+        return start
+
+    def walk_chain(self, start: tuple[int, str], *, watch=(), events=None, progress=None) -> ChainCheck:
+        """The public chain and its MACs on from `start` (see walk_start) to the head."""
         stored = events(start[0]) if events is not None else self.stored_events(start[0])
         pairs = merge(stored, self.app.recorder.chain_rows(start[0]))
         if progress is not None:
             pairs = _told(pairs, progress)
-        check = verify(pairs, watch, chain_mac=getattr(self.app.recorder, "chain_mac", None), start=start)
-        return check, start[0]
+        return verify(pairs, watch, chain_mac=getattr(self.app.recorder, "chain_mac", None), start=start)
 
     def found_good(self, check: ChainCheck) -> None:
         """The next walk may start at this check's head (chain and MACs hold up to it)."""
@@ -142,7 +144,7 @@ class AuditCommands(LedgerCore):
         """The head, once the chain and every MAC up to it hold; else InvalidState naming the
         first position that does not (nothing is sealed over it)."""
         with self._walk_lock:
-            check, _ = self.walk_chain(full=False)
+            check = self.walk_chain(self.walk_start(full=False))
             if not check.ok:
                 raise InvalidState(f"not sealed: the chain breaks at position {check.first_bad_position} "
                                    f"({check.problem}); run `ledger verify`")
@@ -177,12 +179,6 @@ class AuditCommands(LedgerCore):
             return None
 
     # Seals -------------------------------------------------------------------------------
-    def chain_head(self) -> tuple[int, str]:
-        last = None
-        for last in self.app.recorder.chain_rows(max(0, self.head_position() - 1)):
-            pass
-        return (last["position"], last["hash"]) if last else (0, GENESIS)
-
     def seal(self, actor: Actor | str = "system", *, force: bool = False,
              now: dt.datetime | None = None) -> SealRecord:
         """Sign the chain's head now and record the seal in the log: refused (429) within

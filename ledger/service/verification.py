@@ -41,14 +41,15 @@ class VerificationCommands(AuditCommands):
     def _verify(self, public_key_text, anchors, snapshots, progress, full) -> dict:
         key = load_public_key(public_key_text) if public_key_text else (
             self.seal_key.public_key if self.seal_key else None)
-        start = 0 if full else self._verified[0]
+        begin = self.walk_start(full)
+        start = begin[0]
         seals = [self._read_seal(stored) for stored in self.stored_events(after=start, topics=(SEAL_TOPIC,))]
         watch = {s["position"] for s in seals if s["position"] is not None} | {a.position for a in anchors}
         # Every event must load, or commands on its aggregate fail: one that cannot be decoded
         # (garbage bytes under a recomputed chain, an old shape without its upcaster) is named.
         undecodable = {"count": 0, "positions": []}
-        check, start = self.walk_chain(full=full, watch=watch, progress=progress,
-                                       events=lambda after: self._decoding(self.stored_events(after), undecodable))
+        check = self.walk_chain(begin, watch=watch, progress=progress,
+                                events=lambda after: self._decoding(self.stored_events(after), undecodable))
         # Positions before the walk's start were found good by an earlier walk: their hashes
         # are read from the chain (a rewrite since would have made this walk start from the first event).
         earlier = sorted(p for p in watch if p <= start)
