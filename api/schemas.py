@@ -649,6 +649,14 @@ class ChainVerification(BaseModel):
     problem: str | None
     seals: list[SealCheck]
     chain_ok: bool = Field(default=True, description="The chain's own verdict, before seals, anchors and snapshots")
+    macs_ok: bool | None = Field(default=None, description="The keyed chain: every event checked has a valid MAC "
+                                                           "under LEDGER_CHAIN_KEY (null: not checked)")
+    first_bad_mac_position: int | None = Field(default=None, description="The first event checked without a "
+                                                                         "valid MAC")
+    bad_macs: int = Field(default=0, description="How many events checked have no valid MAC")
+    full: bool = Field(default=True, description="Checked from the first event (else on from from_position)")
+    from_position: int = Field(default=0, description="The walk started after this position, found good by an "
+                                                      "earlier pass")
     anchors: list[AnchorCheck] = []
     snapshots: SnapshotChecks | None = None
     undecodable: Undecodable | None = None

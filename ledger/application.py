@@ -6,7 +6,9 @@ import datetime as dt
 
 from eventsourcing.application import Application, Repository
 from eventsourcing.persistence import EventStore, JSONTranscoder, Transcoder, Transcoding
+from eventsourcing.utils import Environment
 
+from .audit.chain import ChainMac
 from .audit.snapshots import SnapshotMac
 from .snapshot_store import CheckedRepository, CheckedSnapshotStore
 from .transcoder import LedgerTranscoder
@@ -29,11 +31,27 @@ class LedgerApplication(Application):
     # the library's own snapshotting would re-read each fund from the store.
     is_snapshotting_enabled = True
 
-    def __init__(self, env: dict | None = None, *, snapshot_key: bytes | None = None):
+    def __init__(self, env: dict | None = None, *, snapshot_key: bytes | None = None,
+                 chain_key: bytes | None = None):
         """`snapshot_key`: key material kept outside the database (the runtime passes the PII
-        key) that authenticates snapshots; without it none is taken and none is trusted."""
+        key) that authenticates snapshots; without it none is taken and none is trusted.
+        `chain_key`: LEDGER_CHAIN_KEY, handed to the event store's recorder, which writes a
+        MAC with every event and checks them when an aggregate is loaded (adapters/event_store.py)."""
         self._snapshot_mac = SnapshotMac(snapshot_key) if snapshot_key else None
         super().__init__(env)
+        if chain_key is not None:
+            if not hasattr(self.recorder, "chain_mac"):
+                raise ValueError("a chain key needs the ledger's own event-store recorder")
+            self.recorder.chain_mac = ChainMac(chain_key)
+
+    def construct_env(self, name: str, env: dict | None = None) -> Environment:
+        """The store is configured by `env` alone (the runtime's Settings), never by the process
+        environment: the library would otherwise take options from it (POSTGRES_ENABLE_DB_FUNCTIONS,
+        LEDGER_APPLICATION_RECORDER_TOPIC...) that insert events by a path without the chain."""
+        values = dict(type(self).env)
+        values["IS_SNAPSHOTTING_ENABLED"] = "y"
+        values.update(env or {})
+        return Environment(name, values)
 
     def construct_snapshot_store(self) -> EventStore:
         recorder = self.factory.aggregate_recorder(purpose="snapshots")

@@ -134,3 +134,17 @@ def error_record(exc: LedgerError) -> dict:
         record["rule"] = exc.rule
         record["explanation"] = exc.explanation
     return record
+
+
+class UnauthenticEvent(Unavailable):
+    """A stored event that its chain row and MAC do not vouch for (API.md, "A keyed chain"):
+    inserted or rewritten by someone without LEDGER_CHAIN_KEY. It is never used: a command
+    that would load it is answered `503` and /readyz raises the alert."""
+
+    def __init__(self, position: int | None, problem: str):
+        where = f"position {position}" if position is not None else "an unknown position"
+        super().__init__(f"an event this command needs (log {where}) is not vouched for by the keyed chain "
+                         f"({problem}): it is not used; operators are alerted (run `ledger verify`)",
+                         retry_after_s=60)
+        self.position = position
+        self.problem = problem

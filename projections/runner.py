@@ -10,6 +10,8 @@ from typing import Protocol
 from eventsourcing.application import Application
 from eventsourcing.persistence import InterfaceError, OperationalError, Tracking
 
+from ledger.errors import UnauthenticEvent
+
 from .lag import LagMeter
 from .projector import LedgerProjection, ProjectionFault
 
@@ -83,6 +85,13 @@ class ProjectionRunner:
             start=self.position, limit=limit, stop=stop, topics=self.projection.topics, inclusive_of_start=False)
         # A short page means nothing else of interest up to `stop`: the batch covers that far.
         covered = notifications[-1].id if len(notifications) == limit else stop
+        # Only events the keyed chain vouches for reach the read models (API.md, "A keyed
+        # chain"): a forged one stops the projection there, loudly, as an unprojectable one does.
+        forged = self.app.recorder.authenticate(notifications) if hasattr(self.app.recorder, "authenticate") else None
+        if forged is not None:
+            fault = ProjectionFault(forged[0], UnauthenticEvent(*forged))
+            self._stop_at(fault, [n for n in notifications if n.id < forged[0]])
+            raise fault
         try:
             position = self.projection.process_notifications(notifications, Tracking(self.app.name, covered))
         except ProjectionFault as fault:

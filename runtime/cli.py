@@ -26,8 +26,11 @@ report_cli = typer.Typer(help="Reports: fund usage as JSON, CSV or XLSX.", no_ar
                          rich_markup_mode=None)
 cli.add_typer(report_cli, name="report")
 token_cli = typer.Typer(help="Tokens: a person makes their own, and gives an admin only its SHA-256.",
-                        no_args_is_help=True)
+                        no_args_is_help=True, rich_markup_mode=None)
 cli.add_typer(token_cli, name="token")
+chain_cli = typer.Typer(help="The keyed chain (LEDGER_CHAIN_KEY): adopt it on an older store, rotate its key.",
+                        no_args_is_help=True, rich_markup_mode=None)
+cli.add_typer(chain_cli, name="chain")
 console = Console(soft_wrap=True)
 
 
@@ -129,7 +132,7 @@ def demo():
 @cli.command()
 def keygen(out: Path = typer.Option(None, "--out", help="Write the key to this file (created, readable by its "
                                                          "owner only) instead of printing it.")):
-    """Make a new random key, for LEDGER_PII_KEY or LEDGER_SEAL_KEY (or their _FILE variants), or a
+    """Make a new random key, for LEDGER_PII_KEY, LEDGER_SEAL_KEY or LEDGER_CHAIN_KEY (or their _FILE variants), or a
     LEDGER_BOOTSTRAP_ADMIN_TOKEN. Keep it off the database's machine and out of its backups: outside
     demo mode the ledger refuses a key file inside its data directory."""
     key = secrets.token_hex(32)
@@ -146,7 +149,8 @@ def keygen(out: Path = typer.Option(None, "--out", help="Write the key to this f
         raise typer.Exit(1) from None
     with os.fdopen(fd, "w") as f:
         f.write(key + "\n")
-    console.print(f"wrote a new key to {out}; name it in LEDGER_PII_KEY_FILE or LEDGER_SEAL_KEY_FILE")
+    console.print(f"wrote a new key to {out}; name it in LEDGER_PII_KEY_FILE, LEDGER_SEAL_KEY_FILE or "
+                  "LEDGER_CHAIN_KEY_FILE")
 
 
 @token_cli.command("new")
@@ -178,6 +182,7 @@ def _check_keys(settings: Settings) -> None:
     try:
         settings.resolve_pii_key()
         settings.resolve_seal_seed()
+        settings.resolve_chain_key()
     except SettingsError as exc:
         console.print(f"[red]cannot start: {exc}")
         raise typer.Exit(2) from None
@@ -241,9 +246,14 @@ def seal(anchor: Path = typer.Option(None, "--anchor", help="Append the seal's h
     applies over the API."""
     from ledger.audit.anchors import Anchor
 
+    from ledger.errors import LedgerError
+
     rt = _runtime()
     try:
         record = rt.ledger.seal("cli", force=True)
+    except LedgerError as exc:
+        console.print(f"[red]{exc.detail}")
+        raise typer.Exit(1) from None
     finally:
         rt.close()
     typer.echo(json.dumps(record.as_dict(), indent=2))
@@ -257,6 +267,67 @@ def seal(anchor: Path = typer.Option(None, "--anchor", help="Append the seal's h
             console.print(f"[red]the seal was recorded, but appending it to {anchor} failed: {exc.strerror or exc}")
             raise typer.Exit(1) from None
         console.print(f"appended the head at position {record.position} to {anchor}")
+
+
+def _operator(name: str | None) -> str:
+    return name or os.environ.get("SUDO_USER") or os.environ.get("USER") or "operator"
+
+
+@chain_cli.command("adopt")
+def chain_adopt(accept_after_seal: bool = typer.Option(False, "--accept-after-seal",
+                                                       help="Also give MACs to the events after the latest seal, "
+                                                            "which no signature vouches for (review them first)."),
+                operator: str = typer.Option(None, "--operator", help="Who runs it, as recorded (default: $USER).")):
+    """Once, with the service stopped: verify the public chain against the latest seal, then
+    write every event's MAC under LEDGER_CHAIN_KEY, for a store written before the key existed.
+    The adoption is recorded in the log."""
+    from .chain_keying import ChainKeyingRefused, adopt
+
+    rt = _runtime(adopting=True, read_models=False)
+    try:
+        bar, task = _progress_bar(rt.ledger.head_position(), "adopting")
+        with bar:
+            done = adopt(rt, _operator(operator), accept_after_seal=accept_after_seal,
+                         progress=lambda position: bar.update(task, completed=position))
+    except ChainKeyingRefused as exc:
+        console.print(f"[red]not adopted: {exc}")
+        raise typer.Exit(1) from None
+    finally:
+        rt.close()
+    console.print(f"[green]adopted: {done['macs_written']} MACs written through position {done['through_position']}"
+                  f" (latest seal at {done['sealed_position']}; {done['after_seal']} event(s) after it accepted); "
+                  f"recorded at position {done['recorded_at_position']}")
+
+
+@chain_cli.command("rotate")
+def chain_rotate(old_key_file: Path = typer.Option(..., "--old-key-file", help="The key the MACs are made with now "
+                                                                              "(LEDGER_CHAIN_KEY holds the new one)."),
+                 operator: str = typer.Option(None, "--operator", help="Who runs it, as recorded (default: $USER).")):
+    """With the service stopped: check every MAC under the old key, then replace it with the
+    MAC under LEDGER_CHAIN_KEY (the new key). The rotation is recorded in the log."""
+    from ledger.pii import decode_key
+
+    from .chain_keying import ChainKeyingRefused, rotate
+
+    try:
+        old_key = decode_key(old_key_file.read_text())
+    except (OSError, ValueError) as exc:
+        console.print(f"[red]--old-key-file {old_key_file}: not a readable key ({exc})")
+        raise typer.Exit(2) from None
+    rt = _runtime(adopting=True, read_models=False)
+    try:
+        bar, task = _progress_bar(rt.ledger.head_position(), "rotating")
+        with bar:
+            done = rotate(rt, _operator(operator), old_key,
+                          progress=lambda position: bar.update(task, completed=position))
+    except (ChainKeyingRefused, ValueError) as exc:
+        console.print(f"[red]not rotated: {exc}")
+        raise typer.Exit(1) from None
+    finally:
+        rt.close()
+    console.print(f"[green]rotated: {done['macs_written']} MACs rewritten through position {done['through_position']};"
+                  f" recorded at position {done['recorded_at_position']}. Keep the old key until every process "
+                  "runs with the new one, then destroy it")
 
 
 @cli.command()
@@ -293,6 +364,12 @@ def _replay(rt, keep: bool) -> bool:
     if total == 0 and head > 0:
         console.print(f"[red]read models: not checked: they have projected nothing (position 0; the log's head is "
                       f"{head})")
+        return False
+    if total > head:
+        # A replay stops at the head and would match: the position itself is the problem.
+        console.print(f"[red]read models: their tracking position {total} is ahead of the log's head {head}: they "
+                      "claim events the log does not have (the tracking row was edited, or the log's tail was cut "
+                      "off). Rebuild them (`ledger replay --keep`) and compare the log with an anchor")
         return False
     bar, task = _progress_bar(total, "replaying")
     started = time.monotonic()
@@ -360,7 +437,8 @@ def verify(public_key: Path = typer.Option(None, help="The seal public key to tr
         if not found and not bad:
             problems.append(f"anchors: {path} holds no anchor")
     missing = _missing_read_models(settings, missing_read_models)
-    rt = _runtime(settings, read_models=missing is None)
+    # Opened on a store without MACs too (`adopting`): verify then says so, where the service refuses to start.
+    rt = _runtime(settings, read_models=missing is None, adopting=True)
     try:
         ok = _report_log_checks(rt, key_text, anchors) and not problems
         for line in problems:
@@ -392,6 +470,13 @@ def _report_log_checks(rt, key_text: str | None, anchors: list) -> bool:
                       f"{check['head_hash']}")
     else:
         console.print(f"[red]chain check failed at position {check['first_bad_position']}: {check['problem']}")
+    if check["macs_ok"]:
+        console.print("[green]every event checked has a valid MAC under LEDGER_CHAIN_KEY")
+    elif check["macs_ok"] is False:
+        console.print(f"[red]keyed chain: the event at position {check['first_bad_mac_position']} has no valid MAC "
+                      f"under LEDGER_CHAIN_KEY ({check['bad_macs']} event(s) in all): inserted or rewritten by "
+                      "someone without the key (or, for a store written before the key, not adopted yet: "
+                      "`ledger chain adopt`)")
     if check["undecodable"]["count"]:
         console.print(f"[red]{check['undecodable']['count']} event(s) cannot be decoded, the first at positions "
                       f"{', '.join(map(str, check['undecodable']['positions'][:10]))}")

@@ -17,7 +17,7 @@ from ledger.application import LedgerApplication
 from ledger.audit.seal import SealKey
 from adapters.head import SharedHead
 from adapters.refusals import KeptRefusals
-from ledger.errors import TooManyRequests
+from ledger.errors import TooManyRequests, UnauthenticEvent
 from ledger.pii import PiiProtector
 from ledger.policy.catalog import Catalog
 from ledger.service import Ledger
@@ -27,7 +27,7 @@ from projections.reads import Consistency, Reads
 from projections.runner import ProjectionRunner
 from projections.store import PostgresReadModel, SQLiteReadModel
 
-from .settings import Settings
+from .settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -84,19 +84,50 @@ def shared_head_path(settings: Settings) -> Path:
     return base / f"ledger-head-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
+ADOPT_HINT = ("run `ledger chain adopt` once, with the service stopped: it verifies the log against its latest "
+              "seal and then writes the MACs (README, \"Adopting the keyed chain\")")
+
+
+def check_chain_keyed(recorder) -> None:
+    """A store whose events carry no MACs was written before LEDGER_CHAIN_KEY existed: the
+    service does not start on it (every load would be refused) until it is adopted. A first
+    MAC that does not verify means the key is not this store's."""
+    first = recorder.first_chain_row()
+    if first is None:
+        return
+    if first.get("mac") is None:
+        raise SettingsError(f"the log's events have no MACs under LEDGER_CHAIN_KEY (it was written before the keyed "
+                            f"chain, or its adoption did not finish): {ADOPT_HINT}")
+    if not recorder.chain_mac.valid(first["hash"], first["mac"]):
+        raise SettingsError(f"LEDGER_CHAIN_KEY does not verify the MAC of the log's first event (position "
+                            f"{first['position']}): the key is not the one this store was written with (or the row "
+                            "was tampered with; `ledger verify` tells). Set the key this store's MACs were made with")
+
+
 class Runtime:
-    def __init__(self, settings: Settings | None = None, *, read_models: bool = True, catalog: Catalog | None = None):
+    def __init__(self, settings: Settings | None = None, *, read_models: bool = True, catalog: Catalog | None = None,
+                 adopting: bool = False):
         """`read_models=False` opens the log only (no read models are opened, created or
         followed): for `ledger verify` when they are missing, which must not create them.
-        `catalog`: the shipped policy catalog (default: the files in ledger/policy/)."""
+        `catalog`: the shipped policy catalog (default: the files in ledger/policy/).
+        `adopting`: for `ledger chain adopt` and `ledger verify`, which open a store whose
+        events have no MACs yet (anything else refuses to start on it)."""
         self.settings = settings or Settings.from_env()
         # Keys first: a missing or misplaced key stops the start before the database is touched.
         pii_key = self.settings.resolve_pii_key()
         seal_key = SealKey.from_seed_hex(self.settings.resolve_seal_seed())
+        chain_key = self.settings.resolve_chain_key()
         with startup_lock(self.settings):
             # The PII key also authenticates snapshots: it never lives in the database, and it
             # is never rotated (identity hashes depend on it), so snapshots stay usable.
-            self.app = LedgerApplication(env=self.settings.event_store_env(), snapshot_key=pii_key)
+            self.app = LedgerApplication(env=self.settings.event_store_env(), snapshot_key=pii_key,
+                                         chain_key=chain_key)
+            if not adopting:
+                try:
+                    check_chain_keyed(self.app.recorder)
+                except SettingsError:
+                    self.app.close()
+                    raise
             self.views = open_read_model(self.settings) if read_models else None
             # Refusals kept under their Idempotency-Keys: beside the log, never in it.
             refusals = KeptRefusals(self.app.recorder, self.settings.clock.now)
@@ -166,12 +197,17 @@ class Runtime:
     def start(self, *, project: bool | None = None) -> None:
         """Bootstrap the admin, record the shipped policy catalog (once; an edit of it since
         becomes proposed changes), load demo data if asked, and follow the log."""
-        if self.settings.bootstrap_admin_token:
-            admin = self.ledger.ensure_admin(self.settings.bootstrap_admin_token)
-            if not admin["usable"]:
-                log.warning("LEDGER_BOOTSTRAP_ADMIN_TOKEN was revoked, or the bootstrap admin deactivated: it does not "
-                            "work until it is set to a new value")
-        self.ledger.record_shipped_catalog()
+        try:
+            if self.settings.bootstrap_admin_token:
+                admin = self.ledger.ensure_admin(self.settings.bootstrap_admin_token)
+                if not admin["usable"]:
+                    log.warning("LEDGER_BOOTSTRAP_ADMIN_TOKEN was revoked, or the bootstrap admin deactivated: it does "
+                                "not work until it is set to a new value")
+            self.ledger.record_shipped_catalog()
+        except UnauthenticEvent:
+            # A forged event among those loaded: the service still starts, so that /readyz can
+            # raise the alert and auditors can verify; every command needing it answers 503.
+            log.error("start-up could not load an aggregate: an event of it is not vouched for by the keyed chain")
         if project if project is not None else self.settings.projections == "embedded":
             self.runner.start()
             if self.settings.seal_interval_s > 0:

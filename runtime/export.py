@@ -16,7 +16,8 @@ README = """Subsidy ledger export
 =====================
 
 events.ndjson          every stored event in log order: position, originator_id, originator_version,
-                       topic, state (the stored bytes, base64), hash, prev_hash, recorded_at
+                       topic, state (the stored bytes, base64), hash, prev_hash, recorded_at, mac (the
+                       HMAC-SHA-256 of hash under the ledger's LEDGER_CHAIN_KEY)
 seal.json              the latest seal: position, hash, sealed_at, signature (Ed25519, hex), public_key
 seal-public-key.pem    the public key the ledger says it signs with: check it against the copy
                        your organisation received out of band before trusting it
@@ -25,6 +26,11 @@ verify_export.py       a verifier needing only Python's standard library
 Check it offline:
 
     python3 verify_export.py . /path/to/your/trusted/seal-public-key.pem
+
+and, where the ledger's operators hand you its chain key (it proves no event was added by
+someone who could write to the database without holding the key), the MACs too:
+
+    python3 verify_export.py . /path/to/your/trusted/seal-public-key.pem /path/to/chain.key
 """
 
 

@@ -19,6 +19,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DATABASE_URL = "sqlite:///var/ledger.db"
 MIN_BOOTSTRAP_TOKEN_CHARS = 32
+# Options of the eventsourcing library that would insert events by another path than the
+# ledger's recorders (adapters/event_store.py). The application never reads the process
+# environment (ledger/application.py), so they would be ignored: refused, so nobody relies on them.
+LIBRARY_INSERT_PATHS = ("POSTGRES_ENABLE_DB_FUNCTIONS", "LEDGER_POSTGRES_ENABLE_DB_FUNCTIONS")
 
 
 class SettingsError(ValueError):
@@ -54,6 +58,8 @@ class Settings:
     pii_key_file: str | None = None
     seal_key_file: str | None = None
     data_directory: str | None = None  # LEDGER_DATA_DIR; unset: beside the SQLite file, else ./var
+    chain_key: str | None = None
+    chain_key_file: str | None = None
     extra_env: dict = field(default_factory=dict)
     # "Now" and "today" for every rule (ledger/clock.py); tests and simulations hand in their own.
     clock: Clock = field(default=SYSTEM_CLOCK, compare=False, repr=False)
@@ -94,6 +100,11 @@ class Settings:
         head = env.get("LEDGER_HEAD", "shared")
         if head not in ("shared", "store"):
             raise SettingsError("LEDGER_HEAD must be 'shared' or 'store'")
+        for name in LIBRARY_INSERT_PATHS:
+            if (env.get(name) or "").strip().lower() not in ("", "0", "n", "no", "f", "false", "off"):
+                raise SettingsError(f"{name} is set: the ledger writes its events, their hash chain and their MACs "
+                                    "itself, in one transaction, and never through the library's database "
+                                    "functions (which would write events without a chain); unset it")
         demo = env.get("LEDGER_DEMO_DATA", "0")
         if demo not in ("0", "1"):
             raise SettingsError("LEDGER_DEMO_DATA must be 0 or 1")
@@ -123,6 +134,8 @@ class Settings:
             pii_key_file=env.get("LEDGER_PII_KEY_FILE") or None,
             seal_key_file=env.get("LEDGER_SEAL_KEY_FILE") or None,
             data_directory=env.get("LEDGER_DATA_DIR") or None,
+            chain_key=env.get("LEDGER_CHAIN_KEY") or None,
+            chain_key_file=env.get("LEDGER_CHAIN_KEY_FILE") or None,
         )
 
     @property
@@ -198,6 +211,17 @@ class Settings:
             raise SettingsError(f"{_PII.variable}: not a key in hex or base64 ({_how_to_provide(_PII)})") from None
         if len(key) < 32:
             raise SettingsError(f"{_PII.variable}: a key needs at least 32 bytes ({_how_to_provide(_PII)})")
+        return key
+
+    def resolve_chain_key(self) -> bytes:
+        """The key of the chain's MACs (ledger/audit/chain.py): what no database insider holds."""
+        text = self._key_text(_CHAIN)
+        try:
+            key = decode_key(text)
+        except ValueError:
+            raise SettingsError(f"{_CHAIN.variable}: not a key in hex or base64 ({_how_to_provide(_CHAIN)})") from None
+        if len(key) < 32:
+            raise SettingsError(f"{_CHAIN.variable}: a key needs at least 32 bytes ({_how_to_provide(_CHAIN)})")
         return key
 
     def resolve_seal_seed(self) -> str:
@@ -279,6 +303,7 @@ class _Key:
 
 _PII = _Key("LEDGER_PII_KEY", "pii_key", "pii_key_file", "pii.key")
 _SEAL = _Key("LEDGER_SEAL_KEY", "seal_key", "seal_key_file", "seal.key")
+_CHAIN = _Key("LEDGER_CHAIN_KEY", "chain_key", "chain_key_file", "chain.key")
 
 
 def _how_to_provide(key: _Key) -> str:

@@ -56,8 +56,10 @@ def claim_request(i: int) -> dict:
 
 def _settings(backend: str, directory: Path, postgres_url: str) -> Settings:
     if backend == "sqlite":
-        return Settings(database_url=f"sqlite:///{directory}/ledger.db", pii_key="ab" * 32, seal_key="cd" * 32)
-    return Settings(database_url=postgres_url, pii_key="ab" * 32, seal_key="cd" * 32, pg_schema=f"bench_{uuid.uuid4().hex[:10]}")
+        return Settings(database_url=f"sqlite:///{directory}/ledger.db", pii_key="ab" * 32, seal_key="cd" * 32,
+                        chain_key="ce" * 32)
+    return Settings(database_url=postgres_url, pii_key="ab" * 32, seal_key="cd" * 32,
+                    chain_key="ce" * 32, pg_schema=f"bench_{uuid.uuid4().hex[:10]}")
 
 
 def _drop(settings: Settings) -> None:

@@ -51,6 +51,7 @@ from bench_reads import process_cpu_s  # noqa: E402
 ADMIN_TOKEN = "bench-http-admin-token-0123456789abcdef01"
 PII_KEY = "ab" * 32
 SEAL_KEY = "cd" * 32
+CHAIN_KEY = "ce" * 32
 FUND = "unemployment_insurance:210100"
 UVICORN_FLAGS = ["--workers", "1", "--log-level", "warning", "--no-access-log", "--host", "127.0.0.1"]
 
@@ -398,10 +399,12 @@ def main() -> None:
     ensure_tools()
     directory = Path(tempfile.mkdtemp(prefix="bench-http-"))
     env = {"LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN, "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY,
+           "LEDGER_CHAIN_KEY": CHAIN_KEY,
            "LEDGER_DATABASE_URL": args.postgres or f"sqlite:///{directory}/ledger.db", "LEDGER_DEMO_DATA": "0"}
     if args.postgres:
         env["LEDGER_PG_SCHEMA"] = f"bench_http_{uuid.uuid4().hex[:8]}"
-    for name in ("LEDGER_READ_REPLICA_URL", "LEDGER_PROJECTIONS", "LEDGER_PII_KEY_FILE", "LEDGER_SEAL_KEY_FILE"):
+    for name in ("LEDGER_READ_REPLICA_URL", "LEDGER_PROJECTIONS", "LEDGER_PII_KEY_FILE", "LEDGER_SEAL_KEY_FILE",
+                 "LEDGER_CHAIN_KEY_FILE"):
         os.environ.pop(name, None)
     servers = [Server("trivial", "bench_http:trivial", directory, {}), Server("ledger", "api.app:app", directory, env)]
     try:

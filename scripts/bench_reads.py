@@ -61,6 +61,7 @@ from ledger.domain.users import new_token, token_hash  # noqa: E402
 ADMIN_TOKEN = "bench-reads-admin-token-0123456789abcdef"
 PII_KEY = "ab" * 32
 SEAL_KEY = "cd" * 32
+CHAIN_KEY = "ce" * 32
 FUND = "unemployment_insurance:210100"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -268,6 +269,7 @@ class Server:
         self.log_path = directory / "uvicorn.log"
         env = {**os.environ, "LEDGER_DATABASE_URL": f"sqlite:///{directory}/ledger.db",
                "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN, "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY,
+               "LEDGER_CHAIN_KEY": CHAIN_KEY,
                "PYTHONPATH": str(ROOT)}
         for name in ("LEDGER_PG_SCHEMA", "LEDGER_READ_REPLICA_URL", "LEDGER_PROJECTIONS", "LEDGER_DEMO_DATA"):
             env.pop(name, None)

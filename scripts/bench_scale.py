@@ -202,12 +202,14 @@ def main() -> None:
         if args.keep is None or args.backend != "sqlite" or not (args.keep / "ledger.db").exists():
             parser.error("--rebuild-only needs --keep DIR holding an earlier SQLite run's ledger.db")
         rebuild_again(Settings(database_url=f"sqlite:///{args.keep}/ledger.db", pii_key="ab" * 32, seal_key="cd" * 32,
+                               chain_key="ce" * 32,
                                seal_interval_s=0), args.upto)
         return
     if args.reads_only:
         if args.keep is None or args.backend != "sqlite" or not (args.keep / "ledger.db").exists():
             parser.error("--reads-only needs --keep DIR holding an earlier SQLite run's ledger.db")
         reads_again(Settings(database_url=f"sqlite:///{args.keep}/ledger.db", pii_key="ab" * 32, seal_key="cd" * 32,
+                             chain_key="ce" * 32,
                              seal_interval_s=0), args.samples, args.seed)
         return
     with tempfile.TemporaryDirectory(prefix="ledger-scale-") as tmp:
@@ -215,9 +217,11 @@ def main() -> None:
         directory.mkdir(parents=True, exist_ok=True)
         if args.backend == "sqlite":
             settings = Settings(database_url=f"sqlite:///{directory}/ledger.db", pii_key="ab" * 32, seal_key="cd" * 32,
+                                chain_key="ce" * 32,
                                 seal_interval_s=0)
         else:
-            settings = Settings(database_url=args.postgres_url, pii_key="ab" * 32, seal_key="cd" * 32, seal_interval_s=0,
+            settings = Settings(database_url=args.postgres_url, pii_key="ab" * 32, seal_key="cd" * 32,
+                                chain_key="ce" * 32, seal_interval_s=0,
                                 pg_schema=f"scale_{uuid.uuid4().hex[:10]}")
         rt = Runtime(settings)
         rt.start(project=not args.project_after)

@@ -14,7 +14,7 @@ from ledger.clock import SettableClock
 from ledger.limits import MAX_BACKDATE_DAYS
 from runtime.settings import Settings
 
-from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY
+from .support import ADMIN_TOKEN, CHAIN_KEY, PII_KEY, SEAL_KEY
 
 # The suite's scenarios are dated in 2022 while its clock reads today: its settings take
 # business dates that far back without backdating evidence (a window an operator may set,
@@ -28,7 +28,7 @@ BACKENDS = ("sqlite", "postgres")
 
 def sqlite_settings(tmp_path, **overrides) -> Settings:
     values = dict(database_url=f"sqlite:///{tmp_path}/var/ledger.db", bootstrap_admin_token=ADMIN_TOKEN,
-                  pii_key=PII_KEY, seal_key=SEAL_KEY, read_wait_s=5.0, clock=SettableClock(),
+                  pii_key=PII_KEY, seal_key=SEAL_KEY, chain_key=CHAIN_KEY, read_wait_s=5.0, clock=SettableClock(),
                   backdate_days=SUITE_BACKDATE_DAYS)
     values.update(overrides)
     return Settings(**values)
@@ -37,6 +37,7 @@ def sqlite_settings(tmp_path, **overrides) -> Settings:
 def postgres_settings(database_url: str, tmp_path, **overrides) -> Settings:
     # Generated files go to the test's directory, never the checkout's ./var (a running demo's).
     values = dict(database_url=database_url, bootstrap_admin_token=ADMIN_TOKEN, pii_key=PII_KEY, seal_key=SEAL_KEY,
+                  chain_key=CHAIN_KEY,
                   read_wait_s=5.0, pg_schema="t_" + uuid.uuid4().hex[:12], clock=SettableClock(),
                   backdate_days=SUITE_BACKDATE_DAYS, data_directory=str(tmp_path / "var"))
     values.update(overrides)

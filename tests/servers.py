@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY
+from .support import ADMIN_TOKEN, CHAIN_KEY, PII_KEY, SEAL_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,7 +28,7 @@ class Server:
                     "LEDGER_DATA_DIR": str(settings.data_dir), "LEDGER_PG_SCHEMA": settings.pg_schema,
                     "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN,
                     "PYTHONPATH": str(ROOT), "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY,
-                    "LEDGER_BACKDATE_DAYS": str(settings.backdate_days), **(env or {})}
+                    "LEDGER_CHAIN_KEY": CHAIN_KEY, "LEDGER_BACKDATE_DAYS": str(settings.backdate_days), **(env or {})}
         self.workdir = tmp_path / "work"
         self.workdir.mkdir()
         self.log = open(self.log_path, "w")

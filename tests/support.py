@@ -30,6 +30,7 @@ def credit_code(serial: str | None = None, region: str = "210100") -> str:
 ADMIN_TOKEN = "test-admin-token-0123456789abcdef"
 PII_KEY = "00" * 16 + "11" * 16
 SEAL_KEY = "5e" * 32  # an Ed25519 seed for tests; a real one never lives beside the database
+CHAIN_KEY = "c4" * 32  # LEDGER_CHAIN_KEY for tests: the MACs of the chain
 
 
 class Api:

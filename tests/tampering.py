@@ -1,14 +1,17 @@
 """What an insider with write access to the database can do, on both backends: edit, delete
-and insert rows of the event table, recompute the (unkeyed) hash chain, edit snapshots and
-read models. Everything but a key kept outside the database."""
+and insert rows of the event table, recompute the public hash chain, append a forged event
+with its chain row inside one transaction holding the table lock, edit snapshots and read
+models. Everything but a key kept outside the database (LEDGER_CHAIN_KEY among them: where
+a test gives the insider that key too, it says so)."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 
 import psycopg
 
-from ledger.audit.chain import link
+from ledger.audit.chain import ChainMac, link
 
 SEAL_TOPIC = "ledger.domain.seals:ChainSeal.Sealed"
 
@@ -49,9 +52,11 @@ class Store:
         self.q(f"DELETE FROM {self.events} WHERE {self.id} = ?", (position,))
         self.q(f"DELETE FROM {self.chain} WHERE position = ?", (position,))
 
-    def recompute_chain(self, start: int) -> None:
-        """The chain from `start` on, recomputed over the events as they now are: the chain is
-        consistent again (it has no key)."""
+    def recompute_chain(self, start: int, chain_key: str | None = None) -> None:
+        """The public chain from `start` on, recomputed over the events as they now are: it is
+        consistent again. Without the chain key the rows have no MAC; with `chain_key` (an
+        insider who also holds it) their MACs are recomputed too."""
+        mac = ChainMac(bytes.fromhex(chain_key)).mac if chain_key else (lambda digest: None)
         before = self.q(f"SELECT hash FROM {self.chain} WHERE position < ? ORDER BY position DESC LIMIT 1", (start,))
         prev = before[0][0] if before else "0" * 64
         times = dict(self.q(f"SELECT position, recorded_at FROM {self.chain} WHERE position >= ?", (start,)))
@@ -59,9 +64,46 @@ class Store:
         for p in [p for p in self.positions() if p >= start]:
             oid, version, topic, state = self.row(p)
             digest = link(prev, p, oid, version, topic, bytes(state))
-            self.q(f"INSERT INTO {self.chain} (position, hash, prev_hash, recorded_at) VALUES (?, ?, ?, ?)",
-                   (p, digest, prev, times.get(p, "2022-12-01T00:00:00.000000+00:00")))
+            self.q(f"INSERT INTO {self.chain} (position, hash, prev_hash, recorded_at, mac) VALUES (?, ?, ?, ?, ?)",
+                   (p, digest, prev, times.get(p, "2022-12-01T00:00:00.000000+00:00"), mac(digest)))
             prev = digest
+
+    def forge_append(self, like: int, edit, *, mac: str | None = None) -> int:
+        """Append an event made from the one at position `like` (its aggregate's next version,
+        its JSON changed by `edit`) with a chain row computed by `ledger.audit.chain.link`, in
+        one transaction holding the events table's lock, as the ledger's writer does: the
+        public chain is intact afterwards. `mac`: what the forger puts in the MAC column
+        (without the key, nothing valid). Returns the forged event's position."""
+        oid, _, topic, state = self.row(like)
+        document = json.loads(bytes(state))
+        edit(document)
+        forged = json.dumps(document, separators=(",", ":")).encode()
+        if self.settings.backend == "sqlite":
+            self.q("BEGIN IMMEDIATE")
+        else:
+            self.q("BEGIN")
+            self.q(f"LOCK TABLE {self.events} IN EXCLUSIVE MODE")
+        try:
+            version = self.q(f"SELECT MAX(originator_version) FROM {self.events} WHERE originator_id = ?",
+                             (oid,))[0][0] + 1
+            inserted = (f"INSERT INTO {self.events} (originator_id, originator_version, topic, state) "
+                        "VALUES (?, ?, ?, ?)")
+            if self.settings.backend == "sqlite":
+                self.q(inserted, (oid, version, topic, forged))
+                position = self.q("SELECT last_insert_rowid()")[0][0]
+            else:
+                position = self.q(inserted + f" RETURNING {self.id}", (oid, version, topic, forged))[0][0]
+            prev, last_time = self.q(f"SELECT hash, recorded_at FROM {self.chain} ORDER BY position DESC LIMIT 1")[0]
+            digest = link(prev, position, oid, version, topic, forged)
+            recorded_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+            self.q(f"INSERT INTO {self.chain} (position, hash, prev_hash, recorded_at, mac) VALUES (?, ?, ?, ?, ?)",
+                   (position, digest, prev, max(recorded_at, str(last_time)) if self.settings.backend == "sqlite"
+                    else recorded_at, mac))
+            self.q("COMMIT")
+        except BaseException:
+            self.q("ROLLBACK")
+            raise
+        return position
 
     def edit_event_data(self, position: int, edit) -> None:
         """Decode the stored JSON of an event, let `edit` change the dict, store it back."""

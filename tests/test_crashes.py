@@ -23,7 +23,7 @@ import pytest
 from projections.rebuild import differences, rebuild
 from runtime.container import Runtime, open_read_model
 
-from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY, job_expansion_claim, person_id, token_pair
+from .support import ADMIN_TOKEN, CHAIN_KEY, PII_KEY, SEAL_KEY, job_expansion_claim, person_id, token_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 KILLS = 12
@@ -85,7 +85,8 @@ class _Client:
 def test_sigkill_of_api_and_projection_processes_loses_no_acknowledged_command(settings, tmp_path):
     env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
            "LEDGER_DATA_DIR": str(settings.data_dir),
-           "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN,
+           "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY,
+           "LEDGER_CHAIN_KEY": CHAIN_KEY, "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN,
            "LEDGER_PROJECTIONS": "external", "LEDGER_BACKDATE_DAYS": str(settings.backdate_days),
            "LEDGER_READ_WAIT_S": "10", "PYTHONPATH": str(ROOT)}
     sockets = [str(tmp_path / f"api{i}.sock") for i in range(2)]

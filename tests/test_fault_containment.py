@@ -103,7 +103,7 @@ def test_faults_in_the_store_leave_memory_store_and_read_models_in_agreement(rt,
     for e in stored:
         versions.setdefault(e.originator_id, []).append(e.originator_version)
     assert all(v == list(range(1, len(v) + 1)) for v in versions.values())
-    fresh = LedgerApplication(env=settings.event_store_env())
+    fresh = LedgerApplication(env=settings.event_store_env(), chain_key=settings.resolve_chain_key())
     try:
         for code in FUNDS:
             held = rt.ledger.writer.execute(lambda uow, c=code: uow.get(Fund, fund_aggregate_id(c), c))[0]
@@ -124,7 +124,7 @@ def claim_with_an_unappliable_event(rt) -> int:
     """A claim whose next event skips a version, as the broken writer once stored: the
     projection cannot apply it (OriginatorVersionError)."""
     claim = rt.ledger.submit_claim(CLERK, job_expansion_claim()).body
-    other = LedgerApplication(env=rt.settings.event_store_env())
+    other = LedgerApplication(env=rt.settings.event_store_env(), chain_key=rt.settings.resolve_chain_key())
     try:
         aggregate = other.repository.get(UUID(claim["claim_id"]))
         aggregate.approve(fund_code=FUNDS[0], amount_fen=150_000, approved_on=aggregate.application_date,

@@ -15,7 +15,7 @@ from runtime.cli import cli
 from projections.reads.journal import camel
 
 from .api.helpers import APPROVED_ON, submit
-from .support import PII_KEY, SEAL_KEY, internship_claim, job_expansion_claim
+from .support import CHAIN_KEY, PII_KEY, SEAL_KEY, internship_claim, job_expansion_claim
 
 ES_CITY, ES_PROVINCE = "employment_subsidy:210100", "employment_subsidy:210000"
 UI_CITY, UI_PROVINCE = "unemployment_insurance:210100", "unemployment_insurance:210000"
@@ -24,7 +24,8 @@ UI_CITY, UI_PROVINCE = "unemployment_insurance:210100", "unemployment_insurance:
 def _env(settings) -> dict:
     return {"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
             "LEDGER_DATA_DIR": str(settings.data_dir),
-            "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_PROJECTIONS": "embedded"}
+            "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY,
+            "LEDGER_CHAIN_KEY": CHAIN_KEY, "LEDGER_PROJECTIONS": "embedded"}
 
 
 def ok(r, status: int = 200) -> dict:

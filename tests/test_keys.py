@@ -17,7 +17,7 @@ from runtime.cli import cli
 from runtime.container import Runtime
 from runtime.settings import Settings, SettingsError
 
-from .support import PII_KEY, SEAL_KEY
+from .support import CHAIN_KEY, PII_KEY, SEAL_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,8 +26,9 @@ def _settings(tmp_path, **keys) -> Settings:
     return Settings(database_url=f"sqlite:///{tmp_path}/data/ledger.db", **keys)
 
 
-@pytest.mark.parametrize("variable,given", [("LEDGER_PII_KEY", {"seal_key": SEAL_KEY}),
-                                             ("LEDGER_SEAL_KEY", {"pii_key": PII_KEY})])
+@pytest.mark.parametrize("variable,given", [("LEDGER_PII_KEY", {"seal_key": SEAL_KEY, "chain_key": CHAIN_KEY}),
+                                             ("LEDGER_SEAL_KEY", {"pii_key": PII_KEY, "chain_key": CHAIN_KEY}),
+                                             ("LEDGER_CHAIN_KEY", {"pii_key": PII_KEY, "seal_key": SEAL_KEY})])
 def test_a_missing_key_stops_the_start_and_says_how_to_provide_one(tmp_path, variable, given):
     with pytest.raises(SettingsError) as refused:
         Runtime(_settings(tmp_path, **given))
@@ -57,11 +58,14 @@ def test_key_files_outside_the_data_directory_are_read(tmp_path):
     keys.mkdir()
     (keys / "pii.key").write_text(PII_KEY + "\n")
     (keys / "seal.key").write_text(SEAL_KEY + "\n")
+    (keys / "chain.key").write_text(CHAIN_KEY + "\n")
     settings = Settings.from_env({"LEDGER_DATABASE_URL": f"sqlite:///{tmp_path}/data/ledger.db",
                                   "LEDGER_PII_KEY_FILE": str(keys / "pii.key"),
-                                  "LEDGER_SEAL_KEY_FILE": str(keys / "seal.key")})
+                                  "LEDGER_SEAL_KEY_FILE": str(keys / "seal.key"),
+                                  "LEDGER_CHAIN_KEY_FILE": str(keys / "chain.key")})
     assert settings.resolve_pii_key() == bytes.fromhex(PII_KEY)
     assert settings.resolve_seal_seed() == SEAL_KEY
+    assert settings.resolve_chain_key() == bytes.fromhex(CHAIN_KEY)
     rt = Runtime(settings)
     rt.close()
 
@@ -71,6 +75,9 @@ def test_key_files_outside_the_data_directory_are_read(tmp_path):
     ({"pii_key_file": "/nonexistent/pii.key", "seal_key": SEAL_KEY}, "cannot read"),
     ({"pii_key": "abcd", "seal_key": SEAL_KEY}, "at least 32 bytes"),
     ({"pii_key": PII_KEY, "seal_key": "not hex"}, "32 bytes in hex"),
+    ({"pii_key": PII_KEY, "seal_key": SEAL_KEY, "chain_key": "abcd"},
+     "LEDGER_CHAIN_KEY: a key needs at least 32 bytes"),
+    ({"pii_key": PII_KEY, "seal_key": SEAL_KEY, "chain_key_file": "/nonexistent/chain.key"}, "cannot read"),
 ])
 def test_unusable_keys_are_refused_with_the_reason(tmp_path, keys, expected):
     with pytest.raises(SettingsError) as refused:
@@ -104,20 +111,24 @@ def test_the_server_refuses_to_start_without_keys_and_says_why(tmp_path):
 def test_cli_commands_refuse_without_keys_and_keygen_writes_a_key_file(tmp_path):
     runner = CliRunner()
     base = {"LEDGER_DATABASE_URL": f"sqlite:///{tmp_path}/var/ledger.db", "LEDGER_PII_KEY": "",
-            "LEDGER_SEAL_KEY": "", "LEDGER_PII_KEY_FILE": "", "LEDGER_SEAL_KEY_FILE": "", "LEDGER_DEMO_DATA": "0"}
+            "LEDGER_SEAL_KEY": "", "LEDGER_PII_KEY_FILE": "", "LEDGER_SEAL_KEY_FILE": "", "LEDGER_DEMO_DATA": "0",
+            "LEDGER_CHAIN_KEY": "", "LEDGER_CHAIN_KEY_FILE": ""}
     result = runner.invoke(cli, ["verify"], env=base)
     assert result.exit_code == 2 and "LEDGER_PII_KEY is not set" in result.output, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
     keys = tmp_path / "keys"
     keys.mkdir()
-    for name in ("pii.key", "seal.key"):
+    for name in ("pii.key", "seal.key", "chain.key"):
         made = runner.invoke(cli, ["keygen", "--out", str(keys / name)])
         assert made.exit_code == 0, made.output
         assert oct((keys / name).stat().st_mode & 0o777) == "0o600"
     again = runner.invoke(cli, ["keygen", "--out", str(keys / "pii.key")])
     assert again.exit_code == 1 and "never overwritten" in again.output
     env = {**base, "LEDGER_PII_KEY_FILE": str(keys / "pii.key"), "LEDGER_SEAL_KEY_FILE": str(keys / "seal.key")}
+    result = runner.invoke(cli, ["seal"], env=env)
+    assert result.exit_code == 2 and "LEDGER_CHAIN_KEY is not set" in result.output, result.output
+    env["LEDGER_CHAIN_KEY_FILE"] = str(keys / "chain.key")
     result = runner.invoke(cli, ["seal"], env=env)
     assert result.exit_code == 0, result.output
 

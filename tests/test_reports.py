@@ -41,7 +41,7 @@ from ledger.clock import SettableClock
 from ledger.regions import divisions
 from runtime.container import Runtime, open_read_model
 
-from .support import PII_KEY, SEAL_KEY, internship_claim, person_id
+from .support import CHAIN_KEY, PII_KEY, SEAL_KEY, internship_claim, person_id
 
 LIAONING = ("210000",)
 CLERK = Actor("u-clerk", "clerk", frozenset({"clerk"}), LIAONING)
@@ -368,7 +368,8 @@ def test_reports_as_of_a_position_are_reproducible_and_replay_equals_live(settin
 def _env(settings) -> dict:
     return {"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
             "LEDGER_DATA_DIR": str(settings.data_dir),
-            "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_PROJECTIONS": "embedded"}
+            "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY,
+            "LEDGER_CHAIN_KEY": CHAIN_KEY, "LEDGER_PROJECTIONS": "embedded"}
 
 
 @pytest.mark.slow

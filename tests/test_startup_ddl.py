@@ -26,7 +26,7 @@ def test_starting_up_waits_for_no_writer_on_postgres(postgres_url, tmp_path, tab
         done = threading.Event()
 
         def start() -> None:
-            app = LedgerApplication(env=settings.event_store_env())
+            app = LedgerApplication(env=settings.event_store_env(), chain_key=settings.resolve_chain_key())
             views = open_read_model(settings)
             views.close()
             app.close()

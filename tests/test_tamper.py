@@ -1,8 +1,10 @@
 """Tampering with the stored log, on the real database: a changed byte, a deleted event,
 an inserted one, two swapped, a rewritten event whose chain was recomputed without the
 signing key, a tail cut off with its chain rows and seals, an amount rewritten with the
-chain recomputed and every seal deleted, an event that cannot be decoded. Each is caught
-at the right position, or (the last two without an anchor) shown to need an anchor."""
+chain recomputed and every seal deleted, an event that cannot be decoded, and a forged
+allocation appended with its public chain row by someone without LEDGER_CHAIN_KEY. Each is
+caught at the right position, or (a cut tail, and a rewrite by an insider who also holds
+the chain key) shown to need an anchor."""
 from __future__ import annotations
 
 import random
@@ -14,10 +16,11 @@ from api.app import create_app
 from ledger.access import Actor
 from ledger.audit.anchors import Anchor
 from ledger.audit.chain import link
+from ledger.errors import InvalidState, UnauthenticEvent
 from runtime.container import Runtime
 from runtime.demo import load_demo_data
 
-from .support import ADMIN_TOKEN
+from .support import ADMIN_TOKEN, CHAIN_KEY, Api, make_user
 from .tampering import SEAL_TOPIC, Store
 
 AUDITOR = Actor("auditor", "auditor", frozenset({"auditor"}), ("000000",))
@@ -152,7 +155,13 @@ def test_an_amount_rewritten_with_the_chain_recomputed_and_the_seals_deleted_is_
     for position in store.positions(SEAL_TOPIC):
         store.delete(position)
     store.recompute_chain(target)
-    # Without an anchor the rewritten log verifies: the chain is consistent and no seal is left.
+    # Without the chain key the recomputed rows have no MAC: the keyed chain names the first.
+    keyed = _verify_over_http(store.settings)
+    assert not keyed["ok"] and keyed["chain_ok"] and keyed["macs_ok"] is False
+    assert keyed["first_bad_position"] == target and "no valid MAC" in keyed["problem"]
+    # An insider who also holds the chain key (it is kept off the database's machine, but say
+    # it leaked): without an anchor the rewritten log verifies, no seal being left.
+    store.recompute_chain(target, chain_key=CHAIN_KEY)
     assert _verify_over_http(store.settings)["ok"]
     check = _verify_over_http(store.settings, expect_position=anchor.position, expect_hash=anchor.hash)
     assert not check["ok"] and check["chain_ok"] and check["first_bad_position"] == anchor.position
@@ -179,7 +188,7 @@ def test_an_event_that_cannot_be_decoded_is_a_failed_check_with_its_position_not
     rt, store, seal = ledger_with_history
     recorded_at = store.positions(SEAL_TOPIC)[0]
     store.set_state(recorded_at, b"\xff not what the ledger wrote")
-    store.recompute_chain(recorded_at)   # so only the decoding can tell
+    store.recompute_chain(recorded_at, chain_key=CHAIN_KEY)   # so only the decoding can tell
     with TestClient(create_app(store.settings)) as client:
         headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
         r = client.get("/v1/audit/verify", headers=headers)
@@ -201,7 +210,64 @@ def test_any_event_that_cannot_be_decoded_fails_verification_at_its_position(led
     position = store.positions()[-2]   # after the seal, which would catch a rewrite before it
     assert position > seal.position
     store.set_state(position, b'{"truncated":')
-    store.recompute_chain(position)
+    store.recompute_chain(position, chain_key=CHAIN_KEY)   # as if a defect had written it
     check = _verify_over_http(store.settings)
     assert not check["ok"] and check["chain_ok"] and check["first_bad_position"] == position
     assert check["problem"] == f"the event at position {position} cannot be decoded"
+
+
+def test_a_forged_allocation_appended_with_its_public_chain_row_is_reported_never_sealed_and_never_used(
+        ledger_with_history):
+    """Someone who can write to the database but holds no key appends Fund.Allocated of
+    100,000,000.00 with a chain row computed by `ledger.audit.chain.link`, in one transaction
+    holding the table lock: the public chain is intact, the keyed chain is not."""
+    rt, store, seal = ledger_with_history
+    like = store.positions("ledger.domain.fund:Fund.Allocated")[-1]   # employment_subsidy:210000's
+
+    def hundred_million(state: dict) -> None:
+        state.update(amount_fen=10_000_000_000, document_no="forged-1")
+
+    position = store.forge_append(like, hundred_million, mac="00" * 32)
+    check = rt.ledger.verify_chain()
+    assert check["chain_ok"] and check["macs_ok"] is False and not check["ok"]
+    assert check["first_bad_position"] == position and "no valid MAC" in check["problem"]
+    with pytest.raises(InvalidState, match=f"position {position} has no valid MAC"):
+        rt.ledger.seal("cli", force=True)
+    with pytest.raises(UnauthenticEvent):
+        rt.ledger.allocate(TREASURER, "employment_subsidy:210000", {
+            "amount": "1.00", "source": "other", "document_no": "after-forgery", "effective_date": "2022-12-01"})
+    with TestClient(create_app(store.settings)) as client:
+        admin = Api(client, ADMIN_TOKEN)
+        treasurer = make_user(admin, "treasurer", ["treasurer"], ["210000"])
+        r = treasurer.post("/v1/funds/employment_subsidy:210000/allocations", {
+            "amount": "1.00", "source": "other", "document_no": "after-forgery-2", "effective_date": "2022-12-01"})
+        assert r.status_code == 503 and r.json()["code"] == "unavailable", r.text
+        # The read models stop before it: the forged money is never shown as available.
+        shown = treasurer.get("/v1/funds/employment_subsidy:210000")
+        assert shown.status_code == 503 and shown.json()["code"] == "unavailable", shown.text
+        ready = client.get("/readyz")
+        assert ready.status_code == 503 and ready.json()["status"] == "degraded"
+        assert any(f"log position {position}" in alert for alert in ready.json()["alerts"])
+        assert any(p["state"] == "stopped" and p["stopped_at"] == position for p in ready.json()["projections"])
+        verify = admin.get("/v1/audit/verify", full="true").json()
+        assert verify["macs_ok"] is False and verify["first_bad_position"] == position
+
+
+def test_an_incremental_verification_walks_from_the_first_event_when_a_head_found_good_was_rewritten(
+        ledger_with_history):
+    rt, store, seal = ledger_with_history
+    assert rt.ledger.verify_chain(full=True)["ok"]
+    rt.ledger.allocate(TREASURER, "employment_subsidy:210000", {
+        "amount": "1.00", "source": "other", "document_no": "after-check", "effective_date": "2022-12-01"})
+    quick = rt.ledger.verify_chain(full=False)
+    assert quick["ok"] and not quick["full"] and quick["events_checked"] < 5, quick
+    target = store.positions("ledger.domain.fund:Fund.Allocated")[0]
+
+    def inflate(state: dict) -> None:
+        state["amount_fen"] += 10_000_000_000
+
+    store.edit_event_data(target, inflate)
+    store.recompute_chain(target, chain_key=CHAIN_KEY)   # even with the key: the head found good has changed
+    check = rt.ledger.verify_chain(full=False)
+    assert check["full"] and check["from_position"] == 0 and not check["ok"], check
+    assert check["first_bad_position"] == seal.position and "rewritten at or before" in check["problem"]

@@ -183,7 +183,7 @@ def test_without_a_snapshot_key_no_snapshot_is_taken_or_trusted(settings):
 
         with psycopg.connect(**settings.pg_conninfo(), autocommit=True) as conn:
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.pg_schema}"')
-    app = LedgerApplication(env=settings.event_store_env())   # no key
+    app = LedgerApplication(env=settings.event_store_env(), chain_key=settings.resolve_chain_key())   # no snapshot key
     writer = GroupCommitWriter(app)
     try:
         from ledger.domain.fund import Fund

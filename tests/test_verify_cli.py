@@ -11,16 +11,19 @@ from typer.testing import CliRunner
 from runtime.cli import cli
 from runtime.container import Runtime
 from runtime.demo import load_demo_data
+from runtime.replay import TRACKING_TABLE
 
-from .support import PII_KEY, SEAL_KEY
+from .support import CHAIN_KEY, PII_KEY, SEAL_KEY
 from .tampering import Store
 
 
 def _env(settings) -> dict:
     return {"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
             "LEDGER_DATA_DIR": str(settings.data_dir),
-            "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_PROJECTIONS": "embedded",
-            "LEDGER_DEMO_DATA": "0", "LEDGER_PII_KEY_FILE": "", "LEDGER_SEAL_KEY_FILE": ""}
+            "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY,
+            "LEDGER_CHAIN_KEY": CHAIN_KEY, "LEDGER_PROJECTIONS": "embedded",
+            "LEDGER_DEMO_DATA": "0", "LEDGER_PII_KEY_FILE": "", "LEDGER_SEAL_KEY_FILE": "",
+            "LEDGER_CHAIN_KEY_FILE": ""}
 
 
 def _run(settings, *args):
@@ -60,6 +63,20 @@ def test_verify_catches_an_edited_read_model(history):
     assert result.exit_code == 1, result.output
     assert "chain intact" in result.output and "snapshot(s) match their events" in result.output
     assert "rm_funds ('employment_subsidy:210100',): differs in disbursed_fen" in result.output
+
+
+def test_verify_reports_read_models_whose_position_is_ahead_of_the_log(history):
+    rt = Runtime(history)  # someone moves the read models' tracking position past the head
+    head = rt.ledger.head_position()
+    table = TRACKING_TABLE[history.backend]
+    table = f'"{history.pg_schema}".{table}' if history.backend == "postgres" else table
+    with rt.views.datastore.transaction(commit=True) as c:
+        c.execute(rt.views._q(f"UPDATE {table} SET notification_id = ? WHERE notification_id = ?"),
+                  (head + 1000, rt.runner.stored_position()))
+    rt.close()
+    result = _run(history, "verify")
+    assert result.exit_code == 1, result.output
+    assert f"tracking position {head + 1000} is ahead of the log's head {head}" in result.output
 
 
 def test_verify_reports_a_missing_read_model_database_and_does_not_create_it(history):

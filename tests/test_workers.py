@@ -15,7 +15,7 @@ import pytest
 
 from runtime.container import Runtime
 
-from .support import ADMIN_TOKEN, PII_KEY, SEAL_KEY, job_expansion_claim, token_pair
+from .support import ADMIN_TOKEN, CHAIN_KEY, PII_KEY, SEAL_KEY, job_expansion_claim, token_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,7 +28,7 @@ def test_workers_starting_together_share_one_admin_and_one_truth(settings, tmp_p
     env = {**os.environ, "LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
            "LEDGER_DATA_DIR": str(settings.data_dir),
            "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN, "PYTHONPATH": str(ROOT), "LEDGER_PII_KEY": PII_KEY,
-           "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_BACKDATE_DAYS": str(settings.backdate_days)}
+           "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_CHAIN_KEY": CHAIN_KEY, "LEDGER_BACKDATE_DAYS": str(settings.backdate_days)}
     workdir = tmp_path / "work"
     workdir.mkdir()
     log = open(tmp_path / "uvicorn.log", "w")

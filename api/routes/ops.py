@@ -47,10 +47,22 @@ def readyz(request: Request):
     except Exception:  # the database is the one thing readiness is about
         return ORJSONResponse({"status": "unavailable", "database": "unreachable"},
                               status_code=503, headers={"Retry-After": "2"})
-    stopped = any(p["state"] == "stopped" for p in projections)
-    return ORJSONResponse({"status": "degraded" if stopped else "ready", "database": "reachable",
-                           "backend": rt.settings.backend, "head_position": head, "projections": projections},
-                          status_code=503 if stopped else 200, headers={"Retry-After": "60"} if stopped else None)
+    alerts = unauthentic_alerts(rt)
+    stopped = any(p["state"] == "stopped" for p in projections) or bool(alerts)
+    body = {"status": "degraded" if stopped else "ready", "database": "reachable",
+            "backend": rt.settings.backend, "head_position": head, "projections": projections}
+    if alerts:
+        body["alerts"] = alerts
+    return ORJSONResponse(body, status_code=503 if stopped else 200, headers={"Retry-After": "60"} if stopped else None)
+
+
+def unauthentic_alerts(rt) -> list[str]:
+    """Events this process refused to use because the keyed chain does not vouch for them
+    (adapters/event_store.py): positions only."""
+    refused = getattr(rt.app.recorder, "unauthentic", None) or {}
+    return [f"log position {position}: an event without a valid MAC under LEDGER_CHAIN_KEY (inserted or rewritten "
+            "by someone without the key) was refused; commands needing it answer 503. Run `ledger verify`"
+            for position in sorted(refused)]
 
 
 @router.get("/metrics", response_class=Response,

@@ -8,10 +8,20 @@ compression or encryption, before any upcasting), numbers are decimal ASCII, the
 originator id is its 32-character hex form, and the first event's prev_hash is 64 zeros.
 Changing any byte of any stored event, deleting, inserting or reordering events changes
 every hash from there on. scripts/verify_export.py implements the same formula with the
-standard library alone."""
+standard library alone.
+
+The public chain has no key: whoever can write to the database can append an event and
+compute its link (API.md, "A keyed chain"). So each chain row also carries a MAC,
+
+    mac(n) = HMAC-SHA-256( LEDGER_CHAIN_KEY, hash(n) as 64 ASCII hex digits )   (hex)
+
+written by the event store in the same transaction as the event. The hash covers the
+previous hash, the position and the event's bytes, so a valid MAC vouches for all of them;
+a row inserted or rewritten without the key has none."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from uuid import UUID
@@ -26,6 +36,39 @@ def link(prev_hash: str, position: int, originator_id: UUID | str, originator_ve
     return hashlib.sha256(head + bytes(state)).hexdigest()
 
 
+class ChainMac:
+    """The keyed half of the chain: a MAC of each chain hash under LEDGER_CHAIN_KEY."""
+
+    def __init__(self, key: bytes):
+        if len(key) < 32:
+            raise ValueError("a chain key needs at least 32 bytes")
+        self._key = bytes(key)
+
+    def mac(self, chain_hash: str) -> str:
+        return hmac.new(self._key, chain_hash.encode("ascii"), hashlib.sha256).hexdigest()
+
+    def valid(self, chain_hash: str, mac: str | None) -> bool:
+        return isinstance(mac, str) and hmac.compare_digest(self.mac(chain_hash), mac)
+
+
+NO_MAC = "an event has no valid MAC: it was inserted or rewritten by someone without the chain key"
+
+
+def unauthenticated(chain_mac: ChainMac, position: int, event, row: dict | None) -> str | None:
+    """Why the stored `event` at `position` is not vouched for by its chain row and that
+    row's MAC (None when it is): the row must exist, its hash must be the link of the event's
+    bytes to the row's previous hash, and the MAC of that hash must verify."""
+    if row is None:
+        return "an event has no chain row"
+    expected = link(row["prev_hash"], position, event.originator_id, event.originator_version, event.topic,
+                    event.state)
+    if expected != row["hash"]:
+        return "an event's stored bytes do not match its chain row"
+    if not chain_mac.valid(row["hash"], row.get("mac")):
+        return NO_MAC
+    return None
+
+
 @dataclass(frozen=True)
 class ChainCheck:
     ok: bool
@@ -36,20 +79,34 @@ class ChainCheck:
     problem: str | None = None
     # The recomputed hash at each watched position the walk reached (anchors are checked on it).
     watched: dict[int, str] = field(default_factory=dict, compare=False)
+    # The keyed chain: None when no key was given (not checked); else whether every row the
+    # walk reached has a valid MAC, the first that has not, and how many have not.
+    macs_ok: bool | None = None
+    first_bad_mac: int | None = None
+    bad_macs: int = 0
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "events_checked": self.events_checked, "head_position": self.head_position,
-                "head_hash": self.head_hash, "first_bad_position": self.first_bad_position, "problem": self.problem}
+                "head_hash": self.head_hash, "first_bad_position": self.first_bad_position, "problem": self.problem,
+                "macs_ok": self.macs_ok}
 
 
-def verify(pairs: Iterable[tuple[int, object | None, dict | None]], watch: Collection[int] = ()) -> ChainCheck:
+def verify(pairs: Iterable[tuple[int, object | None, dict | None]], watch: Collection[int] = (),
+           chain_mac: ChainMac | None = None, start: tuple[int, str] = (0, GENESIS)) -> ChainCheck:
     """Walk (position, notification or None, chain row or None) in position order and
     report the first position where the stored log and its chain disagree; keeps the
-    recomputed hash at each position in `watch`."""
-    prev, checked, head_position, watched = GENESIS, 0, 0, {}
+    recomputed hash at each position in `watch`. With `chain_mac`, every row's MAC is
+    checked too (the walk goes on past a bad MAC, so the public chain is still judged).
+    `start`: the (position, hash) the walk continues from (an earlier verified head)."""
+    prev, checked, head_position, watched = start[1], 0, start[0], {}
+    first_bad_mac, bad_macs = None, 0
+
+    def macs() -> dict:
+        return {} if chain_mac is None else {"macs_ok": bad_macs == 0, "first_bad_mac": first_bad_mac,
+                                             "bad_macs": bad_macs}
 
     def failed(position: int, problem: str) -> ChainCheck:
-        return ChainCheck(False, checked, head_position, prev, position, problem, watched)
+        return ChainCheck(False, checked, head_position, prev, position, problem, watched, **macs())
 
     for position, event, row in pairs:
         if event is None:
@@ -61,11 +118,14 @@ def verify(pairs: Iterable[tuple[int, object | None, dict | None]], watch: Colle
         expected = link(prev, position, event.originator_id, event.originator_version, event.topic, event.state)
         if expected != row["hash"]:
             return failed(position, "an event's stored bytes changed")
+        if chain_mac is not None and not chain_mac.valid(expected, row.get("mac")):
+            bad_macs += 1
+            first_bad_mac = first_bad_mac or position
         prev, head_position = row["hash"], position
         if position in watch:
             watched[position] = prev
         checked += 1
-    return ChainCheck(True, checked, head_position, prev, None, None, watched)
+    return ChainCheck(True, checked, head_position, prev, None, None, watched, **macs())
 
 
 def merge(events: Iterator, rows: Iterator[dict]) -> Iterator[tuple[int, object | None, dict | None]]:

@@ -2,12 +2,15 @@
 """Standalone verifier for a subsidy-ledger export. Needs only Python 3.8+'s standard
 library and the ledger's seal public key (PEM, or the hex of the raw 32-byte key):
 
-    python3 verify_export.py EXPORT_DIR PUBLIC_KEY_FILE
+    python3 verify_export.py EXPORT_DIR PUBLIC_KEY_FILE [CHAIN_KEY_FILE]
 
 It recomputes the hash chain over every event in EXPORT_DIR/events.ndjson from its stored
 bytes, checks that each line's prev_hash and hash agree, then checks the Ed25519
 signature of EXPORT_DIR/seal.json with the public key and that the sealed hash is the
-chain's hash at the sealed position. Exit status 0 when everything holds.
+chain's hash at the sealed position. Given the ledger's LEDGER_CHAIN_KEY in a file (hex),
+it also checks each event's MAC: HMAC-SHA-256 under that key of the hash's 64 hex digits.
+Without it the MACs are not checked (and the output says so). Exit status 0 when
+everything checked holds.
 
 The chain's formula (the same as ledger/audit/chain.py):
     hash(n) = SHA-256( prev_hash_hex || "\\n" || position || "\\n" || originator_id_hex || "\\n"
@@ -16,6 +19,7 @@ with 64 zeros as the first prev_hash. The seal's signed message is
     "subsidy-ledger seal v1\\nposition=<P>\\nhash=<H>\\nsealed_at=<T>\\n"."""
 import base64
 import hashlib
+import hmac
 import json
 import sys
 
@@ -107,7 +111,19 @@ def link(prev_hash: str, position: int, originator_id: str, version: int, topic:
     return hashlib.sha256(head + state).hexdigest()
 
 
-def verify_export(directory: str, public_key_path: str) -> tuple[bool, str]:
+def read_chain_key(path: str) -> bytes:
+    text = open(path, encoding="ascii").read().strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if len(key) < 32:
+        raise ValueError("a chain key has at least 32 bytes")
+    return key
+
+
+def verify_export(directory: str, public_key_path: str, chain_key_path: str = None) -> tuple[bool, str]:
+    chain_key = read_chain_key(chain_key_path) if chain_key_path else None
     prev, last_position, hashes, count = "0" * 64, 0, {}, 0
     with open(f"{directory}/events.ndjson", encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
@@ -121,6 +137,10 @@ def verify_export(directory: str, public_key_path: str) -> tuple[bool, str]:
                           base64.b64decode(e["state"]))
             if digest != e["hash"]:
                 return False, f"position {position}: the event's stored bytes do not match its hash"
+            if chain_key is not None and not hmac.compare_digest(
+                    hmac.new(chain_key, digest.encode("ascii"), hashlib.sha256).hexdigest(), e.get("mac") or ""):
+                return False, (f"position {position}: the event has no valid MAC under the chain key: it was "
+                               "inserted or rewritten by someone without the key")
             prev, last_position, count = digest, position, count + 1
             hashes[position] = digest
     with open(f"{directory}/seal.json", encoding="utf-8") as f:
@@ -130,15 +150,16 @@ def verify_export(directory: str, public_key_path: str) -> tuple[bool, str]:
         return False, "the seal's signature does not verify with this public key"
     if hashes.get(seal["position"]) != seal["hash"]:
         return False, f"the chain's hash at the sealed position {seal['position']} differs from the sealed hash"
+    macs = "every MAC verified" if chain_key is not None else "MACs not checked (no chain key given)"
     return True, (f"{count} events, chain intact up to position {last_position} (head {prev}); "
-                  f"seal of {seal['sealed_at']} at position {seal['position']} verified")
+                  f"seal of {seal['sealed_at']} at position {seal['position']} verified; {macs}")
 
 
 def main() -> int:
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         print(__doc__.split("\n\n")[1])
         return 2
-    ok, message = verify_export(sys.argv[1], sys.argv[2])
+    ok, message = verify_export(*sys.argv[1:])
     print(("OK: " if ok else "FAILED: ") + message)
     return 0 if ok else 1
 

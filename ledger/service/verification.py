@@ -10,11 +10,11 @@ from itertools import groupby
 from eventsourcing.domain import Snapshot
 
 from ..audit.anchors import Anchor, check_anchor
-from ..audit.chain import ChainCheck, merge, verify
+from ..audit.chain import NO_MAC, ChainCheck
 from ..audit.seal import load_public_key, signature_valid
 from ..audit.snapshots import Verdict
+from ..errors import TooManyRequests
 from .audit import SEAL_TOPIC, AuditCommands
-from .core import PAGE
 
 MAX_LISTED = 100  # undecodable positions listed; all are counted
 NOT_CHECKED_WITHOUT_ANCHOR = ("anchors: none given, so a log whose tail was cut off, or which was rewritten "
@@ -23,21 +23,45 @@ NOT_CHECKED_WITHOUT_ANCHOR = ("anchors: none given, so a log whose tail was cut 
 
 class VerificationCommands(AuditCommands):
     def verify_chain(self, public_key_text: str | None = None, anchors: Sequence[Anchor] = (),
-                     snapshots: bool = True, progress: Callable[[int], None] | None = None) -> dict:
-        """The chain from the first event to the head, every seal recorded in it, each anchor,
-        and (unless `snapshots` is false) every snapshot. `ok` only when all of them hold;
-        `chain_ok` is the chain's own verdict. `progress(position)` is told along the walk."""
+                     snapshots: bool = True, progress: Callable[[int], None] | None = None, *,
+                     full: bool = True, wait: bool = True) -> dict:
+        """The chain from the first event to the head with every MAC, every seal recorded in
+        it, each anchor, and (unless `snapshots` is false) every snapshot. `ok` only when all of
+        them hold; `chain_ok` is the public chain's own verdict, `macs_ok` the keyed chain's.
+        `full=False`: on from the last head this process found good (seals recorded since,
+        anchors; snapshots only in a pass from the first event). One pass at a time: with `wait=False` a call
+        while one runs is refused (TooManyRequests). `progress(position)` is told along the walk."""
+        if not self._walk_lock.acquire(blocking=wait):
+            raise TooManyRequests("a verification is running; retry when it is done", retry_after_s=5)
+        try:
+            return self._verify(public_key_text, anchors, snapshots, progress, full)
+        finally:
+            self._walk_lock.release()
+
+    def _verify(self, public_key_text, anchors, snapshots, progress, full) -> dict:
         key = load_public_key(public_key_text) if public_key_text else (
             self.seal_key.public_key if self.seal_key else None)
-        seals = [self._read_seal(stored) for stored in self.stored_events(topics=(SEAL_TOPIC,))]
+        begin = self.walk_start(full)
+        start = begin[0]
+        seals = [self._read_seal(stored) for stored in self.stored_events(after=start, topics=(SEAL_TOPIC,))]
         watch = {s["position"] for s in seals if s["position"] is not None} | {a.position for a in anchors}
         # Every event must load, or commands on its aggregate fail: one that cannot be decoded
         # (garbage bytes under a recomputed chain, an old shape without its upcaster) is named.
         undecodable = {"count": 0, "positions": []}
-        events = self._decoding(self.stored_events(), undecodable)
-        check = verify(_told(merge(events, self.app.recorder.chain_rows()), progress), watch)
-        result = {**check.as_dict(), "chain_ok": check.ok, "undecodable": undecodable}
+        check = self.walk_chain(begin, watch=watch, progress=progress,
+                                events=lambda after: self._decoding(self.stored_events(after), undecodable))
+        # Positions before the walk's start were found good by an earlier walk: their hashes
+        # are read from the chain (a rewrite since would have made this walk start from the first event).
+        earlier = sorted(p for p in watch if p <= start)
+        if earlier:
+            check.watched.update({r["position"]: r["hash"] for r in self.app.recorder.chain_rows(earlier[0] - 1, start)
+                                  if r["position"] in watch})
+        result = {**check.as_dict(), "chain_ok": check.ok, "undecodable": undecodable,
+                  "full": start == 0, "from_position": start, "first_bad_mac_position": check.first_bad_mac,
+                  "bad_macs": check.bad_macs}
         not_checked = []
+        if check.macs_ok is None:
+            not_checked.append("macs: no chain key configured (LEDGER_CHAIN_KEY)")
         result["seals"] = [self._check_seal(s, check, key) for s in seals
                            if check.ok or s["recorded_at_position"] < check.first_bad_position]
         if key is None and result["seals"]:
@@ -45,15 +69,25 @@ class VerificationCommands(AuditCommands):
         result["anchors"] = [check_anchor(a, check, key) for a in anchors]
         if not anchors:
             not_checked.append(NOT_CHECKED_WITHOUT_ANCHOR)
-        result["snapshots"] = self.check_snapshots() if snapshots else None
+        # Snapshots stand for whole aggregates: checked by a pass from the first event only.
+        result["snapshots"] = self.check_snapshots() if snapshots and start == 0 else None
         if not snapshots:
             not_checked.append("snapshots: not asked for")
+        elif start:
+            not_checked.append("snapshots: checked in a pass from the first event only (?full=true)")
         elif result["snapshots"]["not_checked"]:
             not_checked.append(f"snapshots: {result['snapshots']['not_checked']}")
+        if start:
+            not_checked.append(f"events up to position {start}: found good by an earlier pass of this process "
+                               "(?full=true checks them again)")
         result["not_checked"] = not_checked
         # The signed evidence first: a seal names the position it sealed (the log was rewritten
-        # at or before it), or the position it is recorded at when it cannot be decoded.
+        # at or before it), or the position it is recorded at when it cannot be decoded. Then
+        # the keyed chain: the first event without a valid MAC.
         failures = [(s["position"] or s["recorded_at_position"], s["problem"]) for s in result["seals"] if not s["ok"]]
+        if check.macs_ok is False:
+            failures.append((check.first_bad_mac, f"the event at position {check.first_bad_mac} has no valid MAC "
+                                                  f"({check.bad_macs} event(s) in all): {NO_MAC}"))
         failures += [(p, f"the event at position {p} cannot be decoded") for p in undecodable["positions"][:1]]
         failures += [(a["position"], a["problem"]) for a in result["anchors"] if not a["ok"]]
         failures += [(s["position"], s["problem"]) for s in (result["snapshots"] or {}).get("bad", ())]
@@ -61,6 +95,8 @@ class VerificationCommands(AuditCommands):
             result.update(ok=False, first_bad_position=failures[0][0], problem=failures[0][1])
         elif not check.ok:
             result["ok"] = False
+        if result["ok"]:
+            self.found_good(check)
         return result
 
     def _decoding(self, events: Iterator, undecodable: dict) -> Iterator:
@@ -137,16 +173,6 @@ class VerificationCommands(AuditCommands):
                     summary["bad"].append({"position": link[0] if link else None, "version": version,
                                            "problem": problem})
         return summary
-
-
-def _told(pairs: Iterator, progress: Callable[[int], None] | None) -> Iterator:
-    if progress is None:
-        yield from pairs
-        return
-    for count, pair in enumerate(pairs, 1):
-        if count % PAGE == 0:
-            progress(pair[0])
-        yield pair
 
 
 class _Replay:

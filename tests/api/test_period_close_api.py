@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from runtime.cli import cli
 
 from ..conftest import open_fund
-from ..support import PII_KEY, SEAL_KEY, make_user
+from ..support import CHAIN_KEY, PII_KEY, SEAL_KEY, make_user
 from .helpers import assert_problem
 
 STATEMENT_HEADERS = {"Content-Type": "text/csv"}
@@ -121,7 +121,7 @@ def test_close_a_month_from_the_command_line(settings):
     rt.close()
     env = {"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
            "LEDGER_DATA_DIR": str(settings.data_dir),
-           "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY}
+           "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_CHAIN_KEY": CHAIN_KEY}
     result = CliRunner().invoke(cli, ["close-period", "--fund-id", "employment_subsidy:210100", "--month", "2022-08"],
                                 env=env)
     assert result.exit_code == 0, result.output

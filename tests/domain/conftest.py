@@ -8,9 +8,10 @@ import pytest
 from ledger.application import LedgerApplication
 from ledger.writer import GroupCommitWriter
 
-from ..support import PII_KEY
+from ..support import CHAIN_KEY, PII_KEY
 
 SNAPSHOT_KEY = bytes.fromhex(PII_KEY)  # as the runtime passes it: snapshots are tagged with the PII key
+CHAIN = bytes.fromhex(CHAIN_KEY)  # the ledger's recorders write no event without a chain key
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def db(settings):
 
 @pytest.fixture
 def app(db):
-    app = LedgerApplication(env=db, snapshot_key=SNAPSHOT_KEY)
+    app = LedgerApplication(env=db, snapshot_key=SNAPSHOT_KEY, chain_key=CHAIN)
     yield app
     app.close()
 

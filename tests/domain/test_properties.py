@@ -184,11 +184,11 @@ class LedgerMachine(RuleBasedStateMachine):
         self.tmp = tempfile.mkdtemp(prefix="ledger-props-")
         if self.postgres_url is None:
             settings_ = Settings(database_url=f"sqlite:///{self.tmp}/var/ledger.db", pii_key=PII_KEY,
-                                 seal_key="5e" * 32, bootstrap_admin_token=ADMIN_TOKEN,
+                                 seal_key="5e" * 32, chain_key="c4" * 32, bootstrap_admin_token=ADMIN_TOKEN,
                                  backdate_days=SUITE_BACKDATE_DAYS)
         else:
             settings_ = Settings(database_url=self.postgres_url, pii_key=PII_KEY, bootstrap_admin_token=ADMIN_TOKEN,
-                                 seal_key="5e" * 32, data_directory=f"{self.tmp}/var",
+                                 seal_key="5e" * 32, chain_key="c4" * 32, data_directory=f"{self.tmp}/var",
                                  backdate_days=SUITE_BACKDATE_DAYS,
                                  pg_schema="p_" + uuid.uuid4().hex[:12])
         self.rt = Runtime(settings_)

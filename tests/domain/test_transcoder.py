@@ -133,7 +133,8 @@ def test_every_event_the_demo_writes_round_trips_and_keeps_its_bytes(tmp_path):
     from runtime.demo import load_demo_data
     from runtime.settings import Settings
 
-    rt = Runtime(Settings(database_url=f"sqlite:///{tmp_path}/l.db", pii_key="ab" * 32, seal_key="cd" * 32))
+    rt = Runtime(Settings(database_url=f"sqlite:///{tmp_path}/l.db", pii_key="ab" * 32, seal_key="cd" * 32,
+                          chain_key="ce" * 32))
     rt.start(project=False)
     try:
         load_demo_data(rt.ledger, claims_per_city=12)

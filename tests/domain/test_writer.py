@@ -18,7 +18,7 @@ from ledger.domain.ids import fund_aggregate_id
 from ledger.errors import InsufficientFunds, InvalidState, Unavailable
 from ledger.writer import GroupCommitWriter
 
-from .conftest import SNAPSHOT_KEY
+from .conftest import CHAIN, SNAPSHOT_KEY
 
 D = dt.date(2022, 6, 10)
 F1, F2, F3 = "employment_subsidy:210100", "employment_subsidy:210200", "unemployment_insurance:210100"
@@ -256,7 +256,7 @@ def test_stale_aggregate_conflict_is_retried_and_the_final_state_is_correct(writ
     writer.execute(open_cmd(F1))
     writer.execute(open_cmd(F2))
     writer.execute(allocate_cmd(F1, 1_000))        # the writer now holds F1 (version 2) in memory
-    other = LedgerApplication(env=db, snapshot_key=SNAPSHOT_KEY)
+    other = LedgerApplication(env=db, snapshot_key=SNAPSHOT_KEY, chain_key=CHAIN)
     try:
         fund = other.repository.get(fund_aggregate_id(F1))
         fund.allocate(allocation_id="other", amount_fen=20_000, source="central", document_no="other process",
@@ -360,7 +360,7 @@ def test_long_fund_streams_are_snapshotted_and_load_correctly(writer, app, db):
     assert pendings[-1].result_or_raise(30)[0][1] == n * (n + 1) // 2
     snapshots = list(app.snapshots.get(fund_aggregate_id(F1)))
     assert snapshots and snapshots[-1].originator_version >= SNAPSHOT_INTERVAL_EVENTS
-    fresh = LedgerApplication(env=db, snapshot_key=SNAPSHOT_KEY)
+    fresh = LedgerApplication(env=db, snapshot_key=SNAPSHOT_KEY, chain_key=CHAIN)
     try:
         fund = fresh.repository.get(fund_aggregate_id(F1))
         assert (fund.version, fund.allocated_fen) == (n + 1, n * (n + 1) // 2)
@@ -376,7 +376,7 @@ def test_no_refusal_is_decided_on_state_another_process_has_changed(writer, app,
     answered from a stale copy (here: 0.00 available after another process's allocation)."""
     writer.execute(open_cmd(F1))
     writer.execute(read_cmd(F1))                       # F1 (nothing allocated) is in this writer's memory
-    other_app = LedgerApplication(env=db, snapshot_key=SNAPSHOT_KEY)
+    other_app = LedgerApplication(env=db, snapshot_key=SNAPSHOT_KEY, chain_key=CHAIN)
     other = GroupCommitWriter(other_app)
     try:
         other.execute(allocate_cmd(F1, 1_000))        # acknowledged by the other process
@@ -398,7 +398,7 @@ def test_no_refusal_is_decided_on_state_another_process_has_changed(writer, app,
 
 def in_another_process(db, command) -> None:
     """Runs a command through a writer of its own on the same store, as another process would."""
-    other_app = LedgerApplication(env=db, snapshot_key=SNAPSHOT_KEY)
+    other_app = LedgerApplication(env=db, snapshot_key=SNAPSHOT_KEY, chain_key=CHAIN)
     other = GroupCommitWriter(other_app)
     try:
         other.execute(command)
@@ -436,7 +436,7 @@ def read_cmd_or_none(code: str):
 
 
 def test_expected_ids_of_a_batch_are_looked_up_in_one_query(writer, app, db, monkeypatch):
-    other_app = LedgerApplication(env=db, snapshot_key=SNAPSHOT_KEY)
+    other_app = LedgerApplication(env=db, snapshot_key=SNAPSHOT_KEY, chain_key=CHAIN)
     other = GroupCommitWriter(other_app)
     try:
         other.execute(open_cmd(F1))                    # exists, but not in this writer's memory

@@ -18,6 +18,7 @@ from ledger.domain.ids import fund_aggregate_id
 from ledger.errors import InsufficientFunds, LedgerError, Unavailable, ValidationFailed
 from ledger.writer import GroupCommitWriter
 
+from .conftest import CHAIN
 from .test_writer import D, F1, F2, Gate, allocate_cmd, assert_store_is_clean, open_cmd, read_cmd, stored
 
 LONE_SURROGATE = "\ud800"
@@ -42,7 +43,7 @@ def stored_allocation_ids(app) -> set[str]:
 
 
 def assert_memory_equals_a_fresh_load(writer: GroupCommitWriter, app, db, codes) -> None:
-    fresh = LedgerApplication(env=db)
+    fresh = LedgerApplication(env=db, chain_key=CHAIN)
     try:
         for code in codes:
             loaded = fresh.repository.get(fund_aggregate_id(code))
