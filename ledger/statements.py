@@ -35,7 +35,7 @@ from .limits import check_characters
 from .money import parse_money
 
 COLUMNS = ("date", "amount", "direction", "reference", "counterparty", "debit_amount", "credit_amount")
-MAX_LINES = 20_000
+MAX_LINES = 100_000  # API.md, "Bounded work per request"
 MAX_SKIP_LINES = 100
 MAX_TEXT = 200
 _DATE = re.compile(r"^([0-9]{4})([-/]?)([0-9]{2})\2([0-9]{2})(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$")

@@ -42,8 +42,13 @@ class ReconciliationRows:
                                record["recovery_id"], position))
 
     def statement_event(self, domain_event: Any, statement: BankStatement, position: int) -> None:
-        line_no = getattr(domain_event, "line_no", None)
-        lines = statement.lines if line_no is None else [statement.line(line_no)]
+        state = domain_event.__dict__
+        if "matches" in state:  # LinesMatched: an import's outcomes
+            lines = [statement.line(outcome[0]) for outcome in (*state["matches"], *state["duplicates"])]
+        elif "line_no" in state:  # an outcome as recorded before LinesMatched
+            lines = [statement.line(state["line_no"])]
+        else:
+            lines = statement.lines
         for line in lines:
             match, duplicate_of = line["match"], line["duplicate_of"] or {}
             key = (statement.fund_code, statement.statement_id, line["line_no"])

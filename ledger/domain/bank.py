@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -221,19 +221,50 @@ def plan_matches(statement_id: str, lines: Sequence[StatementLine], items: Seque
     return sorted(decisions, key=lambda d: d.line_no)
 
 
+def _lean(line: dict) -> list:
+    """A line as the Imported event stores it: what matching and the reconciliation need
+    (line number, date, direction, amount, reference, counterparty), positionally."""
+    day = line["date"]
+    return [line["line_no"], day.isoformat() if isinstance(day, dt.date) else day, line["direction"],
+            line["amount_fen"], line["reference"], line["counterparty"]]
+
+
 class BankStatement(Aggregate):
     """One imported statement of a fund's bank account, its lines and what each matched."""
 
-    @event("Imported")
-    def __init__(self, id: UUID, fund_code: str, statement_id: str, content_hash: str, lines: list[dict],
-                 actor: str):
+    class Imported(Aggregate.Created):
+        """Version 2 stores each line as a short array (`_lean`), not a keyed object with a
+        typed date: a statement's event is what matching needs, not a copy of the file."""
+
+        fund_code: str
+        statement_id: str
+        content_hash: str
+        lines: list
+        actor: str
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["lines"] = [_lean(line) for line in state["lines"]]
+
+    @event(Imported)
+    def __init__(self, id: UUID, fund_code: str, statement_id: str, content_hash: str, lines: list, actor: str):
         self.fund_code = fund_code
         self.statement_id = statement_id
         self.content_hash = content_hash
         # Each line's record with its outcome: status unmatched, matched (exact), probable,
-        # duplicate or overlap; `match` the item, `duplicate_of` the line it repeats.
-        # Kept in file order, so line numbers ascend.
-        self.lines = [{**line, "status": "unmatched", "match": None, "duplicate_of": None} for line in lines]
+        # duplicate or overlap; `match` the item ({"item_key", "how"}), `duplicate_of` the
+        # line it repeats. Kept in file order, so line numbers ascend.
+        self.lines = [{"line_no": line_no, "date": dt.date.fromisoformat(day), "direction": direction,
+                       "amount_fen": amount_fen, "reference": reference, "counterparty": counterparty,
+                       "status": "unmatched", "match": None, "duplicate_of": None}
+                      for line_no, day, direction, amount_fen, reference, counterparty in lines]
+
+    @classmethod
+    def imported(cls, id: UUID, fund_code: str, statement_id: str, content_hash: str,
+                 lines: Sequence[StatementLine], actor: str) -> "BankStatement":
+        return cls(id=id, fund_code=fund_code, statement_id=statement_id, content_hash=content_hash,
+                   lines=[_lean(line.record()) for line in lines], actor=actor)
 
     def line(self, line_no: int) -> dict:
         n = bisect.bisect_left(self.lines, line_no, key=lambda line: line["line_no"])
@@ -247,19 +278,49 @@ class BankStatement(Aggregate):
     def all_lines(self) -> list[StatementLine]:
         return [StatementLine.of(line) for line in self.lines]
 
-    @event("LineMatched")
-    def match_line(self, line_no: int, how: str, item: dict, actor: str) -> None:
+    @event("LinesMatched")
+    def record_outcomes(self, matches: list, duplicates: list, actor: str) -> None:
+        """One import's outcomes in one event: `matches` [line_no, how, item_key] (how: exact
+        or probable), `duplicates` [line_no, of_statement, of_line, overlap] (of_statement None:
+        a line repeating an earlier one of this statement)."""
+        for line_no, how, item_key in matches:
+            self._matched(line_no, how, item_key)
+        for line_no, of_statement, of_line, overlap in duplicates:
+            self._duplicated(line_no, of_statement, of_line, overlap)
+
+    def _matched(self, line_no: int, how: str, item_key: str) -> None:
         assert how in ("exact", "probable"), how
         line = self.line(line_no)
         assert line["status"] == "unmatched", line
-        line.update(status="matched" if how == "exact" else "probable", match={**item, "how": how})
+        line.update(status="matched" if how == "exact" else "probable", match={"item_key": item_key, "how": how})
 
-    @event("LineDuplicated")
-    def flag_duplicate(self, line_no: int, of_statement: str, of_line: int, overlap: bool, actor: str) -> None:
+    def _duplicated(self, line_no: int, of_statement: str, of_line: int, overlap: bool) -> None:
         line = self.line(line_no)
         assert line["status"] == "unmatched", line
         line.update(status="overlap" if overlap else "duplicate",
-                    duplicate_of={"statement_id": of_statement, "line_no": of_line})
+                    duplicate_of={"statement_id": of_statement or self.statement_id, "line_no": of_line})
+
+    # The outcomes as statements stored them before LinesMatched: an event per line.
+    class LineMatched(Aggregate.Event):
+        """Version 2 names the item by its key; version 1 copied the item's record."""
+
+        line_no: int
+        how: str
+        item_key: str
+        actor: str
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["item_key"] = state.pop("item")["item_key"]
+
+    @event(LineMatched)
+    def match_line(self, line_no: int, how: str, item_key: str, actor: str) -> None:
+        self._matched(line_no, how, item_key)
+
+    @event("LineDuplicated")
+    def flag_duplicate(self, line_no: int, of_statement: str, of_line: int, overlap: bool, actor: str) -> None:
+        self._duplicated(line_no, of_statement, of_line, overlap)
 
 
 class BankMatch(Aggregate):
@@ -308,15 +369,22 @@ def open_by_month(statement: "BankStatement") -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def line_view(line: dict) -> dict:
+def line_view(line: dict, items: Mapping[str, "LedgerItem"]) -> dict:
     match = line["match"]
     return {
         "line_no": line["line_no"], "date": line["date"].isoformat(), "direction": line["direction"],
         "amount": format_money(line["amount_fen"]), "reference": line["reference"],
         "counterparty": line["counterparty"], "status": line["status"],
-        "match": None if match is None else item_view(match, how=match["how"]),
+        "match": None if match is None else match_view(match, items),
         "duplicate_of": line["duplicate_of"],
     }
+
+
+def match_view(match: dict, items: Mapping[str, "LedgerItem"]) -> dict:
+    """The item a line matched, from the fund's items (a statement stored before lean lines
+    holds the item's record itself)."""
+    item = items.get(match["item_key"])
+    return item_view(item.record() if item is not None else match, how=match["how"])
 
 
 def item_view(item: dict, *, how: str | None = None) -> dict:
@@ -329,7 +397,8 @@ def item_view(item: dict, *, how: str | None = None) -> dict:
     return view
 
 
-def statement_view(statement: BankStatement) -> dict:
+def statement_view(statement: BankStatement, items: Mapping[str, "LedgerItem"]) -> dict:
+    """The statement with each line's outcome; `items`: the fund's items by item_key."""
     counts = dict.fromkeys(("matched", "probable", "unmatched", "duplicate", "overlap"), 0)
     for line in statement.lines:
         counts[line["status"]] += 1
@@ -340,6 +409,6 @@ def statement_view(statement: BankStatement) -> dict:
         "from": min(dates).isoformat(),
         "to": max(dates).isoformat(),
         "summary": {"lines": len(statement.lines), **counts},
-        "lines": [line_view(line) for line in statement.lines],
+        "lines": [line_view(line, items) for line in statement.lines],
         "version": statement.version,
     }
