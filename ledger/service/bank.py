@@ -32,7 +32,7 @@ class BankCommands(LedgerCore):
         label = require_text(request.get("statement_id"), field="statement_id", optional=True)
         lines = read_statement(request.get("csv"), columns=request.get("columns"), debit=request.get("debit"),
                                credit=request.get("credit"),
-                               skip_lines=0 if request.get("skip_lines") is None else request.get("skip_lines"))
+                               skip_lines=request.get("skip_lines"))
         digest = content_hash(lines)
         statement_id = label or digest[:32]
         fund_id = fund_aggregate_id(code)
