@@ -798,6 +798,12 @@ class ReconciledMatch(BaseModel):
     item: BankItemOut
 
 
+class ReconciliationCounts(BaseModel):
+    matched: int
+    unmatched_in_ledger: int
+    unmatched_in_bank: int
+
+
 class ReconciliationOut(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     fund_id: str
@@ -806,7 +812,9 @@ class ReconciliationOut(BaseModel):
     matched: list[ReconciledMatch]
     unmatched_in_ledger: list[BankItemOut]
     unmatched_in_bank: list[ReconciledLine]
+    counts: ReconciliationCounts | None = None
     position: int
+    next_cursor: str | None = None
 
 
 class PeriodCloseIn(Strict):

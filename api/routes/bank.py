@@ -151,16 +151,29 @@ def _decode(body: bytes, charset: str | None) -> str:
                                "recognised", field="csv") from None
 
 
+# A cursor carries where the page stopped, a statement_id (up to 200 characters) included.
+RECONCILIATION_CURSOR = Query(None, min_length=1, max_length=2000, pattern=r"^[A-Za-z0-9_-]+$",
+                              description="The next_cursor of the previous page")
+
+
 @router.get("/reconciliation", response_model=ReconciliationOut)
 def reconciliation(request: Request, actor: Actor = Depends(deps.actor),
                    fund_id: str = Query(..., pattern=FUND_ID_PATTERN, description="The fund, e.g. "
                                                                                   "employment_subsidy:210100"),
                    start: str = params.date("First day, YYYY-MM-DD (included)", alias="from", required=True),
-                   to: str = params.date("Last day, YYYY-MM-DD (included)", required=True)):
+                   to: str = params.date("Last day, YYYY-MM-DD (included)", required=True),
+                   limit: int = params.LIMIT, cursor: str | None = RECONCILIATION_CURSOR):
     """The fund's bank lines and ledger items of the period: `matched` (a line and the payment,
     returned payment or recovery it matched, `exact` or `probable`; either's date in the period),
     `unmatched_in_ledger` (items dated in the period that no statement line matched) and
     `unmatched_in_bank` (lines dated in the period that matched nothing, duplicates included).
-    Reflects every write acknowledged before the read; `position` is the log position it
-    answers at."""
-    return json(deps.runtime(request).reads.reconciliation(actor, fund_id, start, to))
+
+    Paginated across the three lists, read in that order: a page holds at most `limit` entries in
+    all and stops before 4 MiB; `next_cursor` continues it (null on the last page). The first page's
+    `counts` gives each list's whole length (null on the pages after it). Reflects every write
+    acknowledged before the read; `position` is the log position it answers at."""
+    answer = deps.runtime(request).reads.reconciliation(actor, fund_id, start, to, limit=limit,
+                                                        cursor=deps.decode_cursor(cursor))
+    if answer["next_cursor"] is not None:
+        answer["next_cursor"] = deps.encode_cursor(answer["next_cursor"])
+    return json(answer)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+import orjson
 import pytest
 
 from ..support import Api, job_expansion_claim, make_user
@@ -389,7 +390,7 @@ def test_a_long_statement_is_two_lean_events_and_the_read_model_equals_a_replay(
     assert [n.topic.rsplit(".", 1)[-1] for n in stored] == ["Imported", "LinesMatched"]
     assert len(stored[0].state) < 60 * 122, "the Imported event holds more than the lines' fields"
     assert len(stored[1].state) < 40 * 122
-    assert len(reconcile(staff.treasurer, ui)["unmatched_in_bank"]) == 121
+    assert reconcile(staff.treasurer, ui)["counts"]["unmatched_in_bank"] == 121
 
     other = Runtime(settings)  # another process: its writer holds nothing in memory yet
     try:
@@ -405,3 +406,60 @@ def test_a_long_statement_is_two_lean_events_and_the_read_model_equals_a_replay(
     result = replay_and_compare(rt)
     assert result["differences"] == []
     assert rt.views.all_rows("rm_bank_lines") and rt.views.all_rows("rm_bank_items")
+
+
+def pages(api: Api, fund_id: str, limit: int, **period) -> list[dict]:
+    answers, cursor = [], None
+    while True:
+        query = {"limit": limit, **(period or JULY), **({"cursor": cursor} if cursor else {})}
+        r = api.get("/v1/reconciliation", fund_id=fund_id, **query)
+        assert r.status_code == 200, r.text
+        answers.append(r.json())
+        cursor = r.json()["next_cursor"]
+        if cursor is None:
+            return answers
+
+
+def test_the_reconciliation_pages_through_its_three_lists(client, staff, funds):
+    ui = funds["ui"]
+    for n in range(4):
+        paid(staff, f"ZF-P{n}", "2022-07-20")
+    statement = HEADER + "".join(f"2022-07-20,1500.00,debit,ZF-P{n},\n" for n in range(2)) + \
+        "".join(f"2022-07-{10 + n},{n + 1}.00,credit,,利息{n}\n" for n in range(5))
+    imported(staff.treasurer, ui, statement, statement_id="长" * 200)  # the longest statement_id in every cursor
+    whole = reconcile(staff.treasurer, ui, limit=1000, **JULY)
+    assert whole["counts"] == {"matched": 2, "unmatched_in_ledger": 2, "unmatched_in_bank": 5}
+    assert whole["next_cursor"] is None
+    for limit in (1, 2, 3, 8, 9):
+        answers = pages(staff.treasurer, ui, limit)
+        assert len(answers) == -(-9 // limit)  # no empty page at the end
+        assert all(sum(len(a[k]) for k in ("matched", "unmatched_in_ledger", "unmatched_in_bank")) <= limit
+                   for a in answers)
+        for key in ("matched", "unmatched_in_ledger", "unmatched_in_bank"):
+            assert [x for a in answers for x in a[key]] == whole[key], (limit, key)
+        assert answers[0]["counts"] == whole["counts"] and all(a["counts"] is None for a in answers[1:])
+
+
+def test_a_reconciliation_page_stops_before_its_byte_limit(client, staff, funds, monkeypatch):
+    from projections.reads import reports
+
+    ui = funds["ui"]
+    imported(staff.treasurer, ui, HEADER + "".join(f"2022-07-{10 + n},{n + 1}.00,credit,,{'利' * 150}\n"
+                                                   for n in range(6)))
+    one = len(orjson.dumps(reconcile(staff.treasurer, ui, limit=1, **JULY)["unmatched_in_bank"][0]))
+    monkeypatch.setattr(reports, "RECONCILIATION_PAGE_BYTES", 2 * one + 5)
+    answers = pages(staff.treasurer, ui, 1000)
+    assert [len(a["unmatched_in_bank"]) for a in answers] == [2, 2, 2]
+
+
+def test_a_cursor_must_be_one_issued_for_the_same_fund_and_period(staff, funds):
+    ui = funds["ui"]
+    imported(staff.treasurer, ui, HEADER + "2022-07-10,1.00,credit,,a\n2022-07-11,2.00,credit,,b\n")
+    cursor = reconcile(staff.treasurer, ui, limit=1, **JULY)["next_cursor"]
+    assert cursor
+    for query in ({"fund_id": funds["es"], **JULY, "cursor": cursor},
+                  {"fund_id": ui, "from": "2022-07-02", "to": "2022-07-31", "cursor": cursor},
+                  {"fund_id": ui, **JULY, "cursor": "bm90LWEtY3Vyc29y"}):
+        assert_problem(staff.treasurer.get("/v1/reconciliation", **query), 422, "validation_error", "cursor")
+    assert_problem(staff.treasurer.get("/v1/reconciliation", fund_id=ui, limit=1001, **JULY), 422,
+                   "validation_error")
