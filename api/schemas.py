@@ -776,7 +776,8 @@ class BankStatementOut(BaseModel):
     from_: str = Field(alias="from")
     to: str
     summary: StatementSummary
-    lines: list[StatementLineOut]
+    lines: list[StatementLineOut] = Field(description="The first 1,000 lines with their outcomes")
+    more_lines: int = Field(0, description="Lines after those shown (GET /v1/reconciliation lists every line)")
     version: int
 
 

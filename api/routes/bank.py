@@ -56,6 +56,9 @@ direction and amount dated within 3 days: `probable`. A ledger item is matched a
 statements. A line repeated within the statement is a `duplicate` (reported, not matched); a line an
 earlier statement already brought and matched is an `overlap`.
 
+**Answer**: the statement's counts (`summary`) and its first 1,000 lines with their outcomes
+(`more_lines` says how many follow; `GET /v1/reconciliation` pages through them all).
+
 **Idempotent**: the statement's identity is the fund and a hash of its lines (or `statement_id`:
 the same id with other lines is `409 duplicate`). Importing it again records nothing new (unless
 the ledger has since recorded items its unmatched lines match) and answers the same body, `200`

@@ -397,8 +397,15 @@ def item_view(item: dict, *, how: str | None = None) -> dict:
     return view
 
 
+# An import answers with its first lines and the counts of all: its answer (kept whole under an
+# Idempotency-Key) stays bounded however long the statement; GET /v1/reconciliation pages
+# through every line.
+LINES_SHOWN = 1_000
+
+
 def statement_view(statement: BankStatement, items: Mapping[str, "LedgerItem"]) -> dict:
-    """The statement with each line's outcome; `items`: the fund's items by item_key."""
+    """The statement with the outcome of each of its first LINES_SHOWN lines (`more_lines`:
+    how many follow) and the counts of all; `items`: the fund's items by item_key."""
     counts = dict.fromkeys(("matched", "probable", "unmatched", "duplicate", "overlap"), 0)
     for line in statement.lines:
         counts[line["status"]] += 1
@@ -409,6 +416,7 @@ def statement_view(statement: BankStatement, items: Mapping[str, "LedgerItem"]) 
         "from": min(dates).isoformat(),
         "to": max(dates).isoformat(),
         "summary": {"lines": len(statement.lines), **counts},
-        "lines": [line_view(line, items) for line in statement.lines],
+        "lines": [line_view(line, items) for line in statement.lines[:LINES_SHOWN]],
+        "more_lines": max(0, len(statement.lines) - LINES_SHOWN),
         "version": statement.version,
     }

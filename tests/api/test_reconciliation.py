@@ -463,3 +463,15 @@ def test_a_cursor_must_be_one_issued_for_the_same_fund_and_period(staff, funds):
         assert_problem(staff.treasurer.get("/v1/reconciliation", **query), 422, "validation_error", "cursor")
     assert_problem(staff.treasurer.get("/v1/reconciliation", fund_id=ui, limit=1001, **JULY), 422,
                    "validation_error")
+
+
+def test_an_import_answers_its_first_thousand_lines_and_the_counts_of_all(staff, funds):
+    ui = funds["ui"]
+    text = HEADER + "".join(f"2022-07-{1 + n % 28:02d},{n + 1}.00,credit,,来款{n}\n" for n in range(1001))
+    first = imported(staff.treasurer, ui, text)
+    assert first["summary"]["lines"] == first["summary"]["unmatched"] == 1001
+    assert len(first["lines"]) == 1000 and first["more_lines"] == 1
+    assert first["lines"][-1]["line_no"] == 1001  # the header is line 1
+    assert reconcile(staff.treasurer, ui)["counts"]["unmatched_in_bank"] == 1001
+    small = imported(staff.treasurer, ui, HEADER + "2022-07-30,5.00,credit,,利息\n")
+    assert small["more_lines"] == 0
