@@ -82,3 +82,34 @@ def test_old_statements_count_in_a_close_once_imported_again(rt, fixture):
         rt.ledger.import_statement(T, {"fund_id": fund, "csv": text, **({"statement_id": label} if label else {})})
     evidence = rt.ledger.close_period(T, fund, "2022-07", {"override_reason": "银行未达"}).body["evidence"]
     assert (evidence["matched"], evidence["unmatched_in_ledger"], evidence["unmatched_in_bank"]) == (2, 0, 3)
+
+
+def test_a_snapshot_of_a_statement_taken_before_lean_lines_loads():
+    """Version 1 of the aggregate kept a keyed object per line (its snapshots hold them)."""
+    from eventsourcing.domain import Snapshot
+
+    v1_lines = [
+        {"line_no": 2, "date": dt.date(2022, 7, 20), "direction": "debit", "amount_fen": 150000, "reference": "ZF-1",
+         "counterparty": None, "status": "matched", "duplicate_of": None,
+         "match": {"kind": "payment", "item_key": "payment:ZF-1", "claim_id": "c", "program": "job_expansion",
+                   "payment_ref": "ZF-1", "recovery_id": None, "reference": "ZF-1", "amount_fen": 150000,
+                   "date": dt.date(2022, 7, 20), "how": "exact"}},
+        {"line_no": 3, "date": dt.date(2022, 7, 21), "direction": "credit", "amount_fen": 100, "reference": None,
+         "counterparty": "利息", "status": "unmatched", "match": None, "duplicate_of": None},
+        {"line_no": 4, "date": dt.date(2022, 7, 21), "direction": "credit", "amount_fen": 100, "reference": None,
+         "counterparty": "利息", "status": "duplicate", "match": None,
+         "duplicate_of": {"statement_id": "S-1", "line_no": 3}},
+    ]
+    snapshot = Snapshot(originator_id=UUID(int=7), originator_version=120, timestamp=dt.datetime.now(dt.timezone.utc),
+                        topic="ledger.domain.bank:BankStatement",
+                        state={"fund_code": "unemployment_insurance:210100", "statement_id": "S-1",
+                               "content_hash": "x" * 64, "lines": v1_lines,
+                               "_created_on": dt.datetime.now(dt.timezone.utc),
+                               "_modified_on": dt.datetime.now(dt.timezone.utc)})
+    statement = snapshot.mutate(None)
+    assert isinstance(statement, BankStatement) and statement.version == 120
+    assert statement.statuses() == ["matched", "unmatched", "duplicate"]
+    assert statement.line(2)["match"] == {"item_key": "payment:ZF-1", "how": "exact"}
+    assert statement.line(4)["duplicate_of"] == {"statement_id": "S-1", "line_no": 3}
+    assert [line.line_no for line in statement.open_lines()] == [3]
+    assert {k: v for k, v in statement.line(3).items()} == {k: v for k, v in v1_lines[1].items()}

@@ -229,6 +229,15 @@ def _lean(line: dict) -> list:
             line["amount_fen"], line["reference"], line["counterparty"]]
 
 
+def _outcome(line: dict) -> list | None:
+    """A line's outcome as `BankStatement.outcomes` keeps it, from a keyed line of version 1."""
+    if line["status"] == "unmatched":
+        return None
+    match, duplicate_of = line["match"] or {}, line["duplicate_of"] or {}
+    return [line["status"], match.get("item_key"), match.get("how"), duplicate_of.get("statement_id"),
+            duplicate_of.get("line_no")]
+
+
 class BankStatement(Aggregate):
     """One imported statement of a fund's bank account, its lines and what each matched."""
 
@@ -247,18 +256,28 @@ class BankStatement(Aggregate):
         def upcast_v1_v2(state: dict) -> None:
             state["lines"] = [_lean(line) for line in state["lines"]]
 
+    # In memory as in the event: a statement's lines are `rows` (each the event's short array:
+    # line number, date as text, direction, amount, reference, counterparty, in file order so
+    # line numbers ascend) and `outcomes`, beside them: None while a line is unmatched, else
+    # [status, item_key, how, duplicate_of statement, duplicate_of line]. A line as a keyed
+    # object (`line()`, `lines`) is made when asked for, so a statement of 100,000 lines holds
+    # a few small lists each, not a dictionary each. Version 2 of the aggregate (snapshots):
+    # version 1 kept a dictionary per line.
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict) -> None:
+        lines = state.pop("lines")
+        state["rows"] = [_lean(line) for line in lines]
+        state["outcomes"] = [_outcome(line) for line in lines]
+
     @event(Imported)
     def __init__(self, id: UUID, fund_code: str, statement_id: str, content_hash: str, lines: list, actor: str):
         self.fund_code = fund_code
         self.statement_id = statement_id
         self.content_hash = content_hash
-        # Each line's record with its outcome: status unmatched, matched (exact), probable,
-        # duplicate or overlap; `match` the item ({"item_key", "how"}), `duplicate_of` the
-        # line it repeats. Kept in file order, so line numbers ascend.
-        self.lines = [{"line_no": line_no, "date": dt.date.fromisoformat(day), "direction": direction,
-                       "amount_fen": amount_fen, "reference": reference, "counterparty": counterparty,
-                       "status": "unmatched", "match": None, "duplicate_of": None}
-                      for line_no, day, direction, amount_fen, reference, counterparty in lines]
+        self.rows = lines
+        self.outcomes: list = [None] * len(lines)
 
     @classmethod
     def imported(cls, id: UUID, fund_code: str, statement_id: str, content_hash: str,
@@ -266,17 +285,38 @@ class BankStatement(Aggregate):
         return cls(id=id, fund_code=fund_code, statement_id=statement_id, content_hash=content_hash,
                    lines=[_lean(line.record()) for line in lines], actor=actor)
 
-    def line(self, line_no: int) -> dict:
-        n = bisect.bisect_left(self.lines, line_no, key=lambda line: line["line_no"])
-        if n == len(self.lines) or self.lines[n]["line_no"] != line_no:
+    def _index(self, line_no: int) -> int:
+        n = bisect.bisect_left(self.rows, line_no, key=lambda row: row[0])
+        if n == len(self.rows) or self.rows[n][0] != line_no:
             raise KeyError(f"statement {self.statement_id} has no line {line_no}")
-        return self.lines[n]
+        return n
+
+    def _line(self, n: int) -> dict:
+        line_no, day, direction, amount_fen, reference, counterparty = self.rows[n]
+        outcome = self.outcomes[n]
+        status, item_key, how, of_statement, of_line = outcome if outcome is not None else ("unmatched",) + (None,) * 4
+        return {"line_no": line_no, "date": dt.date.fromisoformat(day), "direction": direction,
+                "amount_fen": amount_fen, "reference": reference, "counterparty": counterparty, "status": status,
+                "match": None if item_key is None else {"item_key": item_key, "how": how},
+                "duplicate_of": None if of_line is None else {"statement_id": of_statement, "line_no": of_line}}
+
+    def line(self, line_no: int) -> dict:
+        """The line as a keyed object: its fields, `status` (unmatched, matched (exact),
+        probable, duplicate or overlap), `match` ({"item_key", "how"}) and `duplicate_of`."""
+        return self._line(self._index(line_no))
+
+    @property
+    def lines(self) -> list[dict]:
+        return [self._line(n) for n in range(len(self.rows))]
+
+    def statuses(self) -> list[str]:
+        return [outcome[0] if outcome is not None else "unmatched" for outcome in self.outcomes]
 
     def open_lines(self) -> list[StatementLine]:
-        return [StatementLine.of(line) for line in self.lines if line["status"] == "unmatched"]
+        return [StatementLine.of(self._line(n)) for n, outcome in enumerate(self.outcomes) if outcome is None]
 
     def all_lines(self) -> list[StatementLine]:
-        return [StatementLine.of(line) for line in self.lines]
+        return [StatementLine.of(self._line(n)) for n in range(len(self.rows))]
 
     @event("LinesMatched")
     def record_outcomes(self, matches: list, duplicates: list, actor: str) -> None:
@@ -290,15 +330,15 @@ class BankStatement(Aggregate):
 
     def _matched(self, line_no: int, how: str, item_key: str) -> None:
         assert how in ("exact", "probable"), how
-        line = self.line(line_no)
-        assert line["status"] == "unmatched", line
-        line.update(status="matched" if how == "exact" else "probable", match={"item_key": item_key, "how": how})
+        n = self._index(line_no)
+        assert self.outcomes[n] is None, self._line(n)
+        self.outcomes[n] = ["matched" if how == "exact" else "probable", item_key, how, None, None]
 
     def _duplicated(self, line_no: int, of_statement: str, of_line: int, overlap: bool) -> None:
-        line = self.line(line_no)
-        assert line["status"] == "unmatched", line
-        line.update(status="overlap" if overlap else "duplicate",
-                    duplicate_of={"statement_id": of_statement or self.statement_id, "line_no": of_line})
+        n = self._index(line_no)
+        assert self.outcomes[n] is None, self._line(n)
+        self.outcomes[n] = ["overlap" if overlap else "duplicate", None, None, of_statement or self.statement_id,
+                            of_line]
 
     # The outcomes as statements stored them before LinesMatched: an event per line.
     class LineMatched(Aggregate.Event):
@@ -362,9 +402,9 @@ class BankAccount(Aggregate):
 def open_by_month(statement: "BankStatement") -> dict[str, int]:
     """The statement's lines that count as unmatched in the bank, per month of their date."""
     counts: dict[str, int] = {}
-    for line in statement.lines:
-        if line["status"] in ("unmatched", "duplicate"):
-            month = f"{line['date']:%Y-%m}"
+    for row, status in zip(statement.rows, statement.statuses()):
+        if status in ("unmatched", "duplicate"):
+            month = row[1][:7]
             counts[month] = counts.get(month, 0) + 1
     return dict(sorted(counts.items()))
 
@@ -407,16 +447,17 @@ def statement_view(statement: BankStatement, items: Mapping[str, "LedgerItem"]) 
     """The statement with the outcome of each of its first LINES_SHOWN lines (`more_lines`:
     how many follow) and the counts of all; `items`: the fund's items by item_key."""
     counts = dict.fromkeys(("matched", "probable", "unmatched", "duplicate", "overlap"), 0)
-    for line in statement.lines:
-        counts[line["status"]] += 1
-    dates = [line["date"] for line in statement.lines]
+    for status in statement.statuses():
+        counts[status] += 1
+    dates = [row[1] for row in statement.rows]  # ISO dates: text order is time order
+    shown = min(len(statement.rows), LINES_SHOWN)
     return {
         "statement_id": statement.statement_id,
         "fund_id": statement.fund_code,
-        "from": min(dates).isoformat(),
-        "to": max(dates).isoformat(),
-        "summary": {"lines": len(statement.lines), **counts},
-        "lines": [line_view(line, items) for line in statement.lines[:LINES_SHOWN]],
-        "more_lines": max(0, len(statement.lines) - LINES_SHOWN),
+        "from": min(dates),
+        "to": max(dates),
+        "summary": {"lines": len(statement.rows), **counts},
+        "lines": [line_view(statement._line(n), items) for n in range(shown)],
+        "more_lines": len(statement.rows) - shown,
         "version": statement.version,
     }
