@@ -29,7 +29,7 @@ _MONTH = re.compile(r"^(20[0-9]{2})-(0[1-9]|1[0-2])$")
 
 # event name -> (movement kind, the attribute holding its business date), and each kind's
 # effect per fen on (allocated, reserved, disbursed, recovered): projections/movements.py
-# and projections/reports.py sum the read models by the same two tables.
+# and projections/reports.py sum the read models by these two tables too.
 MOVEMENTS = {
     "Allocated": ("allocated", "effective_date"),
     "TransferredIn": ("transferred_in", "effective_date"),
