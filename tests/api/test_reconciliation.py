@@ -475,3 +475,20 @@ def test_an_import_answers_its_first_thousand_lines_and_the_counts_of_all(staff,
     assert reconcile(staff.treasurer, ui)["counts"]["unmatched_in_bank"] == 1001
     small = imported(staff.treasurer, ui, HEADER + "2022-07-30,5.00,credit,,利息\n")
     assert small["more_lines"] == 0
+
+
+def test_the_projector_keeps_no_statement_once_its_import_is_projected(client, staff, funds):
+    from ledger.domain.bank import BankStatement
+
+    ui = funds["ui"]
+    paid(staff, "ZF-0090", "2022-07-20")
+    text = HEADER + "2022-07-20,1500.00,debit,ZF-0090,\n2022-07-21,3.00,credit,,利息\n2022-07-22,1500.00,debit,ZF-0091,\n"
+    assert statuses(imported(staff.treasurer, ui, text)) == ["matched", "unmatched", "unmatched"]
+    projection = client.app.state.runtime.projection
+    assert reconcile(staff.treasurer, ui)["counts"] == {"matched": 1, "unmatched_in_ledger": 0, "unmatched_in_bank": 2}
+    assert not [a for a in projection._known.values() if isinstance(a, BankStatement)]
+    # Imported again once the payment is recorded: the projector loads the statement again.
+    paid(staff, "ZF-0091", "2022-07-22")
+    assert statuses(imported(staff.treasurer, ui, text, status=200)) == ["matched", "unmatched", "matched"]
+    assert reconcile(staff.treasurer, ui)["counts"] == {"matched": 2, "unmatched_in_ledger": 0, "unmatched_in_bank": 1}
+    assert not [a for a in projection._known.values() if isinstance(a, BankStatement)]
