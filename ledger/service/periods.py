@@ -30,6 +30,7 @@ class PeriodCommands(LedgerCore):
         actor.require_region(region)
         month = parse_month(month)
         override_reason = require_text(request.get("override_reason"), field="override_reason", optional=True)
+        require_ended(month, self.today())  # before reading the fund; again as the close is recorded
         fund_id = fund_aggregate_id(code)
         # The fund's events as stored now, added up outside the writer (they never change);
         # the writer adds those recorded since, so the evidence covers every event of the
