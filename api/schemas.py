@@ -922,7 +922,8 @@ class BankStatementOut(BaseModel):
     from_: str = Field(alias="from")
     to: str
     summary: StatementSummary
-    lines: list[StatementLineOut]
+    lines: list[StatementLineOut] = Field(description="The first 1,000 lines with their outcomes")
+    more_lines: int = Field(0, description="Lines after those shown (GET /v1/reconciliation lists every line)")
     version: int
 
 
@@ -944,6 +945,12 @@ class ReconciledMatch(BaseModel):
     item: BankItemOut
 
 
+class ReconciliationCounts(BaseModel):
+    matched: int
+    unmatched_in_ledger: int
+    unmatched_in_bank: int
+
+
 class ReconciliationOut(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     fund_id: str
@@ -952,7 +959,9 @@ class ReconciliationOut(BaseModel):
     matched: list[ReconciledMatch]
     unmatched_in_ledger: list[BankItemOut]
     unmatched_in_bank: list[ReconciledLine]
+    counts: ReconciliationCounts | None = None
     position: int
+    next_cursor: str | None = None
 
 
 class PeriodCloseIn(Strict):

@@ -19,8 +19,10 @@ A bank's export is read through a mapping from these names to its headers, e.g.
 values its direction column uses (`debit=借`, `credit=贷`; several values separated by
 `|`). Exports with one column per side (借方发生额 / 贷方发生额) map `debit_amount` and
 `credit_amount` instead of `amount` and `direction`: on each line exactly one of them holds
-an amount (an empty cell or 0.00 is no amount). `skip_lines` skips a preamble (account
-number, period) above the header. Lines with every cell empty are ignored."""
+an amount (an empty cell or 0.00 is no amount). A preamble above the header (the bank's
+name, account number, period), as Chinese banks export it, is skipped: the header is the
+first line, among the first `MAX_SKIP_LINES + 1`, that names every required column (or
+`skip_lines` says how many lines to skip). Lines with every cell empty are ignored."""
 from __future__ import annotations
 
 import csv
@@ -35,7 +37,7 @@ from .limits import check_characters
 from .money import parse_money
 
 COLUMNS = ("date", "amount", "direction", "reference", "counterparty", "debit_amount", "credit_amount")
-MAX_LINES = 20_000
+MAX_LINES = 100_000  # API.md, "Bounded work per request"
 MAX_SKIP_LINES = 100
 MAX_TEXT = 200
 _DATE = re.compile(r"^([0-9]{4})([-/]?)([0-9]{2})\2([0-9]{2})(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$")
@@ -78,14 +80,17 @@ def parse_direction_values(value: object, direction: str) -> tuple[str, ...]:
 
 
 def read_statement(text: str, *, columns: Mapping[str, str] | None = None, debit: object = None,
-                   credit: object = None, skip_lines: object = 0, latest: dt.date | None = None) -> list[StatementLine]:
+                   credit: object = None, skip_lines: object = None,
+                   latest: dt.date | None = None) -> list[StatementLine]:
     """Every line of the statement, or `422` naming the first bad line and column (and how
-    many other lines are bad). `latest`: the last date a line may have (today: a bank
-    records nothing in the future, and a line dated later could match a payment to come)."""
+    many other lines are bad). `skip_lines` None: find the header below any preamble.
+    `latest`: the last date a line may have (today: a bank records nothing in the future,
+    and a line dated later could match a payment to come)."""
     if not isinstance(text, str) or not text.strip():
         raise ValidationFailed("the statement is empty", field="csv")
     check_characters(text, field="csv", multiline=True)
-    if not isinstance(skip_lines, int) or isinstance(skip_lines, bool) or not 0 <= skip_lines <= MAX_SKIP_LINES:
+    if skip_lines is not None and (not isinstance(skip_lines, int) or isinstance(skip_lines, bool)
+                                   or not 0 <= skip_lines <= MAX_SKIP_LINES):
         raise ValidationFailed(f"skip_lines must be a whole number from 0 to {MAX_SKIP_LINES}", field="skip_lines")
     explicit = parse_columns(columns)
     values = {"debit": parse_direction_values(debit, "debit"), "credit": parse_direction_values(credit, "credit")}
@@ -93,6 +98,8 @@ def read_statement(text: str, *, columns: Mapping[str, str] | None = None, debit
         raise ValidationFailed("debit and credit must use different values", field="credit")
     if text.startswith("\ufeff"):
         text = text[1:]
+    if skip_lines is None:
+        skip_lines = _preamble(text, explicit)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         for _ in range(skip_lines):
@@ -127,6 +134,31 @@ def read_statement(text: str, *, columns: Mapping[str, str] | None = None, debit
     return lines
 
 
+def _required(explicit: dict[str, str]) -> tuple[str, ...]:
+    """The columns every statement has: a date and either an amount and a direction, or an
+    amount column per side."""
+    if "debit_amount" in explicit or "credit_amount" in explicit:
+        return ("date", "debit_amount", "credit_amount")
+    return ("date", "amount", "direction")
+
+
+def _preamble(text: str, explicit: dict[str, str]) -> int:
+    """How many lines stand above the header: those before the first line (among the first
+    MAX_SKIP_LINES + 1) naming every required column. None does: 0, and the first line, read
+    as the header, is refused naming the column it lacks."""
+    wanted = {explicit.get(name, name) for name in _required(explicit)}
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for skipped, cells in enumerate(reader):
+            if skipped > MAX_SKIP_LINES:
+                break
+            if wanted <= {cell.strip().lstrip("\ufeff") for cell in cells}:
+                return skipped
+    except csv.Error:
+        pass  # the strict reading that follows names the line
+    return 0
+
+
 def _layout(header: list[str], explicit: dict[str, str], line_no: int) -> dict[str, tuple[int, str]]:
     """Column name -> (its index in the file, its header there)."""
     found: dict[str, int] = {}
@@ -136,8 +168,7 @@ def _layout(header: list[str], explicit: dict[str, str], line_no: int) -> dict[s
             raise ValidationFailed(f"line {line_no} (the header): the column {name!r} appears twice",
                                    field=f"line {line_no}")
         found[name] = index
-    two_sided = "debit_amount" in explicit or "credit_amount" in explicit
-    wanted = ("date", "debit_amount", "credit_amount") if two_sided else ("date", "amount", "direction")
+    wanted = _required(explicit)
     layout = {}
     for name in (*wanted, "reference", "counterparty"):
         header_name = explicit.get(name, name)

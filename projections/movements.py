@@ -21,17 +21,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-# event type -> (kind, the attribute holding its business date)
-KINDS = {
-    "Allocated": ("allocated", "effective_date"),
-    "TransferredIn": ("transferred_in", "effective_date"),
-    "TransferredOut": ("transferred_out", "effective_date"),
-    "Reserved": ("reserved", "approved_on"),
-    "Released": ("released", "on"),
-    "Disbursed": ("disbursed", "paid_on"),
-    "PaymentReturned": ("payment_returned", "returned_on"),
-    "Recovered": ("recovered", "received_on"),
-}
+from ledger.domain.periods import MOVEMENTS
+
+# event type -> (kind, the attribute holding its business date): the table a period close
+# adds up by too (ledger/domain/periods.py), so a report and a close count alike.
+KINDS = MOVEMENTS
 
 
 _MOVEMENT_EVENTS = frozenset(f"Fund.{name}" for name in KINDS)

@@ -135,6 +135,10 @@ class LedgerProjection(Projection[ReadModelQueries]):
         elif topic_class == "BankStatement":
             statement = self._apply(domain_event)
             reconciliation.statement_event(domain_event, statement, position)
+            if event_type(domain_event) == "LinesMatched":
+                # An import's last event: a statement (up to 100,000 lines) is not kept for a
+                # later re-import, which loads it again.
+                self._known.pop(statement.id, None)
             return statement
         elif topic_class == "Claim":
             claim = self._apply(domain_event)

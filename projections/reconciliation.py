@@ -3,8 +3,8 @@ returned payment and recovery of a fund, from the fund's events) and the bank's 
 (`rm_bank_lines`: every imported statement line with what it matched, from the
 statements' events), written by the projector with its tracking position.
 
-`reconciliation()` answers GET /v1/reconciliation and `reconciliation_summary()` counts the
-same three lists (the period close needs only the counts). For a period [from, to]:
+`reconciliation_page()` answers GET /v1/reconciliation a page at a time and
+`reconciliation_summary()` counts the same three lists. For a period [from, to]:
 
 - `matched`: lines matched (exactly or probably) to an item, where the line's date or the
   item's business date falls in the period;
@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+
+import orjson
 
 from ledger.domain.bank import BankStatement, ledger_item
 from ledger.money import format_money
@@ -42,8 +44,13 @@ class ReconciliationRows:
                                record["recovery_id"], position))
 
     def statement_event(self, domain_event: Any, statement: BankStatement, position: int) -> None:
-        line_no = getattr(domain_event, "line_no", None)
-        lines = statement.lines if line_no is None else [statement.line(line_no)]
+        state = domain_event.__dict__
+        if "matches" in state:  # LinesMatched: an import's outcomes
+            lines = [statement.line(outcome[0]) for outcome in (*state["matches"], *state["duplicates"])]
+        elif "line_no" in state:  # an outcome as recorded before LinesMatched
+            lines = [statement.line(state["line_no"])]
+        else:
+            lines = statement.lines
         for line in lines:
             match, duplicate_of = line["match"], line["duplicate_of"] or {}
             key = (statement.fund_code, statement.statement_id, line["line_no"])
@@ -65,29 +72,45 @@ _ITEM = ("i.kind, i.item_date, i.amount_fen AS item_amount_fen, i.reference AS i
          " i.program, i.payment_ref, i.recovery_id")
 
 
-def _matched(view: ReadModelQueries, fund_id: str, lo: str, hi: str, what: str) -> list[dict]:
-    return view._rows(
-        f"SELECT {what} FROM rm_bank_lines l JOIN rm_bank_items i ON i.fund_id = l.fund_id AND i.item_key = l.item_key"
-        " WHERE l.fund_id = ? AND l.status IN ('matched', 'probable')"
-        " AND ((l.line_date BETWEEN ? AND ?) OR (i.item_date BETWEEN ? AND ?))"
-        + (" ORDER BY l.line_date, l.statement_id, l.line_no" if what != "COUNT(*) AS n" else ""),
-        (fund_id, lo, hi, lo, hi))
+# Each list of GET /v1/reconciliation in its order, with the columns that order (and key) it.
+_ORDERS = {"matched": ("l.line_date", "l.statement_id", "l.line_no"),
+           "unmatched_in_ledger": ("i.item_date", "i.position"),
+           "unmatched_in_bank": ("l.line_date", "l.statement_id", "l.line_no")}
+SECTIONS = tuple(_ORDERS)
 
 
-def _unmatched_items(view: ReadModelQueries, fund_id: str, lo: str, hi: str, what: str) -> list[dict]:
-    return view._rows(
-        f"SELECT {what} FROM rm_bank_items i WHERE i.fund_id = ? AND i.item_date BETWEEN ? AND ?"
-        " AND NOT EXISTS (SELECT 1 FROM rm_bank_lines l WHERE l.fund_id = i.fund_id AND l.item_key = i.item_key)"
-        + (" ORDER BY i.item_date, i.position" if what != "COUNT(*) AS n" else ""),
-        (fund_id, lo, hi))
+def _query(section: str, what: str) -> str:
+    if section == "matched":
+        return (f"SELECT {what} FROM rm_bank_lines l JOIN rm_bank_items i ON i.fund_id = l.fund_id"
+                " AND i.item_key = l.item_key WHERE l.fund_id = ? AND l.status IN ('matched', 'probable')"
+                " AND ((l.line_date BETWEEN ? AND ?) OR (i.item_date BETWEEN ? AND ?))")
+    if section == "unmatched_in_ledger":
+        return (f"SELECT {what} FROM rm_bank_items i WHERE i.fund_id = ? AND i.item_date BETWEEN ? AND ?"
+                " AND NOT EXISTS (SELECT 1 FROM rm_bank_lines l WHERE l.fund_id = i.fund_id AND l.item_key = i.item_key)")
+    return (f"SELECT {what} FROM rm_bank_lines l WHERE l.fund_id = ? AND l.line_date BETWEEN ? AND ?"
+            " AND l.status IN ('unmatched', 'duplicate')")
 
 
-def _unmatched_lines(view: ReadModelQueries, fund_id: str, lo: str, hi: str, what: str) -> list[dict]:
-    return view._rows(
-        f"SELECT {what} FROM rm_bank_lines l WHERE l.fund_id = ? AND l.line_date BETWEEN ? AND ?"
-        " AND l.status IN ('unmatched', 'duplicate')"
-        + (" ORDER BY l.line_date, l.statement_id, l.line_no" if what != "COUNT(*) AS n" else ""),
-        (fund_id, lo, hi))
+def _bounds(section: str, fund_id: str, lo: str, hi: str) -> tuple:
+    return (fund_id, lo, hi, lo, hi) if section == "matched" else (fund_id, lo, hi)
+
+
+_WHAT = {"matched": "{line}, {item}, l.line_date AS k0, l.statement_id AS k1, l.line_no AS k2",
+         "unmatched_in_ledger": "i.kind, i.item_date, i.amount_fen, i.reference, i.claim_id, i.program, i.payment_ref,"
+                                " i.recovery_id, i.item_date AS k0, i.position AS k1",
+         "unmatched_in_bank": "{line}, l.line_date AS k0, l.statement_id AS k1, l.line_no AS k2"}
+
+
+def _rows(view: ReadModelQueries, section: str, fund_id: str, lo: str, hi: str, after: list | None,
+          limit: int) -> list[dict]:
+    """The section's rows after the key `after` (None: from its start), at most `limit`."""
+    order = _ORDERS[section]
+    what = _WHAT[section].format(line=_LINE, item=_ITEM)
+    statement, args = _query(section, what), list(_bounds(section, fund_id, lo, hi))
+    if after is not None:
+        statement += f" AND ({', '.join(order)}) > ({', '.join('?' for _ in order)})"
+        args += after
+    return view._rows(f"{statement} ORDER BY {', '.join(order)} LIMIT ?", (*args, limit))
 
 
 def _line(row: dict) -> dict:
@@ -105,25 +128,43 @@ def _item(row: dict, amount_column: str = "amount_fen", reference_column: str = 
             "payment_ref": row["payment_ref"], "recovery_id": row["recovery_id"]}
 
 
-def reconciliation(view: ReadModelQueries, fund_id: str, date_from: dt.date, date_to: dt.date) -> dict:
-    """The three lists of GET /v1/reconciliation (without `position`, which the caller adds)."""
+def _entry(section: str, row: dict) -> dict:
+    if section == "matched":
+        return {"how": "exact" if row["status"] == "matched" else "probable", "line": _line(row),
+                "item": _item(row, "item_amount_fen", "item_reference")}
+    return _item(row) if section == "unmatched_in_ledger" else _line(row)
+
+
+def _key(section: str, row: dict) -> list:
+    return [row["k0"], row["k1"]] if section == "unmatched_in_ledger" else [row["k0"], row["k1"], int(row["k2"])]
+
+
+def reconciliation_page(view: ReadModelQueries, fund_id: str, date_from: dt.date, date_to: dt.date, *,
+                        limit: int, after: tuple[int, list] | None, max_bytes: int) -> tuple[dict, tuple | None]:
+    """One page of the three lists of GET /v1/reconciliation, read in turn (matched, then
+    unmatched in the ledger, then in the bank), each in its order: at most `limit` entries
+    and `max_bytes` of them as JSON (at least one). `after`: (list index, key) where the
+    previous page stopped. Returns the lists and where this page stopped, None at the end."""
     lo, hi = date_from.isoformat(), date_to.isoformat()
-    matched = [{"how": "exact" if r["status"] == "matched" else "probable", "line": _line(r),
-                "item": _item(r, "item_amount_fen", "item_reference")}
-               for r in _matched(view, fund_id, lo, hi, f"{_LINE}, {_ITEM}")]
-    unmatched_in_ledger = [_item(r) for r in _unmatched_items(
-        view, fund_id, lo, hi, "i.kind, i.item_date, i.amount_fen, i.reference, i.claim_id, i.program,"
-                               " i.payment_ref, i.recovery_id")]
-    unmatched_in_bank = [_line(r) for r in _unmatched_lines(view, fund_id, lo, hi, _LINE)]
-    return {"fund_id": fund_id, "from": lo, "to": hi, "matched": matched,
-            "unmatched_in_ledger": unmatched_in_ledger, "unmatched_in_bank": unmatched_in_bank}
+    page: dict[str, list] = {section: [] for section in SECTIONS}
+    first, key = after if after is not None else (0, None)
+    left, used, last = limit, 0, None
+    for index in range(first, len(SECTIONS)):
+        section = SECTIONS[index]
+        # One row beyond what fits says whether the page must stop here.
+        for row in _rows(view, section, fund_id, lo, hi, key if index == first else None, left + 1):
+            entry = _entry(section, row)
+            size = len(orjson.dumps(entry)) + 1
+            if left == 0 or (used and used + size > max_bytes):
+                return page, last
+            page[section].append(entry)
+            used, left, last = used + size, left - 1, (index, _key(section, row))
+    return page, None
 
 
 def reconciliation_summary(view: ReadModelQueries, fund_id: str, date_from: dt.date, date_to: dt.date) -> dict:
     """{"matched": n, "unmatched_in_ledger": n, "unmatched_in_bank": n}: the lengths of the
-    lists `reconciliation()` gives for the same arguments."""
+    lists GET /v1/reconciliation pages through for the same period."""
     lo, hi = date_from.isoformat(), date_to.isoformat()
-    count = "COUNT(*) AS n"
-    return {"matched": int(_matched(view, fund_id, lo, hi, count)[0]["n"]),
-            "unmatched_in_ledger": int(_unmatched_items(view, fund_id, lo, hi, count)[0]["n"]),
-            "unmatched_in_bank": int(_unmatched_lines(view, fund_id, lo, hi, count)[0]["n"])}
+    return {section: int(view._rows(_query(section, "COUNT(*) AS n"), _bounds(section, fund_id, lo, hi))[0]["n"])
+            for section in SECTIONS}

@@ -52,6 +52,7 @@ from typing import Any
 import orjson
 
 from ledger.domain.fund import ALLOCATION_SOURCES, FUND_TYPES, balance_view
+from ledger.domain.periods import EFFECTS as MOVEMENT_EFFECTS
 from ledger.errors import ValidationFailed
 from ledger.money import format_money
 from ledger.views import utc_text
@@ -59,17 +60,9 @@ from ledger.views import utc_text
 from .store import ReadModelQueries, region_range
 
 BASES = ("business", "recorded")
-# kind -> its effect per fen on (allocated, reserved, disbursed, recovered)
-EFFECTS = {
-    "allocated": (1, 0, 0, 0),
-    "transferred_in": (1, 0, 0, 0),
-    "transferred_out": (-1, 0, 0, 0),
-    "reserved": (0, 1, 0, 0),
-    "released": (0, -1, 0, 0),
-    "disbursed": (0, -1, 1, 0),
-    "payment_returned": (0, 1, -1, 0),
-    "recovered": (0, 0, 0, 1),
-}
+# kind -> its effect per fen on (allocated, reserved, disbursed, recovered): the table a
+# period close adds up by too (ledger/domain/periods.py).
+EFFECTS = MOVEMENT_EFFECTS
 BASIS_NOTES = {
     "business": ("按业务日期统计：资金下达和调拨按生效日期，预留按审批日期，释放按释放当日，支付按支付日期，"
                  "退票按退票日期，追回按到账日期。 Counted on business dates: allocations and transfers on "

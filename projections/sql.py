@@ -3,6 +3,9 @@ become psycopg's `%s` and `rm_` tables are qualified with the configured schema 
 names stay unqualified, as CREATE INDEX requires)."""
 from __future__ import annotations
 
+# The fund events a period close or reopen records, as an SQL list.
+PERIOD_TYPES = "('PeriodClosed', 'PeriodReopenProposed', 'PeriodReopened')"
+
 TABLES = (
     """CREATE TABLE IF NOT EXISTS rm_funds (
         fund_id TEXT PRIMARY KEY,
@@ -55,6 +58,10 @@ TABLES = (
         version INTEGER NOT NULL,
         type TEXT NOT NULL,
         PRIMARY KEY (fund_id, position))""",
+    # A fund's closes and reopens among its history (GET /v1/periods): a partial index, so the
+    # fund's other events cost it nothing; queries name PERIOD_TYPES literally to use it.
+    "CREATE INDEX IF NOT EXISTS ix_fund_history_periods ON rm_fund_history (fund_id, position)"
+    f" WHERE type IN {PERIOD_TYPES}",
     # One row per money movement of a fund (every fund event but Opened), for reports
     # (projections/reports.py): its business date and the time the chain recorded it.
     """CREATE TABLE IF NOT EXISTS rm_fund_movements (

@@ -135,3 +135,20 @@ def test_a_parameter_change_belongs_to_the_region_it_names(admin):
     assert [e["data"]["region"] for e in everything if e["type"] == "VersionRecorded"] == ["210200", "210000"]
     shipped = [e for e in everything if e["type"] == "ShippedValuesRecorded"]
     assert len(shipped) == 19 and all(e["actor"] == "system" for e in shipped)
+
+
+def test_a_funds_bank_account_belongs_to_the_funds_region(admin):
+    """The account's counts of open statement lines (ledger/domain/bank.py) are the fund's."""
+    treasurer = make_user(admin, "treasurer", ["treasurer"], ["210000"])
+    for city in ("210100", "210200"):
+        fund = open_fund(treasurer, "unemployment_insurance", city)
+        r = treasurer.client.post("/v1/bank-statements", params={"fund_id": fund},
+                                  content=f"date,amount,direction\n2022-07-20,1.00,credit\n2022-07-2{city[3]},2.00,debit\n"
+                                  .encode(), headers={"Authorization": f"Bearer {treasurer.token}",
+                                                      "Content-Type": "text/csv"})
+        assert r.status_code == 201, r.text
+    seen = _all(make_user(admin, "dalian auditor", ["auditor"], ["210200"]))
+    accounts = [e for e in seen if e["topic"].startswith("ledger.domain.bank:BankAccount.")]
+    assert {e["type"] for e in accounts} == {"Opened", "StatementCounted"}
+    assert len({e["originator_id"] for e in accounts}) == 1
+    assert [e["data"]["fund_code"] for e in accounts if e["type"] == "Opened"] == ["unemployment_insurance:210200"]

@@ -23,7 +23,7 @@ C = Actor("c", "clerk", frozenset({"clerk"}), ("210000",))
 R = Actor("r", "reviewer", frozenset({"reviewer"}), ("210000",))
 FUND = "unemployment_insurance:210100"
 PROVINCE = "unemployment_insurance:210000"
-TODAY = dt.date(2022, 8, 10)  # July has ended, August has not
+TODAY = dt.date(2022, 8, 10)  # July has ended, August has not; every date below is within 30 days
 OVERRIDE = {"override_reason": "bank statement arrives late"}
 
 
@@ -43,7 +43,7 @@ def rt(settings, clock):
     runtime.start(project=False)
     runtime.ledger.open_fund(T, {"fund_type": "unemployment_insurance", "region": "210100"})
     runtime.ledger.open_fund(T, {"fund_type": "unemployment_insurance", "region": "210000"})
-    runtime.ledger.allocate(T, FUND, alloc("2022-06-10"))
+    runtime.ledger.allocate(T, FUND, alloc("2022-07-11"))
     yield runtime
     runtime.close()
 
@@ -66,7 +66,7 @@ def test_back_dated_entries_into_a_closed_month_are_refused(rt):
         rt.ledger.approve(R, second, {"approved_on": "2022-07-20"})
     with pytest.raises(PeriodClosed):  # a transfer into the closed month, from the other side too
         rt.ledger.transfer(T, {"from_fund": "unemployment_insurance:210000", "to_fund": FUND, "amount": "1.00",
-                               "document_no": "X", "effective_date": "2022-07-05"})
+                               "document_no": "X", "effective_date": "2022-07-12"})
     # Corrections go into an open month; other funds and months are untouched.
     pay(rt, cid, "P1", "2022-08-01")
     rt.ledger.allocate(T, FUND, alloc("2022-08-01"))

@@ -27,7 +27,7 @@ REVIEWER = Actor("reviewer", "reviewer", frozenset({"reviewer"}), ("210000",))
 # Twenty districts and counties of Shenyang and Dalian: a fund each.
 REGIONS = ("210102", "210103", "210104", "210105", "210106", "210111", "210112", "210113", "210114", "210115",
            "210123", "210124", "210181", "210202", "210203", "210204", "210211", "210212", "210213", "210214")
-TODAY = dt.date(2022, 8, 10)
+TODAY = dt.date(2022, 8, 5)  # July has ended; every date below is within 30 days
 MONTH = "2022-07"
 
 
@@ -75,7 +75,7 @@ def _setup(settings) -> list[tuple[str, str]]:
     for region in REGIONS:
         fund = rt.ledger.open_fund(SETUP, {"fund_type": "unemployment_insurance", "region": region}).body["fund_id"]
         rt.ledger.allocate(SETUP, fund, {"amount": "10000.00", "source": "central", "document_no": "race",
-                                         "effective_date": "2022-07-01"})
+                                         "effective_date": "2022-07-10"})
         claim_id = rt.ledger.submit_claim(CLERK, job_expansion_claim(region=region)).body["claim_id"]
         rt.ledger.approve(REVIEWER, claim_id, {"approved_on": "2022-07-16", "fund_id": fund})
         pairs.append((fund, claim_id))

@@ -34,8 +34,9 @@ async def close(fund_id: params.FundId, month: Month, body: PeriodCloseIn, reque
     `override_reason`, which is recorded with it."""
     payload = body.model_dump(mode="json", exclude_unset=True)
     ledger = deps.runtime(request).ledger
+    # The fund's stored events are added up before the writer adds the latest: a worker thread reads them.
     return outcome(await write(ledger.close_period, actor, fund_id, month, payload,
-                               idem=deps.idem(request, payload)))
+                               idem=deps.idem(request, payload), reads_first=True))
 
 
 @router.post("/periods/{fund_id}/{month}/reopen", status_code=202, response_model=PeriodReopenOut)

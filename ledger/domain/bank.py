@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -85,7 +85,9 @@ class StatementLine:
 def content_hash(lines: Iterable[StatementLine]) -> str:
     """The statement's identity within its fund: its lines, normalised and sorted, so the
     same statement exported again (another preamble, another order) is the same one."""
-    canonical = b"\n".join(sorted(orjson.dumps(line.fingerprint) for line in lines))
+    # Each line's bytes copied to their size: orjson's own result keeps a ~4 KiB buffer, 400 MB
+    # held at once for a statement of 100,000 lines.
+    canonical = b"\n".join(sorted(memoryview(orjson.dumps(line.fingerprint)).tobytes() for line in lines))
     return hashlib.sha256(canonical).hexdigest()
 
 
@@ -221,45 +223,147 @@ def plan_matches(statement_id: str, lines: Sequence[StatementLine], items: Seque
     return sorted(decisions, key=lambda d: d.line_no)
 
 
+def _lean(line: dict) -> list:
+    """A line as the Imported event stores it: what matching and the reconciliation need
+    (line number, date, direction, amount, reference, counterparty), positionally."""
+    day = line["date"]
+    return [line["line_no"], day.isoformat() if isinstance(day, dt.date) else day, line["direction"],
+            line["amount_fen"], line["reference"], line["counterparty"]]
+
+
+def _outcome(line: dict) -> list | None:
+    """A line's outcome as `BankStatement.outcomes` keeps it, from a keyed line of version 1."""
+    if line["status"] == "unmatched":
+        return None
+    match, duplicate_of = line["match"] or {}, line["duplicate_of"] or {}
+    return [line["status"], match.get("item_key"), match.get("how"), duplicate_of.get("statement_id"),
+            duplicate_of.get("line_no")]
+
+
 class BankStatement(Aggregate):
     """One imported statement of a fund's bank account, its lines and what each matched."""
 
-    @event("Imported")
-    def __init__(self, id: UUID, fund_code: str, statement_id: str, content_hash: str, lines: list[dict],
-                 actor: str):
+    class Imported(Aggregate.Created):
+        """Version 2 stores each line as a short array (`_lean`), not a keyed object with a
+        typed date: a statement's event is what matching needs, not a copy of the file."""
+
+        fund_code: str
+        statement_id: str
+        content_hash: str
+        lines: list
+        actor: str
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["lines"] = [_lean(line) for line in state["lines"]]
+
+    # In memory as in the event: a statement's lines are `rows` (each the event's short array:
+    # line number, date as text, direction, amount, reference, counterparty, in file order so
+    # line numbers ascend) and `outcomes`, beside them: None while a line is unmatched, else
+    # [status, item_key, how, duplicate_of statement, duplicate_of line]. A line as a keyed
+    # object (`line()`, `lines`) is made when asked for, so a statement of 100,000 lines holds
+    # a few small lists each, not a dictionary each. Version 2 of the aggregate (snapshots):
+    # version 1 kept a dictionary per line.
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict) -> None:
+        lines = state.pop("lines")
+        state["rows"] = [_lean(line) for line in lines]
+        state["outcomes"] = [_outcome(line) for line in lines]
+
+    @event(Imported)
+    def __init__(self, id: UUID, fund_code: str, statement_id: str, content_hash: str, lines: list, actor: str):
         self.fund_code = fund_code
         self.statement_id = statement_id
         self.content_hash = content_hash
-        # Each line's record with its outcome: status unmatched, matched (exact), probable,
-        # duplicate or overlap; `match` the item, `duplicate_of` the line it repeats.
-        # Kept in file order, so line numbers ascend.
-        self.lines = [{**line, "status": "unmatched", "match": None, "duplicate_of": None} for line in lines]
+        self.rows = lines
+        self.outcomes: list = [None] * len(lines)
+
+    @classmethod
+    def imported(cls, id: UUID, fund_code: str, statement_id: str, content_hash: str,
+                 lines: Sequence[StatementLine], actor: str) -> "BankStatement":
+        return cls(id=id, fund_code=fund_code, statement_id=statement_id, content_hash=content_hash,
+                   lines=[[line.line_no, line.date.isoformat(), line.direction, line.amount_fen, line.reference,
+                           line.counterparty] for line in lines], actor=actor)
+
+    def _index(self, line_no: int) -> int:
+        n = bisect.bisect_left(self.rows, line_no, key=lambda row: row[0])
+        if n == len(self.rows) or self.rows[n][0] != line_no:
+            raise KeyError(f"statement {self.statement_id} has no line {line_no}")
+        return n
+
+    def _line(self, n: int) -> dict:
+        line_no, day, direction, amount_fen, reference, counterparty = self.rows[n]
+        outcome = self.outcomes[n]
+        status, item_key, how, of_statement, of_line = outcome if outcome is not None else ("unmatched",) + (None,) * 4
+        return {"line_no": line_no, "date": dt.date.fromisoformat(day), "direction": direction,
+                "amount_fen": amount_fen, "reference": reference, "counterparty": counterparty, "status": status,
+                "match": None if item_key is None else {"item_key": item_key, "how": how},
+                "duplicate_of": None if of_line is None else {"statement_id": of_statement, "line_no": of_line}}
 
     def line(self, line_no: int) -> dict:
-        n = bisect.bisect_left(self.lines, line_no, key=lambda line: line["line_no"])
-        if n == len(self.lines) or self.lines[n]["line_no"] != line_no:
-            raise KeyError(f"statement {self.statement_id} has no line {line_no}")
-        return self.lines[n]
+        """The line as a keyed object: its fields, `status` (unmatched, matched (exact),
+        probable, duplicate or overlap), `match` ({"item_key", "how"}) and `duplicate_of`."""
+        return self._line(self._index(line_no))
+
+    @property
+    def lines(self) -> list[dict]:
+        return [self._line(n) for n in range(len(self.rows))]
+
+    def statuses(self) -> list[str]:
+        return [outcome[0] if outcome is not None else "unmatched" for outcome in self.outcomes]
 
     def open_lines(self) -> list[StatementLine]:
-        return [StatementLine.of(line) for line in self.lines if line["status"] == "unmatched"]
+        return [StatementLine.of(self._line(n)) for n, outcome in enumerate(self.outcomes) if outcome is None]
 
     def all_lines(self) -> list[StatementLine]:
-        return [StatementLine.of(line) for line in self.lines]
+        return [StatementLine.of(self._line(n)) for n in range(len(self.rows))]
 
-    @event("LineMatched")
-    def match_line(self, line_no: int, how: str, item: dict, actor: str) -> None:
+    @event("LinesMatched")
+    def record_outcomes(self, matches: list, duplicates: list, actor: str) -> None:
+        """One import's outcomes in one event: `matches` [line_no, how, item_key] (how: exact
+        or probable), `duplicates` [line_no, of_statement, of_line, overlap] (of_statement None:
+        a line repeating an earlier one of this statement)."""
+        for line_no, how, item_key in matches:
+            self._matched(line_no, how, item_key)
+        for line_no, of_statement, of_line, overlap in duplicates:
+            self._duplicated(line_no, of_statement, of_line, overlap)
+
+    def _matched(self, line_no: int, how: str, item_key: str) -> None:
         assert how in ("exact", "probable"), how
-        line = self.line(line_no)
-        assert line["status"] == "unmatched", line
-        line.update(status="matched" if how == "exact" else "probable", match={**item, "how": how})
+        n = self._index(line_no)
+        assert self.outcomes[n] is None, self._line(n)
+        self.outcomes[n] = ["matched" if how == "exact" else "probable", item_key, how, None, None]
+
+    def _duplicated(self, line_no: int, of_statement: str, of_line: int, overlap: bool) -> None:
+        n = self._index(line_no)
+        assert self.outcomes[n] is None, self._line(n)
+        self.outcomes[n] = ["overlap" if overlap else "duplicate", None, None, of_statement or self.statement_id,
+                            of_line]
+
+    # The outcomes as statements stored them before LinesMatched: an event per line.
+    class LineMatched(Aggregate.Event):
+        """Version 2 names the item by its key; version 1 copied the item's record."""
+
+        line_no: int
+        how: str
+        item_key: str
+        actor: str
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["item_key"] = state.pop("item")["item_key"]
+
+    @event(LineMatched)
+    def match_line(self, line_no: int, how: str, item_key: str, actor: str) -> None:
+        self._matched(line_no, how, item_key)
 
     @event("LineDuplicated")
     def flag_duplicate(self, line_no: int, of_statement: str, of_line: int, overlap: bool, actor: str) -> None:
-        line = self.line(line_no)
-        assert line["status"] == "unmatched", line
-        line.update(status="overlap" if overlap else "duplicate",
-                    duplicate_of={"statement_id": of_statement, "line_no": of_line})
+        self._duplicated(line_no, of_statement, of_line, overlap)
 
 
 class BankMatch(Aggregate):
@@ -301,22 +405,29 @@ class BankAccount(Aggregate):
 def open_by_month(statement: "BankStatement") -> dict[str, int]:
     """The statement's lines that count as unmatched in the bank, per month of their date."""
     counts: dict[str, int] = {}
-    for line in statement.lines:
-        if line["status"] in ("unmatched", "duplicate"):
-            month = f"{line['date']:%Y-%m}"
+    for row, status in zip(statement.rows, statement.statuses()):
+        if status in ("unmatched", "duplicate"):
+            month = row[1][:7]
             counts[month] = counts.get(month, 0) + 1
     return dict(sorted(counts.items()))
 
 
-def line_view(line: dict) -> dict:
+def line_view(line: dict, items: Mapping[str, "LedgerItem"]) -> dict:
     match = line["match"]
     return {
         "line_no": line["line_no"], "date": line["date"].isoformat(), "direction": line["direction"],
         "amount": format_money(line["amount_fen"]), "reference": line["reference"],
         "counterparty": line["counterparty"], "status": line["status"],
-        "match": None if match is None else item_view(match, how=match["how"]),
+        "match": None if match is None else match_view(match, items),
         "duplicate_of": line["duplicate_of"],
     }
+
+
+def match_view(match: dict, items: Mapping[str, "LedgerItem"]) -> dict:
+    """The item a line matched, from the fund's items (a statement stored before lean lines
+    holds the item's record itself)."""
+    item = items.get(match["item_key"])
+    return item_view(item.record() if item is not None else match, how=match["how"])
 
 
 def item_view(item: dict, *, how: str | None = None) -> dict:
@@ -329,17 +440,27 @@ def item_view(item: dict, *, how: str | None = None) -> dict:
     return view
 
 
-def statement_view(statement: BankStatement) -> dict:
+# An import answers with its first lines and the counts of all: its answer (kept whole under an
+# Idempotency-Key) stays bounded however long the statement; GET /v1/reconciliation pages
+# through every line.
+LINES_SHOWN = 1_000
+
+
+def statement_view(statement: BankStatement, items: Mapping[str, "LedgerItem"]) -> dict:
+    """The statement with the outcome of each of its first LINES_SHOWN lines (`more_lines`:
+    how many follow) and the counts of all; `items`: the fund's items by item_key."""
     counts = dict.fromkeys(("matched", "probable", "unmatched", "duplicate", "overlap"), 0)
-    for line in statement.lines:
-        counts[line["status"]] += 1
-    dates = [line["date"] for line in statement.lines]
+    for status in statement.statuses():
+        counts[status] += 1
+    dates = [row[1] for row in statement.rows]  # ISO dates: text order is time order
+    shown = min(len(statement.rows), LINES_SHOWN)
     return {
         "statement_id": statement.statement_id,
         "fund_id": statement.fund_code,
-        "from": min(dates).isoformat(),
-        "to": max(dates).isoformat(),
-        "summary": {"lines": len(statement.lines), **counts},
-        "lines": [line_view(line) for line in statement.lines],
+        "from": min(dates),
+        "to": max(dates),
+        "summary": {"lines": len(statement.rows), **counts},
+        "lines": [line_view(statement._line(n), items) for n in range(shown)],
+        "more_lines": len(statement.rows) - shown,
         "version": statement.version,
     }

@@ -18,7 +18,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import ValidationFailed
@@ -29,7 +29,7 @@ _MONTH = re.compile(r"^(20[0-9]{2})-(0[1-9]|1[0-2])$")
 
 # event name -> (movement kind, the attribute holding its business date), and each kind's
 # effect per fen on (allocated, reserved, disbursed, recovered): projections/movements.py
-# and projections/reports.py sum the read models by the same two tables.
+# and projections/reports.py sum the read models by these two tables too.
 MOVEMENTS = {
     "Allocated": ("allocated", "effective_date"),
     "TransferredIn": ("transferred_in", "effective_date"),
@@ -75,32 +75,47 @@ def _day(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def month_evidence(fund_events: Iterable[Any], month: str, matched: Callable[[list[str]], set[str]],
-                   unmatched_in_bank: int) -> dict:
-    """The evidence for closing `month`, from every event of the fund (in version order);
-    `matched(item_keys)` answers which of the month's items a bank line has matched."""
-    first, last = month_bounds(month)
-    closing = [0, 0, 0, 0]
-    items: list[str] = []
-    for event in fund_events:
-        name = type(event).__qualname__.split(".")[-1]
-        movement = MOVEMENTS.get(name)
+class MonthTally:
+    """The figures a close of `month` is decided on, added up event by event over the fund's
+    stream in version order: the closing balance by business date and the month's items."""
+
+    def __init__(self, month: str):
+        self.month = month
+        self.first, self.last = month_bounds(month)
+        self.closing = [0, 0, 0, 0]
+        self.items: list[str] = []
+        self.version = 0  # the fund's events up to this version are added
+
+    def copy(self) -> "MonthTally":
+        other = MonthTally(self.month)
+        other.closing, other.items, other.version = list(self.closing), list(self.items), self.version
+        return other
+
+    def add(self, event: Any) -> None:
+        """One event of the fund (the next in its stream; those that move no money count
+        for nothing)."""
+        self.version = event.originator_version
+        movement = MOVEMENTS.get(type(event).__qualname__.split(".")[-1])
         if movement is None:
-            continue
+            return
         kind, date_attribute = movement
-        if _day(getattr(event, date_attribute)) <= last:
+        if _day(getattr(event, date_attribute)) <= self.last:
             for i, effect in enumerate(EFFECTS[kind]):
-                closing[i] += effect * event.amount_fen
+                self.closing[i] += effect * event.amount_fen
         item = ledger_item(event)
-        if item is not None and first <= item.date <= last:
-            items.append(item.item_key)
-    available = closing[0] - closing[1] - closing[2] + closing[3]
-    unmatched_items = len(items) - len(matched(items)) if items else 0
-    return {
-        "ties_out": available >= 0 and all(part >= 0 for part in closing),
-        "closing_available": format_money(available),
-        "items": len(items),
-        "matched": len(items) - unmatched_items,
-        "unmatched_in_ledger": unmatched_items,
-        "unmatched_in_bank": unmatched_in_bank,
-    }
+        if item is not None and self.first <= item.date <= self.last:
+            self.items.append(item.item_key)
+
+    def evidence(self, matched: Callable[[list[str]], set[str]], unmatched_in_bank: int) -> dict:
+        """`matched(item_keys)`: which of the month's items a bank line has matched."""
+        available = self.closing[0] - self.closing[1] - self.closing[2] + self.closing[3]
+        found = len(matched(self.items)) if self.items else 0
+        return {
+            "ties_out": available >= 0 and all(part >= 0 for part in self.closing),
+            "closing_available": format_money(available),
+            "items": len(self.items),
+            "matched": found,
+            "unmatched_in_ledger": len(self.items) - found,
+            "unmatched_in_bank": unmatched_in_bank,
+            "fund_version": self.version,
+        }

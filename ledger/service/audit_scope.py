@@ -19,7 +19,7 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
-from ..domain.bank import BankMatch, BankStatement
+from ..domain.bank import BankAccount, BankMatch, BankStatement
 from ..domain.claim import Claim
 from ..domain.fund import Fund
 from ..domain.policy import ProgramParameters
@@ -38,6 +38,7 @@ _REGION_IN_FIRST_EVENT: dict[str, Callable[[Any], str]] = {
     get_topic(Claim): lambda first: first.region,
     get_topic(BankStatement): _fund_region,
     get_topic(BankMatch): _fund_region,
+    get_topic(BankAccount): _fund_region,
 }
 
 

@@ -32,8 +32,7 @@ class BankCommands(LedgerCore):
         label = require_text(request.get("statement_id"), field="statement_id", optional=True)
         lines = read_statement(request.get("csv"), columns=request.get("columns"), debit=request.get("debit"),
                                credit=request.get("credit"),
-                               skip_lines=0 if request.get("skip_lines") is None else request.get("skip_lines"),
-                               latest=self.today())
+                               skip_lines=request.get("skip_lines"), latest=self.today())
         digest = content_hash(lines)
         statement_id = label or digest[:32]
         fund_id = fund_aggregate_id(code)
@@ -50,40 +49,47 @@ class BankCommands(LedgerCore):
                 raise Duplicate(f"statement_id {label!r} of fund {code} was imported with other lines")
             statement = uow.find(BankStatement, statement_aggregate_id(code, digest))
             created = statement is None
+            duplicates = []
             if created:
-                statement = uow.add(BankStatement(id=statement_aggregate_id(code, digest), fund_code=code,
-                                                  statement_id=statement_id, content_hash=digest,
-                                                  lines=[line.record() for line in lines], actor=actor.user_id))
+                statement = uow.add(BankStatement.imported(id=statement_aggregate_id(code, digest), fund_code=code,
+                                                           statement_id=statement_id, content_hash=digest,
+                                                           lines=lines, actor=actor.user_id))
                 if label_key is not None:
                     uow.add(ClaimLimit(id=limit_aggregate_id(label_key), key=label_key, limit=1,
                                        kind="once")).take(digest)
-                for line_no, earlier in find_duplicates(lines).items():
-                    statement.flag_duplicate(line_no=line_no, of_statement=statement_id, of_line=earlier,
-                                             overlap=False, actor=actor.user_id)
-            self._match(uow, statement, known, actor.user_id)
+                duplicates = [[line_no, None, earlier, False]
+                              for line_no, earlier in find_duplicates(lines).items()]
+            self._match(uow, statement, known, duplicates, actor.user_id)
             self._count_open_lines(uow, statement, actor.user_id)
-            return Outcome(created, statement_view(statement))
+            return Outcome(created, statement_view(statement, {item.item_key: item for item in known}))
 
         return self._run(actor.user_id, idem, command)[0]
 
-    def _match(self, uow, statement: BankStatement, items: list[LedgerItem], actor_id: str) -> None:
+    def _match(self, uow, statement: BankStatement, items: list[LedgerItem], duplicates: list[list],
+               actor_id: str) -> None:
+        """Match the statement's open lines (`duplicates`: lines of a new statement repeating
+        an earlier one of it, never matched) and record every outcome in one event."""
         code = statement.fund_code
 
         def taken(item_key: str) -> Taker | None:
             match = uow.find(BankMatch, bank_match_id(code, item_key))
             return None if match is None else match.taker()
 
-        for decision in plan_matches(statement.statement_id, statement.open_lines(), items, taken):
+        repeated = {line_no for line_no, *_ in duplicates}
+        open_lines = [line for line in statement.open_lines() if line.line_no not in repeated]
+        matches = []
+        for decision in plan_matches(statement.statement_id, open_lines, items, taken):
             if decision.how == "overlap":
-                statement.flag_duplicate(line_no=decision.line_no, of_statement=decision.overlap_of.statement_id,
-                                         of_line=decision.overlap_of.line_no, overlap=True, actor=actor_id)
+                duplicates.append([decision.line_no, decision.overlap_of.statement_id, decision.overlap_of.line_no,
+                                   True])
                 continue
             line = StatementLine.of(statement.line(decision.line_no))
-            statement.match_line(line_no=decision.line_no, how=decision.how, item=decision.item.record(),
-                                 actor=actor_id)
+            matches.append([decision.line_no, decision.how, decision.item.item_key])
             uow.add(BankMatch(id=bank_match_id(code, decision.item.item_key), fund_code=code,
                               item_key=decision.item.item_key, statement_id=statement.statement_id,
                               line_no=decision.line_no, fingerprint=list(line.fingerprint), how=decision.how))
+        if matches or duplicates:
+            statement.record_outcomes(matches=matches, duplicates=sorted(duplicates), actor=actor_id)
 
     @staticmethod
     def _count_open_lines(uow, statement: BankStatement, actor_id: str) -> None:

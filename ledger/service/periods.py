@@ -3,15 +3,13 @@ writer"). The close's evidence is decided in the writer against the fund's own e
 (ledger/domain/periods.py), in the transaction that records the close."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from ..access import Actor
 from ..domain.bank import BankAccount, bank_account_id, bank_match_id
 from ..domain.fund import Fund, parse_fund_code
 from ..domain.ids import fund_aggregate_id
-from ..domain.periods import MOVEMENTS, month_evidence, parse_month, require_ended
+from ..domain.periods import MOVEMENTS, MonthTally, parse_month, require_ended
 from ..errors import Forbidden, InvalidState
 from .core import PAGE, Idem, LedgerCore, Outcome, command, require_text
 
@@ -32,21 +30,30 @@ class PeriodCommands(LedgerCore):
         actor.require_region(region)
         month = parse_month(month)
         override_reason = require_text(request.get("override_reason"), field="override_reason", optional=True)
+        require_ended(month, self.today())  # before reading the fund; again as the close is recorded
+        fund_id = fund_aggregate_id(code)
+        # The fund's events as stored now, added up outside the writer (they never change);
+        # the writer adds those recorded since, so the evidence covers every event of the
+        # fund up to the version the close is recorded at.
+        stored = self._tally(fund_id, MonthTally(month))
 
         def in_writer(uow):
             require_ended(month, self.today())  # today as the close is recorded
-            fund = uow.get(Fund, fund_aggregate_id(code), f"fund {code}")
+            fund = uow.get(Fund, fund_id, f"fund {code}")
             if month in fund.closed_months:
                 raise InvalidState(f"{month} is already closed for fund {code}")
+            committed = fund.version - len(fund.pending_events)
+            tally = self._tally(fund_id, stored.copy() if stored.version <= committed else MonthTally(month),
+                                upto=committed)
+            for event in fund.pending_events:
+                tally.add(event)
             account = uow.find(BankAccount, bank_account_id(code))
 
             def matched(item_keys: list[str]) -> set[str]:
                 ids = {bank_match_id(code, key): key for key in item_keys}
                 return {ids[i] for i in uow.existing(list(ids))}
 
-            evidence = month_evidence(self._fund_events(fund), month, matched,
-                                      account.unmatched_in(month) if account is not None else 0)
-            evidence["fund_version"] = fund.version  # the fund's events it was decided on
+            evidence = tally.evidence(matched, account.unmatched_in(month) if account is not None else 0)
             fund.check_close_period(month, evidence, override_reason)
             fund.close_period(month=month, evidence=evidence, override_reason=override_reason, actor=actor.user_id)
             return Outcome(True, {"fund_id": code, "month": month, "closed": True, "override_reason": override_reason,
@@ -100,18 +107,18 @@ class PeriodCommands(LedgerCore):
 
         return self._run(actor.user_id, idem, in_writer)[0]
 
-    def _fund_events(self, fund: Fund) -> Iterator[Any]:
-        """In the writer: the fund's money movements, every one it has recorded, committed
-        (read page by page from the store, whose versions up to the one held never change)
-        and pending in this batch, in version order."""
-        committed = fund.version - len(fund.pending_events)
-        version = 0
-        while version < committed:
-            page = self.app.recorder.select_events(fund.id, gt=version or None, lte=committed, limit=PAGE)
-            if not page:
-                break
+    def _tally(self, fund_id: UUID, tally: MonthTally, upto: int | None = None) -> MonthTally:
+        """`tally` with the fund's stored events after its version added, up to `upto` (None:
+        all), page by page; only the events that move money are decoded."""
+        version = tally.version
+        while upto is None or version < upto:
+            page = self.app.recorder.select_events(fund_id, gt=version or None, lte=upto, limit=PAGE)
             for stored in page:
                 if stored.topic in MOVEMENT_TOPICS:
-                    yield self.app.mapper.to_domain_event(stored)
-            version = page[-1].originator_version
-        yield from fund.pending_events
+                    tally.add(self.app.mapper.to_domain_event(stored))
+            if page:
+                version = page[-1].originator_version
+            if len(page) < PAGE:
+                break
+        tally.version = max(tally.version, version)
+        return tally

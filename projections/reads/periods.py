@@ -7,9 +7,9 @@ from ledger.domain.fund import parse_fund_code
 from ledger.errors import NotFound
 from ledger.views import event_type, utc_text
 
+from ..sql import PERIOD_TYPES
 from .reports import ReportReads
 
-PERIOD_EVENTS = ("PeriodClosed", "PeriodReopenProposed", "PeriodReopened")
 
 
 def _month(months: dict, month: str) -> dict:
@@ -30,9 +30,8 @@ class PeriodReads(ReportReads):
         head = self.wait_consistent()
         if self.view.fund(fund_id) is None:
             raise NotFound(f"fund {fund_id} not found")
-        marks = ", ".join("?" for _ in PERIOD_EVENTS)
-        rows = self.view._rows(f"SELECT position FROM rm_fund_history WHERE fund_id = ? AND type IN ({marks})"
-                               " AND position <= ? ORDER BY position", (fund_id, *PERIOD_EVENTS, head))
+        rows = self.view._rows(f"SELECT position FROM rm_fund_history WHERE fund_id = ? AND type IN {PERIOD_TYPES}"
+                               " AND position <= ? ORDER BY position", (fund_id, head))
         months: dict[str, dict] = {}
         proposals: dict[str, dict] = {}
         for row in rows:

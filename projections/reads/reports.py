@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import orjson
+
 from ledger.access import READ_REPORTS, Actor
 from ledger.domain.fund import FUND_TYPES, parse_fund_code
 from ledger.errors import NotFound, ValidationFailed
@@ -15,6 +17,10 @@ from ledger.service.core import parse_date
 from .. import reconciliation, reports
 from . import asof
 from .core import ReadsCore
+
+# A page of GET /v1/reconciliation stops before 4 MiB (API.md, "Bounded work per request"),
+# with room for the envelope.
+RECONCILIATION_PAGE_BYTES = 4 * 1024 * 1024 - 64 * 1024
 
 # `ledger report ...` runs with the database's own authority, like `ledger export`.
 CLI_ACTOR = Actor("cli", "ledger report (command line)", frozenset({"admin"}), ("000000",))
@@ -97,9 +103,13 @@ class ReportReads(ReadsCore):
             more = (date, last, position)
         return [{k: v for k, v in r.items() if k != "_cursor"} for r in rows[:limit]], more
 
-    def reconciliation(self, actor: Actor, fund_id: str, start: str, end: str) -> dict:
+    def reconciliation(self, actor: Actor, fund_id: str, start: str, end: str, *, limit: int = 100,
+                       cursor: str | None = None) -> dict:
         """GET /v1/reconciliation: the fund's matched, unmatched-in-ledger and unmatched-in-bank
-        items of the period (dates YYYY-MM-DD, included), with every acknowledged write."""
+        items of the period (dates YYYY-MM-DD, included), with every acknowledged write, a page
+        at a time: at most `limit` entries across the three lists and under RECONCILIATION_PAGE_BYTES
+        of them; `cursor` (a previous page's `next_cursor`, the text deps.decode_cursor gives)
+        continues where it stopped. The first page also counts each list whole."""
         actor.require_role(*READ_REPORTS)
         _, region = parse_fund_code(fund_id)
         actor.require_region(region)
@@ -107,13 +117,37 @@ class ReportReads(ReadsCore):
         date_to = parse_date(end, field="to")
         if date_to < date_from:
             raise ValidationFailed("to is before from", field="to")
+        query = [fund_id, date_from.isoformat(), date_to.isoformat()]
+        after = _reconciliation_cursor(cursor, query) if cursor is not None else None
         head = self.wait_consistent()
         if self.view.fund(fund_id) is None:
             raise NotFound(f"fund {fund_id} not found")
-        return {**reconciliation.reconciliation(self.view, fund_id, date_from, date_to), "position": head}
+        page, stopped = reconciliation.reconciliation_page(self.view, fund_id, date_from, date_to, limit=limit,
+                                                           after=after, max_bytes=RECONCILIATION_PAGE_BYTES)
+        counts = None if cursor is not None else reconciliation.reconciliation_summary(self.view, fund_id, date_from,
+                                                                                     date_to)
+        return {"fund_id": fund_id, "from": query[1], "to": query[2], **page, "counts": counts, "position": head,
+                "next_cursor": None if stopped is None else orjson.dumps([*query, *stopped]).decode()}
 
     def reconciliation_summary(self, fund_id: str, date_from: dt.date, date_to: dt.date) -> dict[str, int]:
         """{"matched": n, "unmatched_in_ledger": n, "unmatched_in_bank": n} for the fund and the
         period (dates included), counting every write acknowledged before the call."""
         self.wait_consistent()
         return reconciliation.reconciliation_summary(self.view, fund_id, date_from, date_to)
+
+
+def _reconciliation_cursor(cursor: str, query: list) -> tuple[int, list]:
+    """(list index, key) from a next_cursor of the same fund and period; 422 otherwise."""
+    try:
+        value = orjson.loads(cursor)
+        fund_id, start, end, index, key = value
+        if [fund_id, start, end] != query:
+            raise ValueError
+        if not (isinstance(index, int) and 0 <= index < len(reconciliation.SECTIONS) and isinstance(key, list)
+                and len(key) == (2 if reconciliation.SECTIONS[index] == "unmatched_in_ledger" else 3)
+                and isinstance(key[0], str) and all(isinstance(part, (str, int)) for part in key)):
+            raise ValueError
+    except (ValueError, TypeError, orjson.JSONDecodeError):
+        raise ValidationFailed("cursor is not one this service issued for this fund and period",
+                               field="cursor") from None
+    return index, key

@@ -48,8 +48,9 @@ def test_the_current_month_and_later_ones_do_not_close(staff, clock):
 
 
 def test_unmatched_bank_items_need_an_override_reason(staff, clock):
-    clock.travel_to(dt.date(2022, 8, 3))
+    clock.travel_to(dt.date(2022, 7, 5))
     fund = open_fund(staff.treasurer, "employment_subsidy", "210100", "5000.00")
+    clock.travel_to(dt.date(2022, 8, 3))
     statement = "date,amount,direction,reference,counterparty\n2022-07-05,100.00,debit,UNKNOWN-1,某公司\n"
     r = staff.treasurer.client.post("/v1/bank-statements", params={"fund_id": fund}, content=statement.encode(),
                                     headers={"Authorization": f"Bearer {staff.treasurer.token}",
@@ -63,8 +64,9 @@ def test_unmatched_bank_items_need_an_override_reason(staff, clock):
 
 
 def test_a_reopen_is_proposed_by_one_treasurer_and_confirmed_by_another_person(staff, clock):
-    clock.travel_to(dt.date(2022, 8, 3))
+    clock.travel_to(dt.date(2022, 7, 5))
     fund = open_fund(staff.treasurer, "employment_subsidy", "210100", "5000.00")
+    clock.travel_to(dt.date(2022, 8, 3))
     assert staff.treasurer.post(f"/v1/periods/{fund}/2022-07/close", {}).status_code == 201
     body = {"reason": "漏记一笔拨款", "document_no": "沈财〔2022〕9号"}
     assert_problem(staff.clerk.post(f"/v1/periods/{fund}/2022-07/reopen", body), 403, "forbidden")
@@ -100,8 +102,9 @@ def test_a_reopen_is_proposed_by_one_treasurer_and_confirmed_by_another_person(s
 
 
 def test_the_periods_list_is_scoped_to_the_callers_regions(staff, clock):
-    clock.travel_to(dt.date(2022, 8, 3))
+    clock.travel_to(dt.date(2022, 7, 5))
     fund = open_fund(staff.treasurer, "employment_subsidy", "210100", "5000.00")
+    clock.travel_to(dt.date(2022, 8, 3))
     assert staff.treasurer.post(f"/v1/periods/{fund}/2022-07/close", {}).status_code == 201
     dalian_auditor = make_user(staff.admin, "大连审计", ["auditor"], ["210200"])
     assert_problem(dalian_auditor.get("/v1/periods", fund_id=fund), 403, "forbidden")

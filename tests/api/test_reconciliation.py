@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+import orjson
 import pytest
 
 from ..support import Api, job_expansion_claim, make_user
@@ -367,9 +368,10 @@ def test_two_statements_racing_for_one_payment_match_it_once(client, staff, fund
     assert summary_of(client, ui) == {"matched": 1, "unmatched_in_ledger": 0, "unmatched_in_bank": 3}
 
 
-def test_a_long_statement_loads_from_its_snapshot_and_the_read_model_equals_a_replay(settings, client, staff, funds):
-    """Past 100 events the writer snapshots the statement; another process loads it from the
-    snapshot, and replaying the log rebuilds exactly the live reconciliation rows."""
+def test_a_long_statement_is_two_lean_events_and_the_read_model_equals_a_replay(settings, client, staff, funds):
+    """An import is one event for the lines (each a short array: what matching needs) and one
+    for all their outcomes; another process loads it and answers the same, and replaying the
+    log rebuilds exactly the live reconciliation rows."""
     from ledger.domain.bank import BankStatement, content_hash, statement_aggregate_id
     from ledger.statements import read_statement
     from runtime.container import Runtime
@@ -386,9 +388,12 @@ def test_a_long_statement_loads_from_its_snapshot_and_the_read_model_equals_a_re
     rt = client.app.state.runtime
     statement = rt.ledger.load(BankStatement, statement_aggregate_id(ui, content_hash(read_statement(text))),
                                "statement")
-    assert statement.version > 100
-    assert list(rt.app.snapshots.get(statement.id, desc=True, limit=1)), "no snapshot was taken"
-    assert len(reconcile(staff.treasurer, ui)["unmatched_in_bank"]) == 121
+    assert statement.version == 2
+    stored = list(rt.app.recorder.select_events(statement.id))
+    assert [n.topic.rsplit(".", 1)[-1] for n in stored] == ["Imported", "LinesMatched"]
+    assert len(stored[0].state) < 60 * 122, "the Imported event holds more than the lines' fields"
+    assert len(stored[1].state) < 40 * 122
+    assert reconcile(staff.treasurer, ui)["counts"]["unmatched_in_bank"] == 121
 
     other = Runtime(settings)  # another process: its writer holds nothing in memory yet
     try:
@@ -404,3 +409,89 @@ def test_a_long_statement_loads_from_its_snapshot_and_the_read_model_equals_a_re
     result = replay_and_compare(rt)
     assert result["differences"] == []
     assert rt.views.all_rows("rm_bank_lines") and rt.views.all_rows("rm_bank_items")
+
+
+def pages(api: Api, fund_id: str, limit: int, **period) -> list[dict]:
+    answers, cursor = [], None
+    while True:
+        query = {"limit": limit, **(period or JULY), **({"cursor": cursor} if cursor else {})}
+        r = api.get("/v1/reconciliation", fund_id=fund_id, **query)
+        assert r.status_code == 200, r.text
+        answers.append(r.json())
+        cursor = r.json()["next_cursor"]
+        if cursor is None:
+            return answers
+
+
+def test_the_reconciliation_pages_through_its_three_lists(client, staff, funds):
+    ui = funds["ui"]
+    for n in range(4):
+        paid(staff, f"ZF-P{n}", "2022-07-20")
+    statement = HEADER + "".join(f"2022-07-20,1500.00,debit,ZF-P{n},\n" for n in range(2)) + \
+        "".join(f"2022-07-{10 + n},{n + 1}.00,credit,,利息{n}\n" for n in range(5))
+    imported(staff.treasurer, ui, statement, statement_id="长" * 200)  # the longest statement_id in every cursor
+    whole = reconcile(staff.treasurer, ui, limit=1000, **JULY)
+    assert whole["counts"] == {"matched": 2, "unmatched_in_ledger": 2, "unmatched_in_bank": 5}
+    assert whole["next_cursor"] is None
+    for limit in (1, 2, 3, 8, 9):
+        answers = pages(staff.treasurer, ui, limit)
+        assert len(answers) == -(-9 // limit)  # no empty page at the end
+        assert all(sum(len(a[k]) for k in ("matched", "unmatched_in_ledger", "unmatched_in_bank")) <= limit
+                   for a in answers)
+        for key in ("matched", "unmatched_in_ledger", "unmatched_in_bank"):
+            assert [x for a in answers for x in a[key]] == whole[key], (limit, key)
+        assert answers[0]["counts"] == whole["counts"] and all(a["counts"] is None for a in answers[1:])
+
+
+def test_a_reconciliation_page_stops_before_its_byte_limit(client, staff, funds, monkeypatch):
+    from projections.reads import reports
+
+    ui = funds["ui"]
+    imported(staff.treasurer, ui, HEADER + "".join(f"2022-07-{10 + n},{n + 1}.00,credit,,{'利' * 150}\n"
+                                                   for n in range(6)))
+    one = len(orjson.dumps(reconcile(staff.treasurer, ui, limit=1, **JULY)["unmatched_in_bank"][0]))
+    monkeypatch.setattr(reports, "RECONCILIATION_PAGE_BYTES", 2 * one + 5)
+    answers = pages(staff.treasurer, ui, 1000)
+    assert [len(a["unmatched_in_bank"]) for a in answers] == [2, 2, 2]
+
+
+def test_a_cursor_must_be_one_issued_for_the_same_fund_and_period(staff, funds):
+    ui = funds["ui"]
+    imported(staff.treasurer, ui, HEADER + "2022-07-10,1.00,credit,,a\n2022-07-11,2.00,credit,,b\n")
+    cursor = reconcile(staff.treasurer, ui, limit=1, **JULY)["next_cursor"]
+    assert cursor
+    for query in ({"fund_id": funds["es"], **JULY, "cursor": cursor},
+                  {"fund_id": ui, "from": "2022-07-02", "to": "2022-07-31", "cursor": cursor},
+                  {"fund_id": ui, **JULY, "cursor": "bm90LWEtY3Vyc29y"}):
+        assert_problem(staff.treasurer.get("/v1/reconciliation", **query), 422, "validation_error", "cursor")
+    assert_problem(staff.treasurer.get("/v1/reconciliation", fund_id=ui, limit=1001, **JULY), 422,
+                   "validation_error")
+
+
+def test_an_import_answers_its_first_thousand_lines_and_the_counts_of_all(staff, funds):
+    ui = funds["ui"]
+    text = HEADER + "".join(f"2022-07-{1 + n % 28:02d},{n + 1}.00,credit,,来款{n}\n" for n in range(1001))
+    first = imported(staff.treasurer, ui, text)
+    assert first["summary"]["lines"] == first["summary"]["unmatched"] == 1001
+    assert len(first["lines"]) == 1000 and first["more_lines"] == 1
+    assert first["lines"][-1]["line_no"] == 1001  # the header is line 1
+    assert reconcile(staff.treasurer, ui)["counts"]["unmatched_in_bank"] == 1001
+    small = imported(staff.treasurer, ui, HEADER + "2022-07-30,5.00,credit,,利息\n")
+    assert small["more_lines"] == 0
+
+
+def test_the_projector_keeps_no_statement_once_its_import_is_projected(client, staff, funds):
+    from ledger.domain.bank import BankStatement
+
+    ui = funds["ui"]
+    paid(staff, "ZF-0090", "2022-07-20")
+    text = HEADER + "2022-07-20,1500.00,debit,ZF-0090,\n2022-07-21,3.00,credit,,利息\n2022-07-22,1500.00,debit,ZF-0091,\n"
+    assert statuses(imported(staff.treasurer, ui, text)) == ["matched", "unmatched", "unmatched"]
+    projection = client.app.state.runtime.projection
+    assert reconcile(staff.treasurer, ui)["counts"] == {"matched": 1, "unmatched_in_ledger": 0, "unmatched_in_bank": 2}
+    assert not [a for a in projection._known.values() if isinstance(a, BankStatement)]
+    # Imported again once the payment is recorded: the projector loads the statement again.
+    paid(staff, "ZF-0091", "2022-07-22")
+    assert statuses(imported(staff.treasurer, ui, text, status=200)) == ["matched", "unmatched", "matched"]
+    assert reconcile(staff.treasurer, ui)["counts"] == {"matched": 2, "unmatched_in_ledger": 0, "unmatched_in_bank": 1}
+    assert not [a for a in projection._known.values() if isinstance(a, BankStatement)]

@@ -287,12 +287,19 @@ def test_statement_upload_and_period_close(demo, open_page):
     page.fill("#recon-month", month)
     page.locator("#recon-month").press("Enter")
     page.locator("#recon-counts", has_text=fund_id).wait_for()
-    statement = f"date,amount,direction,reference\n{month}-15,123.45,debit,NOT-IN-LEDGER-{uuid.uuid4().hex[:8]}\n"
+    # As a Chinese bank exports it: GBK, a preamble above the header, its own column names.
+    reference = f"未入账-{uuid.uuid4().hex[:8]}"
+    statement = (f"中国工商银行 账户明细\n账号,2103000000000000001\n交易日期,金额,借贷标志,摘要\n"
+                 f"{month}-15,123.45,借,{reference}\n")
+    page.fill("#statement-columns", "date:交易日期,amount:金额,direction:借贷标志,reference:摘要")
+    page.fill("#statement-debit", "借")
+    page.fill("#statement-credit", "贷")
     page.set_input_files("#statement-file", files=[{"name": "statement.csv", "mimeType": "text/csv",
-                                                    "buffer": statement.encode()}])
+                                                    "buffer": statement.encode("gbk")}])
     page.click("#statement-form button[type=submit]")
     page.wait_for_selector("#statement-result dl")
     page.locator("#recon-counts [data-count=unmatched_in_bank]", has_text="1").wait_for()
+    page.locator("#recon td", has_text=reference).wait_for()  # read as GBK: the reference as the bank wrote it
     recon = ok(demo.api("treasurer", "GET", "/v1/reconciliation",
                         params={"fund_id": fund_id, "from": f"{month}-01", "to": f"{month}-30"}))
     for key in ("matched", "unmatched_in_ledger", "unmatched_in_bank"):

@@ -207,7 +207,7 @@
     const headers = {Authorization: "Bearer " + token(), Accept: opts.accept || "application/json",
                      ...(opts.headers || {})};
     let body = opts.body;
-    if (body !== undefined && typeof body !== "string") {
+    if (body !== undefined && typeof body !== "string" && !(body instanceof Blob)) {
       headers["Content-Type"] = "application/json";
       body = JSON.stringify(body);
     }
@@ -722,9 +722,9 @@
       const credit = el("input", {id: "statement-credit", placeholder: "贷"});
       const result = el("div", {id: "statement-result"});
       main.append(section("upload", el("form", {id: "statement-form", class: "grid-form", on: {submit: guard(async () => {
-        const text = await file.files[0].text();
+        // The file's own bytes, no charset: the service tells UTF-8 from GBK (a bank's export).
         const params = {fund_id: fund.value, columns: columns.value, debit: debit.value, credit: credit.value};
-        const r = await api("/v1/bank-statements" + query(params), {method: "POST", body: text, headers: {"Content-Type": "text/csv; charset=utf-8"}});
+        const r = await api("/v1/bank-statements" + query(params), {method: "POST", body: file.files[0], headers: {"Content-Type": "text/csv"}});
         notify(`${t("uploaded")}: ${r.statement_id}`, "ok");
         result.replaceChildren(dl(Object.entries(r.summary).map(([k, v]) => [k, String(v)])));
         await drawRecon(fund.value, month.value, box);
@@ -745,7 +745,16 @@
 
   async function drawRecon(fundId, month, box) {
     const seq = ticket(box);
-    const r = await api("/v1/reconciliation" + query({fund_id: fundId, from: `${month}-01`, to: monthEnd(month)}));
+    // Pages of up to 1000 entries across the three lists; the first page counts each list whole.
+    const r = {matched: [], unmatched_in_ledger: [], unmatched_in_bank: []};
+    let cursor = null, first = null;
+    do {
+      const page = await api("/v1/reconciliation" + query({fund_id: fundId, from: `${month}-01`, to: monthEnd(month), limit: 1000, cursor}));
+      first = first || page;
+      for (const key of Object.keys(r)) r[key].push(...page[key]);
+      cursor = page.next_cursor;
+    } while (cursor);
+    Object.assign(r, {fund_id: first.fund_id, from: first.from, to: first.to});
     if (stale(box, seq)) return;
     const itemRow = (i) => el("tr", {}, el("td", {}, i.kind), el("td", {}, i.claim_id), el("td", {}, i.reference), el("td", {}, i.date), moneyCell(i.amount));
     const lineRow = (l) => el("tr", {}, el("td", {}, l.direction), el("td", {}, l.reference || ""), el("td", {}, l.date), el("td", {}, l.status), moneyCell(l.amount));
