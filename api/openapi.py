@@ -105,6 +105,11 @@ def install(app: FastAPI) -> None:
 def refine(document: dict) -> dict:
     document["info"]["description"] = DESCRIPTION
     components = document.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    _name_claim_variants(schemas)
+    _name_inline_bodies(document, schemas)
+    _name_inline_objects(schemas)
+    _drop_unused(document, schemas)
     components.setdefault("securitySchemes", {})[SCHEME] = {
         "type": "http", "scheme": "bearer",
         "description": "A user's token, sent as `Authorization: Bearer <token>`."}
@@ -112,8 +117,8 @@ def refine(document: dict) -> dict:
     document["security"] = [{SCHEME: []}]
     for path, operations in document.get("paths", {}).items():
         for operation in operations.values():
-            operation["parameters"] = [p for p in operation.get("parameters", [])
-                                       if not (p.get("in") == "header" and p.get("name", "").lower() == "authorization")]
+            operation["parameters"] = [p for p in operation.get("parameters", []) if not (
+                p.get("in") == "header" and p.get("name", "").lower() == "authorization")]
             if not operation["parameters"]:
                 del operation["parameters"]
             responses = operation.setdefault("responses", {})
@@ -123,6 +128,94 @@ def refine(document: dict) -> dict:
                 responses.setdefault("401", {"description": "Not authenticated"})
                 responses["401"].setdefault("content", {"application/problem+json": {}})
             for status, response in responses.items():
-                if re.fullmatch(r"[45][0-9][0-9]", status) and "application/problem+json" in response.get("content", {}):
+                if re.fullmatch(r"[45][0-9][0-9]", status) and "application/problem+json" in response.get(
+                        "content", {}):
                     response["content"] = {"application/problem+json": {"schema": PROBLEM_REF}}
     return document
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _pascal(code: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\-\s]+", code) if part)
+
+
+def _name_claim_variants(schemas: dict) -> None:
+    """ClaimIn: one named variant per program (JobExpansionClaimIn ...), told apart by
+    `program`, with named facts (JobExpansionFacts), applicants by kind (EnterpriseApplicantIn
+    ...) and the person beneficiary (PersonBeneficiaryIn): a generator makes one model each."""
+    claim = schemas.get("ClaimIn")
+    if not claim or "oneOf" not in claim:
+        return
+    variants = {}
+    for variant in claim["oneOf"]:
+        properties = variant["properties"]
+        code = properties["program"]["const"]
+        properties["program"] = {"type": "string", "const": code}
+        kinds = {}
+        for party in properties["applicant"]["oneOf"]:
+            kind = party["properties"]["kind"]["const"]
+            party["properties"]["kind"] = {"type": "string", "const": kind}
+            schemas[f"{_pascal(kind)}ApplicantIn"] = {**party, "title": f"{_pascal(kind)}ApplicantIn"}
+            kinds[kind] = f"#/components/schemas/{_pascal(kind)}ApplicantIn"
+        properties["applicant"] = (_ref(next(iter(kinds.values())).rsplit("/", 1)[1]) if len(kinds) == 1 else
+                                   {"oneOf": [{"$ref": r} for r in kinds.values()],
+                                    "discriminator": {"propertyName": "kind", "mapping": kinds}})
+        if "beneficiary" in properties:
+            schemas["PersonBeneficiaryIn"] = {**properties["beneficiary"], "title": "PersonBeneficiaryIn"}
+            properties["beneficiary"] = _ref("PersonBeneficiaryIn")
+        facts = f"{_pascal(code)}Facts"
+        schemas[facts] = {**properties["facts"], "title": facts}
+        properties["facts"] = _ref(facts)
+        name = f"{_pascal(code)}ClaimIn"
+        schemas[name] = {**variant, "title": name}
+        variants[code] = f"#/components/schemas/{name}"
+    schemas["ClaimIn"] = {"title": "ClaimIn", "description": "A claim under one program: the variant `program` names.",
+                          "oneOf": [{"$ref": r} for r in variants.values()],
+                          "discriminator": {"propertyName": "program", "mapping": variants}}
+
+
+def _name_inline_bodies(document: dict, schemas: dict) -> None:
+    """A JSON request body declared inline (openapi_extra) becomes <OperationId>In."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if content and "$ref" not in content.get("schema", {"$ref": ""}):
+                name = _pascal(operation["operationId"]) + "In"
+                schemas[name] = {**content["schema"], "title": name}
+                content["schema"] = _ref(name)
+
+
+def _name_inline_objects(schemas: dict) -> None:
+    """An object inside a property's union (`{...} | null`) becomes <Schema><Property>."""
+    for owner in list(schemas):
+        for prop, schema in schemas[owner].get("properties", {}).items():
+            for union in ("anyOf", "oneOf"):
+                for i, member in enumerate(schema.get(union, [])):
+                    if isinstance(member, dict) and "properties" in member:
+                        name = owner + _pascal(prop)
+                        schemas[name] = {**member, "title": name}
+                        schema[union][i] = _ref(name)
+
+
+def _drop_unused(document: dict, schemas: dict) -> None:
+    """Components no operation reaches (the parts ClaimIn's variants replaced): a generator
+    would make a model of each."""
+    def refs(node) -> set[str]:
+        if isinstance(node, dict):
+            found = {node["$ref"].rsplit("/", 1)[1]} if isinstance(node.get("$ref"), str) else set()
+            return found.union(*(refs(v) for v in node.values()))
+        if isinstance(node, list):
+            return set().union(*(refs(v) for v in node))
+        return set()
+
+    reached, todo = set(), refs(document.get("paths", {}))
+    while todo:
+        name = todo.pop()
+        if name not in reached and name in schemas:
+            reached.add(name)
+            todo |= refs(schemas[name])
+    for name in set(schemas) - reached:
+        del schemas[name]

@@ -77,3 +77,36 @@ def test_relative_links_of_the_projects_documents_stay_inside_it():
                 continue
             path = (doc.parent / target.split("#")[0]).resolve()
             assert path.is_relative_to(ROOT) and path.exists(), f"{doc.name}: {target}"
+
+
+def _unions(node, where=""):
+    if isinstance(node, dict):
+        for key in ("oneOf", "anyOf"):
+            for member in node.get(key, []):
+                yield where, member
+        for key, value in node.items():
+            yield from _unions(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _unions(value, f"{where}/{i}")
+
+
+def test_every_body_and_variant_is_a_named_component(document):
+    from ledger.policy.catalog import load_catalog
+
+    schemas = document["components"]["schemas"]
+    claim = schemas["ClaimIn"]
+    programs = sorted(load_catalog().programs)
+    assert sorted(claim["discriminator"]["mapping"]) == programs
+    assert all(set(member) == {"$ref"} for member in claim["oneOf"])
+    job_expansion = schemas["JobExpansionClaimIn"]
+    assert job_expansion["properties"]["facts"] == {"$ref": "#/components/schemas/JobExpansionFacts"}
+    assert job_expansion["properties"]["applicant"] == {"$ref": "#/components/schemas/EnterpriseApplicantIn"}
+    assert job_expansion["properties"]["beneficiary"] == {"$ref": "#/components/schemas/PersonBeneficiaryIn"}
+    # No object is declared inside a union: each has a name a generator gives its model.
+    inline = [where for where, member in _unions(document) if "properties" in member]
+    assert inline == []
+    for path, method, operation in _operations(document):
+        for content in operation.get("requestBody", {}).get("content", {}).values():
+            if content["schema"].get("type") != "string":  # text/csv
+                assert set(content["schema"]) == {"$ref"}, (method, path)
