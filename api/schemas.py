@@ -8,12 +8,16 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from ledger.domain.fund import ALLOCATION_SOURCES, FUND_TYPES
 from ledger.limits import DATE_PATTERN, MAX_PAGE, MAX_POSITION, MAX_TEXT_CHARS, TEXT_PATTERN
+from ledger.money import MONEY_PATTERN
 from ledger.policy.catalog import load_catalog
 
 # The declared limits of ledger/limits.py, published so that generated clients and
 # property-based tools see what the server enforces.
-Money = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,12})\.[0-9]{2}$"),
-                  Field(description="Yuan with exactly two decimals, e.g. \"1500.00\"", examples=["1500.00"])]
+Money = Annotated[str, StringConstraints(pattern=MONEY_PATTERN),
+                  Field(description="Yuan with exactly two decimals, above zero, e.g. \"1500.00\"",
+                        examples=["1500.00"])]
+# An amount in an answer: zero too (a bank statement's line may be 0.00).
+AmountOut = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,12})\.[0-9]{2}$")]
 SignedMoney = Annotated[str, StringConstraints(pattern=r"^-?(0|[1-9][0-9]*)\.[0-9]{2}$")]
 Date = Annotated[str, StringConstraints(pattern=DATE_PATTERN),
                  Field(examples=["2022-07-15"], json_schema_extra={"format": "date"},
@@ -184,6 +188,13 @@ class BeneficiaryIn(Strict):
 
 IDENTITY_NUMBER_FORMAT = "gb11643"    # 17 digits and a check character (0-9 or X), a real birth date
 CREDIT_CODE_FORMAT = "gb32100"        # the unified social credit code's alphabet and check character
+# The shapes ledger/identifiers.py checks, short of the check character (the formats above).
+_YEAR = "([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)"  # 0001-9999
+_LEAP = "([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)"
+_BIRTH = (f"({_YEAR}((0[13578]|1[02])(0[1-9]|[12][0-9]|3[01])|(0[469]|11)(0[1-9]|[12][0-9]|30)"
+          f"|02(0[1-9]|1[0-9]|2[0-8]))|{_LEAP}0229)")
+IDENTITY_NUMBER_PATTERN = f"^[0-9]{{6}}{_BIRTH}[0-9]{{3}}[0-9Xx]$"
+CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{18}$"
 TEXT_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_CHARS, "pattern": TEXT_PATTERN}
 
 
@@ -191,7 +202,8 @@ def _party_schema(kind: str | None) -> dict:
     person = kind in (None, "person")
     return {"type": "object", "additionalProperties": False, "required": ["id", "name"] + (["kind"] if kind else []),
             "properties": {**({"kind": {"const": kind}} if kind else {}),
-                           "id": {"type": "string", "pattern": PARTY_ID_PATTERN,
+                           "id": {"type": "string",
+                                  "pattern": IDENTITY_NUMBER_PATTERN if person else CREDIT_CODE_PATTERN,
                                   "format": IDENTITY_NUMBER_FORMAT if person else CREDIT_CODE_FORMAT},
                            "name": TEXT_SCHEMA}}
 
@@ -237,8 +249,12 @@ class ReasonIn(Strict):
     reason: Text
 
 
+FACT_NAMES = sorted({spec.name for program in load_catalog().programs.values() for spec in program.facts})
+
+
 class FactsIn(Strict):
-    facts: dict[str, Any]
+    # Keys: the catalog's fact names (each claim takes its program's; others are refused).
+    facts: dict[str, Any] = Field(json_schema_extra={"propertyNames": {"enum": FACT_NAMES}})
 
 
 class PaymentIn(Strict):
@@ -296,14 +312,14 @@ class Amounts(BaseModel):
 class PaymentOut(BaseModel):
     payment_ref: str
     kind: str
-    amount: Money
+    amount: AmountOut
     paid_on: str
     returned: bool
 
 
 class ClawbackOut(BaseModel):
     clawback_id: str
-    amount: Money
+    amount: AmountOut
     reason: str
     confirmed: bool
 
@@ -638,7 +654,7 @@ class PayeeOut(BaseModel):
     payee: PartyOut | None
     beneficiary: PartyOut | None
     program: str
-    amount: Money
+    amount: AmountOut
     paid_on: str
     payment_ref: str
     returned: bool
@@ -655,7 +671,7 @@ class NoticePayeeOut(BaseModel):
     payee: PartyOut | None
     beneficiary: PartyOut | None
     program: str
-    amount: Money
+    amount: AmountOut
     starts_on: str
     ends_on: str
     objections_open: int
@@ -735,7 +751,7 @@ class BankItemOut(BaseModel):
     payment_ref: str | None
     recovery_id: str | None
     reference: str
-    amount: Money
+    amount: AmountOut
     date: str
 
 
@@ -752,7 +768,7 @@ class StatementLineOut(BaseModel):
     line_no: int
     date: str
     direction: Direction
-    amount: Money
+    amount: AmountOut
     reference: str | None
     counterparty: str | None
     status: BankLineStatus
@@ -785,7 +801,7 @@ class ReconciledLine(BaseModel):
     line_no: int
     date: str
     direction: Direction
-    amount: Money
+    amount: AmountOut
     reference: str | None
     counterparty: str | None
     status: BankLineStatus

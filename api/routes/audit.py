@@ -40,7 +40,8 @@ def audit_events(request: Request, actor: Actor = Depends(deps.actor), after_pos
 @router.get("/audit/verify", response_model=ChainVerification)
 def audit_verify(request: Request, actor: Actor = Depends(deps.actor),
                  expect_position: int | None = Query(None, ge=1, le=MAX_POSITION),
-                 expect_hash: str | None = Query(None, min_length=64, max_length=64)):
+                 expect_hash: str | None = Query(None, pattern=r"^[0-9a-fA-F]{64}$",
+                                                 description="The chain's hash at expect_position (64 hex digits)")):
     """The hash chain checked from the first event to the head, with every recorded seal and
     every snapshot; with `expect_position` and `expect_hash` (a head kept off the ledger's
     machine) it also fails when the log is shorter than that or has another hash there."""

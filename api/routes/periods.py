@@ -14,7 +14,7 @@ router = APIRouter(prefix="/v1", tags=["periods"], responses=PROBLEMS, route_cla
 
 
 @router.post("/periods/{fund_id}/{month}/close", status_code=201, response_model=PeriodCloseOut)
-async def close(fund_id: params.FundId, month: str, body: PeriodCloseIn, request: Request, actor: Actor = Depends(deps.actor)):
+async def close(fund_id: params.FundId, month: params.Month, body: PeriodCloseIn, request: Request, actor: Actor = Depends(deps.actor)):
     """Close a fund's month: entries dated in it are refused from then on (`409 period_closed`).
     The month must tie out and have no unmatched reconciliation items, or the close needs an
     `override_reason`, which is recorded with the evidence."""

@@ -8,6 +8,7 @@ from ..access import Actor
 from ..domain.fund import ALLOCATION_SOURCES, FUND_TYPES, Fund, fund_code, parse_fund_code
 from ..domain.ids import fund_aggregate_id
 from ..errors import Duplicate, ValidationFailed
+from ..limits import MONTH_PATTERN
 from ..money import parse_money
 from ..regions import is_ancestor, validate_region
 from ..views import fund_view
@@ -97,8 +98,8 @@ class FundCommands(LedgerCore):
         actor.require_role("treasurer")
         _, region = parse_fund_code(code)
         actor.require_region(region)
-        if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", month or ""):
-            raise ValidationFailed("the period must be a month YYYY-MM", field="month")
+        if not re.fullmatch(MONTH_PATTERN, month or ""):
+            raise ValidationFailed("the period must be a month YYYY-MM from 2000-01 to 2099-12", field="month")
         override_reason = require_text(request.get("override_reason"), field="override_reason", optional=True)
 
         def in_writer(uow):

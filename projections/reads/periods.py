@@ -9,13 +9,14 @@ import re
 
 from ledger.access import Actor
 from ledger.errors import ValidationFailed
+from ledger.limits import MONTH_PATTERN
 
 from .reports import ReportReads
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", month or ""):
-        raise ValidationFailed("the period must be a month YYYY-MM", field="month")
+    if not re.fullmatch(MONTH_PATTERN, month or ""):
+        raise ValidationFailed("the period must be a month YYYY-MM from 2000-01 to 2099-12", field="month")
     year, number = int(month[:4]), int(month[5:])
     return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
 
