@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from ledger.domain.fund import ALLOCATION_SOURCES, FUND_TYPES
-from ledger.limits import DATE_PATTERN, MAX_PAGE, MAX_POSITION, MAX_TEXT_CHARS, TEXT_PATTERN
+from ledger.limits import DATE_PATTERN, MAX_PAGE, MAX_POSITION, MAX_TEXT_CHARS, SAFE_INTEGER, TEXT_PATTERN
 from ledger.money import MONEY_PATTERN
 from ledger.policy.catalog import load_catalog
 
@@ -28,9 +28,21 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS,
 FUND_ID_PATTERN = rf"^({'|'.join(FUND_TYPES)}):[0-9]{{6}}$"
 FundId = Annotated[str, StringConstraints(pattern=FUND_ID_PATTERN), Field(examples=["employment_subsidy:210100"])]
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+IDENTITY_NUMBER_FORMAT = "gb11643"    # 17 digits and a check character (0-9 or X), a real birth date
+CREDIT_CODE_FORMAT = "gb32100"        # the unified social credit code's alphabet and check character
+# The shapes ledger/identifiers.py checks, short of the check character (the formats above).
+_YEAR = "([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)"  # 0001-9999
+_LEAP = "([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)"
+_BIRTH = (f"({_YEAR}((0[13578]|1[02])(0[1-9]|[12][0-9]|3[01])|(0[469]|11)(0[1-9]|[12][0-9]|30)"
+          f"|02(0[1-9]|1[0-9]|2[0-8]))|{_LEAP}0229)")
+IDENTITY_NUMBER_PATTERN = f"^[0-9]{{6}}{_BIRTH}[0-9]{{3}}[0-9Xx]$"
+CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{18}$"
 # A resident identity number (GB 11643) or a unified social credit code (GB 32100).
-PARTY_ID_PATTERN = r"^[0-9A-Za-z]{18}$"
+PARTY_ID_PATTERN = f"^({IDENTITY_NUMBER_PATTERN[1:-1]}|{CREDIT_CODE_PATTERN[1:-1]})$"
 PartyId = Annotated[str, StringConstraints(pattern=PARTY_ID_PATTERN), Field(examples=["91350100M000100Y43"])]
+# Either, with its format (the check character), where the body says no more (the watch list).
+EITHER_PARTY_ID = {"anyOf": [{"pattern": IDENTITY_NUMBER_PATTERN, "format": IDENTITY_NUMBER_FORMAT},
+                             {"pattern": CREDIT_CODE_PATTERN, "format": CREDIT_CODE_FORMAT}]}
 ProgramCode = Literal[tuple(load_catalog().programs)]  # type: ignore[valid-type]
 Role = Literal["admin", "clerk", "reviewer", "treasurer", "auditor"]
 ClaimStatus = Literal["submitted", "rejected", "withdrawn", "approved", "prepaid", "paid", "closed"]
@@ -186,15 +198,6 @@ class BeneficiaryIn(Strict):
     name: Text
 
 
-IDENTITY_NUMBER_FORMAT = "gb11643"    # 17 digits and a check character (0-9 or X), a real birth date
-CREDIT_CODE_FORMAT = "gb32100"        # the unified social credit code's alphabet and check character
-# The shapes ledger/identifiers.py checks, short of the check character (the formats above).
-_YEAR = "([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)"  # 0001-9999
-_LEAP = "([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)"
-_BIRTH = (f"({_YEAR}((0[13578]|1[02])(0[1-9]|[12][0-9]|3[01])|(0[469]|11)(0[1-9]|[12][0-9]|30)"
-          f"|02(0[1-9]|1[0-9]|2[0-8]))|{_LEAP}0229)")
-IDENTITY_NUMBER_PATTERN = f"^[0-9]{{6}}{_BIRTH}[0-9]{{3}}[0-9Xx]$"
-CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{18}$"
 TEXT_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_CHARS, "pattern": TEXT_PATTERN}
 
 
@@ -250,11 +253,15 @@ class ReasonIn(Strict):
 
 
 FACT_NAMES = sorted({spec.name for program in load_catalog().programs.values() for spec in program.facts})
+# A fact is a whole number, true or false, or text (dates, money, choices): never a list or an object.
+FACT_VALUE = {"anyOf": [{"type": "integer", "minimum": -SAFE_INTEGER, "maximum": SAFE_INTEGER}, {"type": "boolean"},
+                        {"type": "string", "maxLength": MAX_TEXT_CHARS, "pattern": TEXT_PATTERN}]}
 
 
 class FactsIn(Strict):
     # Keys: the catalog's fact names (each claim takes its program's; others are refused).
-    facts: dict[str, Any] = Field(json_schema_extra={"propertyNames": {"enum": FACT_NAMES}})
+    facts: dict[str, Any] = Field(json_schema_extra={"propertyNames": {"enum": FACT_NAMES},
+                                                     "additionalProperties": FACT_VALUE})
 
 
 class PaymentIn(Strict):
@@ -421,12 +428,21 @@ class ProgramOut(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+PARAMETER_NAMES = sorted({spec.name for program in load_catalog().programs.values() for spec in program.parameters})
+# Money and rates are strings ("1500.00", "2/3"), dates too; counts are whole numbers; null removes.
+PARAMETER_VALUE = {"anyOf": [{"type": "integer", "minimum": 0, "maximum": SAFE_INTEGER},
+                             {"type": "string", "maxLength": MAX_TEXT_CHARS, "pattern": TEXT_PATTERN},
+                             {"type": "null"}]}
+
+
 class ParametersIn(Strict):
     region: Region
     effective_from: Date
     effective_to: Date | None = None
     values: dict[str, Any] = Field(min_length=1, description="Parameter name -> value in its unit; null removes "
-                                                             "the region's own value from effective_from")
+                                                             "the region's own value from effective_from",
+                                   json_schema_extra={"propertyNames": {"enum": PARAMETER_NAMES},
+                                                      "additionalProperties": PARAMETER_VALUE})
     document_no: Text
     reason: Text
     retroactive: StrictBool = Field(False, description="Required (true) for an effective_from before today "
@@ -684,7 +700,8 @@ class NoticePayeePage(BaseModel):
 
 class WatchListIn(Strict):
     party_id: PartyId = Field(description="A resident identity number (GB 11643) or a unified social credit "
-                                          "code (GB 32100); stored only as a keyed hash and a sealed copy")
+                                          "code (GB 32100); stored only as a keyed hash and a sealed copy",
+                              json_schema_extra=EITHER_PARTY_ID)
     reason: Text
     document_no: Text
     listed_from: Date

@@ -106,3 +106,18 @@ def test_an_integer_written_with_a_zero_fraction_is_that_integer(staff, funds):
     claim["facts"]["graduation_year"] = 2022.5
     r = staff.clerk.post("/v1/claims", claim)
     assert r.status_code == 422 and r.json()["field"] == "facts.graduation_year"
+
+
+def test_fact_and_parameter_values_are_scalars_and_party_ids_either_kind(document):
+    schemas = document["components"]["schemas"]
+    fact_value = schemas["FactsIn"]["properties"]["facts"]["additionalProperties"]
+    assert {alt["type"] for alt in fact_value["anyOf"]} == {"integer", "boolean", "string"}
+    parameters = schemas["ParametersIn"]["properties"]["values"]
+    assert "living_allowance" in parameters["propertyNames"]["enum"]
+    assert {alt["type"] for alt in parameters["additionalProperties"]["anyOf"]} == {"integer", "string", "null"}
+    party = schemas["WatchListIn"]["properties"]["party_id"]
+    assert {alt["format"] for alt in party["anyOf"]} == {"gb11643", "gb32100"}
+    assert re.fullmatch(party["pattern"], person_id()) and re.fullmatch(party["pattern"], credit_code())
+    assert not re.fullmatch(party["pattern"], "2101032000010100IO")  # I and O: in neither
+    on = _parameters(document, "get", "/v1/programs/{code}")["on"]["schema"]
+    assert not re.fullmatch(_pattern(on), "2022-07-0\x1e")
