@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import Query
 
-from projections.reads.asof import RFC3339
+from ledger.limits import MOMENT_PATTERN
 
-AS_OF = Query(None, max_length=40, pattern=RFC3339.pattern.replace(r"^\d{4}", "^20[0-9]{2}"),
+AS_OF = Query(None, max_length=40, pattern=MOMENT_PATTERN,
               description="Answer as the ledger stood at this time (RFC 3339 with a zone, 2000–2099).")
 AS_OF_POSITION = Query(None, ge=0, le=2**62, description="Answer as the ledger stood at this log position "
                                                 "(not beyond the head: 422).")

@@ -1,5 +1,6 @@
 """JSON bodies, parsed once and under the declared limits (ledger/limits.py): nesting,
-whole numbers only and within the safe range, text without control characters or lone
+whole numbers only and within the safe range (2091.0 is the number 2091, as JSON Schema's
+`integer` and so /openapi.json have it), text without control characters or lone
 surrogates, keys included. Routes get this parser through `StrictJSONRoute`; a refusal
 names the field, as the problem's `field`. A route's roles are checked before any of it
 (api/roles.py)."""
@@ -38,11 +39,11 @@ def parse_json(body: bytes) -> Any:
         # orjson also refuses lone surrogates, invalid UTF-8 and nesting beyond 1024 levels.
         raise ValidationFailed("body: the body is not valid JSON (UTF-8, without lone surrogates)",
                                field="body") from None
-    check_tree(value)
-    return value
+    return check_tree(value)
 
 
-def check_tree(value: Any, path: str = "", depth: int = 1) -> None:
+def check_tree(value: Any, path: str = "", depth: int = 1) -> Any:
+    """`value` checked, with each whole number written with a zero fraction made an int."""
     if depth > MAX_JSON_DEPTH:
         raise ValidationFailed(f"{path or 'body'}: JSON is nested deeper than {MAX_JSON_DEPTH} levels",
                                field=path or "body")
@@ -53,23 +54,26 @@ def check_tree(value: Any, path: str = "", depth: int = 1) -> None:
             problem = bad_character(key)
             if problem is not None:
                 raise ValidationFailed(f"{path or 'body'}: a key holds {problem}", field=path or "body")
-            check_tree(item, here, depth + 1)
+            value[key] = check_tree(item, here, depth + 1)
     elif kind is list:
         for i, item in enumerate(value):
-            check_tree(item, f"{path}[{i}]", depth + 1)
+            value[i] = check_tree(item, f"{path}[{i}]", depth + 1)
     elif kind is str:
         problem = bad_character(value, multiline=path in MULTILINE_FIELDS)
         if problem is not None:
             raise ValidationFailed(f"{path or 'body'} holds {problem}", field=path or "body")
+    elif kind is float and value.is_integer() and -SAFE_INTEGER <= value <= SAFE_INTEGER:
+        return int(value)
     elif kind is int:
         if not -SAFE_INTEGER <= value <= SAFE_INTEGER:
             raise ValidationFailed(f"{path or 'body'}: whole numbers lie between {-SAFE_INTEGER} and {SAFE_INTEGER}",
                                    field=path or "body")
     elif kind is float:
         # orjson reads a number with a fraction, an exponent or beyond 64 bits as a float;
-        # no field takes one (money is a string).
+        # no field takes a fraction (money is a string).
         raise ValidationFailed(f"{path or 'body'} must be a whole number within {-SAFE_INTEGER}..{SAFE_INTEGER}"
                                " (money is a string such as \"1500.00\")", field=path or "body")
+    return value
 
 
 class StrictJSONRequest(Request):

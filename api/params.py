@@ -10,7 +10,8 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-from ledger.limits import DATE_PATTERN, MAX_PAGE, MAX_POSITION, MAX_TEXT_CHARS, TEXT_PATTERN
+from ledger.limits import (DATE_OR_MOMENT_PATTERN, DATE_PATTERN, MAX_PAGE, MAX_POSITION, MAX_TEXT_CHARS, MONTH_PATTERN,
+                           TEXT_PATTERN)
 
 from .schemas import FUND_ID_PATTERN, REGION_PATTERN, UUID_PATTERN
 
@@ -24,6 +25,7 @@ def _id(pattern: str, description: str):
 ClaimId = Annotated[str, _id(UUID_PATTERN, "The claim's id (a UUID)")]
 FundId = Annotated[str, _id(FUND_ID_PATTERN, "The fund's id, {fund_type}:{region}")]
 ItemId = Annotated[str, _id(UUID_PATTERN, "The item's id (a UUID)")]
+Month = Annotated[str, _id(MONTH_PATTERN, "A month, YYYY-MM (2000-01 to 2099-12)")]  # as the ledger checks it
 
 LIMIT = Query(100, ge=1, le=MAX_PAGE, description=f"Items per page, 1–{MAX_PAGE}")
 CURSOR = Query(None, pattern=CURSOR_PATTERN, description="The next_cursor of the previous page")
@@ -39,9 +41,7 @@ def date(description: str, *, alias: str | None = None, required: bool = False):
 
 def moment_or_date(description: str):
     """A date, or an RFC 3339 time with a zone, within the business range."""
-    return Query(None, max_length=40, description=description,
-                 pattern=r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
-                         r"([Zz]|[+-][0-9]{2}:[0-9]{2}))?$")
+    return Query(None, max_length=40, description=description, pattern=DATE_OR_MOMENT_PATTERN)
 
 
 def text(description: str):

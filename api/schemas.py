@@ -7,26 +7,45 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from ledger.domain.fund import ALLOCATION_SOURCES, FUND_TYPES
-from ledger.limits import DATE_PATTERN, MAX_PAGE, MAX_POSITION, MAX_TEXT_CHARS, TEXT_PATTERN
+from ledger.limits import DATE_PATTERN, MAX_PAGE, MAX_POSITION, MAX_TEXT_CHARS, SAFE_INTEGER, TEXT_PATTERN
+from ledger.money import MONEY_PATTERN
 from ledger.policy.catalog import load_catalog
+from ledger.regions import divisions
 
 # The declared limits of ledger/limits.py, published so that generated clients and
 # property-based tools see what the server enforces.
-Money = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,12})\.[0-9]{2}$"),
-                  Field(description="Yuan with exactly two decimals, e.g. \"1500.00\"", examples=["1500.00"])]
+Money = Annotated[str, StringConstraints(pattern=MONEY_PATTERN),
+                  Field(description="Yuan with exactly two decimals, above zero, e.g. \"1500.00\"",
+                        examples=["1500.00"])]
+# An amount in an answer: zero too (a bank statement's line may be 0.00).
+AmountOut = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]{0,12})\.[0-9]{2}$")]
 SignedMoney = Annotated[str, StringConstraints(pattern=r"^-?(0|[1-9][0-9]*)\.[0-9]{2}$")]
 Date = Annotated[str, StringConstraints(pattern=DATE_PATTERN),
                  Field(examples=["2022-07-15"], json_schema_extra={"format": "date"},
                        description="A real date YYYY-MM-DD between 2000-01-01 and 2099-12-31")]
 REGION_PATTERN = r"^[0-9]{6}$"
-Region = Annotated[str, StringConstraints(pattern=REGION_PATTERN), Field(examples=["210100"])]
+# Published as the list of divisions the ledger serves, which the ledger checks (ledger/regions.py).
+Region = Annotated[str, StringConstraints(pattern=REGION_PATTERN),
+                   Field(examples=["210100"], json_schema_extra={"enum": sorted(divisions())})]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS, pattern=TEXT_PATTERN)]
 FUND_ID_PATTERN = rf"^({'|'.join(FUND_TYPES)}):[0-9]{{6}}$"
 FundId = Annotated[str, StringConstraints(pattern=FUND_ID_PATTERN), Field(examples=["employment_subsidy:210100"])]
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+IDENTITY_NUMBER_FORMAT = "gb11643"    # 17 digits and a check character (0-9 or X), a real birth date
+CREDIT_CODE_FORMAT = "gb32100"        # the unified social credit code's alphabet and check character
+# The shapes ledger/identifiers.py checks, short of the check character (the formats above).
+_YEAR = "([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)"  # 0001-9999
+_LEAP = "([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)"
+_BIRTH = (f"({_YEAR}((0[13578]|1[02])(0[1-9]|[12][0-9]|3[01])|(0[469]|11)(0[1-9]|[12][0-9]|30)"
+          f"|02(0[1-9]|1[0-9]|2[0-8]))|{_LEAP}0229)")
+IDENTITY_NUMBER_PATTERN = f"^[0-9]{{6}}{_BIRTH}[0-9]{{3}}[0-9Xx]$"
+CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]{18}$"
 # A resident identity number (GB 11643) or a unified social credit code (GB 32100).
-PARTY_ID_PATTERN = r"^[0-9A-Za-z]{18}$"
+PARTY_ID_PATTERN = f"^({IDENTITY_NUMBER_PATTERN[1:-1]}|{CREDIT_CODE_PATTERN[1:-1]})$"
 PartyId = Annotated[str, StringConstraints(pattern=PARTY_ID_PATTERN), Field(examples=["91350100M000100Y43"])]
+# Either, with its format (the check character), where the body says no more (the watch list).
+EITHER_PARTY_ID = {"anyOf": [{"pattern": IDENTITY_NUMBER_PATTERN, "format": IDENTITY_NUMBER_FORMAT},
+                             {"pattern": CREDIT_CODE_PATTERN, "format": CREDIT_CODE_FORMAT}]}
 ProgramCode = Literal[tuple(load_catalog().programs)]  # type: ignore[valid-type]
 Role = Literal["admin", "clerk", "reviewer", "treasurer", "auditor"]
 # The SHA-256 of a token its owner made (`ledger token new`): tokens of others are registered by it.
@@ -252,8 +271,6 @@ class BeneficiaryIn(Strict):
     name: Text
 
 
-IDENTITY_NUMBER_FORMAT = "gb11643"    # 17 digits and a check character (0-9 or X), a real birth date
-CREDIT_CODE_FORMAT = "gb32100"        # the unified social credit code's alphabet and check character
 TEXT_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_CHARS, "pattern": TEXT_PATTERN}
 
 
@@ -261,7 +278,8 @@ def _party_schema(kind: str | None) -> dict:
     person = kind in (None, "person")
     return {"type": "object", "additionalProperties": False, "required": ["id", "name"] + (["kind"] if kind else []),
             "properties": {**({"kind": {"const": kind}} if kind else {}),
-                           "id": {"type": "string", "pattern": PARTY_ID_PATTERN,
+                           "id": {"type": "string",
+                                  "pattern": IDENTITY_NUMBER_PATTERN if person else CREDIT_CODE_PATTERN,
                                   "format": IDENTITY_NUMBER_FORMAT if person else CREDIT_CODE_FORMAT},
                            "name": TEXT_SCHEMA}}
 
@@ -309,8 +327,16 @@ class ReasonIn(Strict):
     reason: Text
 
 
+FACT_NAMES = sorted({spec.name for program in load_catalog().programs.values() for spec in program.facts})
+# A fact is a whole number, true or false, or text (dates, money, choices): never a list or an object.
+FACT_VALUE = {"anyOf": [{"type": "integer", "minimum": -SAFE_INTEGER, "maximum": SAFE_INTEGER}, {"type": "boolean"},
+                        {"type": "string", "maxLength": MAX_TEXT_CHARS, "pattern": TEXT_PATTERN}]}
+
+
 class FactsIn(Strict):
-    facts: dict[str, Any]
+    # Keys: the catalog's fact names (each claim takes its program's; others are refused).
+    facts: dict[str, Any] = Field(json_schema_extra={"propertyNames": {"enum": FACT_NAMES},
+                                                     "additionalProperties": FACT_VALUE})
 
 
 class PaymentIn(Strict):
@@ -372,7 +398,7 @@ class Amounts(BaseModel):
 class PaymentOut(BaseModel):
     payment_ref: str
     kind: str
-    amount: Money
+    amount: AmountOut
     paid_on: str
     returned: bool
     backdated: bool = False
@@ -380,7 +406,7 @@ class PaymentOut(BaseModel):
 
 class ClawbackOut(BaseModel):
     clawback_id: str
-    amount: Money
+    amount: AmountOut
     reason: str
     confirmed: bool
 
@@ -506,12 +532,21 @@ class ProgramOut(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+PARAMETER_NAMES = sorted({spec.name for program in load_catalog().programs.values() for spec in program.parameters})
+# Money and rates are strings ("1500.00", "2/3"), dates too; counts are whole numbers; null removes.
+PARAMETER_VALUE = {"anyOf": [{"type": "integer", "minimum": 0, "maximum": SAFE_INTEGER},
+                             {"type": "string", "maxLength": MAX_TEXT_CHARS, "pattern": TEXT_PATTERN},
+                             {"type": "null"}]}
+
+
 class ParametersIn(Strict):
     region: Region
     effective_from: Date
     effective_to: Date | None = None
     values: dict[str, Any] = Field(min_length=1, description="Parameter name -> value in its unit; null removes "
-                                                             "the region's own value from effective_from")
+                                                             "the region's own value from effective_from",
+                                   json_schema_extra={"propertyNames": {"enum": PARAMETER_NAMES},
+                                                      "additionalProperties": PARAMETER_VALUE})
     document_no: Text
     reason: Text
     retroactive: StrictBool = Field(False, description="Required (true) for an effective_from before today "
@@ -565,15 +600,15 @@ class ProgramList(BaseModel):
     items: list[ProgramOut]
 
 
-class Region(BaseModel):
+class Division(BaseModel):
     code: str
     name_zh: str
     level: Literal["country", "province", "city", "county"]
     parent: str | None
 
 
-class RegionList(BaseModel):
-    items: list[Region]
+class DivisionList(BaseModel):
+    items: list[Division]
 
 
 class Problem(BaseModel):
@@ -758,7 +793,7 @@ class PayeeOut(BaseModel):
     payee: PartyOut | None
     beneficiary: PartyOut | None
     program: str
-    amount: Money
+    amount: AmountOut
     paid_on: str
     payment_ref: str
     returned: bool
@@ -775,7 +810,7 @@ class NoticePayeeOut(BaseModel):
     payee: PartyOut | None
     beneficiary: PartyOut | None
     program: str
-    amount: Money
+    amount: AmountOut
     starts_on: str
     ends_on: str
     objections_open: int
@@ -811,7 +846,8 @@ class BackdatedPage(BaseModel):
 
 class WatchListIn(Strict):
     party_id: PartyId = Field(description="A resident identity number (GB 11643) or a unified social credit "
-                                          "code (GB 32100); stored only as a keyed hash and a sealed copy")
+                                          "code (GB 32100); stored only as a keyed hash and a sealed copy",
+                              json_schema_extra=EITHER_PARTY_ID)
     reason: Text
     document_no: Text
     listed_from: Date
@@ -881,7 +917,7 @@ class BankItemOut(BaseModel):
     payment_ref: str | None
     recovery_id: str | None
     reference: str
-    amount: Money
+    amount: AmountOut
     date: str
 
 
@@ -898,7 +934,7 @@ class StatementLineOut(BaseModel):
     line_no: int
     date: str
     direction: Direction
-    amount: Money
+    amount: AmountOut
     reference: str | None
     counterparty: str | None
     status: BankLineStatus
@@ -932,7 +968,7 @@ class ReconciledLine(BaseModel):
     line_no: int
     date: str
     direction: Direction
-    amount: Money
+    amount: AmountOut
     reference: str | None
     counterparty: str | None
     status: BankLineStatus

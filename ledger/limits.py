@@ -37,8 +37,25 @@ _BAD_CHARS_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 # The same rule for /openapi.json (ECMA and Rust regex syntax): no control character, and
 # at least one that is not a space.
 TEXT_PATTERN = r"^[^\u0000-\u001f]*[^\u0000-\u001f\s][^\u0000-\u001f]*$"
-DATE_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-FACT_DATE_PATTERN = r"^(19[5-9][0-9]|20[0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+# Dates as /openapi.json states them: real calendar days (no 2000-00-00, 2022-02-30 or
+# 2023-02-29), so a schema-valid date is one check_date takes.
+_MONTH_DAY = ("(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+              "|02-(0[1-9]|1[0-9]|2[0-8])")
+_LEAP_20XX = "20([02468][048]|[13579][26])"
+
+
+def _calendar(years: str, leap_years: str) -> str:
+    return f"(({years})-({_MONTH_DAY})|({leap_years})-02-29)"
+
+
+BUSINESS_DATE = _calendar("20[0-9]{2}", _LEAP_20XX)
+DATE_PATTERN = f"^{BUSINESS_DATE}$"
+FACT_DATE_PATTERN = f"^{_calendar('19[5-9][0-9]|20[0-9]{2}', '19([57][26]|[68][048]|9[26])|' + _LEAP_20XX)}$"
+# An RFC 3339 time with a zone on a business date (as_of and the like), and a date or such a time.
+_TIME_OF_DAY = r"[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+MOMENT_PATTERN = f"^{BUSINESS_DATE}{_TIME_OF_DAY}$"
+MONTH_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"  # a month of business dates (period close)
+DATE_OR_MOMENT_PATTERN = f"^{BUSINESS_DATE}({_TIME_OF_DAY})?$"
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 

@@ -9,6 +9,8 @@ from .errors import ValidationFailed
 
 MAX_INTEGER_DIGITS = 13
 _MONEY = re.compile(r"^(0|[1-9][0-9]{0,12})\.([0-9]{2})$")
+# What parse_money takes, for /openapi.json (ECMA syntax): above zero, so "0.00" is refused there too.
+MONEY_PATTERN = r"^(0\.(0[1-9]|[1-9][0-9])|[1-9][0-9]{0,12}\.[0-9]{2})$"
 
 
 def parse_money(value: object, *, field: str = "amount", allow_zero: bool = False) -> int:

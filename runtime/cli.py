@@ -108,7 +108,8 @@ def _announce_when_answering(settings: Settings, host: str, port: int, token: st
         lines += [f"    {line}" for line in staff]
     lines.append(f"  data        : {settings.backend} at {where}")
     lines.append(f"  read models : {settings.projections}; demo data: {'yes' if demo else 'no'}")
-    lines.append(f"  try         : curl -H 'Authorization: Bearer {token if demo else '<your token>'}' {url}/v1/programs")
+    shown = token if demo else "<your token>"
+    lines.append(f"  try         : curl -H 'Authorization: Bearer {shown}' {url}/v1/programs")
     console.print("\n".join(lines))
 
 

@@ -259,8 +259,9 @@ class Settings:
         if self.demo_data:
             return self._generated_key(key.generated_name, key.variable)
         generated = self.data_dir / key.generated_name
-        hint = (f"; the key a demo generated is in {generated.resolve()}: move it outside the data directory "
-                f"and name it in {key.variable}_FILE" if generated.exists() else "")
+        hint = (f"; the key a demo generated is in {generated.resolve()}: for that demo's store set "
+                f"LEDGER_DEMO_DATA=1 (as `ledger serve --demo` does); to keep the store, move the key outside the "
+                f"data directory and name it in {key.variable}_FILE" if generated.exists() else "")
         raise SettingsError(f"{key.variable} is not set: the ledger does not start without it "
                             f"({_how_to_provide(key)}){hint}")
 

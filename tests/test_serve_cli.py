@@ -127,3 +127,17 @@ def test_demo_is_a_plain_flag():
     line = next(line for line in result.output.splitlines() if "--demo" in line)
     assert "<bool>" not in line and "--help  " not in line
     assert not any("<bool>" in line for line in result.output.splitlines())
+
+
+def test_the_cli_on_a_demo_store_says_what_to_set(tmp_path):
+    from runtime.settings import Settings
+
+    url = f"sqlite:///{tmp_path}/var/ledger.db"
+    demo = Settings(database_url=url, demo_data=True)
+    demo.resolve_pii_key(), demo.resolve_seal_seed()  # what `ledger serve --demo` generates into var/
+    env = {"LEDGER_DATABASE_URL": url, "LEDGER_PII_KEY": "", "LEDGER_SEAL_KEY": "", "LEDGER_PII_KEY_FILE": "",
+           "LEDGER_SEAL_KEY_FILE": "", "LEDGER_DATA_DIR": "", "LEDGER_DEMO_DATA": "0"}
+    refused = CliRunner().invoke(cli, ["verify"], env=env)
+    assert refused.exit_code == 2 and "set LEDGER_DEMO_DATA=1" in refused.output, refused.output
+    checked = CliRunner().invoke(cli, ["verify"], env={**env, "LEDGER_DEMO_DATA": "1"})
+    assert "chain intact" in checked.output, checked.output

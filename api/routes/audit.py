@@ -42,7 +42,8 @@ def audit_events(request: Request, actor: Actor = Depends(deps.actor), after_pos
 @router.get("/audit/verify", response_model=ChainVerification)
 def audit_verify(request: Request, actor: Actor = Depends(deps.actor),
                  expect_position: int | None = Query(None, ge=1, le=MAX_POSITION),
-                 expect_hash: str | None = Query(None, min_length=64, max_length=64),
+                 expect_hash: str | None = Query(None, pattern=r"^[0-9a-fA-F]{64}$",
+                                                 description="The chain's hash at expect_position (64 hex digits)"),
                  full: bool = Query(False)):
     """The hash chain and its MACs checked on from the last position found good (from the
     first event with `full=true`, which also checks every snapshot), with the seals recorded

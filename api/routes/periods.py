@@ -3,9 +3,7 @@ and its evidence are decided in the writer (ledger/service/periods.py); a reopen
 proposed by one treasurer and confirmed by another treasurer or an admin."""
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from ledger.access import Actor
 
@@ -18,13 +16,9 @@ from ..schemas import (FUND_ID_PATTERN, PeriodCloseIn, PeriodCloseOut, PeriodReo
 
 router = APIRouter(prefix="/v1", tags=["periods"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
-MONTH_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
-# Published with its shape; refused (422 naming `month`) by the ledger, as other path ids are.
-Month = Annotated[str, Path(description="The month, YYYY-MM", json_schema_extra={"pattern": MONTH_PATTERN})]
-
 
 @router.post("/periods/{fund_id}/{month}/close", status_code=201, response_model=PeriodCloseOut)
-async def close(fund_id: params.FundId, month: Month, body: PeriodCloseIn, request: Request,
+async def close(fund_id: params.FundId, month: params.Month, body: PeriodCloseIn, request: Request,
                 actor: Actor = Depends(deps.actor)):
     """Close a fund's month that has ended (before today's month; `422` otherwise): entries
     dated in it are refused from then on (`409 period_closed`). The evidence — whether the
@@ -40,7 +34,7 @@ async def close(fund_id: params.FundId, month: Month, body: PeriodCloseIn, reque
 
 
 @router.post("/periods/{fund_id}/{month}/reopen", status_code=202, response_model=PeriodReopenOut)
-async def propose_reopen(fund_id: params.FundId, month: Month, body: PeriodReopenIn, request: Request,
+async def propose_reopen(fund_id: params.FundId, month: params.Month, body: PeriodReopenIn, request: Request,
                          actor: Actor = Depends(deps.actor)):
     """A treasurer asks to reopen a closed month, with the reason and the document that
     allows it; the month stays closed until another treasurer or an admin confirms."""
@@ -51,7 +45,7 @@ async def propose_reopen(fund_id: params.FundId, month: Month, body: PeriodReope
 
 
 @router.post("/periods/{fund_id}/{month}/reopen/{change_id}/confirm", response_model=PeriodReopenOut)
-async def confirm_reopen(fund_id: params.FundId, month: Month, change_id: params.ItemId, request: Request,
+async def confirm_reopen(fund_id: params.FundId, month: params.Month, change_id: params.ItemId, request: Request,
                          actor: Actor = Depends(deps.actor)):
     """Another treasurer or an admin (not the proposer; `403`) confirms: the month is open again."""
     ledger = deps.runtime(request).ledger

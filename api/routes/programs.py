@@ -73,9 +73,11 @@ def list_programs(request: Request, actor: Actor = Depends(deps.actor)):
 
 
 @router.get("/programs/{code}", response_model=ProgramOut)
-def get_program(code: str, request: Request, actor: Actor = Depends(deps.actor), region: str = PROVINCE,
-                on: str | None = None, rule_version: str | None = None, as_of: str | None = asof.AS_OF,
-                as_of_position: int | None = asof.AS_OF_POSITION):
+def get_program(code: str, request: Request, actor: Actor = Depends(deps.actor),
+                region: str = Query(PROVINCE, pattern=params.REGION_PATTERN, description="The region (6 digits)"),
+                on: str | None = params.date("The day the parameters are in force on (default today)"),
+                rule_version: str | None = params.text("A rule set's version, as a claim records it"),
+                as_of: str | None = asof.AS_OF, as_of_position: int | None = asof.AS_OF_POSITION):
     """The parameters in force for `region` on the date `on`, where each came from and the
     bounds each keeps to; with `as_of`/`as_of_position`, as they had been recorded then;
     with `rule_version`, exactly what that version said."""

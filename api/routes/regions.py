@@ -8,12 +8,12 @@ from ledger.regions import divisions
 from .. import deps
 from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json
-from ..schemas import RegionList
+from ..schemas import DivisionList
 
 router = APIRouter(prefix="/v1", tags=["regions"], responses=PROBLEMS, route_class=StrictJSONRoute)
 
 
-@router.get("/regions", response_model=RegionList)
+@router.get("/regions", response_model=DivisionList)
 def list_regions(actor: Actor = Depends(deps.actor)):
     """The administrative divisions the ledger serves (GB/T 2260), with their Chinese names:
     the only codes a fund, a claim or a user's scope may name."""

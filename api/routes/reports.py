@@ -31,6 +31,9 @@ EXPORTS = {200: {"content": {report_export.CSV_TYPE: {"schema": {"type": "string
 Basis = Literal["business", "recorded"]
 FROM = params.date("First day of the period, YYYY-MM-DD (included).", alias="from")
 TO = params.date("Last day of the period, YYYY-MM-DD (included).")
+# The usage reports need their period (and program-usage its program): required, as the reads have it.
+REQUIRED_FROM = params.date("First day of the period, YYYY-MM-DD (included).", alias="from", required=True)
+REQUIRED_TO = params.date("Last day of the period, YYYY-MM-DD (included).", required=True)
 
 
 def requested_format(request: Request) -> str:
@@ -44,8 +47,8 @@ def requested_format(request: Request) -> str:
 
 @router.get("/reports/fund-usage", response_model=FundUsageReport | FundUsageRollup, responses=EXPORTS)
 def fund_usage(request: Request, actor: Actor = Depends(deps.actor), fund_id: str | None = params.FUND_ID_FILTER,
-               fund_type: FundType | None = None, region: str | None = params.REGION, start: str | None = FROM,
-               to: str | None = TO, basis: Basis = "business", as_of: str | None = asof.AS_OF,
+               fund_type: FundType | None = None, region: str | None = params.REGION, start: str = REQUIRED_FROM,
+               to: str = REQUIRED_TO, basis: Basis = "business", as_of: str | None = asof.AS_OF,
                as_of_position: int | None = asof.AS_OF_POSITION):
     """Opening balance, movements and closing balance of a fund over a period, and whether
     they tie out; or, with `fund_type` and `region` instead of `fund_id`, one such report per
@@ -64,8 +67,8 @@ def fund_usage(request: Request, actor: Actor = Depends(deps.actor), fund_id: st
 
 
 @router.get("/reports/program-usage", response_model=ProgramUsageReport)
-def program_usage(request: Request, actor: Actor = Depends(deps.actor), program: ProgramCode | None = None,
-                  region: str | None = params.REGION, start: str | None = FROM, to: str | None = TO,
+def program_usage(request: Request, actor: Actor = Depends(deps.actor), program: ProgramCode = Query(...),
+                  region: str | None = params.REGION, start: str = REQUIRED_FROM, to: str = REQUIRED_TO,
                   basis: Basis = "business", as_of: str | None = asof.AS_OF,
                   as_of_position: int | None = asof.AS_OF_POSITION):
     """One program's money across funds: disbursed, returned, recovered and net

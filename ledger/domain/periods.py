@@ -22,10 +22,11 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ValidationFailed
+from ..limits import MONTH_PATTERN
 from ..money import format_money
 from .bank import ledger_item
 
-_MONTH = re.compile(r"^(20[0-9]{2})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(MONTH_PATTERN)  # the same months the API publishes (ledger/limits.py)
 
 # event name -> (movement kind, the attribute holding its business date), and each kind's
 # effect per fen on (allocated, reserved, disbursed, recovered): projections/movements.py

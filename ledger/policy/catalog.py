@@ -25,7 +25,7 @@ from pathlib import Path
 from ..errors import NotEligible, NotFound, ValidationFailed
 from ..limits import (FACT_DATE_PATTERN, FIRST_FACT_DATE, LAST_BUSINESS_DATE, MAX_TEXT_CHARS, TEXT_PATTERN,
                       check_date, check_integer, check_text)
-from ..money import format_money, parse_money
+from ..money import MONEY_PATTERN, format_money, parse_money
 from ..regions import ancestors, validate_region
 from .bounds import Bounds, bounds_from_data
 from .units import (PARAMETER_UNITS, format_rate, is_typed, parameter_wire,  # noqa: F401 (format_rate: re-exported)
@@ -38,7 +38,7 @@ NATION = "000000"
 
 _REGION = re.compile(r"^[0-9]{6}$")
 _CLAUSE = re.compile(r"^[一二三四五六七八九十]+\.[0-9]+$")
-_MONEY_PATTERN = r"^(0|[1-9][0-9]{0,12})\.[0-9]{2}$"
+_MONEY_PATTERN = MONEY_PATTERN
 
 
 def region_chain(region: str) -> list[str]:

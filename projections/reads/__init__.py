@@ -1,8 +1,8 @@
 """The read side's one door (beside `ledger.service.Ledger`, the write side's): what the API
 and the CLI read goes through `Reads` — the consistency rule (consistency.py), as-of
 resolution (asof.py), role and region checks, claims, funds, users, reports, payees,
-reconciliation, closed and reopened months, the public notice, the watch list and backdated entries — and the
-renderers of what it answers: CSV/XLSX
+reconciliation, closed and reopened months, the public notice, the watch list and backdated entries — and
+the renderers of what it answers: CSV/XLSX
 reports (export.py) and the Beancount journal (journal.py)."""
 from __future__ import annotations
 

@@ -22,7 +22,9 @@ import re
 from ledger.errors import ValidationFailed
 from ledger.limits import check_date_range
 
-RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$")
+# The zone's minutes 00-59 (Python would take +08:60 as +09:00); ASCII digits only.
+RFC3339 = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
+                     r"([Zz]|[+-][0-9]{2}:[0-5][0-9])$")
 
 
 def parse_moment(value: str, field: str = "as_of") -> dt.datetime:

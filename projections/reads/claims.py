@@ -91,9 +91,7 @@ def _time_bound(value: str | None, field: str, end: bool) -> str | None:
             moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min,
                                          tzinfo=dt.timezone(dt.timedelta(hours=8)))
         else:
-            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-            if moment.tzinfo is None:
-                raise ValueError
+            moment = asof.parse_moment(value, field)  # RFC 3339 with a zone, read as as_of is
     except ValueError:
         raise ValidationFailed(f"{field} must be a date or an RFC 3339 time with a zone", field=field) from None
     check_date_range(moment.date(), field=field)  # far dates would overflow on the way to UTC

@@ -77,7 +77,7 @@ def test_money_facts_are_strings_too(staff):
     body = job_expansion_claim()
     body["facts"]["graduation_year"] = "2022"
     assert_problem(staff.clerk.post("/v1/claims", body), 422, "validation_error", field="facts.graduation_year")
-    body["facts"]["graduation_year"] = 2022.0
+    body["facts"]["graduation_year"] = 2022.5  # 2022.0 is the integer 2022 (JSON has one number type)
     assert_problem(staff.clerk.post("/v1/claims", body), 422, "validation_error", field="facts.graduation_year")
     body["facts"]["graduation_year"] = 2022
     body["facts"]["unemployment_insured"] = "true"

@@ -1,0 +1,123 @@
+"""/openapi.json refuses what the service refuses, where schemathesis found it looser: money
+above zero, real calendar dates, months YYYY-MM, the usage reports' required period and
+program, hashes of hex digits, facts named as the catalog names them, identifiers shaped as
+GB 11643 / GB 32100 say; and what the schema admits the service takes (2091.0 is an integer;
+an RFC 3339 zone's minutes are 00-59 on both sides)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from api.app import create_app
+from api.schemas import IDENTITY_NUMBER_PATTERN
+
+from ..support import credit_code, internship_claim, job_expansion_claim, person_id
+
+
+@pytest.fixture(scope="module")
+def document() -> dict:
+    return create_app().openapi()
+
+
+def _parameters(document: dict, method: str, path: str) -> dict:
+    return {p["name"]: p for p in document["paths"][path][method]["parameters"]}
+
+
+def _pattern(schema: dict) -> str:
+    return next(s["pattern"] for s in schema.get("anyOf", [schema]) if "pattern" in s)
+
+
+def test_money_is_above_zero_in_the_schema_as_in_the_service(document, staff):
+    pattern = document["components"]["schemas"]["PaymentIn"]["properties"]["amount"]["pattern"]
+    assert not re.fullmatch(pattern, "0.00") and not re.fullmatch(pattern, "00.10")
+    assert all(re.fullmatch(pattern, m) for m in ("0.01", "0.10", "1500.00", "9999999999999.99"))
+    r = staff.treasurer.post("/v1/funds", {"fund_type": "employment_subsidy", "region": "210100"})
+    r = staff.treasurer.post(f"/v1/funds/{r.json()['fund_id']}/allocations", {
+        "amount": "0.00", "source": "provincial", "document_no": "D-1", "effective_date": "2022-06-10"})
+    assert r.status_code == 422 and r.json()["field"] == "amount"
+
+
+def test_dates_are_real_calendar_days(document, staff):
+    date = document["components"]["schemas"]["AllocationIn"]["properties"]["effective_date"]["pattern"]
+    fact_date = document["components"]["schemas"]["JobExpansionFacts"]["properties"]["contract_start"]["pattern"]
+    moment = _pattern(_parameters(document, "get", "/v1/funds")["as_of"]["schema"])
+    for refused in ("2000-00-00", "2022-02-30", "2023-02-29", "2100-02-29", "2022-13-01", "2022-04-31"):
+        assert not re.fullmatch(date, refused) and not re.fullmatch(fact_date, refused)
+        assert not re.fullmatch(moment, refused + "T08:00:00+08:00")
+    for taken in ("2000-02-29", "2024-02-29", "2022-12-31", "2099-12-31"):
+        assert re.fullmatch(date, taken) and re.fullmatch(moment, taken + "T23:59:59.123456789Z")
+    assert re.fullmatch(fact_date, "1952-02-29") and not re.fullmatch(fact_date, "1953-02-29")
+    assert not re.fullmatch(moment, "2022-07-01T08:00:00+08:60")
+    r = staff.auditor.get("/v1/funds", as_of="2022-07-01T08:00:00+08:60")  # Python would read +09:00
+    assert r.status_code == 422 and r.json()["field"] == "as_of"
+
+
+def test_the_period_close_month_and_the_verify_hash_have_their_shapes(document, staff):
+    month = _parameters(document, "post", "/v1/periods/{fund_id}/{month}/close")["month"]["schema"]["pattern"]
+    assert re.fullmatch(month, "2022-07") and not re.fullmatch(month, "2022-13") and not re.fullmatch(month, "2022-7")
+    assert not re.fullmatch(month, "0000-01")
+    r = staff.treasurer.post("/v1/periods/employment_subsidy:210100/0000-01/close", {})  # was a 500 (year 0)
+    assert r.status_code == 422 and r.json()["field"] == "month"
+    expect_hash = _pattern(_parameters(document, "get", "/v1/audit/verify")["expect_hash"]["schema"])
+    assert re.fullmatch(expect_hash, "ab" * 32) and not re.fullmatch(expect_hash, "ab" * 31 + "a\n")
+    r = staff.auditor.get("/v1/audit/verify", expect_position=1, expect_hash="a" * 63 + "\x01")
+    assert r.status_code == 422 and r.json()["field"] == "expect_hash"
+
+
+def test_the_usage_reports_require_their_period_and_program(document, staff):
+    fund_usage = _parameters(document, "get", "/v1/reports/fund-usage")
+    program_usage = _parameters(document, "get", "/v1/reports/program-usage")
+    assert fund_usage["from"]["required"] and fund_usage["to"]["required"]
+    assert program_usage["from"]["required"] and program_usage["to"]["required"] and program_usage["program"]["required"]
+    r = staff.treasurer.get("/v1/reports/program-usage", **{"from": "2022-07-01", "to": "2022-07-31"})
+    assert r.status_code == 422 and r.json()["field"] == "program"
+    r = staff.treasurer.get("/v1/reports/fund-usage", fund_id="employment_subsidy:210100", to="2022-07-31")
+    assert r.status_code == 422 and r.json()["field"] == "from"
+
+
+def test_facts_are_named_as_the_catalog_names_them(document, staff, funds):
+    names = document["components"]["schemas"]["FactsIn"]["properties"]["facts"]["propertyNames"]["enum"]
+    assert "months_served" in names and not any(re.search(r"[\x00-\x1f]", n) for n in names)
+    r = staff.clerk.post("/v1/claims", internship_claim())
+    r = staff.clerk.post(f"/v1/claims/{r.json()['claim_id']}/facts", {"facts": {"months\x01": 1}})
+    assert r.status_code == 422
+
+
+def test_identifiers_are_shaped_as_the_ledger_checks_them(document):
+    schemas = document["components"]["schemas"]
+    person = schemas["PersonBeneficiaryIn"]["properties"]["id"]
+    enterprise = schemas["EnterpriseApplicantIn"]["properties"]["id"]
+    assert (person["format"], enterprise["format"]) == ("gb11643", "gb32100")
+    assert re.fullmatch(person["pattern"], person_id()) and re.fullmatch(person["pattern"], person_id()[:-1] + "x")
+    assert not re.fullmatch(IDENTITY_NUMBER_PATTERN, "210103" + "20230229" + "0011")  # no such birthday
+    assert not re.fullmatch(IDENTITY_NUMBER_PATTERN, "21010320001301001X")
+    assert re.fullmatch(enterprise["pattern"], credit_code()) and re.fullmatch(enterprise["pattern"], credit_code().lower())
+    assert not re.fullmatch(enterprise["pattern"], "91210100MA0000001I")  # I is not in GB 32100's alphabet
+
+
+def test_an_integer_written_with_a_zero_fraction_is_that_integer(staff, funds):
+    claim = job_expansion_claim()
+    claim["facts"]["graduation_year"] = 2022.0  # JSON Schema's integer, and so the schema's
+    r = staff.clerk.post("/v1/claims", claim)
+    assert r.status_code == 201, r.text
+    assert r.json()["facts"]["graduation_year"] == 2022 and isinstance(r.json()["facts"]["graduation_year"], int)
+    claim = job_expansion_claim()
+    claim["facts"]["graduation_year"] = 2022.5
+    r = staff.clerk.post("/v1/claims", claim)
+    assert r.status_code == 422 and r.json()["field"] == "facts.graduation_year"
+
+
+def test_fact_and_parameter_values_are_scalars_and_party_ids_either_kind(document):
+    schemas = document["components"]["schemas"]
+    fact_value = schemas["FactsIn"]["properties"]["facts"]["additionalProperties"]
+    assert {alt["type"] for alt in fact_value["anyOf"]} == {"integer", "boolean", "string"}
+    parameters = schemas["ParametersIn"]["properties"]["values"]
+    assert "living_allowance" in parameters["propertyNames"]["enum"]
+    assert {alt["type"] for alt in parameters["additionalProperties"]["anyOf"]} == {"integer", "string", "null"}
+    party = schemas["WatchListIn"]["properties"]["party_id"]
+    assert {alt["format"] for alt in party["anyOf"]} == {"gb11643", "gb32100"}
+    assert re.fullmatch(party["pattern"], person_id()) and re.fullmatch(party["pattern"], credit_code())
+    assert not re.fullmatch(party["pattern"], "2101032000010100IO")  # I and O: in neither
+    on = _parameters(document, "get", "/v1/programs/{code}")["on"]["schema"]
+    assert not re.fullmatch(_pattern(on), "2022-07-0\x1e")
