@@ -234,8 +234,8 @@ def test_claim_look_up_by_id_and_identity_number_never_in_a_url(demo, open_page)
 
 def test_parameter_change_proposed_by_one_admin_and_confirmed_by_another(demo, open_page):
     second_token, digest = token_pair()
-    ok(demo.api("admin", "POST", "/v1/users", json={"name": "第二管理员", "roles": ["admin"], "regions": ["000000"],
-                                                     "token_sha256": digest}), 201)
+    second = ok(demo.api("admin", "POST", "/v1/users", json={"name": "第二管理员", "roles": ["admin"],
+                                                              "regions": ["000000"], "token_sha256": digest}), 201)
     program = ok(demo.api("admin", "GET", "/v1/programs/job_search", params={"region": "210200"}))
     assert program["parameters"]["amount"] == "1000.00"  # the province's; a city's may not be lower
     name, new_value = "amount", "1200.00"
