@@ -65,7 +65,7 @@ def statuses(statement: dict) -> list[str]:
 
 
 def summary_of(client, fund_id: str, start: str = "2022-07-01", end: str = "2022-07-31") -> dict:
-    """What the period close uses: Reads.reconciliation_summary."""
+    """The three lists' lengths (Reads.reconciliation_summary: the first page's `counts`)."""
     rt = client.app.state.runtime
     return rt.reads.reconciliation_summary(fund_id, dt.date.fromisoformat(start), dt.date.fromisoformat(end))
 
