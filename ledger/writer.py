@@ -74,6 +74,8 @@ class UnitOfWork:
         # Every access with the aggregate's pending-event count at that moment: a command
         # changed something if an aggregate it reached has more pending events now.
         self._accesses: list[tuple[Aggregate, int]] = []
+        # Aggregates left out of the writer's memory after the commit (keep_out_of_memory).
+        self.not_kept: set[UUID] = set()
 
     def find(self, cls: type, aggregate_id: UUID) -> Any:
         aggregate = self.touched.get(aggregate_id)
@@ -101,6 +103,11 @@ class UnitOfWork:
         if aggregate is None:
             raise NotFound(f"{what} not found")
         return aggregate
+
+    def keep_out_of_memory(self, aggregate_id: UUID) -> None:
+        """After the commit, leave this aggregate out of the writer's memory: a large one that
+        later commands rarely need (a bank statement) is loaded again when one does."""
+        self.not_kept.add(aggregate_id)
 
     def existing(self, ids: list[UUID]) -> set[UUID]:
         """Which of these ids have an aggregate, in this batch or in the store: a query per
@@ -439,6 +446,8 @@ class GroupCommitWriter:
             if (aggregate.version // SNAPSHOT_INTERVAL_EVENTS > start // SNAPSHOT_INTERVAL_EVENTS
                     or aggregate_id in uow.unsnapshotted):
                 self._snapshot(aggregate)
+        for aggregate_id in uow.not_kept:
+            self._cache.pop(aggregate_id, None)
         self._cache.trim()
         if position is not None and self._on_commit is not None:
             try:

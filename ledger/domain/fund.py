@@ -4,6 +4,7 @@ Invariant: available = allocated − reserved − disbursed + recovered, never b
 from __future__ import annotations
 
 import datetime as dt
+from types import MappingProxyType
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -102,7 +103,7 @@ class Fund(Aggregate):
     # Reopening takes two people: one treasurer proposes, another treasurer or an admin
     # confirms. Requests waiting for confirmation: change_id -> {"month", "proposed_by"}.
     # A class-level default (never changed in place): funds stored before reopening load.
-    reopen_requests = {}  # unannotated: not a dataclass field; replaced, never changed in place
+    reopen_requests = MappingProxyType({})  # unannotated: not a dataclass field; replaced, never changed
 
     def check_propose_reopen(self, month: str) -> None:
         if month not in self.closed_months:

@@ -61,6 +61,7 @@ class BankCommands(LedgerCore):
                               for line_no, earlier in find_duplicates(lines).items()]
             self._match(uow, statement, known, duplicates, actor.user_id)
             self._count_open_lines(uow, statement, actor.user_id)
+            uow.keep_out_of_memory(statement.id)  # up to 100,000 lines, needed again only by a re-import
             return Outcome(created, statement_view(statement, {item.item_key: item for item in known}))
 
         return self._run(actor.user_id, idem, command)[0]

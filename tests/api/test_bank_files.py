@@ -4,7 +4,7 @@ read without being told, and refused with clear words (never mojibake) when they
 from __future__ import annotations
 
 from .helpers import assert_problem
-from .test_reconciliation import import_csv, paid
+from .test_reconciliation import paid
 
 COLUMNS = "date:交易时间,debit_amount:借方发生额,credit_amount:贷方发生额,reference:摘要,counterparty:对方户名"
 EXPORT = ("中国建设银行单位账户交易明细\n"

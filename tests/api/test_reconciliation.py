@@ -65,7 +65,7 @@ def statuses(statement: dict) -> list[str]:
 
 
 def summary_of(client, fund_id: str, start: str = "2022-07-01", end: str = "2022-07-31") -> dict:
-    """What the period close uses: Reads.reconciliation_summary."""
+    """The three lists' lengths (Reads.reconciliation_summary: the first page's `counts`)."""
     rt = client.app.state.runtime
     return rt.reads.reconciliation_summary(fund_id, dt.date.fromisoformat(start), dt.date.fromisoformat(end))
 
@@ -495,3 +495,16 @@ def test_the_projector_keeps_no_statement_once_its_import_is_projected(client, s
     assert statuses(imported(staff.treasurer, ui, text, status=200)) == ["matched", "unmatched", "matched"]
     assert reconcile(staff.treasurer, ui)["counts"] == {"matched": 2, "unmatched_in_ledger": 0, "unmatched_in_bank": 1}
     assert not [a for a in projection._known.values() if isinstance(a, BankStatement)]
+
+
+def test_the_writer_keeps_no_statement_in_memory_after_its_import(client, staff, funds):
+    from ledger.domain.bank import BankStatement
+
+    ui = funds["ui"]
+    text = HEADER + "2022-07-21,3.00,credit,,利息\n2022-07-22,1500.00,debit,ZF-0095,\n"
+    assert statuses(imported(staff.treasurer, ui, text)) == ["unmatched", "unmatched"]
+    writer = client.app.state.runtime.ledger.writer
+    assert not [a for a in writer._cache.values() if isinstance(a, BankStatement)]
+    paid(staff, "ZF-0095", "2022-07-22")
+    assert statuses(imported(staff.treasurer, ui, text, status=200)) == ["unmatched", "matched"]  # loaded again
+    assert not [a for a in writer._cache.values() if isinstance(a, BankStatement)]

@@ -45,6 +45,7 @@
       no_claims: "没有找到申请", recon: "对账", matched: "已匹配", unmatched_in_ledger: "账内未达", unmatched_in_bank: "银行未达",
       how: "方式", reference: "摘要/编号", date: "日期", direction: "方向", upload: "上传银行对账单（CSV）",
       file: "文件", columns: "列映射（可选）", debit: "借方值", credit: "贷方值", uploaded: "对账单已导入",
+      encoding: "文件编码", encoding_auto: "自动识别（UTF-8 或 GBK）",
       lines: "行数", unmatched: "未匹配", probable: "疑似", duplicate: "重复", overlap: "重叠",
       close: "期间结账", override_reason: "强制结账理由（不勾稽或有未达时必填）", closed: "已结账",
       close_month: "结账", closed_months: "已结账月份",
@@ -87,6 +88,7 @@
       no_claims: "No claims found", recon: "Reconciliation", matched: "Matched", unmatched_in_ledger: "Unmatched in ledger", unmatched_in_bank: "Unmatched in bank",
       how: "How", reference: "Reference", date: "Date", direction: "Direction", upload: "Upload a bank statement (CSV)",
       file: "File", columns: "Column mapping (optional)", debit: "Debit value", credit: "Credit value", uploaded: "Statement imported",
+      encoding: "File encoding", encoding_auto: "Recognise (UTF-8 or GBK)",
       lines: "Lines", unmatched: "Unmatched", probable: "Probable", duplicate: "Duplicate", overlap: "Overlap",
       close: "Period close", override_reason: "Override reason (needed when the month does not tie out or has unmatched items)", closed: "Closed",
       close_month: "Close the month", closed_months: "Closed months",
@@ -720,15 +722,19 @@
       const columns = el("input", {id: "statement-columns", placeholder: "date:交易日期,amount:金额,direction:借贷标志,reference:摘要"});
       const debit = el("input", {id: "statement-debit", placeholder: "借"});
       const credit = el("input", {id: "statement-credit", placeholder: "贷"});
+      const encoding = el("select", {id: "statement-encoding"}, [el("option", {value: ""}, t("encoding_auto")),
+        ...["gbk", "gb18030", "utf-8"].map((name) => el("option", {value: name}, name.toUpperCase()))]);
       const result = el("div", {id: "statement-result"});
       main.append(section("upload", el("form", {id: "statement-form", class: "grid-form", on: {submit: guard(async () => {
-        // The file's own bytes, no charset: the service tells UTF-8 from GBK (a bank's export).
+        // The file's own bytes: in the encoding the officer chose, or none named and the
+        // service tells UTF-8 from GBK (a bank's export).
         const params = {fund_id: fund.value, columns: columns.value, debit: debit.value, credit: credit.value};
-        const r = await api("/v1/bank-statements" + query(params), {method: "POST", body: file.files[0], headers: {"Content-Type": "text/csv"}});
+        const type = encoding.value ? `text/csv; charset=${encoding.value}` : "text/csv";
+        const r = await api("/v1/bank-statements" + query(params), {method: "POST", body: file.files[0], headers: {"Content-Type": type}});
         notify(`${t("uploaded")}: ${r.statement_id}`, "ok");
         result.replaceChildren(dl(Object.entries(r.summary).map(([k, v]) => [k, String(v)])));
         await drawRecon(fund.value, month.value, box);
-      })}}, field("file", file), field("columns", columns), field("debit", debit), field("credit", credit),
+      })}}, field("file", file), field("encoding", encoding), field("columns", columns), field("debit", debit), field("credit", credit),
         el("button", {type: "submit"}, t("submit"))), result));
       const override = el("input", {id: "close-override", maxlength: "200"});
       const closeBox = el("div", {id: "close-result"});
