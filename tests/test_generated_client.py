@@ -74,6 +74,8 @@ def test_a_generated_client_runs_a_claims_journey(generated, client, staff):
     too_much = pay.sync(submitted.claim_id, client=treasurer, body=models.PaymentIn.from_dict(
         {"amount": "1725.01", "kind": "prepayment", "payment_ref": "P-1"}))
     assert isinstance(too_much, models.Problem) and too_much.code == "limit_exceeded" and too_much.status == 409
+    refused = submit.sync(client=clerk, body=models.InternshipClaimIn.from_dict(internship_claim(term_months=121)))
+    assert isinstance(refused, models.Problem) and refused.field == "facts.term_months"
     paid = pay.sync(submitted.claim_id, client=treasurer, body=models.PaymentIn.from_dict(
         {"amount": "1725.00", "kind": "prepayment", "payment_ref": "P-1", "paid_on": "2022-07-20"}))
     assert paid.status == "prepaid" and paid.amounts.paid == "1725.00"
