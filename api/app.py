@@ -128,8 +128,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 class StartupRefusal:
     """A start refused for a reason the operator must fix (a key missing or inside the data
-    directory, the browser assets not installed) is reported as that reason alone, not as a traceback: the server prints it
-    and "Application startup failed. Exiting." and exits non-zero."""
+    directory, the browser assets not installed) is reported as that reason alone, not as a
+    traceback: the server prints it and "Application startup failed. Exiting." and exits
+    non-zero."""
 
     def __init__(self, app):
         self.app = app

@@ -92,6 +92,9 @@ def install(app: FastAPI) -> None:
     for route in app.router.routes:
         if isinstance(route, APIRoute) and route.include_in_schema:
             route.operation_id = operation_id(route)
+            if route.summary is None:  # "Submit claim", not FastAPI's "Submit" from the function's name
+                words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", route.operation_id).lower().split()
+                route.summary = " ".join([words[0].capitalize(), *words[1:]])
     generate = app.openapi
 
     def openapi() -> dict:

@@ -612,11 +612,13 @@ class DivisionList(BaseModel):
 
 
 class Problem(BaseModel):
+    """An RFC 9457 problem document: every refusal (application/problem+json)."""
     type: str
     title: str
     status: int
     detail: str
-    code: str
+    code: str = Field(description="What went wrong, e.g. validation_error, not_found, insufficient_funds")
+    field: str | None = Field(None, description="The input at fault, where there is one (e.g. facts.term_months)")
     model_config = ConfigDict(extra="allow")
 
 

@@ -1,6 +1,8 @@
 """A client generated from /openapi.json (openapi-python-client, as a bureau's developer
-would make one) runs a journey: a fund opened and given money, a claim submitted, approved
-and prepaid, its events read; refusals come back as parsed Problem documents, never None."""
+would make one) runs the whole journey of tests/test_journey_api.py: a fund opened and given
+money, a claim submitted, approved, prepaid, the payment returned and paid again, the
+settlement facts recorded, the clawback recovered, the fund's balance and the claim's events
+read; refusals come back as parsed Problem documents, never None."""
 from __future__ import annotations
 
 import importlib
@@ -74,14 +76,33 @@ def test_a_generated_client_runs_a_claims_journey(generated, client, staff):
     too_much = pay.sync(submitted.claim_id, client=treasurer, body=models.PaymentIn.from_dict(
         {"amount": "1725.01", "kind": "prepayment", "payment_ref": "P-1"}))
     assert isinstance(too_much, models.Problem) and too_much.code == "limit_exceeded" and too_much.status == 409
+    refused = submit.sync(client=clerk, body=models.InternshipClaimIn.from_dict(internship_claim(term_months=121)))
+    assert isinstance(refused, models.Problem) and refused.field == "facts.term_months"
     paid = pay.sync(submitted.claim_id, client=treasurer, body=models.PaymentIn.from_dict(
         {"amount": "1725.00", "kind": "prepayment", "payment_ref": "P-1", "paid_on": "2022-07-20"}))
     assert paid.status == "prepaid" and paid.amounts.paid == "1725.00"
 
-    read = _operation("claims", "get_claim").sync(submitted.claim_id, client=auditor)
-    assert read.status == "prepaid"
-    events = _operation("claims", "list_claim_events").sync(submitted.claim_id, client=auditor)
-    assert [e.type_ for e in events.items] == ["Submitted", "Approved", "PaymentRecorded"]
+    # The bank bounces it; paid again; the intern left after a month: 575.00 owed back, recovered.
+    cid = submitted.claim_id
+    returned = _operation("claims", "return_payment").sync(cid, "P-1", client=treasurer,
+                                                           body=models.ReturnIn.from_dict({"reason": "退票"}))
+    assert returned.amounts.paid == "0.00" and returned.amounts.reserved == "3450.00"
+    assert pay.sync(cid, client=treasurer, body=models.PaymentIn.from_dict(
+        {"amount": "1725.00", "kind": "prepayment", "payment_ref": "P-2"})).status == "prepaid"
+    settled = _operation("claims", "record_claim_facts").sync(cid, client=clerk, body=models.FactsIn.from_dict(
+        {"facts": {"months_served": 1, "left_for_employment": False}}))
+    assert settled.amounts.entitled == "1150.00" and settled.amounts.clawback_outstanding == "575.00"
+    recovered = _operation("claims", "record_recovery").sync(cid, client=treasurer, body=models.RecoveryIn.from_dict(
+        {"amount": "575.00", "reference": "RC-1"}))
+    assert recovered.amounts.clawback_outstanding == "0.00"
+    balance = _operation("funds", "get_fund").sync(fund.fund_id, client=treasurer).balance
+    assert (balance.disbursed, balance.recovered, balance.available) == ("1725.00", "575.00", "8850.00")
+
+    read = _operation("claims", "get_claim").sync(cid, client=auditor)
+    assert read.status == "paid" and read.claim_id == cid  # settled by the facts and the recovery
+    events = _operation("claims", "list_claim_events").sync(cid, client=auditor)
+    assert [e.type_ for e in events.items] == ["Submitted", "Approved", "PaymentRecorded", "PaymentReturned",
+                                               "PaymentRecorded", "FactsRecorded", "RecoveryRecorded"]
 
     missing = _operation("claims", "get_claim").sync("00000000-0000-4000-8000-000000000000", client=auditor)
     assert isinstance(missing, models.Problem) and missing.code == "not_found"

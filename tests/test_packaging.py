@@ -12,6 +12,7 @@ import subprocess
 import sys
 import sysconfig
 import time
+import zipfile
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -47,6 +48,9 @@ def _build_wheel(tmp_path: Path) -> Path:
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
                     "-q", "-w", str(dist), str(source)], check=True, env=_clean_env(), timeout=300)
     (wheel,) = dist.glob("subsidy_ledger-*.whl")
+    with zipfile.ZipFile(wheel) as z:  # the third-party files carry their licences
+        licences = {n.split("/")[-2] for n in z.namelist() if n.startswith("api/dashboard/vendor/licenses/")}
+    assert licences == {"echarts", "swagger-ui-dist", "redoc", "noto-sans-sc"}, licences
     return wheel
 
 

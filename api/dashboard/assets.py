@@ -25,6 +25,8 @@ VENDOR: dict[str, tuple[str, tuple[str, ...]]] = {
     "redoc": ("redoc/bundles", ("redoc.standalone.js",)),
     "fonts/noto-sans-sc": ("@fontsource/noto-sans-sc", ("400.css", "700.css")),  # Chinese without a CJK font
 }
+# Each npm package's own terms travel with its files in a wheel (Apache-2.0 asks for NOTICE too).
+LICENSE_FILES = ("LICENSE", "NOTICE")
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 
 
@@ -74,6 +76,11 @@ def copy(source_modules: Path, target: Path) -> int:
             (target / prefix / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source / name, target / prefix / name)
             copied += 1
+        package = source_modules / "/".join(package_folder.split("/")[:2 if package_folder.startswith("@") else 1])
+        for name in LICENSE_FILES:
+            if (package / name).is_file():
+                (target / "licenses" / package.name).mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(package / name, target / "licenses" / package.name / name)
     if absent:
         raise FileNotFoundError("the dashboard's browser assets are missing (run `npm ci` in web/ first, as "
                                 "scripts/serve does): " + ", ".join(absent))

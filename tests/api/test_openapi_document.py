@@ -110,3 +110,8 @@ def test_every_body_and_variant_is_a_named_component(document):
         for content in operation.get("requestBody", {}).get("content", {}).values():
             if content["schema"].get("type") != "string":  # text/csv
                 assert set(content["schema"]) == {"$ref"}, (method, path)
+
+
+def test_summaries_read_as_the_operation_ids_say(document):
+    summaries = {operation["operationId"]: operation["summary"] for _, _, operation in _operations(document)}
+    assert summaries["submitClaim"] == "Submit claim" and summaries["addToWatchlist"] == "Add to watchlist"
