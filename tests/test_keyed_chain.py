@@ -1,8 +1,8 @@
 """The keyed chain (API.md, "A keyed chain"): what someone who can write to the database but
 holds no key can no longer do, and the operator's side of it: `ledger verify` and `ledger
 seal` on a forged append, a store written before LEDGER_CHAIN_KEY (refused at start-up,
-adopted once by `ledger chain adopt`), a key rotation, a wrong key, and the library options
-that would insert events without their chain."""
+adopted once by `ledger chain adopt`), the accounting export, a key rotation, a wrong key,
+and the library options that would insert events without their chain."""
 from __future__ import annotations
 
 from uuid import uuid4
@@ -63,7 +63,7 @@ def _hundred_million(state: dict) -> None:
     state.update(amount_fen=10_000_000_000, document_no="forged")
 
 
-def test_a_forged_append_fails_ledger_verify_and_ledger_seal_names_it(history):
+def test_a_forged_append_fails_ledger_verify_and_ledger_seal_names_it(history, tmp_path):
     settings, store = history
     position = store.forge_append(store.positions(ALLOCATED)[-1], _hundred_million)
     verified = _run(settings, "verify")
@@ -72,6 +72,10 @@ def test_a_forged_append_fails_ledger_verify_and_ledger_seal_names_it(history):
     sealed = _run(settings, "seal")
     assert sealed.exit_code == 1 and f"position {position} has no valid MAC" in sealed.output, sealed.output
     assert len(store.positions(SEAL_TOPIC)) == 1, "nothing was sealed over it"
+    journal = tmp_path / "ledger.beancount"
+    exported = _run(settings, "export", "--format", "beancount", "--out", str(journal))
+    assert exported.exit_code == 1 and f"position {position}" in exported.output, exported.output
+    assert not journal.exists(), "the accounting export never carries the forged money"
 
 
 def test_a_store_written_before_the_key_is_refused_until_adopted_once(history):
