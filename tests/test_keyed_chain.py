@@ -216,3 +216,17 @@ def test_an_events_table_name_whose_chain_names_would_be_cut_is_refused(settings
         ServingPostgresRecorder(datastore, events_table_name="e" * 49)
     finally:
         datastore.close()
+
+
+def test_a_chain_table_from_before_the_keyed_chain_gets_its_mac_column_then_awaits_adoption(history):
+    settings, store = history
+    store.q(f"ALTER TABLE {store.chain} DROP COLUMN mac")   # the table as the previous version made it
+    with pytest.raises(SettingsError, match="ledger chain adopt"):
+        Runtime(settings)
+    assert store.q(f"SELECT COUNT(*) FROM {store.chain} WHERE mac IS NULL")[0][0] == len(store.positions())
+    assert _run(settings, "chain", "adopt", "--accept-after-seal").exit_code == 0
+    rt = Runtime(settings)
+    try:
+        assert rt.ledger.verify_chain()["macs_ok"]
+    finally:
+        rt.close()
