@@ -16,7 +16,7 @@ from eventsourcing.utils import Environment
 from ledger.application import LedgerApplication
 from ledger.audit.seal import SealKey
 from adapters.head import SharedHead
-from ledger.errors import TooManyRequests, UnauthenticEvent
+from ledger.errors import InvalidState, TooManyRequests, UnauthenticEvent
 from ledger.pii import PiiProtector
 from ledger.policy.catalog import Catalog
 from ledger.service import Ledger
@@ -184,6 +184,8 @@ class Runtime:
                 return self.ledger.seal("sealer").position + 1  # the seal is an event itself
         except TooManyRequests:
             log.info("the log was sealed less than a minute ago; sealing at the next interval")
+        except InvalidState as exc:   # an event without a valid MAC, or no key: never sealed over
+            log.error("periodic seal refused: %s", exc.detail)
         except Exception:
             log.exception("periodic seal failed; trying again at the next interval")
         return sealed

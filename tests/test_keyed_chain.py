@@ -5,6 +5,7 @@ adopted once by `ledger chain adopt`), the accounting export, a key rotation, a 
 and the library options that would insert events without their chain."""
 from __future__ import annotations
 
+import dataclasses
 from uuid import uuid4
 
 import pytest
@@ -123,7 +124,7 @@ def test_a_rotation_checks_every_mac_under_the_old_key_then_rewrites_them(histor
     old = tmp_path / "old-chain.key"
     old.write_text(CHAIN_KEY)
     with pytest.raises(SettingsError, match="does not verify the MAC of the log's first event"):
-        Runtime(Settings(**{**settings.__dict__, "chain_key": NEW_CHAIN_KEY}))
+        Runtime(dataclasses.replace(settings, chain_key=NEW_CHAIN_KEY))
     # A forged row stops the rotation: it is never given a MAC under the new key.
     position = store.forge_append(store.positions(ALLOCATED)[-1], _hundred_million)
     refused = _run(settings, "chain", "rotate", "--old-key-file", str(old), LEDGER_CHAIN_KEY=NEW_CHAIN_KEY)
@@ -131,7 +132,7 @@ def test_a_rotation_checks_every_mac_under_the_old_key_then_rewrites_them(histor
     store.delete(position)
     rotated = _run(settings, "chain", "rotate", "--old-key-file", str(old), LEDGER_CHAIN_KEY=NEW_CHAIN_KEY)
     assert rotated.exit_code == 0 and "rotated:" in rotated.output, rotated.output
-    rt = Runtime(Settings(**{**settings.__dict__, "chain_key": NEW_CHAIN_KEY}))
+    rt = Runtime(dataclasses.replace(settings, chain_key=NEW_CHAIN_KEY))
     try:
         check = rt.ledger.verify_chain()
         assert check["ok"] and check["macs_ok"] and rt.ledger.chain_keying().rotations == 1, check
