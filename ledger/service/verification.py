@@ -44,6 +44,11 @@ class VerificationCommands(AuditCommands):
         begin = self.walk_start(full)
         start = begin[0]
         seals = [self._read_seal(stored) for stored in self.stored_events(after=start, topics=(SEAL_TOPIC,))]
+        latest = self.latest_seal() if start else None
+        if latest is not None and latest["recorded_at_position"] <= start:
+            # A pass that goes on from a head found good still answers for the newest seal.
+            seals.insert(0, {k: latest[k] for k in ("recorded_at_position", "position", "hash", "sealed_at",
+                                                    "signature")})
         watch = {s["position"] for s in seals if s["position"] is not None} | {a.position for a in anchors}
         # Every event must load, or commands on its aggregate fail: one that cannot be decoded
         # (garbage bytes under a recomputed chain, an old shape without its upcaster) is named.
