@@ -7,6 +7,7 @@ import hashlib
 import logging
 import tempfile
 import threading
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,6 +53,17 @@ def open_read_model(settings: Settings, *, elsewhere: str | None = None):
 # Advisory-lock keys: one for start-up (schema creation), one for the projection leader.
 STARTUP_LOCK_KEY = 0x1ED6E5_0001
 PROJECTOR_LOCK_KEY = 0x1ED6E5_0002
+VERIFY_LOCK_KEY = 0x1ED6E503  # the key's high half; the schema's CRC-32 is its low half
+
+
+def verification_lock(settings: Settings):
+    """The lock that lets one verification over the API run at a time among every process of
+    this ledger (API.md, "Bounded work per request"): a file beside the SQLite database, or an
+    advisory lock keyed by the schema on PostgreSQL."""
+    if settings.backend == "sqlite":
+        return FileLockElection(str(settings.sqlite_path) + ".verify.lock")
+    schema = zlib.crc32((settings.pg_schema or "public").encode())
+    return PostgresAdvisoryElection(settings.pg_conninfo(), (VERIFY_LOCK_KEY << 32) | schema)
 
 
 @contextmanager
@@ -150,6 +162,7 @@ class Runtime:
         self.ledger = Ledger(self.app, PiiProtector(pii_key), on_commit=self.runner.notify if self.runner else None,
                              token_ttl_days=self.settings.token_ttl_days, catalog=catalog, clock=self.settings.clock)
         self.ledger.seal_key = seal_key
+        self.ledger.verification_lock = verification_lock(self.settings)
         if self.views is not None:
             consistency = Consistency(store_head=self.ledger.head_position, runner=self.runner, reader=self.reader,
                                       name=self.app.name, wait_s=lambda: self.settings.read_wait_s,

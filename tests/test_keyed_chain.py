@@ -178,6 +178,15 @@ def test_one_verification_at_a_time_over_the_api(settings):
             r = admin.get("/v1/audit/verify", full="true")
         assert r.status_code == 429 and r.json()["code"] == "too_many_requests" and "Retry-After" in r.headers
         assert admin.get("/v1/audit/verify", full="true").json()["ok"]
+        other = Runtime(settings)   # another worker of the same ledger, verifying meanwhile
+        try:
+            assert other.ledger.verification_lock.try_lead()
+            r = admin.get("/v1/audit/verify")
+            assert r.status_code == 429 and "another process" in r.json()["detail"], r.text
+            other.ledger.verification_lock.resign()
+            assert admin.get("/v1/audit/verify").status_code == 200
+        finally:
+            other.close()
 
 
 def test_the_librarys_database_functions_are_refused(settings, monkeypatch):
