@@ -541,11 +541,16 @@ def export_log(out: Path = typer.Option(..., "--out", help="Folder to write the 
 def _export_journal(out: Path) -> None:
     from projections.reads.journal import write_journal
 
+    from ledger.errors import LedgerError
+
     rt = _runtime()
     try:
         bar, task = _progress_bar(rt.ledger.head_position(), "journal")
         with bar:
             summary = write_journal(rt.ledger, out, progress=lambda position: bar.update(task, completed=position))
+    except LedgerError as exc:
+        console.print(f"[red]journal stopped: {exc.detail}")
+        raise typer.Exit(1) from None
     finally:
         rt.close()
     console.print(f"wrote {summary['transactions']} transactions of {summary['funds']} funds up to position "

@@ -7,6 +7,7 @@ import hashlib
 import logging
 import tempfile
 import threading
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from ledger.application import LedgerApplication
 from ledger.audit.seal import SealKey
 from adapters.head import SharedHead
 from adapters.refusals import KeptRefusals
-from ledger.errors import TooManyRequests, UnauthenticEvent
+from ledger.errors import InvalidState, TooManyRequests, UnauthenticEvent
 from ledger.pii import PiiProtector
 from ledger.policy.catalog import Catalog
 from ledger.service import Ledger
@@ -53,6 +54,49 @@ def open_read_model(settings: Settings, *, elsewhere: str | None = None):
 # Advisory-lock keys: one for start-up (schema creation), one for the projection leader.
 STARTUP_LOCK_KEY = 0x1ED6E5_0001
 PROJECTOR_LOCK_KEY = 0x1ED6E5_0002
+VERIFY_LOCK_KEY = 0x1ED6E503  # the key's high half; the schema's CRC-32 is its low half
+
+
+def verification_lock(settings: Settings):
+    """The lock that lets one verification over the API run at a time among every process of
+    this ledger (API.md, "Bounded work per request"): a file beside the SQLite database, or an
+    advisory lock keyed by the schema on PostgreSQL."""
+    if settings.backend == "sqlite":
+        return FileLockElection(str(settings.sqlite_path) + ".verify.lock")
+    schema = zlib.crc32((settings.pg_schema or "public").encode())
+    return _PostgresTryLock(settings.pg_conninfo(), (VERIFY_LOCK_KEY << 32) | schema)
+
+
+class _PostgresTryLock:
+    """An advisory lock held on a connection of its own for one verification. A database that
+    cannot be reached for it is no verification running elsewhere: the process's own bound
+    still holds, and the verification itself reports the database."""
+
+    def __init__(self, conninfo: dict, key: int):
+        self._conninfo = conninfo
+        self._key = key
+        self._conn = None
+
+    def try_lead(self) -> bool:
+        import psycopg
+
+        try:
+            conn = psycopg.connect(**self._conninfo, autocommit=True, connect_timeout=5)
+        except psycopg.Error:
+            return True
+        if conn.execute("SELECT pg_try_advisory_lock(%s)", (self._key,)).fetchone()[0]:
+            self._conn = conn
+            return True
+        conn.close()
+        return False
+
+    def resign(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()   # ends the session, and with it the lock
+            except Exception:
+                pass
+            self._conn = None
 
 
 @contextmanager
@@ -156,6 +200,7 @@ class Runtime:
                              backdate_days=self.settings.backdate_days, refusals=refusals,
                              writer_cache_bytes=self.settings.writer_cache_mb * 2**20)
         self.ledger.seal_key = seal_key
+        self.ledger.verification_lock = verification_lock(self.settings)
         if self.views is not None:
             consistency = Consistency(store_head=self.ledger.head_position, runner=self.runner, reader=self.reader,
                                       name=self.app.name, wait_s=lambda: self.settings.read_wait_s,
@@ -190,6 +235,8 @@ class Runtime:
                 return self.ledger.seal("sealer").position + 1  # the seal is an event itself
         except TooManyRequests:
             log.info("the log was sealed less than a minute ago; sealing at the next interval")
+        except InvalidState as exc:   # an event without a valid MAC, or no key: never sealed over
+            log.error("periodic seal refused: %s", exc.detail)
         except Exception:
             log.exception("periodic seal failed; trying again at the next interval")
         return sealed

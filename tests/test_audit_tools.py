@@ -132,6 +132,7 @@ def test_audit_api_pages_streams_and_verifies(settings):
         again = auditor.get("/v1/audit/verify").json()
         assert again["ok"] and again["events_checked"] == 0 and again["from_position"] == check["head_position"]
         assert again["head_hash"] == check["head_hash"] and not again["full"]
+        assert [(s["position"], s["ok"]) for s in again["seals"]] == [(check["seals"][-1]["position"], True)]
         assert check["head_hash"] == auditor.get("/v1/audit/events", after_position=len(items)).json()["items"][-1][
             "hash"]
         seal = auditor.get("/v1/audit/seals/latest").json()

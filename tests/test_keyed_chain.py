@@ -1,10 +1,11 @@
 """The keyed chain (API.md, "A keyed chain"): what someone who can write to the database but
 holds no key can no longer do, and the operator's side of it: `ledger verify` and `ledger
 seal` on a forged append, a store written before LEDGER_CHAIN_KEY (refused at start-up,
-adopted once by `ledger chain adopt`), a key rotation, a wrong key, and the library options
-that would insert events without their chain."""
+adopted once by `ledger chain adopt`), the accounting export, a key rotation, a wrong key,
+and the library options that would insert events without their chain."""
 from __future__ import annotations
 
+import dataclasses
 from uuid import uuid4
 
 import pytest
@@ -63,7 +64,7 @@ def _hundred_million(state: dict) -> None:
     state.update(amount_fen=10_000_000_000, document_no="forged")
 
 
-def test_a_forged_append_fails_ledger_verify_and_ledger_seal_names_it(history):
+def test_a_forged_append_fails_ledger_verify_and_ledger_seal_names_it(history, tmp_path):
     settings, store = history
     position = store.forge_append(store.positions(ALLOCATED)[-1], _hundred_million)
     verified = _run(settings, "verify")
@@ -72,6 +73,10 @@ def test_a_forged_append_fails_ledger_verify_and_ledger_seal_names_it(history):
     sealed = _run(settings, "seal")
     assert sealed.exit_code == 1 and f"position {position} has no valid MAC" in sealed.output, sealed.output
     assert len(store.positions(SEAL_TOPIC)) == 1, "nothing was sealed over it"
+    journal = tmp_path / "ledger.beancount"
+    exported = _run(settings, "export", "--format", "beancount", "--out", str(journal))
+    assert exported.exit_code == 1 and f"position {position}" in exported.output, exported.output
+    assert not journal.exists(), "the accounting export never carries the forged money"
 
 
 def test_a_store_written_before_the_key_is_refused_until_adopted_once(history):
@@ -85,8 +90,10 @@ def test_a_store_written_before_the_key_is_refused_until_adopted_once(history):
     refused = _run(settings, "chain", "adopt", "--operator", "ops")
     assert refused.exit_code == 1 and "2 event(s) after the latest seal" in refused.output, refused.output
     assert store.q(f"SELECT COUNT(*) FROM {store.chain} WHERE mac IS NOT NULL")[0][0] == 0, "nothing was written"
+    events = len(store.positions())
     adopted = _run(settings, "chain", "adopt", "--operator", "ops", "--accept-after-seal")
-    assert adopted.exit_code == 0 and "adopted:" in adopted.output, adopted.output
+    assert adopted.exit_code == 0, adopted.output
+    assert f"adopted: {events} MACs written through position {events}" in adopted.output, adopted.output
     rt = Runtime(settings)
     try:
         check = rt.ledger.verify_chain()
@@ -119,7 +126,7 @@ def test_a_rotation_checks_every_mac_under_the_old_key_then_rewrites_them(histor
     old = tmp_path / "old-chain.key"
     old.write_text(CHAIN_KEY)
     with pytest.raises(SettingsError, match="does not verify the MAC of the log's first event"):
-        Runtime(Settings(**{**settings.__dict__, "chain_key": NEW_CHAIN_KEY}))
+        Runtime(dataclasses.replace(settings, chain_key=NEW_CHAIN_KEY))
     # A forged row stops the rotation: it is never given a MAC under the new key.
     position = store.forge_append(store.positions(ALLOCATED)[-1], _hundred_million)
     refused = _run(settings, "chain", "rotate", "--old-key-file", str(old), LEDGER_CHAIN_KEY=NEW_CHAIN_KEY)
@@ -127,7 +134,7 @@ def test_a_rotation_checks_every_mac_under_the_old_key_then_rewrites_them(histor
     store.delete(position)
     rotated = _run(settings, "chain", "rotate", "--old-key-file", str(old), LEDGER_CHAIN_KEY=NEW_CHAIN_KEY)
     assert rotated.exit_code == 0 and "rotated:" in rotated.output, rotated.output
-    rt = Runtime(Settings(**{**settings.__dict__, "chain_key": NEW_CHAIN_KEY}))
+    rt = Runtime(dataclasses.replace(settings, chain_key=NEW_CHAIN_KEY))
     try:
         check = rt.ledger.verify_chain()
         assert check["ok"] and check["macs_ok"] and rt.ledger.chain_keying().rotations == 1, check
@@ -173,6 +180,15 @@ def test_one_verification_at_a_time_over_the_api(settings):
             r = admin.get("/v1/audit/verify", full="true")
         assert r.status_code == 429 and r.json()["code"] == "too_many_requests" and "Retry-After" in r.headers
         assert admin.get("/v1/audit/verify", full="true").json()["ok"]
+        other = Runtime(settings)   # another worker of the same ledger, verifying meanwhile
+        try:
+            assert other.ledger.verification_lock.try_lead()
+            r = admin.get("/v1/audit/verify")
+            assert r.status_code == 429 and "another process" in r.json()["detail"], r.text
+            other.ledger.verification_lock.resign()
+            assert admin.get("/v1/audit/verify").status_code == 200
+        finally:
+            other.close()
 
 
 def test_the_librarys_database_functions_are_refused(settings, monkeypatch):
@@ -212,3 +228,17 @@ def test_an_events_table_name_whose_chain_names_would_be_cut_is_refused(settings
         ServingPostgresRecorder(datastore, events_table_name="e" * 49)
     finally:
         datastore.close()
+
+
+def test_a_chain_table_from_before_the_keyed_chain_gets_its_mac_column_then_awaits_adoption(history):
+    settings, store = history
+    store.q(f"ALTER TABLE {store.chain} DROP COLUMN mac")   # the table as the previous version made it
+    with pytest.raises(SettingsError, match="ledger chain adopt"):
+        Runtime(settings)
+    assert store.q(f"SELECT COUNT(*) FROM {store.chain} WHERE mac IS NULL")[0][0] == len(store.positions())
+    assert _run(settings, "chain", "adopt", "--accept-after-seal").exit_code == 0
+    rt = Runtime(settings)
+    try:
+        assert rt.ledger.verify_chain()["macs_ok"]
+    finally:
+        rt.close()

@@ -145,3 +145,10 @@ def test_demo_workers_starting_together_generate_one_key(tmp_path):
     keys = {w.communicate(timeout=60)[0].strip() for w in workers}
     assert all(w.returncode == 0 for w in workers)
     assert keys == {(tmp_path / "var" / "pii.key").read_text().strip()}
+
+
+def test_demo_mode_generates_the_chain_key_beside_the_others(tmp_path):
+    Runtime(_settings(tmp_path, demo_data=True)).close()
+    assert {p.name for p in (tmp_path / "data").glob("*.key")} == {"pii.key", "seal.key", "chain.key"}
+    with pytest.raises(SettingsError, match="the key a demo generated is in"):
+        _settings(tmp_path, pii_key=PII_KEY, seal_key=SEAL_KEY).resolve_chain_key()

@@ -251,6 +251,8 @@ def test_a_forged_allocation_appended_with_its_public_chain_row_is_reported_neve
         assert any(p["state"] == "stopped" and p["stopped_at"] == position for p in ready.json()["projections"])
         verify = admin.get("/v1/audit/verify", full="true").json()
         assert verify["macs_ok"] is False and verify["first_bad_position"] == position
+        sealed = admin.post("/v1/audit/seals", {"force": True})
+        assert sealed.status_code == 409 and f"position {position} has no valid MAC" in sealed.json()["detail"]
 
 
 def test_an_incremental_verification_walks_from_the_first_event_when_a_head_found_good_was_rewritten(

@@ -17,7 +17,7 @@ from ..application import LedgerApplication
 from ..clock import SYSTEM_CLOCK, Clock
 from ..domain.ids import idempotency_aggregate_id
 from ..domain.records import IdempotencyRecord
-from ..errors import (Conflict, IdempotencyMismatch, LedgerError, NotFound, PreconditionFailed,
+from ..errors import (Conflict, IdempotencyMismatch, LedgerError, NotFound, PreconditionFailed, UnauthenticEvent,
                       error_from_record, error_record)
 from ..limits import check_date, check_text
 from ..pii import PiiProtector
@@ -118,11 +118,18 @@ class LedgerCore:
     def shutdown(self) -> None:
         self.writer.close()
 
-    def stored_events(self, after: int = 0, stop: int | None = None, topics: tuple[str, ...] = ()) -> Iterator:
-        """The stored log in order, as its bytes are kept, page by page."""
+    def stored_events(self, after: int = 0, stop: int | None = None, topics: tuple[str, ...] = (), *,
+                      authentic: bool = False) -> Iterator:
+        """The stored log in order, as its bytes are kept, page by page. `authentic`: for
+        whatever decides or reports on them, each page is checked against the keyed chain
+        first (UnauthenticEvent on an event it does not vouch for)."""
+        authenticate = getattr(self.app.recorder, "authenticate", None) if authentic else None
         while True:
             page = self.app.recorder.select_notifications(start=after, limit=PAGE, stop=stop, topics=topics,
                                                           inclusive_of_start=False)
+            forged = authenticate(page) if authenticate is not None else None
+            if forged is not None:
+                raise UnauthenticEvent(*forged)
             yield from page
             if len(page) < PAGE:
                 return

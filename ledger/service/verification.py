@@ -22,6 +22,10 @@ NOT_CHECKED_WITHOUT_ANCHOR = ("anchors: none given, so a log whose tail was cut 
 
 
 class VerificationCommands(AuditCommands):
+    # One verification over the API at a time among the ledger's processes (the runtime sets
+    # it: a file lock or an advisory lock, with try_lead() and resign()); None: this process only.
+    verification_lock = None
+
     def verify_chain(self, public_key_text: str | None = None, anchors: Sequence[Anchor] = (),
                      snapshots: bool = True, progress: Callable[[int], None] | None = None, *,
                      full: bool = True, wait: bool = True) -> dict:
@@ -33,8 +37,18 @@ class VerificationCommands(AuditCommands):
         while one runs is refused (TooManyRequests). `progress(position)` is told along the walk."""
         if not self._walk_lock.acquire(blocking=wait):
             raise TooManyRequests("a verification is running; retry when it is done", retry_after_s=5)
+        # Among processes too, when asked not to wait (over the API): the ledger's other
+        # workers hold this lock while they verify.
+        among = self.verification_lock if not wait else None
         try:
-            return self._verify(public_key_text, anchors, snapshots, progress, full)
+            if among is not None and not among.try_lead():
+                raise TooManyRequests("a verification is running in another process; retry when it is done",
+                                      retry_after_s=5)
+            try:
+                return self._verify(public_key_text, anchors, snapshots, progress, full)
+            finally:
+                if among is not None:
+                    among.resign()
         finally:
             self._walk_lock.release()
 
@@ -44,6 +58,11 @@ class VerificationCommands(AuditCommands):
         begin = self.walk_start(full)
         start = begin[0]
         seals = [self._read_seal(stored) for stored in self.stored_events(after=start, topics=(SEAL_TOPIC,))]
+        latest = self.latest_seal() if start else None
+        if latest is not None and latest["recorded_at_position"] <= start:
+            # A pass that goes on from a head found good still answers for the newest seal.
+            seals.insert(0, {k: latest[k] for k in ("recorded_at_position", "position", "hash", "sealed_at",
+                                                    "signature")})
         watch = {s["position"] for s in seals if s["position"] is not None} | {a.position for a in anchors}
         # Every event must load, or commands on its aggregate fail: one that cannot be decoded
         # (garbage bytes under a recomputed chain, an old shape without its upcaster) is named.

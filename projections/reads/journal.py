@@ -150,8 +150,9 @@ class JournalWriter:
 
 
 def fund_events(ledger: Ledger, upto: int) -> Iterator[tuple[Any, int]]:
-    """Every fund event up to position `upto`, in log order, with its position."""
-    for stored in ledger.stored_events(stop=upto):
+    """Every fund event up to position `upto`, in log order, with its position (only events
+    the keyed chain vouches for: the export stops at a forged one)."""
+    for stored in ledger.stored_events(stop=upto, authentic=True):
         if stored.topic.startswith(FUND_TOPIC_PREFIX):
             yield ledger.app.mapper.to_domain_event(stored), stored.id
 
