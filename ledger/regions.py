@@ -29,10 +29,17 @@ def region_name(code: str) -> str | None:
     return row["name_zh"] if row else None
 
 
-def validate_region(value: object, *, field: str = "region") -> str:
+def region_code(value: object, *, field: str = "region") -> str:
+    """A code of GB/T 2260's shape, served here or not (the policy catalog resolves national
+    and provincial defaults for any region)."""
     if not isinstance(value, str) or not _CODE.fullmatch(value):  # "$" alone would pass "210100\n"
         raise ValidationFailed(f"{field} must be a 6-digit administrative division code", field=field)
-    if value not in divisions():
+    return value
+
+
+def validate_region(value: object, *, field: str = "region") -> str:
+    """A division this ledger serves: every region a command or a read names."""
+    if region_code(value, field=field) not in divisions():
         raise ValidationFailed(f"{field} {value} is not an administrative division this ledger serves "
                                "(GET /v1/regions lists them)", field=field)
     return value

@@ -12,6 +12,7 @@ deactivation), never gained it."""
 from __future__ import annotations
 
 import itertools
+from unittest.mock import patch
 from uuid import UUID
 
 import pytest
@@ -23,6 +24,7 @@ from hypothesis.stateful import (Bundle, RuleBasedStateMachine, consumes, initia
 
 from ledger.domain.users import User, token_hash
 from ledger.errors import LedgerError
+from ledger.regions import divisions
 from runtime.container import Runtime
 
 from .profiles import search
@@ -30,6 +32,21 @@ from .support import new_user, token_pair
 
 ROLES = ("admin", "clerk", "reviewer", "treasurer", "auditor")
 _districts = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def synthetic_districts():
+    """A district of its own per example needs more districts than Liaoning has: for this
+    search they are divisions the ledger serves."""
+    extra = {}
+    for c in range(10, 100):
+        city = f"21{c:02d}00"
+        extra.setdefault(city, {"code": city, "name_zh": f"测试市{c}", "level": "city"})
+        for d in range(1, 91):
+            extra[city[:4] + f"{d:02d}"] = {"code": city[:4] + f"{d:02d}", "name_zh": f"测试区{c}-{d}", "level": "county"}
+    extra.update(divisions())
+    with patch.dict(divisions(), extra):
+        yield
 
 
 def _district() -> tuple[str, str]:

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from runtime.cli import cli
 
 from .servers import ROOT
-from .support import PII_KEY, SEAL_KEY
+from .support import CHAIN_KEY, PII_KEY, SEAL_KEY
 
 OPERATOR_TOKEN = "operator-token-0123456789abcdef0123456789"
 
@@ -85,7 +85,7 @@ def serve(tmp_path):
 
 @pytest.mark.slow
 def test_outside_demo_mode_no_token_is_printed_or_written(serve):
-    s = serve(LEDGER_BOOTSTRAP_ADMIN_TOKEN=OPERATOR_TOKEN, LEDGER_PII_KEY=PII_KEY, LEDGER_SEAL_KEY=SEAL_KEY)
+    s = serve(LEDGER_BOOTSTRAP_ADMIN_TOKEN=OPERATOR_TOKEN, LEDGER_PII_KEY=PII_KEY, LEDGER_SEAL_KEY=SEAL_KEY, LEDGER_CHAIN_KEY=CHAIN_KEY)
     banner, answered = s.banner()
     assert answered
     assert "LEDGER_BOOTSTRAP_ADMIN_TOKEN (not shown)" in banner
@@ -99,7 +99,7 @@ def test_outside_demo_mode_no_token_is_printed_or_written(serve):
 
 @pytest.mark.slow
 def test_without_the_variable_outside_demo_mode_no_token_is_made(serve):
-    s = serve(LEDGER_PII_KEY=PII_KEY, LEDGER_SEAL_KEY=SEAL_KEY)
+    s = serve(LEDGER_PII_KEY=PII_KEY, LEDGER_SEAL_KEY=SEAL_KEY, LEDGER_CHAIN_KEY=CHAIN_KEY)
     banner, answered = s.banner()
     assert answered
     assert "no LEDGER_BOOTSTRAP_ADMIN_TOKEN: no bootstrap admin" in banner
@@ -135,8 +135,8 @@ def test_the_cli_on_a_demo_store_says_what_to_set(tmp_path):
     url = f"sqlite:///{tmp_path}/var/ledger.db"
     demo = Settings(database_url=url, demo_data=True)
     demo.resolve_pii_key(), demo.resolve_seal_seed()  # what `ledger serve --demo` generates into var/
-    env = {"LEDGER_DATABASE_URL": url, "LEDGER_PII_KEY": "", "LEDGER_SEAL_KEY": "", "LEDGER_PII_KEY_FILE": "",
-           "LEDGER_SEAL_KEY_FILE": "", "LEDGER_DATA_DIR": "", "LEDGER_DEMO_DATA": "0"}
+    env = {"LEDGER_DATABASE_URL": url, "LEDGER_PII_KEY": "", "LEDGER_SEAL_KEY": "", "LEDGER_CHAIN_KEY": "",
+           "LEDGER_CHAIN_KEY_FILE": "", "LEDGER_PII_KEY_FILE": "", "LEDGER_SEAL_KEY_FILE": "", "LEDGER_DATA_DIR": "", "LEDGER_DEMO_DATA": "0"}
     refused = CliRunner().invoke(cli, ["verify"], env=env)
     assert refused.exit_code == 2 and "set LEDGER_DEMO_DATA=1" in refused.output, refused.output
     checked = CliRunner().invoke(cli, ["verify"], env={**env, "LEDGER_DEMO_DATA": "1"})

@@ -26,7 +26,7 @@ from ..errors import NotEligible, NotFound, ValidationFailed
 from ..limits import (FACT_DATE_PATTERN, FIRST_FACT_DATE, LAST_BUSINESS_DATE, MAX_TEXT_CHARS, TEXT_PATTERN,
                       check_date, check_integer, check_text)
 from ..money import MONEY_PATTERN, format_money, parse_money
-from ..regions import ancestors, validate_region
+from ..regions import ancestors, region_code
 from .bounds import Bounds, bounds_from_data
 from .units import (PARAMETER_UNITS, format_rate, is_typed, parameter_wire,  # noqa: F401 (format_rate: re-exported)
                     parse_parameter)
@@ -43,7 +43,7 @@ _MONEY_PATTERN = MONEY_PATTERN
 
 def region_chain(region: str) -> list[str]:
     """The region and every wider one, most specific first: district, city, province, nation."""
-    return ancestors(validate_region(region))
+    return ancestors(region_code(region))
 
 
 # ---- facts -------------------------------------------------------------------------

@@ -39,6 +39,10 @@ def today(clock) -> dt.date:
     return TODAY
 
 
+# 公示5个工作日 from Monday 2026-12-07: Tue 8 … Fri 11, Mon 14, its last day (seven calendar days on).
+NOTICE_DAYS = 7
+
+
 def day(offset: int = 0) -> str:
     return (TODAY + dt.timedelta(days=offset)).isoformat()
 
@@ -97,7 +101,7 @@ def test_a_claim_on_notice_cannot_be_paid_at_once_with_the_notice_end_as_paid_on
     r = approve(staff.reviewer, claim["claim_id"])
     assert r.status_code == 200, r.text
     notice = r.json()["publicity"]
-    assert notice["starts_on"] == day() and notice["ends_on"] == day(5)
+    assert notice["starts_on"] == day() and notice["ends_on"] == day(NOTICE_DAYS)
     # the reproduction: paid at once, dated the notice's last day
     r = pay(staff.treasurer, claim["claim_id"], "1500.00", "ZF-AT-ONCE", paid_on=notice["ends_on"])
     assert "later than today" in assert_problem(r, 422, "validation_error", "paid_on")["detail"]
@@ -115,15 +119,17 @@ def test_a_notice_starts_on_the_day_its_approval_is_recorded_whatever_approved_o
     r = approve(staff.reviewer, claim["claim_id"], approved_on=day(-19))
     assert r.status_code == 200, r.text
     assert r.json()["approved_on"] == day(-19)
-    assert r.json()["publicity"]["starts_on"] == day() and r.json()["publicity"]["ends_on"] == day(5)
+    assert r.json()["publicity"]["starts_on"] == day() and r.json()["publicity"]["ends_on"] == day(NOTICE_DAYS)
     # dated after the notice approved_on would give, recorded during the notice that runs: held
     assert_problem(pay(staff.treasurer, claim["claim_id"], "1500.00", "ZF-1", paid_on=day()), 409, "invalid_state")
-    clock.travel_to(TODAY + dt.timedelta(days=5))  # the notice's last day
-    assert_problem(pay(staff.treasurer, claim["claim_id"], "1500.00", "ZF-2", paid_on=day(5)), 409, "invalid_state")
-    clock.travel_to(TODAY + dt.timedelta(days=6))
+    clock.travel_to(TODAY + dt.timedelta(days=NOTICE_DAYS))  # the notice's last day
+    assert_problem(pay(staff.treasurer, claim["claim_id"], "1500.00", "ZF-2", paid_on=day(NOTICE_DAYS)), 409,
+                   "invalid_state")
+    clock.travel_to(TODAY + dt.timedelta(days=NOTICE_DAYS + 1))
     # the day after: paid_on still on the last day of the notice is refused, the day after is paid
-    assert_problem(pay(staff.treasurer, claim["claim_id"], "1500.00", "ZF-3", paid_on=day(5)), 409, "invalid_state")
-    r = pay(staff.treasurer, claim["claim_id"], "1500.00", "ZF-4", paid_on=day(6))
+    assert_problem(pay(staff.treasurer, claim["claim_id"], "1500.00", "ZF-3", paid_on=day(NOTICE_DAYS)), 409,
+                   "invalid_state")
+    r = pay(staff.treasurer, claim["claim_id"], "1500.00", "ZF-4", paid_on=day(NOTICE_DAYS + 1))
     assert r.status_code == 201, r.text
 
 
@@ -361,7 +367,7 @@ def test_ledger_report_backdated_writes_every_entry_for_auditors(settings, clock
     from runtime.cli import cli
     from runtime.container import Runtime
 
-    from ..support import PII_KEY, SEAL_KEY
+    from ..support import CHAIN_KEY, PII_KEY, SEAL_KEY
 
     clock.travel_to(TODAY)
     treasurer = Actor("t", "treasurer", frozenset({"treasurer"}), ("000000",))
@@ -375,7 +381,8 @@ def test_ledger_report_backdated_writes_every_entry_for_auditors(settings, clock
     finally:
         rt.close()
     env = {"LEDGER_DATABASE_URL": settings.database_url, "LEDGER_PG_SCHEMA": settings.pg_schema,
-           "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY, "LEDGER_PROJECTIONS": "embedded"}
+           "LEDGER_DATA_DIR": str(settings.data_dir), "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY,
+           "LEDGER_CHAIN_KEY": CHAIN_KEY, "LEDGER_PROJECTIONS": "embedded"}
     out = tmp_path / "backdated.json"
     result = CliRunner().invoke(cli, ["report", "backdated", "--out", str(out)], env=env)
     assert result.exit_code == 0, result.output

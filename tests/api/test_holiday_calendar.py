@@ -35,11 +35,12 @@ def test_any_role_reads_a_shipped_year(staff):
 
 def test_a_notice_approved_before_national_day_ends_after_it(client, staff, funds, notice, clock):
     """F6: approved 2022-09-30 with 5 working days ends on 2022-10-12, not inside the holiday."""
-    clock.travel_to(dt.date(2022, 10, 20))
+    clock.travel_to(dt.date(2022, 9, 30))  # the notice starts on the day its approval is recorded
     claim_id = submit(staff.clerk, internship_claim(application_date="2022-09-20"))["claim_id"]
     r = staff.reviewer.post(f"/v1/claims/{claim_id}/approve", {"approved_on": "2022-09-30"})
     assert r.status_code == 200, r.text
     assert r.json()["publicity"]["ends_on"] == "2022-10-12"
+    clock.travel_to(dt.date(2022, 10, 8))
     # On the worked Saturday the notice still runs (calendar days would have ended it on 10-05).
     r = staff.treasurer.post(f"/v1/claims/{claim_id}/payments", {"amount": "100.00", "kind": "prepayment",
                                                                  "payment_ref": "YF-GQ-1", "paid_on": "2022-10-08"})
@@ -47,7 +48,7 @@ def test_a_notice_approved_before_national_day_ends_after_it(client, staff, fund
 
 
 def test_a_year_nobody_loaded_is_409_until_two_admins_load_it(client, admin, staff, funds, notice, clock):
-    clock.travel_to(dt.date(2027, 1, 20))
+    clock.travel_to(dt.date(2026, 12, 28))  # a notice from today runs into 2027
     claim_id = submit(staff.clerk, internship_claim(application_date="2026-12-21"))["claim_id"]
     approve = {"approved_on": "2026-12-28"}
     r = staff.reviewer.post(f"/v1/claims/{claim_id}/approve", approve)

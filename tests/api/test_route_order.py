@@ -27,7 +27,8 @@ def test_no_route_of_one_router_matches_a_path_of_another():
 
 
 def test_every_router_is_served_once():
-    from api.routes import audit, bank, calendar, claims, funds, ops, periods, programs, reports, users, watchlist
+    from api.routes import (audit, bank, calendar, claims, funds, ops, periods, programs, regions, reports, users,
+                            watchlist)
 
-    modules = (audit, bank, claims, funds, ops, periods, programs, reports, users, watchlist, calendar)
+    modules = (audit, bank, claims, funds, ops, periods, programs, reports, users, watchlist, calendar, regions)
     assert sorted(id(r) for r in ROUTERS) == sorted(id(m.router) for m in modules)
