@@ -341,6 +341,8 @@ class ClaimOut(BaseModel):
     clawbacks: list[ClawbackOut]
     approved_on: str | None = None
     publicity: PublicityOut | None = None
+    # Every objection, during a notice or after approval or payment (DOMAIN.md, F14).
+    objections: list[ObjectionOut] = []
     version: int
     submitted_at: str
     updated_at: str

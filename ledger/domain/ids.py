@@ -54,3 +54,7 @@ def program_parameters_aggregate_id(program: str) -> UUID:
 
 def party_watch_aggregate_id(party_ref: str) -> UUID:
     return _recent("party-watch", party_ref)
+
+
+def person_months_aggregate_id(key: str) -> UUID:
+    return _recent("person-months", key)

@@ -133,7 +133,7 @@ class World:
         target = admin.post("/v1/users", {"name": "target", "roles": ["clerk"], "regions": [IN]})
         self.target, self.target_token = target.json()["user_id"], target.json()["token_id"]
         r = admin.put("/v1/programs/job_expansion/parameters", {
-            "region": IN, "effective_from": "2030-01-01", "values": {"per_hire": "1700.00"},
+            "region": IN, "effective_from": "2030-01-01", "values": {"per_hire": "1300.00"},
             "document_no": "沈人社2", "reason": "调整"})
         assert r.status_code == 202, r.text
         self.change = r.json()["change_id"]
@@ -152,7 +152,7 @@ class World:
             "/v1/fund-transfers": ({}, {"from_fund": f, "to_fund": "employment_subsidy:210000", "amount": "1.00",
                                         "document_no": "上解", "effective_date": "2022-07-02"}),
             "/v1/programs/{code}/parameters": ({}, {"region": IN, "effective_from": "2030-01-01",
-                                                    "values": {"per_hire": "1600.00"}, "document_no": "沈人社1",
+                                                    "values": {"per_hire": "1400.00"}, "document_no": "沈人社1",
                                                     "reason": "调整"}),
             "/v1/programs/{code}/parameter-changes/{change_id}/reject": ({}, {"reason": "不采纳"}),
             "/v1/claims": ({}, job_expansion_claim()),

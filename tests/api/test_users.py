@@ -142,7 +142,7 @@ def test_a_non_admin_manages_only_its_own_tokens(admin, people):
 
 def test_an_admin_changes_parameters_only_within_its_regions(admin, people):
     dalian = people["dalian admin"]
-    change = {"effective_from": "2030-01-01", "values": {"per_hire": "2000.00"}, "document_no": "大人社〔2030〕1号",
+    change = {"effective_from": "2030-01-01", "values": {"per_hire": "1200.00"}, "document_no": "大人社〔2030〕1号",
               "reason": "大连提高扩岗补助"}
     for region in ("210100", "210000", "000000"):
         r = dalian.put("/v1/programs/job_expansion/parameters", {**change, "region": region})
