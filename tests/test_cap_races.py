@@ -40,8 +40,11 @@ def test_claims_racing_for_the_last_months_of_a_cap_through_several_workers(sett
             r = server.call("POST", "/v1/claims", clerk, json={
                 "program": "flexible_social_insurance", "region": "210100",
                 "applicant": {"kind": "person", "id": number, "name": "灵活就业"},
-                "facts": {"left_school_on": "2021-07-01", "monthly_contribution": "1200.00",
-                          "months": MONTHS_PER_CLAIM, "period_start": "2022-07-01"},
+                # Periods two months apart, overlapping: together they cover 27 months of the
+                # person's window, more than the cap (one subsidy per person-month holds too).
+                "facts": {"left_school_on": "2022-06-15", "monthly_contribution": "1200.00",
+                          "months": MONTHS_PER_CLAIM,
+                          "period_start": f"{2022 + (6 + 2 * i) // 12}-{(6 + 2 * i) % 12 + 1:02d}-01"},
                 "application_date": "2022-07-15"}, headers={"Idempotency-Key": f"race-{i}"})
             with lock:
                 answers.append(r)

@@ -263,9 +263,9 @@ def test_parameter_versions_and_rule_versions_of_the_one_admin_release_load_and_
 def test_claims_stored_before_public_notices_load_with_no_notice_and_are_not_held(settings):
     """Claims of the release before public notices (claims_v1.json: no NoticeOpened events, rule
     versions without publicity_days) load and show no notice; an old submitted claim approved
-    today opens none even where the city now has one (its rule version has no publicity_days);
-    the old approved claim is paid as before; its parties, never noted on a watch, are held
-    as soon as they are listed."""
+    today is decided again under the rules in force (DOMAIN.md F11, corrections reach
+    undecided claims), so where the city now has a notice it opens one; its parties, never
+    noted on a watch, are held as soon as they are listed."""
     fixture = _ledger_from_before_caps(settings)
     rt = Runtime(settings)
     rt.start(project=False)
@@ -278,10 +278,13 @@ def test_claims_stored_before_public_notices_load_with_no_notice_and_are_not_hel
             assert claim.publicity is None and claim_view(claim)["publicity"] is None
         parameters_in_force(rt.ledger, "startup", {"region": "210100", "effective_from": "2022-06-04",
                                                    "values": {"publicity_days": 5}})
+        stored_version = rt.ledger.claim(CLERK, ids["startup"]).rule_version
         approved = rt.ledger.approve(REVIEWER, ids["startup"], {"approved_on": "2022-07-16"}).body
-        assert approved["status"] == "approved" and approved["publicity"] is None
+        assert approved["status"] == "approved" and approved["publicity"]["starts_on"] == "2022-07-16"
+        assert approved["rule_version"] != stored_version
+        assert approved["amounts"]["entitled"] == "6500.00"           # its stored facts, today's rules, as before
         paid = rt.ledger.pay(treasurer, ids["startup"], {"amount": "1000.00", "kind": "settlement",
-                                                        "payment_ref": "ZF-OLD-1", "paid_on": "2022-07-16"}).body
+                                                        "payment_ref": "ZF-OLD-1", "paid_on": "2022-08-01"}).body
         assert paid["amounts"]["paid"] == "1000.00"
         # A claim submitted now, under today's rules for Shenyang, is put on notice.
         new = rt.ledger.submit_claim(CLERK, {

@@ -158,6 +158,17 @@ class Claim(Aggregate):
             raise InvalidState("the claim is entitled to nothing: reject it instead")
         return amount
 
+    @event("Redecided")
+    def redecide(self, rule_version: str, entitled_fen: int, prepay_share: str, settlement_ready: bool,
+                 explanation: list, actor: str, reason: str) -> None:
+        """Corrections reach undecided claims (DOMAIN.md F11): at approval, a submitted claim is
+        decided again under the rules then in force for its region and application date."""
+        self.rule_version = rule_version
+        self.entitled_fen = entitled_fen
+        self.prepay_share = prepay_share
+        self.settlement_ready = settlement_ready
+        self.explanation = explanation
+
     @event("Approved")
     def approve(self, fund_code: str, amount_fen: int, approved_on: dt.date, actor: str) -> None:
         self.status = "approved"

@@ -361,7 +361,21 @@ class Catalog:
             if chosen[name] is None:
                 raise NotEligible(f"no parameter {name} in force for region {region} on {on.isoformat()}",
                                   rule=f"{code}.parameters")
+            if program.parameter(name).bounds.floor is not None:
+                chosen[name] = self._at_least_the_province(code, name, chain, on, chosen[name])
         return RuleSet.of(code, chosen, program.code_version)
+
+    def _at_least_the_province(self, code: str, name: str, chain: list[str], on: dt.date,
+                               chosen: ParameterValue) -> ParameterValue:
+        """不低于 on every date (DOMAIN.md, Floors, F10): a city's or district's value below the
+        province's in force on the same date gives way to the province's, so a province that
+        raises its figure raises every city that was at it (the rule version cites the
+        province's document)."""
+        provinces = [r for r in chain if r.endswith("0000") and r != NATION]
+        if not provinces or chosen.region == provinces[0]:
+            return chosen
+        theirs = self.in_force(code, name, chain[chain.index(provinces[0]):], on)
+        return theirs if theirs is not None and chosen.value < theirs.value else chosen
 
     def in_force(self, code: str, name: str, chain: list[str], on: dt.date) -> ParameterValue | None:
         """The version of `name` in force on `on` for the first region of `chain` (the most

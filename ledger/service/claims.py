@@ -166,6 +166,8 @@ class ClaimCommands(ProgramCommands):
 
         def command(uow):
             claim = self._claim(uow, actor, claim_id, if_match)
+            claim.approval_amount(requested, actor.user_id)  # may it be approved at all, by this reviewer
+            self._decide_again_if_corrected(uow, claim, actor.user_id)
             amount = claim.approval_amount(requested, actor.user_id)
             program = self.catalog.program(claim.program)
             if approved_on < claim.application_date:
@@ -180,6 +182,39 @@ class ClaimCommands(ProgramCommands):
             return Outcome(False, claim_view(claim))
 
         return self._run(actor.user_id, idem, command)[0]
+
+    def _decide_again_if_corrected(self, uow, claim: Claim, actor_id: str) -> None:
+        """Corrections reach undecided claims (DOMAIN.md F11): approval decides under the rules
+        in force then for the claim's region and application date (a retroactive correction
+        confirmed since submission, a rule code of a later release). What the claim holds of
+        its caps and person-months follows the new decision; a claim the corrected rules refuse
+        is not approved (the refusal says why; the reviewer rejects it)."""
+        parameters = uow.find(ProgramParameters, program_parameters_aggregate_id(claim.program))
+        rules = self.catalog_of(parameters).resolve(claim.program, claim.region, claim.application_date)
+        if rules.rule_version == claim.rule_version:
+            return
+        beneficiary = claim.beneficiary
+        ctx = Context(application_date=claim.application_date, region=claim.region,
+                      applicant_kind=claim.applicant["kind"], applicant_ref=claim.applicant["ref"],
+                      beneficiary_ref=beneficiary["ref"] if beneficiary else None,
+                      prior=_prior(uow, str(claim.id)), months_held=_months_held(uow, str(claim.id)),
+                      beneficiary_birth=self._birth({"id": self.pii.open(beneficiary["sealed"])}
+                                                    if beneficiary else None))
+        decision = decide(claim.program, claim.facts, rules, ctx)
+        _adjust_caps(uow, claim, decision, reason="rules corrected since submission")
+        for use in decision.months:
+            months = uow.find(PersonMonths, person_months_aggregate_id(use.key)) if use.key in claim.month_keys else None
+            held = months.held.get(str(claim.id)) if months is not None else None
+            if held is not None and (held["months"] != list(use.months) or held["month_fen"] != use.month_fen):
+                months.check_take(str(claim.id), list(use.months), "one subsidy per person-month")
+                months.take(claim_id=str(claim.id), program=claim.program, months=list(use.months),
+                            month_fen=use.month_fen)
+        self.keep_rule_version(uow, rules)
+        claim.redecide(rule_version=rules.rule_version, entitled_fen=decision.entitled_fen,
+                       prepay_share=str(decision.prepay_share), settlement_ready=decision.settlement_ready,
+                       explanation=decision.explanation, actor=actor_id,
+                       reason=f"the rules in force for {claim.region} on {claim.application_date} changed since "
+                              f"submission ({claim.rule_version} → {rules.rule_version})")
 
     def _approval_fund(self, uow, claim: Claim, program, explicit: str | None) -> Fund:
         if explicit is not None:
@@ -536,7 +571,7 @@ def _checked_cap(uow, cap: CapUse, claim_id: str) -> ClaimCap | None:
     return held
 
 
-def _adjust_caps(uow, claim: Claim, decision) -> None:
+def _adjust_caps(uow, claim: Claim, decision, reason: str = "settlement facts") -> None:
     """Settlement facts change what a claim holds of each cap to what it now counts: lowered,
     it gives back what it no longer uses; a submitted claim's corrected facts may take more
     of what remains (an approved claim never counts more than it held)."""
@@ -547,4 +582,4 @@ def _adjust_caps(uow, claim: Claim, decision) -> None:
         taken = held.taken.get(str(claim.id)) if held is not None else None
         if taken is not None and cap.units != taken:
             held.check_take(str(claim.id), cap.units, cap.cap, cap.label)
-            held.adjust(claim_id=str(claim.id), units=cap.units, reason="settlement facts")
+            held.adjust(claim_id=str(claim.id), units=cap.units, reason=reason)

@@ -16,6 +16,11 @@ NEW_INDUSTRY = {"new_industry": True}
 TWO_SEVENTHS_UPLIFT = (Version("new_industry_uplift", "2/7", region="210100"),)
 DALIAN_8000 = (Version("amount", "8000.00", region="210200", effective_from=D(2022, 9, 1), source="Dalian"),)
 UPLIFT_02_IN_2023 = (Version("new_industry_uplift", "0.2", effective_from=D(2023, 1, 1)),)
+# 不低于 on every date (DOMAIN.md F10): Shenyang set its figure at the province's floor; the
+# province raises it from 2023; Dalian is above the raised floor.
+FLOOR_RAISED = (Version("amount", "5000.00", region="210100", effective_from=D(2022, 7, 1), source="Shenyang"),
+                Version("amount", "6000.00", effective_from=D(2023, 1, 1), source="the province raises it"),
+                Version("amount", "8000.00", region="210200", effective_from=D(2022, 9, 1), source="Dalian"))
 # As the release before the revision of 2026-11-30 stored a start-up claim (tests/fixtures/
 # make_claims_v1.py): no business_form, no graduation_year, decided under rules without
 # graduate_within_years.
@@ -86,6 +91,15 @@ CASES = [
          facts={"graduation_year": 2017, "diploma_date": DROP}, validate=False, on=D(2022, 12, 31), entitled="5000.00"),
     Case("graduate_of_2017_on_2023-01-01_is_refused", "本通知所指高校毕业生: by application year",
          facts={"graduation_year": 2017, "diploma_date": DROP}, validate=False, on=D(2023, 1, 1), refused=not_eligible("startup.graduate")),
+    # ---- 不低于 on every date: a city's value never below the province's (F10)
+    Case("a_city_at_the_floor_before_the_province_raises_it", "二.5 不低于; DOMAIN.md F10", versions=FLOOR_RAISED,
+         on=D(2022, 12, 31), entitled="5000.00", cites={"amount": ({"name": "amount", "region": "210100"},)}),
+    Case("a_city_at_the_floor_follows_the_province_raising_it", "二.5 不低于; DOMAIN.md F10 (issue 19)",
+         versions=FLOOR_RAISED, on=D(2023, 1, 1), facts={"registered_on": "2022-12-10"}, entitled="6000.00",
+         cites={"amount": ({"name": "amount", "value": "6000.00", "region": "210000",
+                            "source": "the province raises it"},)}),
+    Case("a_city_above_the_raised_floor_keeps_its_figure", "二.5 具体标准由各市确定, 不低于", versions=FLOOR_RAISED,
+         region="210202", on=D(2023, 1, 1), facts={"registered_on": "2022-12-10"}, entitled="8000.00"),
     # ---- 毕业证书所注日期起5年内 on the day the business registered (DOMAIN.md F13), boundary included
     Case("registered_on_the_day_60_months_after_the_diploma", "本通知所指高校毕业生: 毕业证书所注日期起5年内",
          facts={"graduation_year": 2017, "diploma_date": "2017-06-10"}, entitled="5000.00",
