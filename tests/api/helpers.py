@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ledger.identifiers import identity_check_char
 
-from ..support import Api, credit_code, internship_claim, job_expansion_claim, person_id
+from ..support import Api, credit_code, job_expansion_claim, person_id
 
 PROBLEM_TYPE = "application/problem+json"
 SHENYANG, DALIAN, LIAONING = "210100", "210200", "210000"
