@@ -457,6 +457,8 @@ class ClaimOut(BaseModel):
     publicity: PublicityOut | None = None
     backdated: bool = Field(False, description="Whether any entry of the claim is dated beyond the backdating window")
     backdated_entries: list[BackdatedEntryOut] = []
+    # Every objection, during a notice or after approval or payment (DOMAIN.md, F14).
+    objections: list[ObjectionOut] = []
     version: int
     submitted_at: str
     updated_at: str

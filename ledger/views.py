@@ -69,6 +69,7 @@ def claim_view(claim: Claim) -> dict:
         ],
         "approved_on": claim.approved_on.isoformat() if claim.approved_on else None,
         "publicity": publicity_view(claim),
+        "objections": objections_view(claim, claim.objections()),
         "version": claim.version,
         "submitted_at": utc_text(claim.created_on),
         "updated_at": utc_text(claim.modified_on),
@@ -93,13 +94,14 @@ def publicity_view(claim: Claim) -> dict | None:
     return {
         "starts_on": notice["starts_on"].isoformat(),
         "ends_on": notice["ends_on"].isoformat(),
-        "objections": [
-            {"objection_id": o["objection_id"], "reason": o["reason"], "received_on": o["received_on"].isoformat(),
-             "status": o["outcome"] or "open", "resolution_reason": o["resolution_reason"],
-             **_backdated(claim.is_backdated("objection", o["objection_id"]))}
-            for o in notice["objections"]
-        ],
+        "objections": objections_view(claim, notice["objections"]),
     }
+
+
+def objections_view(claim: Claim, objections: list[dict]) -> list[dict]:
+    return [{"objection_id": o["objection_id"], "reason": o["reason"], "received_on": o["received_on"].isoformat(),
+             "status": o["outcome"] or "open", "resolution_reason": o["resolution_reason"],
+             **_backdated(claim.is_backdated("objection", o["objection_id"]))} for o in objections]
 
 
 def watch_list_entry_view(entry: WatchListEntry) -> dict:

@@ -210,25 +210,28 @@ def _facts(rng: random.Random, program: str, city: str, i: int, day: str) -> dic
         "absorption": lambda: {"graduation_year": 2022, "contract_months": rng.choice([12, 24, 36]),
                                "enterprise_size": size, "employer_monthly_contribution": _money(rng, 600, 1200),
                                "contribution_deferred": rng.random() < 0.3},
-        "social_insurance": lambda: {"graduation_year": 2022, "registered_unemployed": False,
+        "social_insurance": lambda: {"graduation_year": 2022, "diploma_date": "2022-06-30", "hired_on": "2022-07-01",
+                                     "period_start": "2022-07-01", "registered_unemployed": False,
                                      "contract_months": rng.choice([12, 24, 36]), "enterprise_size": size,
                                      "employer_monthly_contribution": _money(rng, 600, 1200),
                                      "months": rng.choice([6, 12, 18]), "retained_intern": rng.random() < 0.2},
-        "flexible_social_insurance": lambda: {"left_school_on": "2021-07-01",
+        "flexible_social_insurance": lambda: {"left_school_on": "2021-07-01", "period_start": "2022-06-01",
                                               "monthly_contribution": _money(rng, 800, 1200),
                                               "months": rng.choice([6, 12, 24, 30])},
-        "internship": lambda: {"term_months": rng.choice([3, 6, 12])},
+        "internship": lambda: {"term_months": rng.choice([3, 6, 12]), "intern_category": "graduate_left",
+                               "started_on": "2022-07-01", "left_school_on": "2022-06-30"},
         "internship_base_award": lambda: {"level": rng.choice(["national", "provincial"])},
-        "entrepreneurship_training": lambda: {"course": rng.choice(["GYB", "SYB"]), "graduation_year": 2022},
+        "entrepreneurship_training": lambda: {"course": rng.choice(["GYB", "SYB"]), "graduation_year": 2022,
+                                              "course_started_on": "2022-06-20"},
         "startup": lambda: {"first_business": True, "guaranteed_loan": True, "new_industry": rng.random() < 0.3,
                             "registered_on": "2022-05-10", "business_form": rng.choice(["enterprise", "individual"]),
-                            "graduation_year": rng.choice([2019, 2021, 2022])},
+                            **_diploma(rng.choice([2019, 2021, 2022]))},
         "startup_venue": lambda: {"monthly_rent": _money(rng, 1500, 4000), "months": rng.choice([12, 24, 30]),
-                                  "in_incubator": False, "operating_since": "2021-10-01",
-                                  "graduation_year": rng.choice([2018, 2020, 2021])},
+                                  "in_incubator": False, "operating_since": "2021-10-01", "first_business": True,
+                                  **_diploma(rng.choice([2018, 2020, 2021]))},
         "loan_interest": lambda: {"loan_principal": "200000.00", "loan_term_months": 36,
                                   "interest_due": _money(rng, 2000, 8000), "loan_contract_no": f"DK{city}{i:05d}",
-                                  "graduation_year": rng.choice([2019, 2021])},
+                                  **_diploma(rng.choice([2019, 2021]))},
         # 毕业学年: the academic year (1 September – 31 August) ending in the graduation year.
         "job_search": lambda: {"graduation_year": int(day[:4]) + (day[5:7] >= "09"),
                                "hardship_category": rng.choice(HARDSHIP)},
@@ -236,7 +239,7 @@ def _facts(rng: random.Random, program: str, city: str, i: int, day: str) -> dic
         "career_switch_training": lambda: {"months": rng.randint(3, 6), "left_school_on": "2021-07-01"},
         "apprenticeship": lambda: {"level": rng.choice(["intermediate", "advanced", "technician", "senior_technician"]),
                                    "shortage_occupation": rng.random() < 0.3, "contract_months": rng.choice([12, 24, 36]),
-                                   "certificate_no": f"Y{city}{i:05d}", "graduation_year": rng.choice([2019, 2020])},
+                                   "certificate_no": f"Y{city}{i:05d}", **_diploma(rng.choice([2019, 2020]))},
         "skill_certificate": lambda: {"level": rng.choice(["primary", "intermediate", "advanced"]),
                                       "occupation": rng.choice(OCCUPATIONS), "certificate_no": f"S{city}{i:05d}",
                                       "certificate_date": "2022-05-20", "ui_contribution_months": rng.randint(12, 60),
@@ -260,6 +263,11 @@ def _facts(rng: random.Random, program: str, city: str, i: int, day: str) -> dic
     }[program]()
 
 
+def _diploma(year: int) -> dict:
+    """A graduate of `year` (毕业证书所注日期 in January, before every date the demo uses)."""
+    return {"graduation_year": year, "diploma_date": f"{year}-01-15"}
+
+
 def _request(rng: random.Random, city: str, program: str, i: int) -> dict:
     region = DISTRICTS[city] if i % 4 == 0 else city
     day = f"2022-{rng.randint(7, 11):02d}-{rng.randint(1, 28):02d}"
@@ -279,7 +287,8 @@ def _request(rng: random.Random, city: str, program: str, i: int) -> dict:
                "facts": _facts(rng, program, city, i, day), "application_date": day}
     if program in ("job_expansion", "absorption", "social_insurance", "internship", "entrepreneurship_training",
                    "career_switch_training", "apprenticeship", "flexible_graduate_training", "public_welfare_post",
-                   "care_institution_social_insurance", "care_worker_training"):
+                   "care_institution_social_insurance", "care_worker_training") or applicant is company and program in (
+                       "startup_venue", "loan_interest"):  # an enterprise names its founder
         request["beneficiary"] = {"id": number, "name": name}
     return request
 

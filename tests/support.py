@@ -97,7 +97,13 @@ def internship_claim(region: str = "210100", term_months: int = 3, application_d
     return {"program": "internship", "region": region,
             "applicant": {"kind": "enterprise", "id": credit_code(), "name": "见习单位"},
             "beneficiary": {"id": person_id(), "name": "李四"},
-            "facts": {"term_months": term_months}, "application_date": application_date}
+            "facts": internship_facts(term_months), "application_date": application_date}
+
+
+def internship_facts(term_months: int = 3) -> dict:
+    """An internship's facts at submission: a graduate who left school in June 2022 (一.3)."""
+    return {"term_months": term_months, "intern_category": "graduate_left", "started_on": "2022-07-01",
+            "left_school_on": "2022-06-30"}
 
 
 def parameters_in_force(ledger, program: str, request: dict) -> dict:

@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 from ledger.access import Actor
 from ledger.domain.caps import ClaimCap
 from ledger.domain.claim import Claim
-from ledger.domain.ids import cap_aggregate_id
+from ledger.domain.ids import cap_aggregate_id, person_months_aggregate_id
 from ledger.errors import LedgerError
 from runtime.container import Runtime
 
 from .profiles import search
-from .support import credit_code, person_id
+from .support import credit_code, internship_facts, person_id
 
 CLERK = Actor("clerk-p", "c", frozenset({"clerk"}), ("000000",))
 REVIEWER = Actor("reviewer-p", "r", frozenset({"reviewer"}), ("000000",))
@@ -60,14 +60,15 @@ def test_caps_hold_and_equal_a_recomputation(settings):
                         claims.append(ledger.submit_claim(CLERK, {
                             "program": "flexible_social_insurance", "region": "210100",
                             "applicant": {"kind": "person", "id": people[who], "name": "p"},
-                            "facts": {"left_school_on": "2021-07-01", "monthly_contribution": "900.00", "months": n},
+                            "facts": {"left_school_on": "2021-07-01", "monthly_contribution": "900.00", "months": n,
+                                      "period_start": "2022-07-01"},
                             "application_date": "2022-07-15"}).body["claim_id"])
                         created.setdefault(("flexible_social_insurance", who), []).append(claims[-1])
                     elif op == "internship":
                         cid = ledger.submit_claim(CLERK, {
                             "program": "internship", "region": "210100",
                             "applicant": {"kind": "enterprise", "id": credit_code(), "name": "host"},
-                            "beneficiary": {"id": people[who], "name": "i"}, "facts": {"term_months": n},
+                            "beneficiary": {"id": people[who], "name": "i"}, "facts": internship_facts(n),
                             "application_date": "2022-07-15"}).body["claim_id"]
                         created.setdefault(("internship", who), []).append(cid)
                         ledger.approve(REVIEWER, cid, {"approved_on": "2022-07-16"})
@@ -116,6 +117,9 @@ def _check(ledger, rt, people, created) -> None:
                 assert not (claim.status == "closed" and claim.paid_fen == 0)
                 recomputed[claim_id] = _granted(claim)
             assert recomputed == held.taken
+            if program == "flexible_social_insurance":  # one subsidy per person-month: the months held
+                months = rt.app.repository.get(person_months_aggregate_id(f"person-months:{ref}"))
+                assert {c: len(h["months"]) for c, h in months.held.items()} == held.taken
 
 
 def settings_(**kw):

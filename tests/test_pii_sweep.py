@@ -55,7 +55,8 @@ def _journey(server: Server, numbers: list[str], listed_org: str) -> None:
         r = server.call("POST", "/v1/claims", clerk, headers={"Idempotency-Key": f"pii-{number}"}, json={
             "program": "flexible_social_insurance", "region": "210100",
             "applicant": {"kind": "person", "id": number.lower(), "name": f"申请人{i}"},
-            "facts": {"left_school_on": "2021-07-01", "monthly_contribution": "900.00", "months": 6},
+            "facts": {"left_school_on": "2021-07-01", "monthly_contribution": "900.00", "months": 6,
+                      "period_start": "2022-07-01"},
             "application_date": "2022-07-15"})
         assert r.status_code == 201, r.text
         claims.append(r.json()["claim_id"])

@@ -52,22 +52,26 @@ FIFTEEN = {
                    ["graduation_year", "contract_months", "enterprise_size", "employer_monthly_contribution",
                     "contribution_deferred"], ["contribution_deferred"]),
     "social_insurance": ("一.1", ("employment_subsidy",), ("enterprise", "institution"), "graduate",
-                         ["graduation_year", "registered_unemployed", "contract_months", "enterprise_size",
-                          "employer_monthly_contribution", "months", "retained_intern"], []),
+                         ["graduation_year", "diploma_date", "hired_on", "period_start", "registered_unemployed",
+                          "contract_months", "enterprise_size", "employer_monthly_contribution", "months",
+                          "retained_intern"], []),
     "flexible_social_insurance": ("一.2", ("employment_subsidy",), ("person",), "self",
-                                  ["left_school_on", "monthly_contribution", "months"], []),
+                                  ["left_school_on", "monthly_contribution", "months", "period_start"], []),
     "internship": ("一.3", ("employment_subsidy",), ("enterprise", "institution"), "intern",
-                   ["term_months", "months_served", "left_for_employment"], ["months_served", "left_for_employment"]),
+                   ["term_months", "intern_category", "started_on", "left_school_on", "graduation_year",
+                    "months_served", "left_for_employment"], ["months_served", "left_for_employment"]),
     "internship_base_award": ("一.3", ("employment_subsidy",), ("enterprise", "institution"), "self", ["level"], []),
     "entrepreneurship_training": ("二.4", ("skill_upgrade_account", "employment_subsidy"), ("institution",),
-                                  "trainee", ["course", "graduation_year"], []),
+                                  "trainee", ["course", "graduation_year", "course_started_on"], []),
     "startup": ("二.5", ("employment_subsidy",), ("person",), "self",
                 ["first_business", "guaranteed_loan", "new_industry", "registered_on", "business_form",
-                 "graduation_year"], []),
+                 "graduation_year", "diploma_date"], []),
     "startup_venue": ("二.6", ("employment_subsidy",), ("person", "enterprise"), "self",
-                      ["monthly_rent", "months", "in_incubator", "operating_since", "graduation_year"], []),
+                      ["monthly_rent", "months", "in_incubator", "operating_since", "first_business",
+                       "graduation_year", "diploma_date"], []),
     "loan_interest": ("二.7", ("inclusive_finance",), ("person", "enterprise"), "self",
-                      ["loan_principal", "loan_term_months", "interest_due", "loan_contract_no", "graduation_year"],
+                      ["loan_principal", "loan_term_months", "interest_due", "loan_contract_no", "graduation_year",
+                       "diploma_date"],
                       []),
     "job_search": ("二.8", ("employment_subsidy",), ("person",), "self", ["graduation_year", "hardship_category"], []),
     "incubator_support": ("二.9", ("employment_subsidy",), ("institution", "enterprise"), "self",
@@ -76,7 +80,7 @@ FIFTEEN = {
                                ["months", "left_school_on", "graduation_year"], ["left_school_on", "graduation_year"]),
     "apprenticeship": ("三.11", ("skill_upgrade_account", "employment_subsidy"), ("enterprise",), "apprentice",
                        ["level", "shortage_occupation", "contract_months", "certificate_no", "graduation_year",
-                        "completed"], ["completed"]),
+                        "diploma_date", "completed"], ["completed"]),
     "skill_certificate": ("三.12", ("unemployment_insurance",), ("person",), "self",
                           ["level", "occupation", "certificate_no", "certificate_date", "ui_contribution_months",
                            "receiving_ui_benefits"], []),
@@ -107,7 +111,10 @@ def test_every_program_follows_the_domain_tables(code):
     assert program.name_zh and program.name_en and program.payee_kind and program.prepayment
     schema = program.facts_schema()
     assert list(schema["properties"]) == facts
-    assert schema["required"] == [f for f in facts if f not in later]
+    # Optional: graduation_year beside diploma_date, and the facts of one intern category.
+    optional = {"graduation_year", "left_school_on"} if code in (
+        "social_insurance", "startup", "startup_venue", "loan_interest", "apprenticeship", "internship") else set()
+    assert schema["required"] == [f for f in facts if f not in later and f not in optional]
     assert schema["additionalProperties"] is False
     assert all(spec.description for spec in program.facts)
 
@@ -216,7 +223,7 @@ def test_facts_schema_is_a_closed_object_requiring_the_non_later_facts():
     schema = CATALOG.program("internship").facts_schema()
     assert schema["type"] == "object" and schema["additionalProperties"] is False
     assert "2020-12" in schema["$schema"]
-    assert schema["required"] == ["term_months"]
+    assert schema["required"] == ["term_months", "intern_category", "started_on"]
     assert schema["properties"]["term_months"]["type"] == "integer"
     assert schema["properties"]["term_months"]["minimum"] == 1
     assert schema["properties"]["left_for_employment"]["type"] == "boolean"
@@ -250,15 +257,20 @@ def test_validate_facts_returns_canonical_json_values():
     assert sc["occupation"] == "焊工" and sc["receiving_ui_benefits"] is False
 
 
+# The facts that say who an intern is (一.3; DOMAIN.md, Graduates, hires, interns).
+INTERN = {"intern_category": "graduate_left", "started_on": "2022-07-01", "left_school_on": "2022-06-30"}
+
 @pytest.mark.parametrize("facts, field", [
-    ({"term_months": 3, "bonus": 1}, "facts.bonus"),
+    ({**INTERN, "term_months": 3, "bonus": 1}, "facts.bonus"),
     ({}, "facts.term_months"),
-    ({"term_months": True}, "facts.term_months"),
-    ({"term_months": 3.0}, "facts.term_months"),
-    ({"term_months": "3"}, "facts.term_months"),
-    ({"term_months": 0}, "facts.term_months"),
-    ({"term_months": 3, "months_served": -1}, "facts.months_served"),
-    ({"term_months": 3, "left_for_employment": 1}, "facts.left_for_employment"),
+    ({**INTERN, "term_months": True}, "facts.term_months"),
+    ({**INTERN, "term_months": 3.0}, "facts.term_months"),
+    ({**INTERN, "term_months": "3"}, "facts.term_months"),
+    ({**INTERN, "term_months": 0}, "facts.term_months"),
+    ({**INTERN, "term_months": 3, "months_served": -1}, "facts.months_served"),
+    ({**INTERN, "term_months": 3, "left_for_employment": 1}, "facts.left_for_employment"),
+    ({"term_months": 3, "started_on": "2022-07-01"}, "facts.intern_category"),
+    ({**INTERN, "term_months": 3, "intern_category": "retiree"}, "facts.intern_category"),
 ])
 def test_validate_facts_refuses_unknown_missing_and_mistyped_facts(facts, field):
     """DOMAIN facts table: unknown facts, missing facts and wrong types are 422 naming the fact."""
@@ -310,8 +322,8 @@ def test_validate_facts_needs_an_object():
 
 def test_later_facts_may_be_given_at_submission():
     """一.3: months served may be known when the claim is filed after the internship."""
-    facts = CATALOG.program("internship").validate_facts({"term_months": 3, "months_served": 3})
-    assert facts == {"term_months": 3, "months_served": 3}
+    facts = CATALOG.program("internship").validate_facts({**INTERN, "term_months": 3, "months_served": 3})
+    assert facts == {**INTERN, "term_months": 3, "months_served": 3}
 
 
 def test_later_facts_accept_only_facts_marked_later():

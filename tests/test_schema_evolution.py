@@ -16,7 +16,7 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 
 from ledger.access import Actor
-from ledger.domain.ids import credential_aggregate_id, limit_aggregate_id
+from ledger.domain.ids import cap_aggregate_id, credential_aggregate_id, limit_aggregate_id
 from ledger.domain.limits import ClaimLimit
 from ledger.domain.users import Credential, token_hash
 from ledger.errors import Duplicate, InvalidState, LimitExceeded, Unauthenticated
@@ -182,7 +182,8 @@ def test_claims_stored_before_caps_and_conditions_load_read_and_settle_sensibly(
             "program": "startup", "region": "210100",
             "applicant": {"kind": "person", "id": fixture["person"], "name": "创业者"},
             "facts": {"first_business": True, "guaranteed_loan": True, "new_industry": True,
-                      "registered_on": "2022-05-01", "business_form": "individual", "graduation_year": 2021},
+                      "registered_on": "2022-05-01", "business_form": "individual", "graduation_year": 2021,
+                      "diploma_date": "2021-06-30"},
             "application_date": "2022-08-01"}).body
         assert r["amounts"]["entitled"] == "5000.00"                # no uplift for a sole trader
         assert rt.ledger.verify_chain()["ok"]
@@ -263,9 +264,9 @@ def test_parameter_versions_and_rule_versions_of_the_one_admin_release_load_and_
 def test_claims_stored_before_public_notices_load_with_no_notice_and_are_not_held(settings):
     """Claims of the release before public notices (claims_v1.json: no NoticeOpened events, rule
     versions without publicity_days) load and show no notice; an old submitted claim approved
-    today opens none even where the city now has one (its rule version has no publicity_days);
-    the old approved claim is paid as before; its parties, never noted on a watch, are held
-    as soon as they are listed."""
+    today is decided again under the rules in force (DOMAIN.md F11, corrections reach
+    undecided claims), so where the city now has a notice it opens one; its parties, never
+    noted on a watch, are held as soon as they are listed."""
     fixture = _ledger_from_before_caps(settings)
     rt = Runtime(settings)
     rt.start(project=False)
@@ -280,17 +281,21 @@ def test_claims_stored_before_public_notices_load_with_no_notice_and_are_not_hel
             assert claim.backdated_entries == () and "backdated" not in claim_view(claim)
         parameters_in_force(rt.ledger, "startup", {"region": "210100", "effective_from": "2022-06-04",
                                                    "values": {"publicity_days": 5}})
+        stored_version = rt.ledger.claim(CLERK, ids["startup"]).rule_version
         approved = rt.ledger.approve(REVIEWER, ids["startup"], {"approved_on": "2022-07-16"}).body
-        assert approved["status"] == "approved" and approved["publicity"] is None
+        assert approved["status"] == "approved" and approved["publicity"]["starts_on"] == "2022-07-16"
+        assert approved["rule_version"] != stored_version
+        assert approved["amounts"]["entitled"] == "6500.00"           # its stored facts, today's rules, as before
         paid = rt.ledger.pay(treasurer, ids["startup"], {"amount": "1000.00", "kind": "settlement",
-                                                        "payment_ref": "ZF-OLD-1", "paid_on": "2022-07-16"}).body
+                                                        "payment_ref": "ZF-OLD-1", "paid_on": "2022-08-01"}).body
         assert paid["amounts"]["paid"] == "1000.00"
         # A claim submitted now, under today's rules for Shenyang, is put on notice.
         new = rt.ledger.submit_claim(CLERK, {
             "program": "startup", "region": "210100",
             "applicant": {"kind": "person", "id": person_id(), "name": "创业者"},
             "facts": {"first_business": True, "guaranteed_loan": True, "new_industry": False,
-                      "registered_on": "2022-05-01", "business_form": "individual", "graduation_year": 2021},
+                      "registered_on": "2022-05-01", "business_form": "individual", "graduation_year": 2021,
+                      "diploma_date": "2021-06-30"},
             "application_date": "2022-08-01"}).body
         settings.clock.travel_to(dt.date(2022, 8, 2))  # the notice starts on the day the approval is recorded
         noticed = rt.ledger.approve(REVIEWER, new["claim_id"], {"approved_on": "2022-08-02"}).body
@@ -302,6 +307,86 @@ def test_claims_stored_before_public_notices_load_with_no_notice_and_are_not_hel
         with pytest.raises(InvalidState):
             rt.ledger.pay(treasurer, ids["startup"], {"amount": "1000.00", "kind": "settlement",
                                                       "payment_ref": "ZF-OLD-2", "paid_on": "2022-07-20"})
+        assert rt.ledger.verify_chain()["ok"]
+    finally:
+        rt.close()
+
+
+CLAIMS_V2 = Path(__file__).parent / "fixtures" / "claims_v2.json"
+
+
+def _ledger_from_before_person_months(settings) -> dict:
+    """A store holding claims as the release before the revision of 2026-12-07 wrote them
+    (tests/fixtures/make_claims_v2.py): Claim.Submitted and ClaimCap.Taken version 1 (no
+    person-month keys, no tags), caps per hire and per business, keys as typed."""
+    fixture = json.loads(CLAIMS_V2.read_text(encoding="utf-8"))
+    assert fixture["pii_key"] == PII_KEY
+    rt = Runtime(settings)
+    rt.app.recorder.insert_events([
+        StoredEvent(originator_id=UUID(e["originator_id"]), originator_version=e["originator_version"],
+                    topic=e["topic"], state=e["state"].encode()) for e in fixture["events"]])
+    rt.close()
+    return fixture
+
+
+def test_claims_stored_before_person_months_load_and_still_count(settings):
+    fixture = _ledger_from_before_person_months(settings)
+    ids, people, employer = fixture["claims"], fixture["people"], fixture["employer"]
+    rt = Runtime(settings)
+    rt.start(project=False)
+    try:
+        for name, claim_id in ids.items():
+            claim = rt.ledger.claim(CLERK, claim_id)
+            assert claim.program == name and claim.month_keys == []       # upcast: Submitted v1 took none
+        ref = rt.ledger.pii.ref
+        stored_cap = rt.app.repository.get(cap_aggregate_id(f"social_insurance:hire:{ref(employer)}:"
+                                                            f"{ref(people['graduate'])}"))
+        assert stored_cap.taken == {ids["social_insurance"]: 6} and stored_cap.tags == {}  # Taken v1: no tag
+
+        def submit(body: dict) -> dict:
+            return rt.ledger.submit_claim(CLERK, {"region": "210100", "application_date": "2022-09-01", **body}).body
+
+        # Social insurance: the same employer's 6 months stored per hire count against the
+        # graduate's 12 (the other 6 are paid, the months after the stored ones).
+        again = submit({"program": "social_insurance",
+                        "applicant": {"kind": "enterprise", "id": employer, "name": "沈阳示例"},
+                        "beneficiary": {"id": people["graduate"], "name": "毕业生"},
+                        "facts": {"diploma_date": "2022-06-30", "hired_on": "2022-07-01", "period_start": "2023-01-01",
+                                  "registered_unemployed": False, "contract_months": 24, "enterprise_size": "large",
+                                  "employer_monthly_contribution": "1000.00", "months": 12, "retained_intern": False}})
+        assert again["amounts"]["entitled"] == "6000.00"
+        cap = next(s for s in again["entitlement_explanation"] if s["rule"] == "social_insurance.cap")
+        assert cap["earlier_claims"] == [ids["social_insurance"]]
+        # Flexible employment: 20 months stored, 4 remain of the person's 24.
+        flexible = submit({"program": "flexible_social_insurance",
+                           "applicant": {"kind": "person", "id": people["flexible"], "name": "灵活就业"},
+                           "facts": {"left_school_on": "2022-07-01", "monthly_contribution": "900.00", "months": 12,
+                                     "period_start": "2024-03-01"}})
+        assert flexible["amounts"]["entitled"] == "2400.00"               # 600.00 × 4
+        # The venue: the person's 12 months stored per business count; 12 remain.
+        venue = submit({"program": "startup_venue",
+                        "applicant": {"kind": "person", "id": people["founder"], "name": "创业者"},
+                        "facts": {"monthly_rent": "3000.00", "months": 24, "in_incubator": False,
+                                  "operating_since": "2022-01-01", "diploma_date": "2021-06-30",
+                                  "first_business": True}})
+        assert venue["amounts"]["entitled"] == "36000.00"
+        # The loan, claimed again under the spelling stored: 3,000.00 of its 15,600.00 taken.
+        loan = submit({"program": "loan_interest", "applicant": {"kind": "person", "id": people["founder"],
+                                                                "name": "创业者"},
+                       "facts": {"loan_principal": "150000.00", "loan_term_months": 24, "interest_due": "13000.00",
+                                 "loan_contract_no": "JK2024-001", "diploma_date": "2021-06-30"}})
+        assert loan["amounts"]["entitled"] == "12600.00"
+        # The certificate stored as typed, "ZS-2026 0001", is still taken by that spelling.
+        with pytest.raises(Duplicate):
+            submit({"program": "skill_certificate", "applicant": {"kind": "person", "id": person_id(), "name": "他人"},
+                    "facts": {"level": "primary", "occupation": "焊工", "certificate_no": "ZS-2026 0001",
+                              "certificate_date": "2022-08-01", "ui_contribution_months": 24,
+                              "receiving_ui_benefits": False}})
+        # The internship stored without intern facts settles under its own rules, saying so.
+        settled = rt.ledger.record_facts(CLERK, ids["internship"], {"facts": {"months_served": 3}}).body
+        assert settled["amounts"]["entitled"] == "3450.00"
+        intern = next(s for s in settled["entitlement_explanation"] if s["rule"] == "internship.intern")
+        assert intern["passed"] and "not checked" in intern["en"]
         assert rt.ledger.verify_chain()["ok"]
     finally:
         rt.close()

@@ -18,24 +18,66 @@ from ..errors import LimitExceeded
 
 
 class ClaimCap(Aggregate):
+    # Each holder's tag (see policy.programs.Prior.tags); caps opened before tags had none.
+    tags: dict | None = None
+
     @event("Opened")
     def __init__(self, id: UUID, key: str, unit: str):
         self.key = key
         self.unit = unit
         self.taken: dict[str, int] = {}
+        self.tags: dict[str, str] = {}
+
+    def _tags(self) -> dict[str, str]:
+        if self.tags is None:
+            self.tags = {}
+        return self.tags
 
     def used_by_others(self, claim_id: str) -> tuple[int, tuple[str, ...]]:
         others = {c: units for c, units in self.taken.items() if c != claim_id}
         return sum(others.values()), tuple(others)
 
-    def check_take(self, claim_id: str, units: int, cap: int, label: str) -> None:
-        used, _ = self.used_by_others(claim_id)
+    def tags_of_others(self, claim_id: str) -> tuple[tuple[str, int], ...]:
+        tags = self._tags()
+        return tuple((tags[c], units) for c, units in self.taken.items() if c != claim_id and c in tags)
+
+    def used_per_tag(self, claim_id: str, tag: str | None) -> int:
+        """What others hold when a tag's claims count once (the largest of them): a borrower's
+        loans, each at its counted principal, the loan of `tag` itself left out."""
+        tags, groups, untagged = self._tags(), {}, 0
+        for c, units in self.taken.items():
+            if c == claim_id:
+                continue
+            t = tags.get(c)
+            if t is None:
+                untagged += units
+            elif t != tag:
+                groups[t] = max(groups.get(t, 0), units)
+        return untagged + sum(groups.values())
+
+    def check_take(self, claim_id: str, units: int, cap: int, label: str, *, tag: str | None = None,
+                   per_tag: bool = False) -> None:
+        used = self.used_per_tag(claim_id, tag) if per_tag else self.used_by_others(claim_id)[0]
         if used + units > cap:
             raise LimitExceeded(f"{label}: {used} of {cap} taken by earlier claims, {units} more would pass it")
 
-    @event("Taken")
-    def take(self, claim_id: str, units: int) -> None:
+    class Taken(Aggregate.Event):
+        """Version 2 records the holder's tag (a loan, a business), None where it has none."""
+
+        claim_id: str
+        units: int
+        tag: str | None
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["tag"] = None
+
+    @event(Taken)
+    def take(self, claim_id: str, units: int, tag: str | None = None) -> None:
         self.taken[claim_id] = units
+        if tag is not None:
+            self._tags()[claim_id] = tag
 
     @event("Adjusted")
     def adjust(self, claim_id: str, units: int, reason: str) -> None:
@@ -44,3 +86,4 @@ class ClaimCap(Aggregate):
     @event("Freed")
     def free(self, claim_id: str, reason: str) -> None:
         del self.taken[claim_id]
+        self._tags().pop(claim_id, None)

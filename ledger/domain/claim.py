@@ -28,6 +28,13 @@ class Claim(Aggregate):
     # (ledger/service/dates.py), as {"entry", "ref", "fields", "reason", "document_no"}. Events
     # stored before then carry no `backdate` (it defaults to None) and add nothing.
     backdated_entries: tuple = ()
+    # The person-month keys the claim took (DOMAIN.md, One subsidy per person-month); claims
+    # (and snapshots of them) stored before the revision of 2026-12-07 took none.
+    month_keys: tuple | list = ()
+    # Objections to a claim that was never on public notice (received after approval or after
+    # payment, DOMAIN.md "Floors, corrections, objections, texts"); those of a notice are kept
+    # with it. None until the first: claims stored before had none.
+    late_objections: list | None = None
 
     def _note_backdate(self, entry: str, ref: str | None, backdate: dict | None) -> None:
         if backdate is not None:
@@ -38,11 +45,41 @@ class Claim(Aggregate):
     def is_backdated(self, entry: str, ref: str | None = None) -> bool:
         return any(e["entry"] == entry and e["ref"] == ref for e in self.backdated_entries)
 
-    @event("Submitted")
+    class Submitted(Aggregate.Created):
+        """Version 2 records the person-month keys the claim takes (`month_keys`)."""
+
+        program: str
+        region: str
+        applicant: dict
+        beneficiary: dict | None
+        facts: dict
+        application_date: dt.date
+        rule_version: str
+        entitled_fen: int
+        prepay_share: str
+        settlement_ready: bool
+        explanation: list
+        limit_keys: list
+        actor: str
+        cap_keys: list | None
+        month_keys: list | None
+        backdate: dict | None
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            # Version 1 took no person-months; claims before caps across claims took no caps,
+            # and those before the backdating window carry no evidence.
+            state.setdefault("cap_keys", None)
+            state["month_keys"] = None
+            state.setdefault("backdate", None)
+
+    @event(Submitted)
     def __init__(self, id: UUID, program: str, region: str, applicant: dict, beneficiary: dict | None,
                  facts: dict, application_date: dt.date, rule_version: str, entitled_fen: int,
                  prepay_share: str, settlement_ready: bool, explanation: list, limit_keys: list,
-                 actor: str, cap_keys: list | None = None, backdate: dict | None = None):
+                 actor: str, cap_keys: list | None = None, month_keys: list | None = None,
+                 backdate: dict | None = None):
         self.program = program
         self.region = region
         self.applicant = applicant
@@ -56,6 +93,7 @@ class Claim(Aggregate):
         self.explanation = explanation
         self.limit_keys = limit_keys
         self.cap_keys = cap_keys or []  # claims submitted before caps across claims took none
+        self.month_keys = month_keys or []
         self.submitted_by = actor
         self.status = "submitted"
         self.fund_code: str | None = None
@@ -138,6 +176,17 @@ class Claim(Aggregate):
             raise InvalidState("the claim is entitled to nothing: reject it instead")
         return amount
 
+    @event("Redecided")
+    def redecide(self, rule_version: str, entitled_fen: int, prepay_share: str, settlement_ready: bool,
+                 explanation: list, actor: str, reason: str) -> None:
+        """Corrections reach undecided claims (DOMAIN.md F11): at approval, a submitted claim is
+        decided again under the rules then in force for its region and application date."""
+        self.rule_version = rule_version
+        self.entitled_fen = entitled_fen
+        self.prepay_share = prepay_share
+        self.settlement_ready = settlement_ready
+        self.explanation = explanation
+
     @event("Approved")
     def approve(self, fund_code: str, amount_fen: int, approved_on: dt.date, actor: str,
                 backdate: dict | None = None) -> None:
@@ -155,34 +204,42 @@ class Claim(Aggregate):
         self.publicity = {"starts_on": starts_on, "ends_on": ends_on, "publicity_days": publicity_days,
                           "objections": []}
 
+    def objections(self) -> list[dict]:
+        """Every objection, those received during a notice and those after it or without one."""
+        return [*(self.publicity or {}).get("objections", ()), *(self.late_objections or ())]
+
     def open_objections(self) -> list[dict]:
-        return [o for o in (self.publicity or {}).get("objections", ()) if o["outcome"] is None]
+        return [o for o in self.objections() if o["outcome"] is None]
 
     def check_objection(self, received_on: dt.date) -> None:
-        notice = self.publicity
-        if notice is None:
-            raise InvalidState("the claim was not put on public notice: there is nothing to object to")
-        self._require_status(OPEN_FOR_PAYMENT, "object to")
-        if self.payments:
-            raise InvalidState("payment has been recorded: the notice is over")
-        if not notice["starts_on"] <= received_on <= notice["ends_on"]:
-            raise InvalidState(f"objections are received during the notice, {notice['starts_on']} to its last "
-                               f"day {notice['ends_on']}; received_on is {received_on}")
+        """During the notice, after it and after payment (F14): from approval on, while the
+        claim stands (approved, prepaid or paid)."""
+        self._require_status(OPEN_FOR_RETURN, "object to")
+        opened = self.publicity["starts_on"] if self.publicity is not None else self.approved_on
+        if received_on < opened:
+            raise InvalidState(f"an objection is received from {opened} on; received_on is {received_on}")
 
     @event("ObjectionReceived")
     def receive_objection(self, objection_id: str, reason: str, received_on: dt.date, actor: str,
                           backdate: dict | None = None) -> None:
-        self.publicity["objections"].append({
+        if self.publicity is None:
+            self.late_objections = [*(self.late_objections or ())]
+        (self.publicity["objections"] if self.publicity is not None else self.late_objections).append({
             "objection_id": objection_id, "reason": reason, "received_on": received_on, "received_by": actor,
             "outcome": None, "resolution_reason": None, "resolved_by": None,
         })
         self._note_backdate("objection", objection_id, backdate)
 
     def objection(self, objection_id: str) -> dict:
-        for o in (self.publicity or {}).get("objections", ()):
+        for o in self.objections():
             if o["objection_id"] == objection_id:
                 return o
         raise NotFound(f"no objection {objection_id!r} on this claim")
+
+    @property
+    def upheld(self) -> bool:
+        """An objection against the claim was upheld: it closed, and keeps its keys (F14)."""
+        return any(o["outcome"] == "upheld" for o in self.objections())
 
     def check_resolve(self, objection_id: str, actor: str) -> None:
         o = self.objection(objection_id)
@@ -199,9 +256,13 @@ class Claim(Aggregate):
         o["resolved_by"] = actor
 
     def check_notice_allows_payment(self, paid_on: dt.date, today: dt.date) -> None:
-        """Payment waits for the end of the notice and for every objection to be resolved. The
+        """Payment waits for every objection to be resolved and for the end of the notice. The
         notice must be over both on `paid_on` and on the day the payment is recorded (`today`):
         a payment dated after the notice but entered during it would cut the notice short."""
+        held = self.open_objections()
+        if held:
+            raise InvalidState(f"payment is held: objection {held[0]['objection_id']} is open until a reviewer "
+                               "resolves it")
         notice = self.publicity
         if notice is None:
             return
@@ -209,10 +270,6 @@ class Claim(Aggregate):
             if day <= notice["ends_on"]:
                 raise InvalidState(f"the claim is on public notice (公示) until {notice['ends_on']}: it may be paid "
                                    f"after that day, not with {which} {day}")
-        held = self.open_objections()
-        if held:
-            raise InvalidState(f"payment is held: objection {held[0]['objection_id']} is open until a reviewer "
-                               "resolves it")
 
     def check_can_end(self, outcome: str) -> None:
         self._require_status(("submitted",), outcome)

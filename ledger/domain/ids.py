@@ -58,3 +58,7 @@ def party_watch_aggregate_id(party_ref: str) -> UUID:
 
 def holiday_calendar_aggregate_id(year: int) -> UUID:
     return derived_id("holiday-calendar", str(year))
+
+
+def person_months_aggregate_id(key: str) -> UUID:
+    return _recent("person-months", key)

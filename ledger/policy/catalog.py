@@ -59,6 +59,7 @@ class FactSpec:
     maximum: int | None = None
     description: str = ""
     one_of: str = ""  # a group of facts of which a claim gives exactly one
+    optional: bool = False  # may be left out at submission (graduation_year beside diploma_date)
 
     def json_schema(self) -> dict:
         schema: dict = {"int": {"type": "integer"}, "bool": {"type": "boolean"},
@@ -126,6 +127,9 @@ class Program:
     facts: tuple[FactSpec, ...]
     prepayment: str
     beneficiary_role: str = "self"
+    # A program for the applicant itself whose enterprise applicants name their founder as the
+    # beneficiary (startup_venue, loan_interest: the graduate's caps hold across companies).
+    founder: bool = False
     parameters: tuple[ParameterSpec, ...] = ()
     # The version of the program's rule function (RULE_CODE_VERSION of its module in
     # ledger/policy/programs/), part of every rule version decided under it.
@@ -139,7 +143,7 @@ class Program:
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "type": "object",
             "properties": {f.name: f.json_schema() for f in self.facts},
-            "required": [f.name for f in self.facts if not f.later and not f.one_of],
+            "required": [f.name for f in self.facts if not f.later and not f.one_of and not f.optional],
             "additionalProperties": False,
         }
         groups = self.one_of_groups()
@@ -159,7 +163,7 @@ class Program:
         one-of group exactly one is given."""
         given = self._known(facts)
         for spec in self.facts:
-            if not spec.later and not spec.one_of and spec.name not in given:
+            if not spec.later and not spec.one_of and not spec.optional and spec.name not in given:
                 raise ValidationFailed(f"facts.{spec.name} is required", field=f"facts.{spec.name}")
         for names in self.one_of_groups().values():
             if sum(name in given for name in names) != 1:
@@ -360,7 +364,21 @@ class Catalog:
             if chosen[name] is None:
                 raise NotEligible(f"no parameter {name} in force for region {region} on {on.isoformat()}",
                                   rule=f"{code}.parameters")
+            if program.parameter(name).bounds.floor is not None:
+                chosen[name] = self._at_least_the_province(code, name, chain, on, chosen[name])
         return RuleSet.of(code, chosen, program.code_version)
+
+    def _at_least_the_province(self, code: str, name: str, chain: list[str], on: dt.date,
+                               chosen: ParameterValue) -> ParameterValue:
+        """不低于 on every date (DOMAIN.md, Floors, F10): a city's or district's value below the
+        province's in force on the same date gives way to the province's, so a province that
+        raises its figure raises every city that was at it (the rule version cites the
+        province's document)."""
+        provinces = [r for r in chain if r.endswith("0000") and r != NATION]
+        if not provinces or chosen.region == provinces[0]:
+            return chosen
+        theirs = self.in_force(code, name, chain[chain.index(provinces[0]):], on)
+        return theirs if theirs is not None and chosen.value < theirs.value else chosen
 
     def in_force(self, code: str, name: str, chain: list[str], on: dt.date) -> ParameterValue | None:
         """The version of `name` in force on `on` for the first region of `chain` (the most
@@ -514,7 +532,7 @@ def _program(code: str, data: dict, params: dict, code_version: int) -> Program:
         program = Program(
             code=code, name_zh=data["name_zh"], name_en=data["name_en"], clause=clause,
             fund_types=funds, applicant_kinds=kinds, payee_kind=data["payee_kind"],
-            beneficiary=role != "self", beneficiary_role=role,
+            beneficiary=role != "self", beneficiary_role=role, founder=data.get("founder", False),
             facts=tuple(_fact(code, f) for f in data.get("facts", [])), prepayment=data["prepayment"],
             parameters=tuple(_parameter_spec(code, name, p) for name, p in params.items()),
             code_version=code_version, document=data.get("document", "notice"))
@@ -535,12 +553,12 @@ def _fact(code: str, data: dict) -> FactSpec:
     spec = FactSpec(name=data["name"], type=data["type"], later=data.get("later", False),
                     choices=tuple(data.get("choices", ())), minimum=data.get("minimum"),
                     maximum=data.get("maximum"), description=data.get("description", ""),
-                    one_of=data.get("one_of", ""))
+                    one_of=data.get("one_of", ""), optional=data.get("optional", False))
     where = f"programs.toml: {code}.{spec.name}"
     if spec.type not in FACT_TYPES:
         raise ValueError(f"{where}: unknown fact type {spec.type!r}; known: {', '.join(FACT_TYPES)}")
-    if not isinstance(spec.later, bool):
-        raise ValueError(f"{where}: later must be true or false")
+    if not isinstance(spec.later, bool) or not isinstance(spec.optional, bool):
+        raise ValueError(f"{where}: later and optional must be true or false")
     if (spec.type == "enum") != bool(spec.choices):
         raise ValueError(f"{where}: choices belong to enum facts, and only there")
     bounds = [b for b in (spec.minimum, spec.maximum) if b is not None]

@@ -9,16 +9,17 @@ from ..access import READ_CLAIMS, Actor
 from ..domain.claim import Claim
 from ..domain.fund import Fund, parse_fund_code
 from ..domain.caps import ClaimCap
-from ..domain.ids import (cap_aggregate_id, fund_aggregate_id, limit_aggregate_id, program_parameters_aggregate_id,
-                          rule_version_aggregate_id)
+from ..domain.ids import (cap_aggregate_id, fund_aggregate_id, limit_aggregate_id, person_months_aggregate_id,
+                          program_parameters_aggregate_id, rule_version_aggregate_id)
 from ..domain.limits import ClaimLimit
+from ..domain.months import PersonMonths
 from ..domain.policy import ProgramParameters
 from ..domain.records import RuleVersionRecord
-from ..errors import Duplicate, LimitExceeded, NotFound, ValidationFailed
+from ..errors import Duplicate, LimitExceeded, NotEligible, NotFound, ValidationFailed
 from ..identifiers import normalize_credit_code, normalize_identity_number
 from ..money import parse_money
 from ..policy.catalog import RuleSet
-from ..policy.programs import NO_PRIOR, CapUse, Context, Decision, LimitKey, Prior, decide
+from ..policy.programs import NO_PRIOR, CapUse, Context, Decision, LimitKey, MonthUse, Prior, decide
 from ..regions import ancestors, validate_region
 from ..views import claim_view
 from .calendar import CalendarCommands
@@ -39,15 +40,21 @@ class ClaimCommands(ProgramCommands, CalendarCommands):
         region = validate_region(request.get("region"))
         actor.require_region(region)
         applicant = self._applicant(request.get("applicant"), program)
-        beneficiary = self._beneficiary(request.get("beneficiary"), program)
+        beneficiary = self._beneficiary(request.get("beneficiary"), program, applicant["kind"])
         facts = program.validate_facts(request.get("facts"))
         dates = self.business_dates(request)
         application_date = dates.take("application_date", default_today=True)
         ctx = Context(application_date=application_date, region=region, applicant_kind=applicant["kind"],
-                      applicant_ref=applicant["ref"], beneficiary_ref=beneficiary["ref"] if beneficiary else None)
+                      applicant_ref=applicant["ref"], beneficiary_ref=beneficiary["ref"] if beneficiary else None,
+                      beneficiary_birth=self._birth(request.get("beneficiary")))
         known_version, catalog = self.cached_catalog(program.code)
         rules = catalog.resolve(program.code, region, application_date)
-        decision = decide(program.code, facts, rules, ctx)
+        try:
+            decision: Decision | None = decide(program.code, facts, rules, ctx)
+        except (NotEligible, LimitExceeded, Duplicate):
+            # Decided here without what earlier claims took: a refusal that depends on them (a
+            # first subsidised month, a known loan) is the writer's to make, on what it knows.
+            decision = None
         claim_id = uuid4()
         parties = claim_parties(applicant["ref"], beneficiary["ref"] if beneficiary else None)
 
@@ -59,16 +66,19 @@ class ClaimCommands(ProgramCommands, CalendarCommands):
                 # An administrator recorded parameters since this process last looked.
                 rules = self.catalog_of(parameters).resolve(program.code, region, application_date)
                 decided = None
-            if decided is None or decided.caps:
-                # Decided again here, in the claim's own transaction: caps across claims depend
-                # on what earlier claims took, which only the writer knows for certain. Rules
-                # consult other claims only through caps, so a decision without any, under the
-                # same rules, is already final (and the writer is the serial part).
-                decided = decide(program.code, facts, rules, replace(ctx, prior=_prior(uow, str(claim_id))))
+            if decided is None or decided.caps or decided.months:
+                # Decided again here, in the claim's own transaction: caps across claims and
+                # person-months depend on what earlier claims took, which only the writer knows
+                # for certain. Rules consult other claims only through these, so a decision
+                # without any, under the same rules, is already final (and the writer is the
+                # serial part).
+                decided = decide(program.code, facts, rules, replace(
+                    ctx, prior=_prior(uow, str(claim_id)), months_held=_months_held(uow, str(claim_id))))
             watches = PartyWatches(uow, parties)
             watches.refuse_claim(application_date, dates.today)  # not eligible, before once-only keys and caps
             limits = [(limit, _checked_limit(uow, limit, str(claim_id))) for limit in decided.limits]
             caps = [(cap, _checked_cap(uow, cap, str(claim_id))) for cap in decided.caps]
+            months = [(use, _checked_months(uow, use, str(claim_id))) for use in decided.months]
             watches.note_claim(str(claim_id), application_date)
             claim = uow.add(Claim(
                 id=claim_id, program=program.code, region=region, applicant=applicant, beneficiary=beneficiary,
@@ -76,7 +86,8 @@ class ClaimCommands(ProgramCommands, CalendarCommands):
                 entitled_fen=decided.entitled_fen, prepay_share=str(decided.prepay_share),
                 settlement_ready=decided.settlement_ready, explanation=decided.explanation,
                 limit_keys=[limit.key for limit in decided.limits], actor=actor.user_id,
-                cap_keys=[cap.key for cap in decided.caps], backdate=dates.backdate))
+                cap_keys=[cap.key for cap in decided.caps], month_keys=[use.key for use in decided.months],
+                backdate=dates.backdate))
             for limit, held in limits:
                 if held is None:
                     held = uow.add(ClaimLimit(id=limit_aggregate_id(limit.key), key=limit.key, limit=limit.limit,
@@ -85,13 +96,20 @@ class ClaimCommands(ProgramCommands, CalendarCommands):
             for cap, held in caps:
                 if held is None:
                     held = uow.add(ClaimCap(id=cap_aggregate_id(cap.key), key=cap.key, unit=cap.unit))
-                held.take(claim_id=str(claim_id), units=cap.units)
+                held.take(claim_id=str(claim_id), units=cap.units, tag=cap.tag)
+            for use, held in months:
+                if held is None:
+                    held = uow.add(PersonMonths(id=person_months_aggregate_id(use.key), key=use.key))
+                held.take(claim_id=str(claim_id), program=program.code, months=list(use.months),
+                          month_fen=use.month_fen)
             self.keep_rule_version(uow, rules)
             return Outcome(True, claim_view(claim))
 
-        expect = (program_parameters_aggregate_id(program.code),
-                  *(limit_aggregate_id(key) for limit in decision.limits for key in (limit.key, *limit.legacy)),
-                  *(cap_aggregate_id(cap.key) for cap in decision.caps), *watch_ids(parties))
+        expect = (program_parameters_aggregate_id(program.code), *watch_ids(parties))
+        if decision is not None:
+            expect += (*(limit_aggregate_id(key) for limit in decision.limits for key in (limit.key, *limit.legacy)),
+                       *(cap_aggregate_id(cap.key) for cap in decision.caps),
+                       *(person_months_aggregate_id(use.key) for use in decision.months))
         return self._run(actor.user_id, idem, command, expect)[0]
 
     def _applicant(self, value: object, program) -> dict:
@@ -110,8 +128,24 @@ class ClaimCommands(ProgramCommands, CalendarCommands):
         code = normalize_credit_code(value.get("id"), field="applicant.id")
         return {"kind": kind, "id": code, "ref": self.pii.ref(code), "name": name}
 
-    def _beneficiary(self, value: object, program) -> dict | None:
-        if not program.beneficiary:
+    @staticmethod
+    def _birth(value: object) -> dt.date | None:
+        """The birth date in a valid identity number (GB 11643, characters 7–14), for rules on
+        age; None where there is none (the beneficiary was refused already, or is absent)."""
+        number = value.get("id") if isinstance(value, dict) else None
+        try:
+            return dt.date.fromisoformat(f"{number[6:10]}-{number[10:12]}-{number[12:14]}")
+        except (TypeError, ValueError):
+            return None
+
+    def _beneficiary(self, value: object, program, applicant_kind: str) -> dict | None:
+        if program.founder and applicant_kind != "person":
+            # DOMAIN.md, One subsidy per person-month: an enterprise names the graduate who
+            # founded it, whose caps hold across the person and every company.
+            if not isinstance(value, dict):
+                raise ValidationFailed(f"{program.code} claimed by an {applicant_kind} needs its founder as "
+                                       "beneficiary (id and name)", field="beneficiary")
+        elif not program.beneficiary:
             if value is not None:
                 raise ValidationFailed(f"{program.code} is paid for the applicant itself: leave out beneficiary",
                                        field="beneficiary")
@@ -136,6 +170,8 @@ class ClaimCommands(ProgramCommands, CalendarCommands):
 
         def command(uow):
             claim = self._claim(uow, actor, claim_id, if_match)
+            claim.approval_amount(requested, actor.user_id)  # may it be approved at all, by this reviewer
+            self._decide_again_if_corrected(uow, claim, actor.user_id)
             amount = claim.approval_amount(requested, actor.user_id)
             program = self.catalog.program(claim.program)
             if approved_on < claim.application_date:
@@ -156,6 +192,39 @@ class ClaimCommands(ProgramCommands, CalendarCommands):
             return Outcome(False, claim_view(claim))
 
         return self._run(actor.user_id, idem, command)[0]
+
+    def _decide_again_if_corrected(self, uow, claim: Claim, actor_id: str) -> None:
+        """Corrections reach undecided claims (DOMAIN.md F11): approval decides under the rules
+        in force then for the claim's region and application date (a retroactive correction
+        confirmed since submission, a rule code of a later release). What the claim holds of
+        its caps and person-months follows the new decision; a claim the corrected rules refuse
+        is not approved (the refusal says why; the reviewer rejects it)."""
+        parameters = uow.find(ProgramParameters, program_parameters_aggregate_id(claim.program))
+        rules = self.catalog_of(parameters).resolve(claim.program, claim.region, claim.application_date)
+        if rules.rule_version == claim.rule_version:
+            return
+        beneficiary = claim.beneficiary
+        ctx = Context(application_date=claim.application_date, region=claim.region,
+                      applicant_kind=claim.applicant["kind"], applicant_ref=claim.applicant["ref"],
+                      beneficiary_ref=beneficiary["ref"] if beneficiary else None,
+                      prior=_prior(uow, str(claim.id)), months_held=_months_held(uow, str(claim.id)),
+                      beneficiary_birth=self._birth({"id": self.pii.open(beneficiary["sealed"])}
+                                                    if beneficiary else None))
+        decision = decide(claim.program, claim.facts, rules, ctx)
+        _adjust_caps(uow, claim, decision, reason="rules corrected since submission")
+        for use in decision.months:
+            months = uow.find(PersonMonths, person_months_aggregate_id(use.key)) if use.key in claim.month_keys else None
+            held = months.held.get(str(claim.id)) if months is not None else None
+            if held is not None and (held["months"] != list(use.months) or held["month_fen"] != use.month_fen):
+                months.check_take(str(claim.id), list(use.months), "one subsidy per person-month")
+                months.take(claim_id=str(claim.id), program=claim.program, months=list(use.months),
+                            month_fen=use.month_fen)
+        self.keep_rule_version(uow, rules)
+        claim.redecide(rule_version=rules.rule_version, entitled_fen=decision.entitled_fen,
+                       prepay_share=str(decision.prepay_share), settlement_ready=decision.settlement_ready,
+                       explanation=decision.explanation, actor=actor_id,
+                       reason=f"the rules in force for {claim.region} on {claim.application_date} changed since "
+                              f"submission ({claim.rule_version} → {rules.rule_version})")
 
     def _approval_fund(self, uow, claim: Claim, program, explicit: str | None) -> Fund:
         if explicit is not None:
@@ -211,7 +280,10 @@ class ClaimCommands(ProgramCommands, CalendarCommands):
             ctx = Context(application_date=claim.application_date, region=claim.region,
                           applicant_kind=claim.applicant["kind"], applicant_ref=claim.applicant["ref"],
                           beneficiary_ref=claim.beneficiary["ref"] if claim.beneficiary else None,
-                          prior=_prior(uow, str(claim.id), settling=True, approved=claim.status != "submitted"))
+                          prior=_prior(uow, str(claim.id), settling=True, approved=claim.status != "submitted"),
+                          months_held=_months_held(uow, str(claim.id)),
+                          beneficiary_birth=self._birth({"id": self.pii.open(claim.beneficiary["sealed"])}
+                                                        if claim.beneficiary else None))
             decision = decide(program.code, {**claim.facts, **later}, rules, ctx)
             _adjust_caps(uow, claim, decision)
             approved, released, overpaid = claim.facts_outcome(decision.entitled_fen)
@@ -318,15 +390,17 @@ class ClaimCommands(ProgramCommands, CalendarCommands):
 
         return self._run(actor.user_id, idem, command)[0]
 
-    def close_claim(self, uow, claim: Claim, reason: str, actor_id: str, on: dt.date) -> None:
-        """Close a claim (checked by Claim.check_close): what is still reserved goes back to
-        the fund in the same transaction; closed unpaid, it no longer counts for limits."""
+    def close_claim(self, uow, claim: Claim, reason: str, actor_id: str, on: dt.date, *,
+                    keep_keys: bool = False) -> None:
+        """Close a claim (checked by Claim.check_close, or an upheld objection): what is still
+        reserved goes back to the fund in the same transaction; closed unpaid, it no longer
+        counts for limits, unless an upheld objection closed it (`keep_keys`, F14)."""
         released = claim.reserved_fen
         if released:
             fund = uow.get(Fund, fund_aggregate_id(claim.fund_code), "fund")
             fund.release(str(claim.id), claim.program, released, on, reason, actor_id)
         claim.close(reason=reason, released_fen=released, actor=actor_id, on=on)
-        if claim.paid_fen == 0:
+        if claim.paid_fen == 0 and not keep_keys:
             self._free_limits(uow, claim, "closed unpaid")
 
     @command
@@ -374,9 +448,11 @@ class ClaimCommands(ProgramCommands, CalendarCommands):
             fund = uow.get(Fund, fund_aggregate_id(claim.fund_code), "fund")
             fund.recover(claim_id=str(claim.id), program=claim.program, recovery_id=recovery_id, reference=reference,
                          amount_fen=amount_fen, received_on=received_on, actor=actor.user_id, backdate=dates.backdate)
+            allocation = claim.recovery_allocation(amount_fen)
             claim.recover(recovery_id=recovery_id, amount_fen=amount_fen, reference=reference,
-                          received_on=received_on, actor=actor.user_id, allocation=claim.recovery_allocation(amount_fen),
+                          received_on=received_on, actor=actor.user_id, allocation=allocation,
                           backdate=dates.backdate)
+            _release_months(uow, claim, [c for c, _ in allocation], f"clawback recovered ({reference})")
             return Outcome(True, {"recovery_id": recovery_id, **claim_view(claim)})
 
         return self._run(actor.user_id, idem, command)[0]
@@ -409,6 +485,10 @@ class ClaimCommands(ProgramCommands, CalendarCommands):
             cap = uow.find(ClaimCap, cap_aggregate_id(key))
             if cap is not None and str(claim.id) in cap.taken:
                 cap.free(claim_id=str(claim.id), reason=reason)
+        for key in claim.month_keys:
+            months = uow.find(PersonMonths, person_months_aggregate_id(key))
+            if months is not None and str(claim.id) in months.held:
+                months.free(claim_id=str(claim.id), reason=reason)
 
 
 def _parties(claim: Claim) -> dict[str, str]:
@@ -439,8 +519,50 @@ def _prior(uow, claim_id: str, *, settling: bool = False, approved: bool = False
         if cap is None:
             return NO_PRIOR
         used, claims = cap.used_by_others(claim_id)
-        return Prior(used, claims, settling, cap.taken.get(claim_id) if approved else None)
+        return Prior(used, claims, settling, cap.taken.get(claim_id) if approved else None, cap.tags_of_others(claim_id))
     return prior
+
+
+def _release_months(uow, claim: Claim, clawback_ids: list[str], reason: str) -> None:
+    """Clawbacks release months (DOMAIN.md F14): a demand now recovered in full gives back
+    ⌊its amount / the claim's amount per month⌋ of the months the claim holds, the last first,
+    from its person-months and its caps in months, so a corrected claim may take them. Not
+    for a claim an upheld objection closed: it keeps what it took."""
+    if claim.upheld or not claim.month_keys:
+        return
+    for clawback_id in clawback_ids:
+        demand = claim.clawback(clawback_id)
+        if demand["recovered_fen"] < demand["amount_fen"]:
+            continue
+        for key in claim.month_keys:
+            months = uow.find(PersonMonths, person_months_aggregate_id(key))
+            held = months.held.get(str(claim.id)) if months is not None else None
+            if not held or held["month_fen"] <= 0:
+                continue
+            released = months.months_to_release(str(claim.id), demand["amount_fen"] // held["month_fen"])
+            if not released:
+                continue
+            months.release(claim_id=str(claim.id), months=released, reason=reason)
+            for cap_key in claim.cap_keys:
+                cap = uow.find(ClaimCap, cap_aggregate_id(cap_key))
+                taken = cap.taken.get(str(claim.id)) if cap is not None and cap.unit == "months" else None
+                if taken is not None:
+                    cap.adjust(claim_id=str(claim.id), units=max(0, taken - len(released)), reason=reason)
+
+
+def _months_held(uow, claim_id: str):
+    """The months other claims hold of each person-month key, as the rules ask (Context.months_held)."""
+    def held(key: str) -> dict[str, str]:
+        months = uow.find(PersonMonths, person_months_aggregate_id(key))
+        return months.held_by_others(claim_id) if months is not None else {}
+    return held
+
+
+def _checked_months(uow, use: MonthUse, claim_id: str) -> PersonMonths | None:
+    held = uow.find(PersonMonths, person_months_aggregate_id(use.key))
+    if held is not None:
+        held.check_take(claim_id, list(use.months), "one subsidy per person-month")
+    return held
 
 
 def _checked_limit(uow, limit: LimitKey, claim_id: str) -> ClaimLimit | None:
@@ -462,11 +584,11 @@ def _checked_limit(uow, limit: LimitKey, claim_id: str) -> ClaimLimit | None:
 def _checked_cap(uow, cap: CapUse, claim_id: str) -> ClaimCap | None:
     held = uow.find(ClaimCap, cap_aggregate_id(cap.key))
     if held is not None:
-        held.check_take(claim_id, cap.units, cap.cap, cap.label)
+        held.check_take(claim_id, cap.units, cap.cap, cap.label, tag=cap.tag, per_tag=cap.per_tag)
     return held
 
 
-def _adjust_caps(uow, claim: Claim, decision) -> None:
+def _adjust_caps(uow, claim: Claim, decision, reason: str = "settlement facts") -> None:
     """Settlement facts change what a claim holds of each cap to what it now counts: lowered,
     it gives back what it no longer uses; a submitted claim's corrected facts may take more
     of what remains (an approved claim never counts more than it held)."""
@@ -477,4 +599,4 @@ def _adjust_caps(uow, claim: Claim, decision) -> None:
         taken = held.taken.get(str(claim.id)) if held is not None else None
         if taken is not None and cap.units != taken:
             held.check_take(str(claim.id), cap.units, cap.cap, cap.label)
-            held.adjust(claim_id=str(claim.id), units=cap.units, reason="settlement facts")
+            held.adjust(claim_id=str(claim.id), units=cap.units, reason=reason)

@@ -1,7 +1,9 @@
-"""Objections to a claim on public notice (公示, DOMAIN.md "Public notice and objections"):
-approval opens the notice (ClaimCommands.approve); an objection received during it holds
-payment until a reviewer other than the approver resolves it: dismissed, payment may go
-once the notice has ended; upheld, the claim is closed and its reservation released."""
+"""Objections to a claim (公示, DOMAIN.md "Public notice and objections", and "Floors,
+corrections, objections, texts"): approval opens the notice (ClaimCommands.approve); an
+objection received during it, after it or after payment holds payment until a reviewer
+other than the approver resolves it: dismissed, payment may go once the notice has ended;
+upheld, the claim is closed, its reservation released and what was paid demanded back,
+and it keeps its keys."""
 from __future__ import annotations
 
 from uuid import uuid4
@@ -46,15 +48,20 @@ class NoticeCommands(ClaimCommands):
         def command(uow):
             claim = self._claim(uow, actor, claim_id, if_match)
             claim.check_resolve(objection_id, actor.user_id)
-            if outcome == "upheld":
-                claim.check_close()
             on = self.today()
             claim.resolve_objection(objection_id=objection_id, outcome=outcome, reason=reason, actor=actor.user_id,
                                     on=on)
             if outcome == "upheld":
                 # An upheld objection ends the claim as a close does: its reservation goes back
-                # to the fund in this same transaction.
-                self.close_claim(uow, claim, f"objection {objection_id} upheld: {reason}", actor.user_id, on)
+                # to the fund in this same transaction. It keeps its once-only keys and what it
+                # took of caps and person-months, so the same party cannot claim again at once
+                # (F14); and what was paid and not yet demanded is demanded back by the
+                # reviewer who upheld it.
+                why = f"objection {objection_id} upheld: {reason}"
+                owed = claim.paid_fen - claim.clawback_demanded_fen
+                if owed > 0:
+                    claim.demand_clawback(clawback_id=str(uuid4()), amount_fen=owed, reason=why, actor=actor.user_id)
+                self.close_claim(uow, claim, why, actor.user_id, on, keep_keys=True)
             return Outcome(False, claim_view(claim))
 
         return self._run(actor.user_id, idem, command)[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ledger.identifiers import identity_check_char
 
-from ..support import Api, credit_code, internship_claim, job_expansion_claim, person_id
+from ..support import Api, credit_code, job_expansion_claim, person_id
 
 PROBLEM_TYPE = "application/problem+json"
 SHENYANG, DALIAN, LIAONING = "210100", "210200", "210000"
@@ -59,7 +59,8 @@ def apprenticeship_claim(region: str = SHENYANG, level: str = "advanced", shorta
             "applicant": {"kind": "enterprise", "id": credit_code(), "name": "鞍钢集团示例有限公司"},
             "beneficiary": {"id": person_id(), "name": "赵六"},
             "facts": {"level": level, "shortage_occupation": shortage, "contract_months": 36,
-                      "certificate_no": f"GX{person_id()[-8:]}", "graduation_year": 2020},
+                      "certificate_no": f"GX{person_id()[-8:]}", "graduation_year": 2020,
+                      "diploma_date": "2020-06-30"},
             "application_date": "2022-07-12"}
 
 

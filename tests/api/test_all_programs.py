@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ..conftest import open_fund
-from ..support import credit_code, person_id
+from ..support import credit_code, internship_facts, person_id
 from .helpers import assert_problem
 
 D = "2022-07-15"
@@ -35,28 +35,33 @@ CASES = {
     "absorption": (company, True, {"graduation_year": 2022, "contract_months": 12, "enterprise_size": "small",
                                    "employer_monthly_contribution": "1000.00", "contribution_deferred": True},
                    "6000.00", "3000.00"),
-    "social_insurance": (company, True, {"graduation_year": 2022, "registered_unemployed": False,
+    "social_insurance": (company, True, {"graduation_year": 2022, "diploma_date": "2022-06-30",
+                                         "hired_on": "2022-07-01", "period_start": "2022-07-01",
+                                         "registered_unemployed": False,
                                          "contract_months": 12, "enterprise_size": "small",
                                          "employer_monthly_contribution": "1000.00", "months": 12,
                                          "retained_intern": False}, "12000.00", "6000.00"),
     "flexible_social_insurance": (person, False, {"left_school_on": "2021-07-01", "monthly_contribution": "1000.00",
-                                                  "months": 30}, "15999.84", None),
-    "internship": (company, True, {"term_months": 3}, "3450.00", "1725.00"),
+                                                  "months": 30, "period_start": "2022-06-01"}, "15999.84", None),
+    "internship": (company, True, internship_facts(3), "3450.00", "1725.00"),
     "internship_base_award": (school, False, {"level": "national"}, "100000.00", None),
-    "entrepreneurship_training": (school, True, {"course": "SYB", "graduation_year": 2022}, "2000.00", None),
+    "entrepreneurship_training": (school, True, {"course": "SYB", "graduation_year": 2022,
+                                                 "course_started_on": "2022-06-20"}, "2000.00", None),
     "startup": (person, False, {"first_business": True, "guaranteed_loan": True, "new_industry": True,
                                 "registered_on": "2022-05-10", "business_form": "enterprise",
-                                "graduation_year": 2021}, "6500.00", None),
+                                "graduation_year": 2021, "diploma_date": "2021-06-30"}, "6500.00", None),
     "startup_venue": (person, False, {"monthly_rent": "2000.00", "months": 30, "in_incubator": False,
-                                      "operating_since": "2021-10-01", "graduation_year": 2020}, "48000.00", "12000.00"),
-    "loan_interest": (company, False, {"loan_principal": "200000.00", "loan_term_months": 36,
+                                      "operating_since": "2021-10-01", "graduation_year": 2020,
+                                      "diploma_date": "2020-06-30", "first_business": True}, "48000.00", "12000.00"),
+    "loan_interest": (company, True, {"loan_principal": "200000.00", "loan_term_months": 36,
                                        "interest_due": "3456.78", "loan_contract_no": "DK-2022-0001",
-                                       "graduation_year": 2021}, "3456.78", None),
+                                       "graduation_year": 2021, "diploma_date": "2021-06-30"}, "3456.78", None),
     "job_search": (person, False, {"graduation_year": 2022, "hardship_category": "low_income"}, "1000.00", None),
     "incubator_support": (school, False, {"eligible_costs": "300000.00"}, "200000.00", None),
     "career_switch_training": (school, True, {"months": 4, "left_school_on": "2021-07-01"}, "4000.00", None),
     "apprenticeship": (company, True, {"level": "advanced", "shortage_occupation": True, "contract_months": 12,
-                                       "certificate_no": "Y-0001", "graduation_year": 2020}, "7800.00", "3900.00"),
+                                       "certificate_no": "Y-0001", "graduation_year": 2020,
+                                       "diploma_date": "2020-06-30"}, "7800.00", "3900.00"),
     "skill_certificate": (person, False, {"level": "intermediate", "occupation": "电工", "certificate_no": "S-0001",
                                           "certificate_date": "2022-05-20", "ui_contribution_months": 24,
                                           "receiving_ui_benefits": False}, "1500.00", None),

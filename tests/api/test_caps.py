@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from ..conftest import open_fund
-from ..support import credit_code, parameters_in_force, person_id
+from ..support import credit_code, internship_facts, parameters_in_force, person_id
 from .helpers import SHENYANG, approve, assert_problem, pay, skill_certificate_claim, submit
 
 DAY = "2022-07-15"
@@ -35,6 +35,7 @@ def company(code: str) -> dict:
 
 def flexible(number: str, months: int) -> dict:
     return claim("flexible_social_insurance", {"left_school_on": "2021-07-01", "monthly_contribution": "1000.00",
+                                               "period_start": "2022-06-01",
                                                "months": months}, applicant=person(number))
 
 
@@ -55,9 +56,17 @@ def test_two_24_month_flexible_claims_by_one_person_pay_24_months_once(staff):
     first = submit(staff.clerk, flexible(number, 24))
     assert first["amounts"]["entitled"] == "15999.84"
     refused = assert_problem(staff.clerk.post("/v1/claims", flexible(number, 24)), 409, "limit_exceeded")
+    # The same 24 months again: every one is subsidised already (one subsidy per person-month).
+    assert refused["rule"] == "flexible_social_insurance.person_months"
+    step = next(s for s in refused["entitlement_explanation"] if s["rule"].endswith(".person_months"))
+    assert step["earlier_claims"] == [first["claim_id"]]
+    assert first["claim_id"] in refused["detail"]
+    # 24 other months: nothing remains of the person's 24.
+    later = flexible(number, 24)
+    later["facts"]["period_start"] = "2024-06-01"
+    refused = assert_problem(staff.clerk.post("/v1/claims", later), 409, "limit_exceeded")
     assert refused["rule"] == "flexible_social_insurance.cap"
     assert cap_step(refused)["earlier_claims"] == [first["claim_id"]]
-    assert first["claim_id"] in refused["detail"]
 
 
 def test_a_later_claim_is_entitled_to_what_remains_and_cites_the_earlier_ones(staff):
@@ -74,7 +83,8 @@ def test_a_later_claim_is_entitled_to_what_remains_and_cites_the_earlier_ones(st
 
 
 def social(employer: str, graduate: str, months: int = 12) -> dict:
-    return claim("social_insurance", {"graduation_year": 2022, "registered_unemployed": False, "contract_months": 12,
+    return claim("social_insurance", {"graduation_year": 2022, "diploma_date": "2022-06-30", "hired_on": "2022-07-01",
+                                      "period_start": "2022-07-01", "registered_unemployed": False, "contract_months": 12,
                                       "enterprise_size": "small", "employer_monthly_contribution": "900.00",
                                       "months": months, "retained_intern": False},
                  applicant=company(employer), beneficiary={"id": graduate, "name": "毕业生"})
@@ -85,24 +95,28 @@ def test_two_12_month_social_insurance_claims_for_one_hire(staff):
     employer, graduate = credit_code(), person_id()
     assert submit(staff.clerk, social(employer, graduate))["amounts"]["entitled"] == "10800.00"
     assert_problem(staff.clerk.post("/v1/claims", social(employer, graduate)), 409, "limit_exceeded")
-    # The same graduate hired by another employer is another hire.
-    assert submit(staff.clerk, social(credit_code(), graduate))["amounts"]["entitled"] == "10800.00"
+    # The same graduate hired by another employer: 12 months per graduate, not per employer
+    # (DOMAIN.md, One subsidy per person-month; see test_person_keys.py).
+    assert_problem(staff.clerk.post("/v1/claims", social(credit_code(), graduate)), 409, "limit_exceeded")
 
 
-def venue(business: dict, months: int = 24) -> dict:
+def venue(business: dict, months: int = 24, founder: str | None = None) -> dict:
     return claim("startup_venue", {"monthly_rent": "2000.00", "months": months, "in_incubator": False,
-                                   "operating_since": "2021-10-01", "graduation_year": 2020}, applicant=business)
+                                   "operating_since": "2021-10-01", "graduation_year": 2020,
+                                   "diploma_date": "2020-06-30", "first_business": True}, applicant=business,
+                 beneficiary={"id": founder or person_id(), "name": "创始人"} if business["kind"] != "person" else None)
 
 
 def test_two_24_month_venue_claims_for_one_business(staff):
-    business = company(credit_code())
-    assert submit(staff.clerk, venue(business))["amounts"]["entitled"] == "48000.00"
-    assert_problem(staff.clerk.post("/v1/claims", venue(business)), 409, "limit_exceeded")
+    business, founder = company(credit_code()), person_id()
+    assert submit(staff.clerk, venue(business, founder=founder))["amounts"]["entitled"] == "48000.00"
+    assert_problem(staff.clerk.post("/v1/claims", venue(business, founder=founder)), 409, "limit_exceeded")
 
 
 def apprentice_claim(employer: str, apprentice: str, day: str = "2022-07-12") -> dict:
     return claim("apprenticeship", {"level": "advanced", "shortage_occupation": False, "contract_months": 36,
-                                    "certificate_no": f"GX{person_id()[-8:]}", "graduation_year": 2020},
+                                    "certificate_no": f"GX{person_id()[-8:]}", "graduation_year": 2020,
+                                    "diploma_date": "2020-06-30"},
                  applicant=company(employer), beneficiary={"id": apprentice, "name": "学徒"},
                  application_date=day)
 
@@ -117,7 +131,8 @@ def test_the_same_apprentice_once_a_year(staff):
 
 def startup(number: str) -> dict:
     return claim("startup", {"first_business": True, "guaranteed_loan": True, "new_industry": False,
-                             "registered_on": "2022-05-10", "business_form": "enterprise", "graduation_year": 2021},
+                             "registered_on": "2022-05-10", "business_form": "enterprise", "graduation_year": 2021,
+                             "diploma_date": "2021-06-30"},
                  applicant=person(number))
 
 
@@ -128,7 +143,8 @@ def test_a_second_startup_subsidy_for_the_same_person(staff):
 
 
 def training(trainee: str, course: str) -> dict:
-    return claim("entrepreneurship_training", {"course": course, "graduation_year": 2022},
+    return claim("entrepreneurship_training", {"course": course, "graduation_year": 2022,
+                                               "course_started_on": "2022-06-20"},
                  applicant={"kind": "institution", "id": credit_code(), "name": "创业培训学校"},
                  beneficiary={"id": trainee, "name": "学员"})
 
@@ -143,7 +159,8 @@ def test_the_same_trainees_course_once(staff):
 def test_a_loans_interest_is_capped_by_its_rate_and_term_across_claims(staff):
     """The reproduction: 50,000.00 of interest accepted on a 1,000.00 loan."""
     body = claim("loan_interest", {"loan_principal": "1000.00", "loan_term_months": 12, "interest_due": "50000.00",
-                                   "loan_contract_no": "DK-001", "graduation_year": 2021}, applicant=person(person_id()))
+                                   "loan_contract_no": "DK-001", "graduation_year": 2021, "diploma_date": "2021-06-30"},
+                 applicant=person(person_id()))
     first = submit(staff.clerk, body)
     assert first["amounts"]["entitled"] == "52.00"                  # ⌊1000.00 × 0.052 × 12 / 12⌋
     assert_problem(staff.clerk.post("/v1/claims", body), 409, "limit_exceeded")
@@ -158,7 +175,7 @@ def test_an_incubators_yearly_support_is_capped_across_claims(staff):
 
 
 def internship_for(intern: str, term: int) -> dict:
-    return claim("internship", {"term_months": term}, applicant=company(credit_code()),
+    return claim("internship", internship_facts(term), applicant=company(credit_code()),
                  beneficiary={"id": intern, "name": "见习生"})
 
 

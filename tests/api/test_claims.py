@@ -7,7 +7,7 @@ import re
 import pytest
 
 from ..conftest import open_fund
-from ..support import credit_code, internship_claim, job_expansion_claim, person_id
+from ..support import credit_code, internship_claim, internship_facts, job_expansion_claim, person_id
 from .helpers import (APPROVED_ON, PAID_ON, apprenticeship_claim, approve, assert_problem, claim_ids,
                       fund_balance, masked, paid_job_expansion, pay, person_id_ending_in_x,
                       skill_certificate_claim, submit)
@@ -101,7 +101,7 @@ def test_an_internship_claim_from_approval_to_prepaid_to_paid(staff, funds):
 
     r = staff.clerk.post(f"/v1/claims/{cid}/facts", {"facts": {"months_served": 6}})
     assert r.status_code == 200, r.text
-    assert r.json()["facts"] == {"term_months": 6, "months_served": 6}
+    assert r.json()["facts"] == {**internship_facts(6), "months_served": 6}
     r = staff.treasurer.post(f"/v1/claims/{cid}/payments", {"amount": "3450.00", "kind": "settlement",
                                                              "payment_ref": "JS-2022-0001", "paid_on": "2023-01-10"})
     assert r.status_code == 201, r.text

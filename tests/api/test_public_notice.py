@@ -77,8 +77,9 @@ def test_without_publicity_days_there_is_no_notice(client, staff, funds):
     claim = approved(staff)
     assert claim["publicity"] is None
     assert payment(staff, claim["claim_id"], APPROVED_ON).status_code == 201
+    # Without a notice an objection is still received, after payment too (DOMAIN.md F14).
     r = objection(staff.clerk, claim["claim_id"], received_on=APPROVED_ON)
-    assert "not put on public notice" in assert_problem(r, 409, "invalid_state")["detail"]
+    assert r.status_code == 201 and r.json()["publicity"] is None and r.json()["objections"][0]["status"] == "open"
 
 
 def test_publicity_days_zero_for_a_city_means_no_notice_there(client, staff, funds, notice):
@@ -145,15 +146,15 @@ def test_an_upheld_objection_closes_the_claim_and_releases_its_reservation(clien
     assert closed[0]["actor"] == staff.reviewer2.user_id and "查实虚报" in closed[0]["data"]["reason"]
 
 
-def test_objections_only_during_the_notice(client, staff, funds, notice, clock):
+def test_objections_from_the_notice_on(client, staff, funds, notice, clock):
     claim = approved(staff)
     assert_problem(objection(staff.clerk, claim["claim_id"], received_on="2022-07-15"), 409, "invalid_state")
     # received after today: no business date is later than the day it is recorded
     assert_problem(objection(staff.clerk, claim["claim_id"], received_on="2022-07-17"), 422, "validation_error",
                    "received_on")
     on(clock, AFTER_NOTICE)
-    assert_problem(objection(staff.clerk, claim["claim_id"], received_on=AFTER_NOTICE), 409, "invalid_state")
-    # the notice's last day is still the notice
+    assert objection(staff.clerk, claim["claim_id"], received_on="2022-07-20").status_code == 201
+    # After the notice too (DOMAIN.md F14; tests/api/test_objections_after.py).
     assert objection(staff.clerk, claim["claim_id"], received_on=ENDS_ON).status_code == 201
     # treasurers and auditors do not record objections
     assert_problem(objection(staff.treasurer, claim["claim_id"]), 403, "forbidden")

@@ -48,9 +48,10 @@ DROP = _Drop()
 _SAME = object()
 
 
-def took(used: int, *claims: str) -> Prior:
-    """What earlier claims that count took of one cap (Context.prior), and which they were."""
-    return Prior(used, tuple(claims))
+def took(used: int, *claims: str, tags: tuple[tuple[str, int], ...] = ()) -> Prior:
+    """What earlier claims that count took of one cap (Context.prior), and which they were;
+    `tags`: (tag, units) of those that took it with a tag (a loan, a business)."""
+    return Prior(used, tuple(claims), tags=tags)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,15 @@ class Cap:
     units: int
     cap: int
     unit: str
+    tag: str | None = None
+
+
+@dataclass(frozen=True)
+class Months:
+    """A MonthUse the decision must record: the months ("YYYY-MM") of a person it takes."""
+    key: str
+    months: tuple[str, ...]
+    month_fen: int
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,9 @@ class Case:
     prior: Mapping[str, Prior] = field(default_factory=dict)  # cap key -> what earlier claims took
     # Earlier claims under other keys (another hire, year, loan): the rule must not ask about them.
     elsewhere: Mapping[str, Prior] = field(default_factory=dict)
+    # One subsidy per person-month: person-month key -> {month: the claim holding it}.
+    held: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    birth: dt.date | None = None  # the beneficiary's birth date, as the door reads it from the number
     versions: tuple[Version, ...] = ()
     without: tuple[str, ...] = ()  # parameters the recorded rule set lacked (RuleSet.from_wire)
     provenance: bool = True  # False: a rule set recorded without where its values came from
@@ -137,6 +150,7 @@ class Case:
     ready: bool | None = None  # settlement_ready
     limits: tuple[Limit, ...] | None = None
     caps: tuple[Cap, ...] | None = None
+    months: tuple[Months, ...] | None = None
     # ... or the refusal
     refused: Refusal | None = None
     # ... and the explanation (steps named without the program's prefix)
@@ -150,12 +164,12 @@ class Case:
         if not self.clause.strip():
             raise ValueError(f"case {self.id}: cite the clause it implements")
         decided = any(x is not None for x in (self.entitled, self.prepay, self.prepayable, self.ready, self.limits,
-                                              self.caps, self.steps)) or any((self.arithmetic, self.cites, self.says,
+                                              self.caps, self.months, self.steps)) or any((self.arithmetic, self.cites, self.says,
                                                                               self.omits))
         if self.refused is None and not decided:
             raise ValueError(f"case {self.id}: expects nothing, so it could not fail")
         if self.refused is not None and any(x is not None for x in (self.entitled, self.prepay, self.prepayable,
-                                                                    self.ready, self.limits, self.caps)):
+                                                                    self.ready, self.limits, self.caps, self.months)):
             raise ValueError(f"case {self.id}: a refusal has no amount, share, limits or caps")
 
     def __str__(self) -> str:
@@ -225,11 +239,16 @@ class Table:
 
     def context(self, case: Case, asked: list[str]) -> Context:
         def prior(key: str) -> Prior:
-            asked.append(key)
+            if key not in asked:
+                asked.append(key)
             return case.prior.get(key) or case.elsewhere.get(key) or NO_PRIOR
+
+        def months_held(key: str) -> Mapping[str, str]:
+            return dict(case.held.get(key, {}))
         return Context(case.on or self.on, case.region or self.region, case.kind or self.kind,
                        case.applicant or self.applicant,
-                       self.beneficiary if case.beneficiary is _SAME else case.beneficiary, prior)
+                       self.beneficiary if case.beneficiary is _SAME else case.beneficiary, prior, months_held,
+                       case.birth)
 
     def decide(self, case: Case, asked: list[str] | None = None) -> Decision:
         """The decision on the case's claim; `asked` collects the cap keys the rule asked about."""
@@ -270,13 +289,27 @@ class Table:
             for want, limit in zip(case.limits, decision.limits):
                 assert want.label in limit.label, (want.label, limit.label)
         if case.caps is not None:
-            assert [(c.key, c.units, c.cap, c.unit) for c in decision.caps] == [
-                (c.key, c.units, c.cap, c.unit) for c in case.caps]
+            assert [(c.key, c.units, c.cap, c.unit, c.tag) for c in decision.caps] == [
+                (c.key, c.units, c.cap, c.unit, c.tag) for c in case.caps]
+        if case.months is not None:
+            assert [(m.key, m.months, m.month_fen) for m in decision.months] == [
+                (m.key, m.months, m.month_fen) for m in case.months]
+        # Months are taken only where no other claim holds them.
+        for use in decision.months:
+            assert not set(use.months) & set(case.held.get(use.key, {})), use
         # A cap use is recorded under the key the rule asked the writer about, and never takes
         # more than the earlier claims left of it.
-        assert [use.key for use in decision.caps] == asked
+        assert [use.key for use in decision.caps] == _cap_keys(asked, steps)
         for use in decision.caps:
-            assert 0 <= use.units <= max(0, use.cap - case.prior.get(use.key, NO_PRIOR).used)
+            prior = case.prior.get(use.key, NO_PRIOR)
+            used = prior.used
+            if use.per_tag:  # a tag's claims count once (the largest), the claim's own tag not at all
+                groups: dict[str, int] = {}
+                for tag, units in prior.tags:
+                    if tag != use.tag:
+                        groups[tag] = max(groups.get(tag, 0), units)
+                used = sum(groups.values())
+            assert 0 <= use.units <= max(0, use.cap - used)
 
     def _check_refusal(self, case: Case, asked: list[str]) -> None:
         want = case.refused
@@ -313,11 +346,15 @@ class Table:
             assert s["clause"] == self.program.clause and s["zh"] and s["en"], s
             for cited in s["parameters"]:
                 assert set(cited) == {"name", "value", "region", "effective_from", "source", "document_no"}, cited
-        # Each cap step cites the earlier claims the writer reported for the key it asked about.
-        cap_steps = [s for s in steps if s["rule"] == f"{self.code}.cap"]
-        assert len(cap_steps) == len(asked)
-        for s, key in zip(cap_steps, asked):
-            assert s["earlier_claims"] == list(case.prior.get(key, NO_PRIOR).claims)
+        # Each cap step cites the earlier claims the writer reported for the key it asked about
+        # (and for the key the cap had before, where the claims stored then count too).
+        cap_steps = [s for s in steps if "counted" in s]  # Explanation.cap's steps, whatever their name
+        keys = _cap_keys(asked, steps)
+        # (A refusal may come after the rule asked about a key, before its cap step.)
+        assert len(cap_steps) == len(keys) or case.refused is not None and len(cap_steps) < len(keys)
+        for s, key in zip(cap_steps, keys):
+            legacy = case.prior.get(s["legacy_key"], NO_PRIOR).claims if "legacy_key" in s else ()
+            assert s["earlier_claims"] == list(case.prior.get(key, NO_PRIOR).claims) + list(legacy)
         by_name = dict(zip(names, steps))
         expected = set(case.arithmetic) | set(case.cites) | set(case.says) | set(case.omits)
         missing = expected - set(by_name)
@@ -340,6 +377,12 @@ class Table:
             said = _said(by_name[name])
             for text in (texts,) if isinstance(texts, str) else texts:
                 assert text not in said, f"{name}: {text!r} in {said!r}"
+
+
+def _cap_keys(asked: list[str], steps: list[dict]) -> list[str]:
+    """The keys asked about, less those a cap step consulted as its earlier form."""
+    legacy = {s["legacy_key"] for s in steps if "legacy_key" in s}
+    return [key for key in asked if key not in legacy]
 
 
 def _said(step: dict) -> str:

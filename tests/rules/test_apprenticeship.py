@@ -7,14 +7,15 @@ from .table import DROP, EMPLOYER, Case, D, Limit, Table, Version, invalid, not_
 
 APPRENTICE = "7" * 64
 TABLE = Table("apprenticeship", facts={"level": "advanced", "shortage_occupation": False, "contract_months": 24,
-                                       "certificate_no": "GJ-2022-001", "graduation_year": 2020},
+                                       "certificate_no": "GJ-2022-001", "graduation_year": 2020,
+                                       "diploma_date": "2020-06-30"},
               on=D(2022, 9, 1), region="210302", kind="enterprise", applicant=EMPLOYER, beneficiary=APPRENTICE)
 STEPS = ("graduate", "contract_months", "certificate", "amount", "completion", "prepayment")
 SHORTAGE = {"shortage_occupation": True}
 TWO_SEVENTHS_UPLIFT = (Version("shortage_uplift", "2/7", region="210300"),)
 # As the release before the revision stored an apprenticeship claim (tests/fixtures/make_claims_v1.py).
 STORED_V1 = {"level": "advanced", "shortage_occupation": True, "contract_months": 36, "certificate_no": "GX-V1-1",
-             "graduation_year": DROP}
+             "graduation_year": DROP, "diploma_date": DROP}
 
 
 def year_of(year: int, apprentice: str = APPRENTICE) -> Limit:
@@ -37,7 +38,7 @@ CASES = [
          refused=not_eligible("apprenticeship.contract_months")),
     Case("prepays_half_until_completion", "三.11: at most prepay_share before completion, the rest on completion",
          entitled="6000.00", prepay="1/2", prepayable="3000.00", ready=False, limits=(year_of(2022),), steps=STEPS,
-         arithmetic={"prepayment": "⌊6000.00 × 0.5⌋ = 3000.00", "graduate": "0 ≤ 2022 − 2020 = 2 ≤ 5"},
+         arithmetic={"prepayment": "⌊6000.00 × 0.5⌋ = 3000.00", "graduate": "2020-06-30 ≤ 2022-09-01 ≤ 2020-06-30 + 60 months = 2025-06-30"},
          cites={"graduate": ("graduate_within_years",), "contract_months": (), "certificate": (),
                 "amount": ({"name": "advanced", "value": "6000.00", "source": "local assumption: Anshan's 2022 figure"},), "completion": (),
                 "prepayment": ("prepay_share",)}),
@@ -53,8 +54,10 @@ CASES = [
          facts={"shortage_occupation": 1}, refused=invalid("facts.shortage_occupation")),
     Case("contract_months_as_text_is_refused", "DOMAIN.md facts: whole months", facts={"contract_months": "24"},
          refused=invalid("facts.contract_months")),
-    Case("graduation_year_is_required", "DOMAIN.md conditions: a required graduation_year",
-         facts={"graduation_year": DROP}, refused=invalid("facts.graduation_year")),
+    Case("diploma_date_is_required", "DOMAIN.md Graduates, hires, interns: diploma_date",
+         facts={"diploma_date": DROP}, refused=invalid("facts.diploma_date")),
+    Case("graduation_year_may_be_left_out", "DOMAIN.md: graduation_year, if given, is the diploma's year",
+         facts={"graduation_year": DROP}, refused=None, entitled=None, steps=STEPS),
     Case("only_completed_comes_later", "DOMAIN.md facts: completed is the one later fact",
          later={"level": "technician"}, refused=invalid("facts.level", "cannot change after submission")),
     # ---- one training year per apprentice and calendar year (每人每年)
@@ -64,16 +67,22 @@ CASES = [
          limits=(year_of(2022, "8" * 64),)),
     # ---- a graduate within five years
     Case("graduated_5_years_before_the_application_year", "本通知所指高校毕业生: 5年内",
-         facts={"graduation_year": 2017}, entitled="6000.00", arithmetic={"graduate": "0 ≤ 2022 − 2017 = 5 ≤ 5"}),
-    Case("graduated_6_years_before_is_refused", "本通知所指高校毕业生: 5年内", facts={"graduation_year": 2016},
+         facts={"graduation_year": 2017, "diploma_date": DROP}, validate=False, entitled="6000.00", arithmetic={"graduate": "0 ≤ 2022 − 2017 = 5 ≤ 5"}),
+    Case("graduated_6_years_before_is_refused", "本通知所指高校毕业生: 5年内", facts={"graduation_year": 2016, "diploma_date": DROP}, validate=False,
          refused=not_eligible("apprenticeship.graduate"), steps=("graduate",),
          arithmetic={"graduate": "0 ≤ 2022 − 2016 = 6 > 5"}),
     Case("graduating_in_the_application_year", "本通知所指高校毕业生: from the diploma's date",
-         facts={"graduation_year": 2022}, entitled="6000.00", arithmetic={"graduate": "0 ≤ 2022 − 2022 = 0 ≤ 5"}),
+         facts={"graduation_year": 2022, "diploma_date": DROP}, validate=False, entitled="6000.00", arithmetic={"graduate": "0 ≤ 2022 − 2022 = 0 ≤ 5"}),
     # Five years *from* the diploma's date: someone graduating after the application year holds
     # no diploma yet and is not a graduate of the notice (一.1 social_insurance refuses the same).
     Case("graduating_after_the_application_year_is_not_a_graduate", "本通知所指高校毕业生: 毕业证书所注日期起5年内",
-         facts={"graduation_year": 2023}, refused=not_eligible("apprenticeship.graduate")),
+         facts={"graduation_year": 2023, "diploma_date": DROP}, validate=False, refused=not_eligible("apprenticeship.graduate")),
+    # ---- 毕业证书所注日期起5年内 on the application date (DOMAIN.md F13), boundary included
+    Case("applied_on_the_day_60_months_after_the_diploma", "本通知所指高校毕业生: 毕业证书所注日期起5年内",
+         facts={"graduation_year": 2017, "diploma_date": "2017-09-01"}, entitled="6000.00",
+         arithmetic={"graduate": "2017-09-01 ≤ 2022-09-01 ≤ 2017-09-01 + 60 months = 2022-09-01"}),
+    Case("applied_the_day_after_60_months_is_refused", "本通知所指高校毕业生: 毕业证书所注日期起5年内",
+         facts={"graduation_year": 2017, "diploma_date": "2017-08-31"}, refused=not_eligible("apprenticeship.graduate")),
     # ---- claims stored and rules recorded before the revision of 2026-11-30; settled later
     Case("stored_v1_claim_under_its_v1_rules_is_decided_as_before", "本通知所指高校毕业生: not checked on a claim "
          "that predates the condition", facts=STORED_V1, validate=False, without=("graduate_within_years",),

@@ -1,16 +1,20 @@
 """一.3 就业见习补贴: (living allowance + management fee) per month of the term, prepaid up to
 a share, settled on the months served; the whole term counts when the intern left for stable
 employment with less than a third of the term left, for claims applied by 2022-12-31; at
-most max_term_months per intern across all the intern's claims."""
+most max_term_months per intern across all the intern's claims; the intern is one the notice
+names, on the day the internship starts (DOMAIN.md, Graduates, hires, interns; F8)."""
 from __future__ import annotations
 
 from ledger.money import floor_fen
 
-from .table import INSTITUTION, Cap, Case, D, Table, Version, cap_reached, invalid, not_eligible, table, took
+from .table import DROP, INSTITUTION, Cap, Case, D, Table, Version, cap_reached, invalid, not_eligible, table, took
 
 INTERN = "9" * 64
-TABLE = Table("internship", facts={"term_months": 3}, on=D(2022, 7, 1), region="210102", kind="institution",
-              applicant=INSTITUTION, beneficiary=INTERN)
+TABLE = Table("internship", facts={"term_months": 3, "intern_category": "graduate_left", "started_on": "2022-06-15",
+                                   "left_school_on": "2022-06-01"},
+              on=D(2022, 7, 1), region="210102", kind="institution", applicant=INSTITUTION, beneficiary=INTERN)
+YOUTH = {"intern_category": "unemployed_youth", "left_school_on": DROP, "started_on": "2022-06-15"}
+STUDENT = {"intern_category": "graduating_student", "left_school_on": DROP, "graduation_year": 2023}
 INTERN_KEY = f"internship:intern:{INTERN}"
 PREPAY_A_THIRD = (Version("prepay_share", "1/3", region="210100"),)
 SHENYANG_6_FROM_SEPTEMBER = (Version("max_term_months", 6, region="210100", effective_from=D(2022, 9, 1)),)
@@ -24,10 +28,10 @@ def intern_cap(units: int, cap: int = 12) -> tuple[Cap, ...]:
 CASES = [
     Case("worked_example_3_months_3450_with_1725_prepayable", "一.3: 基本生活费每人每月…元、每人每月指导管理费…元；可预拨最多不超过50%",
          entitled="3450.00", prepay="1/2", prepayable="1725.00", ready=False, limits=(), caps=intern_cap(3),
-         steps=("term_months", "months_served", "cap", "amount", "prepayment"),
+         steps=("term_months", "intern", "months_served", "cap", "amount", "prepayment"),
          arithmetic={"amount": "(1000.00 + 150.00) × 3 = 3450.00", "prepayment": "⌊3450.00 × 0.5⌋ = 1725.00",
                      "cap": "max(0, 12 − 0) = 12; min(3, 12) = 3"},
-         cites={"term_months": ("max_term_months",), "months_served": (), "cap": ("max_term_months",),
+         cites={"term_months": ("max_term_months",), "intern": (), "months_served": (), "cap": ("max_term_months",),
                 "amount": ("living_allowance", "management_fee"), "prepayment": ("prepay_share",)}),
     Case("term_of_12_months_is_the_longest", "一.3: term ≤ max_term_months (12)", facts={"term_months": 12},
          entitled="13800.00"),
@@ -46,7 +50,7 @@ CASES = [
          entitled="1150.00", ready=True),
     Case("left_for_a_job_with_less_than_a_third_left_counts_the_term", "一.3: 距见习期不足三分之一时…实现稳定就业…按协议确定的最长期限计算",
          facts={"term_months": 4}, later=LEFT_FOR_A_JOB_AFTER_3_OF_4, entitled="4600.00", ready=True,
-         steps=("term_months", "left_for_employment", "cap", "amount", "prepayment"),
+         steps=("term_months", "intern", "left_for_employment", "cap", "amount", "prepayment"),
          arithmetic={"left_for_employment": "3 × (4 − 3) = 3 < 4"}),
     Case("left_for_a_job_after_9_of_12_counts_the_term", "一.3: 不足三分之一 — 3 of 12 left",
          facts={"term_months": 12}, later={"months_served": 9, "left_for_employment": True}, entitled="13800.00"),
@@ -80,7 +84,7 @@ CASES = [
          facts={"term_months": 4}, later=LEFT_FOR_A_JOB_AFTER_3_OF_4, entitled="4600.00"),
     Case("no_full_term_rule_for_a_claim_applied_2023-01-01", "一.3: 政策受理期限截至2022年12月31日", on=D(2023, 1, 1),
          facts={"term_months": 4}, later=LEFT_FOR_A_JOB_AFTER_3_OF_4, entitled="3450.00",
-         steps=("term_months", "full_term_rule_until", "months_served", "cap", "amount", "prepayment"),
+         steps=("term_months", "intern", "full_term_rule_until", "months_served", "cap", "amount", "prepayment"),
          arithmetic={"full_term_rule_until": "2023-01-01 > 2022-12-31"},
          cites={"full_term_rule_until": ({"name": "full_term_rule_until", "value": "2022-12-31"},)}),
     # After the deadline the months served are paid; the step must not claim a third or more
@@ -100,7 +104,7 @@ CASES = [
          arithmetic={"cap": "max(0, 12 − 10) = 2; min(3, 2) = 2", "amount": "(1000.00 + 150.00) × 2 = 2300.00"}),
     Case("earlier_claims_took_12_nothing_remains", "一.3: internship months per intern, across claims",
          prior={INTERN_KEY: took(12, "claim-1", "claim-2")}, refused=cap_reached("internship.cap"),
-         steps=("term_months", "months_served", "cap")),
+         steps=("term_months", "intern", "months_served", "cap")),
     Case("earlier_claims_took_12_a_settlement_of_0_months_passes", "一.3: a claim settled at nothing takes nothing",
          prior={INTERN_KEY: took(12, "claim-1")}, later={"months_served": 0}, entitled="0.00", caps=intern_cap(0)),
     Case("full_term_counted_within_what_remains", "一.3: the full term, within the intern's months",
@@ -115,6 +119,46 @@ CASES = [
     Case("term_cap_lowered_mid_year_not_for_a_claim_before_it", "DOMAIN.md: the cap in force on the claim's own date",
          versions=SHENYANG_6_FROM_SEPTEMBER, on=D(2022, 8, 31), prior={INTERN_KEY: took(6, "claim-1")},
          entitled="3450.00", caps=intern_cap(3)),
+    # ---- who the intern is, on the day the internship starts (一.3; DOMAIN.md F8)
+    Case("graduate_starting_two_years_after_leaving", "一.3: 离校2年内未就业的高校毕业生",
+         facts={"left_school_on": "2020-06-15"}, entitled="3450.00",
+         arithmetic={"intern": "2020-06-15 ≤ 2022-06-15 ≤ 2022-06-15"}),
+    Case("graduate_starting_a_day_after_two_years_is_refused", "一.3: 离校2年内未就业的高校毕业生",
+         facts={"left_school_on": "2020-06-14"}, refused=not_eligible("internship.intern")),
+    Case("starting_before_leaving_school_is_not_the_left_category", "一.3: 离校…未就业",
+         facts={"left_school_on": "2022-06-16"}, refused=not_eligible("internship.intern")),
+    Case("vocational_graduate_within_two_years", "一.3: 中职毕业生", facts={"intern_category": "vocational_left"},
+         entitled="3450.00"),
+    Case("left_category_without_a_date_is_422", "DOMAIN.md F8: by category left_school_on, else 422 not_eligible",
+         facts={"left_school_on": DROP}, refused=not_eligible("internship.intern")),
+    Case("youth_on_the_16th_birthday", "一.3: 16至24岁失业青年 — the 16th birthday included", facts=YOUTH,
+         birth=D(2006, 6, 15), entitled="3450.00", arithmetic={"intern": "2022-06-15 ≤ 2022-06-15 < 2031-06-15"}),
+    Case("youth_the_day_before_the_16th_birthday_is_refused", "一.3: 16至24岁失业青年", facts=YOUTH,
+         birth=D(2006, 6, 16), refused=not_eligible("internship.intern")),
+    Case("youth_on_the_eve_of_the_25th_birthday", "一.3: 16至24岁 — until the eve of the 25th birthday", facts=YOUTH,
+         birth=D(1997, 6, 16), entitled="3450.00"),
+    Case("youth_on_the_25th_birthday_is_refused", "一.3: 16至24岁 — 25 is too old", facts=YOUTH,
+         birth=D(1997, 6, 15), refused=not_eligible("internship.intern"),
+         arithmetic={"intern": "2022-06-15 ∉ [2013-06-15, 2022-06-15)"}),
+    Case("an_intern_born_in_1970_is_refused", "一.3: the audit's intern born 1970 (issue 19, F8)", facts=YOUTH,
+         birth=D(1970, 1, 1), refused=not_eligible("internship.intern")),
+    Case("youth_without_a_birth_date_is_refused", "一.3: age by the identity number", facts=YOUTH,
+         refused=not_eligible("internship.intern")),
+    Case("graduating_student_from_1_september", "一.3: 毕业学年高校毕业生", on=D(2022, 9, 10),
+         facts={**STUDENT, "started_on": "2022-09-01"}, entitled="3450.00",
+         arithmetic={"intern": "2022-09-01 ≤ 2022-09-01 ≤ 2023-08-31"}),
+    Case("graduating_student_in_the_year", "一.3: 毕业学年高校毕业生 (1 September – 31 August)",
+         facts={**STUDENT, "graduation_year": 2022}, entitled="3450.00",
+         arithmetic={"intern": "2021-09-01 ≤ 2022-06-15 ≤ 2022-08-31"}),
+    Case("graduating_student_of_next_year_is_refused_before_september", "一.3: 毕业学年",
+         facts=STUDENT, refused=not_eligible("internship.intern")),
+    Case("intern_category_is_required", "DOMAIN.md F8: intern_category, started_on",
+         facts={"intern_category": DROP}, refused=invalid("facts.intern_category")),
+    Case("started_on_is_required", "DOMAIN.md F8: intern_category, started_on",
+         facts={"started_on": DROP}, refused=invalid("facts.started_on")),
+    Case("stored_without_a_category_notes_the_intern_not_checked", "DOMAIN.md: stored claims still load",
+         facts={"intern_category": DROP, "started_on": DROP, "left_school_on": DROP}, validate=False,
+         entitled="3450.00", says={"intern": "not checked"}),
 ]
 
 

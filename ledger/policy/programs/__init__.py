@@ -18,9 +18,9 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable
+from typing import Callable, Mapping
 
-from ...errors import CapReached, NotEligible, NotFound
+from ...errors import CapReached, NotEligible, NotFound, ValidationFailed
 from ...money import format_money
 from ..catalog import RuleSet, format_rate
 
@@ -35,6 +35,9 @@ class Prior:
     # simply does not rise), and an approved one never counts more than it holds (`own`).
     settling: bool = False
     own: int | None = None
+    # (tag, units) of each earlier claim that took the key with a tag: the loan a borrower's
+    # principal counts (counted once per loan), the business a graduate's venue months are for.
+    tags: tuple[tuple[str, int], ...] = ()
 
 
 NO_PRIOR = Prior()
@@ -42,6 +45,10 @@ NO_PRIOR = Prior()
 
 def _no_prior(key: str) -> Prior:
     return NO_PRIOR
+
+
+def _no_months(key: str) -> dict[str, str]:
+    return {}
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,12 @@ class Context:
     # The writer answers it from the caps' aggregates, in the claim's own transaction; a
     # decision outside the writer (an early refusal, the keys a batch will look up) sees none.
     prior: Callable[[str], Prior] = _no_prior
+    # One subsidy per person-month (DOMAIN.md): the months ("YYYY-MM") other counting claims
+    # of a person hold, each with the claim holding it; answered by the writer like `prior`.
+    months_held: Callable[[str], Mapping[str, str]] = _no_months
+    # The beneficiary's birth date, read from the identity number at the door (never stored
+    # apart from the sealed number): ages such as 16至24岁 are tested on it.
+    beneficiary_birth: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,17 @@ class CapUse:
     cap: int
     unit: str
     label: str
+    tag: str | None = None  # see Prior.tags
+    per_tag: bool = False  # the tag's claims count once (the largest of them), not added up
+
+
+@dataclass(frozen=True)
+class MonthUse:
+    """The months ("YYYY-MM") one claim subsidises of a person (DOMAIN.md, One subsidy per
+    person-month) and the amount of one month, by which a recovered clawback releases months."""
+    key: str
+    months: tuple[str, ...]
+    month_fen: int
 
 
 @dataclass(frozen=True)
@@ -84,6 +108,7 @@ class Decision:
     explanation: list[dict]
     limits: tuple[LimitKey, ...]
     caps: tuple[CapUse, ...] = ()
+    months: tuple[MonthUse, ...] = ()
 
 
 class Explanation:
@@ -96,6 +121,7 @@ class Explanation:
         self.program, self.clause, self.rules = program, clause, rules
         self.steps: list[dict] = []
         self.caps: list[CapUse] = []
+        self.months: list[MonthUse] = []
 
     def check(self, rule: str, passed: bool, *, zh: str, en: str, uses: tuple[str, ...] = (),
               arithmetic: str = "") -> None:
@@ -109,12 +135,49 @@ class Explanation:
         """A step that cannot fail: an amount, a route taken, a settlement basis."""
         self.check(rule, True, zh=zh, en=en, uses=uses, arithmetic=arithmetic)
 
+    def person_months(self, ctx: Context, key: str, first: dt.date, count: int, *, what_zh: str,
+                      what_en: str) -> list[str]:
+        """One subsidy per person-month (DOMAIN.md): of the `count` months from `first`, those
+        no other counting claim of the person (`key`) holds. None free: `409 limit_exceeded`
+        (CapReached), citing the claims that hold them. The caller caps what is free, then
+        records what it grants with take_months."""
+        held = ctx.months_held(key)
+        period = months_from(first, count)
+        free = [m for m in period if m not in held]
+        taken = [m for m in period if m in held]
+        holders = sorted({held[m] for m in taken})
+        earlier = ", ".join(holders) or "none"
+        zh = (f"{what_zh}：申请期间 {period[0]} 至 {period[-1]} 共 {count} 个月，其中 {len(taken)} 个月已由此前的申请"
+              f"（{earlier}）享受补贴，尚可计 {len(free)} 个月（同一人同一月份只享受一项补贴）")
+        en = (f"{what_en}: the period {period[0]} to {period[-1]}, {count} months, of which {len(taken)} are "
+              f"subsidised by earlier claims ({earlier}); {len(free)} months remain (one subsidy per person-month)")
+        name = f"{self.program}.person_months"
+        self.steps.append({"rule": name, "clause": self.clause, "passed": bool(free), "zh": zh, "en": en,
+                           "parameters": [], "arithmetic": f"{count} − {len(taken)} = {len(free)}",
+                           "earlier_claims": holders, "months_taken": taken})
+        if not free:
+            raise CapReached(f"{name}: every month of the period is subsidised already (claims {earlier})",
+                             rule=name, explanation=list(self.steps))
+        return free
+
+    def take_months(self, key: str, months: list[str], month_fen: int) -> None:
+        self.months.append(MonthUse(key, tuple(months), month_fen))
+
     def cap(self, ctx: Context, key: str, cap: int, wanted: int, *, unit: str, what_zh: str, what_en: str,
-            uses: tuple[str, ...] = (), clause: str | None = None) -> int:
+            uses: tuple[str, ...] = (), clause: str | None = None, used: int | None = None,
+            tag: str | None = None, per_tag: bool = False, legacy_key: str | None = None,
+            rule: str = "cap") -> int:
         """Caps across claims: of `cap` units under `key`, earlier claims that count have taken
         some; this one is granted what remains, up to `wanted`, and the step cites the earlier
         claims. Nothing left is `409 limit_exceeded` (CapReached) with the steps so far."""
         prior = ctx.prior(key)
+        if used is not None:  # the rule counted the earlier claims itself (per tag)
+            prior = Prior(used, prior.claims, prior.settling, prior.own, prior.tags)
+        if legacy_key is not None and legacy_key != key:
+            # The same cap as claims stored before its key changed took it: they count too.
+            old = ctx.prior(legacy_key)
+            prior = Prior(prior.used + old.used, prior.claims + old.claims, prior.settling or old.settling,
+                          prior.own if prior.own is not None else old.own, prior.tags)
         remaining = max(0, cap - prior.used)
         granted = min(wanted, remaining)
         counted = granted if prior.own is None else min(granted, prior.own)
@@ -132,15 +195,17 @@ class Explanation:
             zh += f"；已核准的申请不再增加，计入上限 {shown(counted)}{unit_zh}"
             en += f"; an approval never rises, so it takes {shown(counted)}{unit_en} of the cap"
             arithmetic += f"; min({shown(granted)}, {shown(prior.own)} held) = {shown(counted)}"
-        name = f"{self.program}.cap"
+        name = f"{self.program}.{rule}"
         step = {"rule": name, "clause": clause or self.clause, "passed": granted > 0 or wanted == 0 or prior.settling,
                 "zh": zh, "en": en, "parameters": self.rules.cite(*uses), "arithmetic": arithmetic,
                 "earlier_claims": list(prior.claims), "counted": counted}
+        if legacy_key is not None and legacy_key != key:
+            step["legacy_key"] = legacy_key
         self.steps.append(step)
         if granted <= 0 < wanted and not prior.settling:
             raise CapReached(f"{name}: nothing remains of the cap ({what_en}: {shown(cap)}{unit_en}, taken by "
                              f"claims {earlier})", rule=name, explanation=list(self.steps))
-        self.caps.append(CapUse(key, counted, cap, unit, what_en))
+        self.caps.append(CapUse(key, counted, cap, unit, what_en, tag, per_tag))
         return granted
 
 
@@ -229,6 +294,69 @@ def check_applied_by(why: Explanation, rules: RuleSet, on: dt.date, name: str = 
     why.check(name, ok, zh=f"申请日期 {on} {'在' if ok else '超过'}政策实施期限 {until}{'之内' if ok else ''}",
               en=f"applied {on}, {'within' if ok else 'after'} the deadline {until}", uses=(name,),
               arithmetic=f"{on} {'≤' if ok else '>'} {until}")
+
+
+def month_of(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def months_from(first: dt.date, count: int) -> list[str]:
+    """`count` calendar months ("YYYY-MM") from `first`'s month on."""
+    return [month_of(add_months(first.replace(day=1), i)) for i in range(count)]
+
+
+def graduate_of(ctx: Context) -> str:
+    """The graduate whose caps a claim for a business takes (DOMAIN.md, One subsidy per
+    person-month: startup_venue, loan_interest): a person applicant, or the founder an
+    enterprise names; claims stored before founders were named (an enterprise without one)
+    fall back to the business itself, as then."""
+    if ctx.applicant_kind == "person" or ctx.beneficiary_ref is None:
+        return ctx.applicant_ref
+    return ctx.beneficiary_ref
+
+
+def person_month_key(person_ref: str) -> str:
+    """The key of a person's subsidised months, one for every person-month program
+    (social_insurance, care_institution_social_insurance, public_welfare_post: the
+    beneficiary; flexible_social_insurance: the applicant)."""
+    return f"person-months:{person_ref}"
+
+
+def period_start(facts: dict) -> dt.date:
+    """`period_start`, the first month claimed, given as its first day (YYYY-MM-01)."""
+    first = dt.date.fromisoformat(facts["period_start"])
+    if first.day != 1:
+        raise ValidationFailed(f"facts.period_start is the first day of the first month claimed (YYYY-MM-01), "
+                               f"not {first}", field="facts.period_start")
+    return first
+
+
+def check_graduate_on(why: Explanation, facts: dict, rules: RuleSet, reference: dt.date, *, what_zh: str,
+                      what_en: str, rule: str = "graduate") -> bool:
+    """毕业证书所注日期起5年内 (DOMAIN.md, Graduates, hires, interns; F13): the reference date
+    (the hire, the registration, the application...) no later than `diploma_date` + 12 ×
+    `graduate_within_years` months, the boundary day included; no calendar-year count. A
+    `graduation_year` given beside it is its year. False when the claim has no diploma date
+    (stored before it was asked for): the caller falls back to what it checked then."""
+    given = facts.get("diploma_date")
+    if given is None:
+        return False
+    diploma = dt.date.fromisoformat(given)
+    year = facts.get("graduation_year")
+    if year is not None and year != diploma.year:
+        raise ValidationFailed(f"facts.graduation_year {year} is not the year of the diploma date {diploma}",
+                               field="facts.graduation_year")
+    years = rules.values.get("graduate_within_years", 5)
+    last = add_months(diploma, 12 * years)
+    ok = diploma <= reference <= last
+    cited = ("graduate_within_years",) if "graduate_within_years" in rules.values else ()
+    why.check(rule, ok,
+              zh=f"毕业证书所注日期 {diploma}，{what_zh} {reference} {'在' if ok else '不在'}其后 {years} 年内（至 {last}）",
+              en=f"diploma dated {diploma}; {what_en} {reference} is {'within' if ok else 'not within'} the "
+                 f"{years} years after it (until {last})", uses=cited,
+              arithmetic=f"{diploma} ≤ {reference} ≤ {diploma} + {12 * years} months = {last}" if ok
+              else f"{reference} ∉ [{diploma}, {last}]")
+    return True
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from ...money import floor_fen
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, LimitKey, check_graduate_within, rate, yuan
+from . import Context, Decision, Explanation, LimitKey, check_graduate_on, check_graduate_within, rate, yuan
 
 CLAUSE = "三.11"
-RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
+RULE_CODE_VERSION = 2  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 MIN_CONTRACT_MONTHS = 12  # 1年以上期限劳动合同: fixed by the notice, not left to the cities
 LEVEL_ZH = {"intermediate": "中级工（四级）", "advanced": "高级工（三级）",
             "technician": "技师（二级）", "senior_technician": "高级技师（一级）"}
@@ -19,7 +19,8 @@ LEVEL_ZH = {"intermediate": "中级工（四级）", "advanced": "高级工（�
 
 def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
     why = Explanation("apprenticeship", CLAUSE, rules)
-    check_graduate_within(why, facts, rules, ctx.application_date)
+    if not check_graduate_on(why, facts, rules, ctx.application_date, what_zh="申请日期", what_en="the application on"):
+        check_graduate_within(why, facts, rules, ctx.application_date)
     months = facts["contract_months"]
     ok = months >= MIN_CONTRACT_MONTHS
     why.check("contract_months", ok,

@@ -5,13 +5,15 @@ the whole term counts when the intern left for stable employment with less than 
 of the term left (距见习协议确定的见习期不足三分之一时…实现稳定就业…按协议确定的最长期限计算)."""
 from __future__ import annotations
 
+import datetime as dt
+
 from ...errors import ValidationFailed
 from ...money import floor_fen
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, not_checked, rate, yuan
+from . import Context, Decision, Explanation, add_months, graduating_academic_year, not_checked, rate, yuan
 
 CLAUSE = "一.3"
-RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
+RULE_CODE_VERSION = 2  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 
 
 def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
@@ -22,6 +24,7 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
               zh=f"见习期限 {term} 个月，{'不超过' if ok else '超过'}最长 {longest} 个月",
               en=f"a term of {term} months, {'within' if ok else 'beyond'} the longest of {longest} months",
               uses=("max_term_months",))
+    _check_intern(why, facts, ctx)
     months = _months_counted(facts, term, why, _full_term_rule_applies(rules, ctx, why, facts))
     # Internship months subsidised per intern, across all of the intern's claims.
     months = why.cap(ctx, f"internship:intern:{ctx.beneficiary_ref}", longest, months, unit="months",
@@ -38,6 +41,59 @@ def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
     why.note("prepayment", zh=f"可预拨不超过 {rate(share)} 的见习补贴", en=f"at most {rate(share)} of it may be prepaid",
              uses=("prepay_share",), arithmetic=f"⌊{yuan(entitled)} × {rate(share)}⌋ = {yuan(prepayable)}")
     return Decision(entitled, share, "months_served" in facts, why.steps, (), tuple(why.caps))
+
+
+CATEGORY = {"graduate_left": ("离校2年内未就业的高校毕业生", "a graduate within two years of leaving school"),
+            "vocational_left": ("离校2年内未就业的中职毕业生", "a vocational-school graduate within two years of leaving"),
+            "unemployed_youth": ("16至24岁失业青年", "an unemployed young person aged 16 to 24"),
+            "graduating_student": ("毕业学年高校毕业生", "a student in the graduating academic year")}
+
+
+def _check_intern(why: Explanation, facts: dict, ctx: Context) -> None:
+    """一.3 见习 is for 离校2年内未就业的高校毕业生和中职毕业生, 16至24岁失业青年 and 毕业学年高校毕
+    业生 (F8): the category is tested on the day the internship agreement starts. Claims stored
+    before the revision of 2026-12-07 named no category: noted, not checked."""
+    category = facts.get("intern_category")
+    if category is None:
+        not_checked(why, "intern")
+        return
+    started = dt.date.fromisoformat(facts["started_on"])
+    zh, en = CATEGORY[category]
+    if category in ("graduate_left", "vocational_left"):
+        given = facts.get("left_school_on")
+        if given is None:
+            why.check("intern", False, zh=f"{zh}：未登记离校日期", en=f"{en}: no date of leaving school was given")
+        left = dt.date.fromisoformat(given)
+        last = add_months(left, 24)
+        ok = left <= started <= last
+        why.check("intern", ok, zh=f"{zh}：离校日期 {left}，见习自 {started} 起{'在' if ok else '不在'}离校2年内（至 {last}）",
+                  en=f"{en}: left school {left}, the internship from {started} is {'within' if ok else 'not within'} "
+                     f"two years of it (until {last})",
+                  arithmetic=f"{left} ≤ {started} ≤ {last}" if ok else f"{started} ∉ [{left}, {last}]")
+    elif category == "unemployed_youth":
+        born = ctx.beneficiary_birth
+        if born is None:
+            why.check("intern", False, zh=f"{zh}：无法从身份证号码读出出生日期",
+                      en=f"{en}: no birth date could be read from the identity number")
+        sixteen, twenty_five = add_months(born, 16 * 12), add_months(born, 25 * 12)
+        ok = sixteen <= started < twenty_five
+        why.check("intern", ok,
+                  zh=f"{zh}：见习自 {started} 起，{'在' if ok else '不在'}年满16周岁（{sixteen}）至25周岁前一日之间",
+                  en=f"{en}: the internship from {started} is {'within' if ok else 'outside'} the 16th birthday "
+                     f"({sixteen}) to the eve of the 25th ({twenty_five})",
+                  arithmetic=f"{sixteen} ≤ {started} < {twenty_five}" if ok
+                  else f"{started} ∉ [{sixteen}, {twenty_five})")
+    else:
+        graduated = facts.get("graduation_year")
+        if graduated is None:
+            why.check("intern", False, zh=f"{zh}：未登记毕业年份", en=f"{en}: no graduation year was given")
+        first, last = graduating_academic_year(graduated)
+        ok = first <= started <= last
+        why.check("intern", ok,
+                  zh=f"{zh}：见习自 {started} 起{'在' if ok else '不在'} {graduated} 年毕业学年（{first} 至 {last}）内",
+                  en=f"{en}: the internship from {started} is {'within' if ok else 'outside'} the graduating academic "
+                     f"year of {graduated} ({first} to {last})",
+                  arithmetic=f"{first} ≤ {started} ≤ {last}" if ok else f"{started} ∉ [{first}, {last}]")
 
 
 def _full_term_rule_applies(rules: RuleSet, ctx: Context, why: Explanation, facts: dict) -> bool:

@@ -10,16 +10,18 @@ from fractions import Fraction
 
 from ...money import floor_fen
 from ..catalog import RuleSet
-from . import Context, Decision, Explanation, LimitKey, check_graduate_within, not_checked, rate, yuan
+from . import Context, Decision, Explanation, LimitKey, check_graduate_on, check_graduate_within, not_checked, rate, yuan
 
 CLAUSE = "二.5"
-RULE_CODE_VERSION = 1  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
+RULE_CODE_VERSION = 2  # raise it with any change to what this module decides (see RULE_CODE_VERSIONS)
 
 
 def decide(facts: dict, rules: RuleSet, ctx: Context) -> Decision:
     why = Explanation("startup", CLAUSE, rules)
     on = ctx.application_date
-    check_graduate_within(why, facts, rules, on)
+    registered = dt.date.fromisoformat(facts["registered_on"])
+    if not check_graduate_on(why, facts, rules, registered, what_zh="工商登记注册日期", what_en="the business registered on"):
+        check_graduate_within(why, facts, rules, on)
     first = facts["first_business"]
     why.check("first_business", first,
               zh="首次在辽宁省内创办小微企业或从事个体经营" if first else "并非首次在辽宁省内创业",
