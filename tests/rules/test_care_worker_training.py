@@ -12,7 +12,7 @@ TABLE = Table("care_worker_training",
 
 
 def limits(occupation: str = "elderly_care_worker", level: str = "primary") -> tuple[Limit, ...]:
-    return (Limit("care_worker_training:certificate:YL2022-0001", 1, "once", "a certificate number once"),
+    return (Limit("care_worker_training:certificate:YL20220001", 1, "once", "a certificate number once"),
             Limit(f"care_worker_training:trainee:{TRAINEE}:{occupation}:{level}", 1, "once",
                   "the same occupation and level once"))
 

@@ -15,7 +15,7 @@ STEPS = ("course_started_on", "graduate", "flexible_since", "amount", "prepaymen
 CASES = [
     Case("intermediate_certificate_is_1500", "一.2 可免费参加职业技能提升培训 (三.12's figures, local assumption)",
          entitled="1500.00", prepay=0, ready=True, steps=STEPS,
-         limits=(Limit("flexible_graduate_training:certificate:LH2022-0001", 1, "once", "a certificate number once"),
+         limits=(Limit("flexible_graduate_training:certificate:LH20220001", 1, "once", "a certificate number once"),
                  Limit(f"flexible_graduate_training:trainee:{TRAINEE}:intermediate", 1, "once", "once per trainee")),
          cites={"graduate": ({"name": "graduate_within_years", "value": 5},), "amount": ("intermediate",)}),
     *[Case(f"{level}_certificate_is_{amount}", "一.2 (三.12's figures, local assumption)", facts={"level": level},
