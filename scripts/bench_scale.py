@@ -66,24 +66,24 @@ def _funds(ledger, treasurer: Actor, claims: int) -> None:
         if fund_type != "employment_subsidy":
             ledger.open_fund(treasurer, {"fund_type": fund_type, "region": PROVINCE})
         number += 1
-        ledger.allocate(treasurer, fund_code(fund_type, PROVINCE), {
+        ledger.allocate(treasurer, fund_code(fund_type, PROVINCE), demo._dated({
             "amount": f"{20_000_000 * scale}.00", "source": "central", "document_no": f"辽财社〔2022〕{number}号",
-            "effective_date": "2022-06-10"})
+            "effective_date": "2022-06-10"}))
         if fund_type == "inclusive_finance":
             continue
         for city, name in CITIES.items():
             ledger.open_fund(treasurer, {"fund_type": fund_type, "region": city, "name": f"{name}{FUND_TYPES[fund_type]}"})
             number += 1
-            ledger.allocate(treasurer, fund_code(fund_type, city), {
+            ledger.allocate(treasurer, fund_code(fund_type, city), demo._dated({
                 "amount": f"{4_000_000 * scale}.00", "source": "municipal", "document_no": f"{name}财〔2022〕{number}号",
-                "effective_date": "2022-06-25"})
+                "effective_date": "2022-06-25"}))
 
 
 def write_year(rt: Runtime, claims: int, callers: int, seed: int) -> dict:
     demo.CITIES, demo.DISTRICTS = CITIES, DISTRICTS  # the demo's journeys, over all 14 cities
     loader = Actor("scale-loader", "loader", frozenset({"admin", "treasurer"}), ("000000",))
     rt.ledger.open_fund(loader, {"fund_type": "employment_subsidy", "region": PROVINCE})
-    staff = demo._Staff(rt.ledger, loader)
+    staff = demo._Staff(rt.ledger, demo._bootstrap_admin(rt.ledger))  # user changes take an admin of the store
     _funds(rt.ledger, staff.treasurer, claims)
     cities = list(CITIES)
     failed = {"n": 0}
