@@ -74,3 +74,18 @@ def test_a_wrong_patch_is_caught_by_the_comparison(settings, monkeypatch):
             _check_against_aggregates(rt)
     finally:
         rt.close()
+
+
+def test_masking_leaves_the_event_unchanged_and_masks_parties_at_any_depth():
+    from ledger.views import masked
+
+    party = {"kind": "person", "ref": "r1", "masked": "2101**********0012", "sealed": "x", "name": "张伟"}
+    data = {"facts": {"months": 6, "list": [1, {"a": 2}]}, "applicant": party,
+            "people": [{"role": "guarantor", "party": dict(party)}], "amount_fen": 100}
+    before = repr(data)
+    out = masked(data)
+    assert repr(data) == before  # the input is not changed
+    assert out["applicant"] == {"kind": "person", "id": "2101**********0012", "name": "张伟"}
+    assert out["people"][0]["party"] == out["applicant"] and out["people"][0]["role"] == "guarantor"
+    assert out["facts"] == data["facts"] and out["amount_fen"] == 100
+    assert "sealed" not in repr(out) and "r1" not in repr(out)
