@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from projections.lag import LagMeter
+from projections.rebuild import REBUILD_BATCH_EVENTS
 from projections.sql import READ_MODEL_TABLES
 from runtime.container import Runtime
 from runtime.demo import load_demo_data
@@ -31,7 +32,8 @@ def test_live_batched_rebuild_and_one_by_one_agree_and_lag_is_reported(settings)
         assert rt.runner.lag.waiting() == 0
         rt.runner.stop()
 
-        for batch_events in (2_000, 1):  # the whole log in big batches, then event by event
+        # A rebuild's batches, the live projection's, then event by event.
+        for batch_events in (REBUILD_BATCH_EVENTS, 2_000, 1):
             rt.views.drop_read_models()
             rt.runner._batch_events = batch_events
             rt.runner.position = 0
