@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import os
 import random
 import resource
@@ -321,6 +322,9 @@ def rebuild_floor(settings: Settings, app, rebuilt, *, upto: int) -> tuple[float
     tables = {table: rebuilt.all_rows(table) for table in sql.READ_MODEL_TABLES}
     name = f"floor-{uuid.uuid4().hex[:8]}.db"
     target = open_read_model(settings, elsewhere=name)
+    # The collector as a rebuild has it (projections/rebuild.py: first threshold 100,000).
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 100_000), *thresholds[1:])
     try:
         t, cpu = time.perf_counter(), time.process_time()
         position = 0
@@ -342,6 +346,7 @@ def rebuild_floor(settings: Settings, app, rebuilt, *, upto: int) -> tuple[float
                     c.executemany(statement, values[i:i + FLOOR_BATCH_ROWS])
         return time.perf_counter() - t, time.process_time() - cpu
     finally:
+        gc.set_threshold(*thresholds)
         target.close()
         for path in settings.sqlite_path.parent.glob(name + "*"):
             path.unlink()
