@@ -13,7 +13,6 @@ from .projector import LedgerProjection
 from .runner import ProjectionRunner
 from .store import ReadModelQueries
 
-
 # A rebuild's batches: the live projection's code, in larger transactions. A claim with several
 # events in one batch gets its row (view and JSON) written once for them, and each batch
 # pays one commit; the memory held is one batch's events and rows.

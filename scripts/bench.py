@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ledger.access import Actor
-from ledger.identifiers import credit_check_char, identity_check_char
 from ledger.clock import SettableClock
+from ledger.identifiers import credit_check_char, identity_check_char
 from runtime.container import Runtime
 from runtime.settings import Settings
 
