@@ -185,14 +185,32 @@ def _finite(value: Any) -> Any:
 
 def masked(value: Any) -> Any:
     """Event data as clerks and auditors may see it: person parties masked, never sealed
-    copies or keyed hashes."""
+    copies or keyed hashes. Only the dicts and lists on the way to a party are copied; the
+    rest is returned as it is (the projector masks every claim event: copying all of an
+    event's facts and explanation was a tenth of a rebuild). Callers only read the result."""
     if isinstance(value, dict):
         if "sealed" in value:
             return {k: v for k, v in (("kind", value.get("kind")), ("id", value["masked"]), ("name", value.get("name")))
                     if v is not None}
-        return {k: masked(v) if isinstance(v, (dict, list)) else v for k, v in value.items()}
+        out = None
+        for k, v in value.items():
+            if isinstance(v, (dict, list)):
+                m = masked(v)
+                if m is not v:
+                    if out is None:
+                        out = dict(value)
+                    out[k] = m
+        return value if out is None else out
     if isinstance(value, list):
-        return [masked(v) if isinstance(v, (dict, list)) else v for v in value]
+        items = None
+        for i, v in enumerate(value):
+            if isinstance(v, (dict, list)):
+                m = masked(v)
+                if m is not v:
+                    if items is None:
+                        items = list(value)
+                    items[i] = m
+        return value if items is None else items
     return value
 
 

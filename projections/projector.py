@@ -1,7 +1,9 @@
 """Turns events into read-model rows. Each row is the contract view of its aggregate as
-of the tracked position: the projector keeps the aggregates it has seen in memory and
-applies each event with the aggregate's own mutator, so a read model can never disagree
-with the aggregate it shows."""
+of the tracked position. A fund's row is patched by each fund event from the event's own
+fields (projections/fund_rows.py, checked against the aggregates by a test); claims, bank
+statements, users and watch-list entries are applied with the aggregate's own mutator to
+the aggregate the projector keeps in memory, since their documents are views derived from
+the whole aggregate."""
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -23,6 +25,8 @@ from ledger.domain.watchlist import WatchListEntry
 from ledger.views import claim_view, event_data, event_type, json_bytes, user_view, utc_text
 
 from .backdated import INSERT_BACKDATED, backdated_row
+from .fund_rows import FundState
+from .fund_rows import patch as patch_fund
 from .movements import day_rows, is_movement, movement_rows
 from .notices import UPSERT_NOTICE, UPSERT_WATCHLIST, notice_rows, watchlist_rows
 from .reconciliation import ReconciliationRows
@@ -76,7 +80,7 @@ class LedgerProjection(Projection[ReadModelQueries]):
         return self.process_batch(batch, tracking)
 
     def process_batch(self, batch: Sequence[tuple[Any, int]], tracking: Tracking) -> int:
-        funds: dict[UUID, tuple[Fund, int]] = {}
+        funds: dict[UUID, tuple[FundState, int]] = {}
         claims: dict[UUID, tuple[Claim, int, int]] = {}
         claim_events: list[tuple] = []
         users: dict[UUID, tuple[User, int, int]] = {}
@@ -100,7 +104,7 @@ class LedgerProjection(Projection[ReadModelQueries]):
             user_rows = [self._user_row(u, first, p) for u, first, p in users.values()]
             fund_movements = movement_rows(movements, self._recorded_times)
             self.view.write_batch(
-                [self._fund_row(f, p) for f, p in funds.values()],
+                [f.row(p) for f, p in funds.values()],
                 [self._claim_row(c, first, p) for c, first, p in claims.values()],
                 claim_events,
                 tracking,
@@ -124,10 +128,10 @@ class LedgerProjection(Projection[ReadModelQueries]):
         """Projects one event; returns the aggregate it changed (as it stands after it)."""
         topic_class = domain_event.__class__.__qualname__.split(".")[0]
         if topic_class == "Fund":
-            fund = self._apply(domain_event)
+            fund = self._fund(domain_event)
             funds[domain_event.originator_id] = (fund, position)
-            # The fund as it stood after this event (a tuple now: the aggregate moves on).
-            fund_history.append((*self._fund_row(fund, position), event_type(domain_event)))
+            # The fund as it stood after this event (a tuple now: the state moves on).
+            fund_history.append((*fund.row(position), event_type(domain_event)))
             if is_movement(domain_event):
                 movements.append((domain_event, position, fund.fund_code))
             reconciliation.fund_event(domain_event, fund.fund_code, position)
@@ -161,6 +165,30 @@ class LedgerProjection(Projection[ReadModelQueries]):
             return entry
         return None
 
+    def _fund(self, domain_event: Any) -> FundState:
+        """The fund's row state after this event, patched from the event's own fields
+        (projections/fund_rows.py); the aggregate is loaded only for a fund not in memory
+        and for an event type without a patch."""
+        fund_id, version = domain_event.originator_id, domain_event.originator_version
+        state = self._known.get(fund_id)
+        if state is not None and (type(state) is not FundState or state.version != version - 1):
+            state = None  # remembered from another pass over the log (a rebuild): not this event's
+        if version == 1:
+            state = FundState.opened(domain_event)
+        else:
+            if state is None:
+                state = FundState.of(self._app.repository.get(fund_id, version=version - 1))
+            if not patch_fund(state, domain_event):
+                state = FundState.of(domain_event.mutate(self._app.repository.get(fund_id, version=version - 1)))
+        self._remember(fund_id, state)
+        return state
+
+    def _remember(self, aggregate_id: UUID, state: Any) -> None:
+        self._known[aggregate_id] = state
+        self._known.move_to_end(aggregate_id)
+        if len(self._known) > MAX_REMEMBERED_AGGREGATES:
+            self._known.popitem(last=False)
+
     def _recorded_times(self, positions: list[int]) -> dict[int, str]:
         """The chain's recorded times of these positions: one query per batch."""
         return {position: utc_text(moment) for position, moment in self._app.recorder.recorded_at(positions).items()}
@@ -173,16 +201,8 @@ class LedgerProjection(Projection[ReadModelQueries]):
         if aggregate is None and domain_event.originator_version > 1:
             aggregate = self._app.repository.get(aggregate_id, version=domain_event.originator_version - 1)
         aggregate = domain_event.mutate(aggregate)
-        self._known[aggregate_id] = aggregate
-        self._known.move_to_end(aggregate_id)
-        if len(self._known) > MAX_REMEMBERED_AGGREGATES:
-            self._known.popitem(last=False)
+        self._remember(aggregate_id, aggregate)
         return aggregate
-
-    @staticmethod
-    def _fund_row(fund: Fund, position: int) -> tuple:
-        return (fund.fund_code, fund.fund_type, fund.region, fund.name, fund.allocated_fen, fund.reserved_fen,
-                fund.disbursed_fen, fund.recovered_fen, fund.version, position)
 
     @staticmethod
     def _user_row(user: User, first_position: int, position: int) -> tuple:

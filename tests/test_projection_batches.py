@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from projections.lag import LagMeter
+from projections.rebuild import REBUILD_BATCH_EVENTS
 from projections.sql import READ_MODEL_TABLES
 from runtime.container import Runtime
 from runtime.demo import load_demo_data
@@ -31,7 +32,8 @@ def test_live_batched_rebuild_and_one_by_one_agree_and_lag_is_reported(settings)
         assert rt.runner.lag.waiting() == 0
         rt.runner.stop()
 
-        for batch_events in (2_000, 1):  # the whole log in big batches, then event by event
+        # A rebuild's batches, the live projection's, then event by event.
+        for batch_events in (REBUILD_BATCH_EVENTS, 2_000, 1):
             rt.views.drop_read_models()
             rt.runner._batch_events = batch_events
             rt.runner.position = 0
@@ -52,3 +54,33 @@ def test_lag_meter_pairs_commits_with_the_projection_that_covers_them():
     p0, p50, p100 = meter.percentiles(0, 50, 100)
     assert p0 <= p50 <= p100
     assert LagMeter().percentiles(50) == [None]
+
+
+def test_a_rebuild_collects_garbage_less_often_and_restores_the_collector(settings, monkeypatch):
+    import gc
+
+    from projections import rebuild as rebuild_module
+    from runtime.container import open_read_model
+
+    rt = Runtime(settings)
+    rt.start(project=False)
+    fresh = open_read_model(settings, elsewhere="rebuild_gc" if settings.backend == "sqlite" else
+                            f"{settings.pg_schema}_gc")
+    before = gc.get_threshold()
+    seen = []
+    try:
+        load_demo_data(rt.ledger, claims_per_city=0)
+        rebuild_module.rebuild(rt.app, fresh, progress=lambda count, position: seen.append(gc.get_threshold()))
+        assert seen and all(t[0] >= rebuild_module.REBUILD_GC_THRESHOLD for t in seen)
+        assert gc.get_threshold() == before
+
+        def fails(*args, **kwargs):
+            raise RuntimeError("the store went away")
+
+        monkeypatch.setattr(rebuild_module.ProjectionRunner, "catch_up", fails)
+        with pytest.raises(RuntimeError):
+            rebuild_module.rebuild(rt.app, fresh)
+        assert gc.get_threshold() == before
+    finally:
+        fresh.close()
+        rt.close()
