@@ -282,10 +282,12 @@ def test_claims_stored_before_public_notices_load_with_no_notice_and_are_not_hel
         parameters_in_force(rt.ledger, "startup", {"region": "210100", "effective_from": "2022-06-04",
                                                    "values": {"publicity_days": 5}})
         stored_version = rt.ledger.claim(CLERK, ids["startup"]).rule_version
+        settings.clock.travel_to(dt.date(2022, 7, 16))  # the notice starts on the day the approval is recorded
         approved = rt.ledger.approve(REVIEWER, ids["startup"], {"approved_on": "2022-07-16"}).body
         assert approved["status"] == "approved" and approved["publicity"]["starts_on"] == "2022-07-16"
         assert approved["rule_version"] != stored_version
         assert approved["amounts"]["entitled"] == "6500.00"           # its stored facts, today's rules, as before
+        settings.clock.travel_to(dt.date(2022, 8, 1))  # after the notice's last day, Friday 2022-07-22
         paid = rt.ledger.pay(treasurer, ids["startup"], {"amount": "1000.00", "kind": "settlement",
                                                         "payment_ref": "ZF-OLD-1", "paid_on": "2022-08-01"}).body
         assert paid["amounts"]["paid"] == "1000.00"

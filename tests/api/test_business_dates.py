@@ -256,6 +256,7 @@ def test_one_apprenticeship_certificate_is_paid_for_one_year_only(bureau):
     body = apprenticeship_claim()
     body["application_date"] = day()
     body["facts"]["graduation_year"] = 2024
+    body["facts"]["diploma_date"] = "2024-06-30"
     assert submitted(staff.clerk, body)["application_date"] == day()
     for year in (2027, 2028):
         r = post_claim(staff.clerk, {**body, "application_date": f"{year}-01-10"})
