@@ -105,9 +105,6 @@ def _p99_of_reads(http: httpx.Client, paths) -> float:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=TooSlow, reason="until GET /audit/verify checks incrementally from the last "
-                   "verified position (issue 18 §5, another branch): each call is a full pass, and one loop of them "
-                   "alone raises the reads' p99 some 25x here. Remove this mark once that is merged.")
 def test_verify_and_reconciliation_loops_keep_the_reads_p99_within_3x(settings, tmp_path):
     if settings.backend != "sqlite":
         pytest.skip("one backend is enough: what is measured is the serving process's own work")
