@@ -139,3 +139,23 @@ def test_demo_data_shows_shenyangs_public_notice_objections_and_the_watch_list(s
         assert all(row["reason"] and row["document_no"] == "演示〔2022〕1号" for row in backdated)
     finally:
         rt.close()
+
+
+def test_the_demo_loads_when_todays_notices_would_run_into_a_year_not_loaded(settings):
+    """From late December a notice begun today counts working days of next year, whose
+    holiday schedule ships only once the State Council publishes it and two admins load it:
+    the demo still loads, its Shenyang claims of December waiting, submitted (as a bureau's
+    would), and the rest of the data set whole."""
+    settings.clock.travel_to(dt.date(2026, 12, 28))  # 5 working days on run into 2027, not shipped
+    rt = Runtime(settings)
+    rt.start(project=False)
+    try:
+        assert load_demo_data(rt.ledger, claims_per_city=20) is not None
+        rt.runner.catch_up()
+        docs = [orjson.loads(r["doc"]) for r in rt.views.claims(filters={}, scopes=["000000"],
+                                                                 after_position=None, limit=10_000)]
+        assert not any(d.get("publicity") for d in docs)  # no notice could be counted
+        assert any(d["status"] == "paid" for d in docs)
+        assert rt.ledger.verify_chain()["ok"]
+    finally:
+        rt.close()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..errors import InvalidState, ValidationFailed
+from ..errors import CalendarNotLoaded, InvalidState, ValidationFailed
 from ..limits import FIRST_BUSINESS_DATE, LAST_BUSINESS_DATE, check_date, check_text
 
 KINDS = ("holiday", "workday")
@@ -98,7 +98,7 @@ class WorkingCalendar:
 
     def is_working_day(self, day: dt.date) -> bool:
         if self._schedule(day.year) is None:
-            raise InvalidState(f"the holiday calendar of {day.year} is not loaded, so working days in it cannot be "
+            raise CalendarNotLoaded(f"the holiday calendar of {day.year} is not loaded, so working days in it cannot be "
                                f"counted: an admin loads it (PUT /v1/holiday-calendar/{day.year}) and a second admin "
                                "confirms it")
         self._schedule(day.year + 1)  # a row of next year's schedule may fall in this one
