@@ -598,5 +598,5 @@ def _adjust_caps(uow, claim: Claim, decision, reason: str = "settlement facts") 
         held = uow.find(ClaimCap, cap_aggregate_id(cap.key))
         taken = held.taken.get(str(claim.id)) if held is not None else None
         if taken is not None and cap.units != taken:
-            held.check_take(str(claim.id), cap.units, cap.cap, cap.label)
+            held.check_take(str(claim.id), cap.units, cap.cap, cap.label, tag=cap.tag, per_tag=cap.per_tag)
             held.adjust(claim_id=str(claim.id), units=cap.units, reason=reason)

@@ -73,3 +73,21 @@ def test_an_approval_above_the_corrected_entitlement_is_refused_and_records_noth
         "submitted", claim["rule_version"], "1500.00")                   # a refusal changes nothing
     r = staff.reviewer.post(f"/v1/claims/{claim['claim_id']}/approve", {"approved_on": "2022-08-16"})
     assert r.json()["amounts"]["approved"] == "1400.00"
+
+
+def test_a_correction_reaches_the_second_claim_of_a_loan_counted_once(client, staff):
+    """Decided again at approval under a corrected rate, the second claim on a loan keeps the
+    loan's principal counted once against the borrower's 200,000.00 (150,000.00 twice would be
+    over it and refuse the approval)."""
+    open_fund(staff.treasurer, "inclusive_finance", SHENYANG, "5000000.00")
+    borrower = person_id()
+    body = {"program": "loan_interest", "region": SHENYANG, "applicant": {"kind": "person", "id": borrower, "name": "创业者"},
+            "facts": {"loan_principal": "150000.00", "loan_term_months": 24, "interest_due": "1000.00",
+                      "loan_contract_no": "JK-2022-7", "diploma_date": "2021-06-30"},
+            "application_date": "2022-08-15"}
+    submit(staff.clerk, body)
+    second = submit(staff.clerk, body)
+    in_force(client, "loan_interest", SHENYANG, "2022-06-04", {"max_annual_rate": "0.05"})
+    r = staff.reviewer.post(f"/v1/claims/{second['claim_id']}/approve", {"approved_on": "2022-08-16"})
+    assert r.status_code == 200, r.text
+    assert r.json()["amounts"]["approved"] == "1000.00" and r.json()["rule_version"] != second["rule_version"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ..conftest import open_fund
-from ..support import credit_code, person_id
+from ..support import credit_code, job_expansion_claim, person_id
 from .helpers import SHENYANG, approve, assert_problem, submit
 
 APPROVED_ON, PAID_ON = "2022-07-16", "2022-07-20"
@@ -115,3 +115,19 @@ def test_a_clawback_recovered_in_full_releases_the_months_it_paid_for(staff, mon
     assert again["amounts"]["entitled"] == "2000.00"
     assert_problem(staff.clerk.post("/v1/claims", social(graduate, months=1, start="2022-10-01")), 409,
                    "limit_exceeded")
+
+
+def test_an_upheld_objection_keeps_a_once_only_key(staff, money):
+    """F14: a repeat of a claim closed by an upheld objection is 409 (the hire's key is kept)."""
+    graduate = person_id()
+    claim = submit(staff.clerk, job_expansion_claim(beneficiary=graduate))
+    approve(staff.reviewer, claim["claim_id"], approved_on=APPROVED_ON)
+    objection_id = object_to(staff, claim["claim_id"], received_on="2022-07-17").json()["objection_id"]
+    assert resolve(staff, claim["claim_id"], objection_id, "upheld").json()["status"] == "closed"
+    assert_problem(staff.clerk.post("/v1/claims", job_expansion_claim(beneficiary=graduate)), 409, "duplicate")
+    # A claim closed by a reviewer without an objection, unpaid, frees it as before.
+    other = person_id()
+    cid = submit(staff.clerk, job_expansion_claim(beneficiary=other))["claim_id"]
+    approve(staff.reviewer, cid, approved_on=APPROVED_ON)
+    assert staff.reviewer.post(f"/v1/claims/{cid}/close", {"reason": "企业放弃"}).status_code == 200
+    assert submit(staff.clerk, job_expansion_claim(beneficiary=other))["status"] == "submitted"

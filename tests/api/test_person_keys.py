@@ -161,3 +161,26 @@ def test_four_spellings_of_loans_pay_one_loans_interest(staff, money):
     other = loan(borrower, "jk 2024 001")
     other["facts"]["loan_principal"] = "100000.00"
     assert_problem(staff.clerk.post("/v1/claims", other), 422, "not_eligible")
+
+
+# ---- refused, though the notice allows it (F9) ---------------------------------------------
+
+
+def test_flexible_employment_applied_a_day_after_two_years_for_a_period_begun_within_them(staff, money):
+    body = {"program": "flexible_social_insurance", "region": SHENYANG,
+            "applicant": {"kind": "person", "id": person_id(), "name": "灵活就业"},
+            "facts": {"left_school_on": "2020-07-01", "monthly_contribution": "900.00", "months": 6,
+                      "period_start": "2022-06-01"}, "application_date": "2022-07-02"}
+    assert submit(staff.clerk, body)["amounts"]["entitled"] == "3600.00"
+    body["applicant"]["id"] = person_id()
+    body["facts"]["period_start"] = "2022-08-01"                                 # began after the two years
+    assert_problem(staff.clerk.post("/v1/claims", body), 422, "not_eligible")
+
+
+def test_an_syb_claim_in_january_for_a_december_course(staff, money):
+    body = {"program": "entrepreneurship_training", "region": SHENYANG,
+            "applicant": {"kind": "institution", "id": credit_code(), "name": "创业培训学校"},
+            "beneficiary": {"id": person_id(), "name": "学员"},
+            "facts": {"course": "SYB", "graduation_year": 2022, "course_started_on": "2022-12-05"},
+            "application_date": "2023-01-09"}
+    assert submit(staff.clerk, body)["amounts"]["entitled"] == "2000.00"

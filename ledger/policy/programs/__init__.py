@@ -169,7 +169,10 @@ class Explanation:
             rule: str = "cap") -> int:
         """Caps across claims: of `cap` units under `key`, earlier claims that count have taken
         some; this one is granted what remains, up to `wanted`, and the step cites the earlier
-        claims. Nothing left is `409 limit_exceeded` (CapReached) with the steps so far."""
+        claims. Nothing left is `409 limit_exceeded` (CapReached) with the steps so far.
+        `used`: what the earlier claims took, as the rule counted it (per tag); `tag`, `per_tag`:
+        recorded with the use (Prior.tags); `legacy_key`: the cap's key before it changed, whose
+        claims count too; `rule`: the step's name where a rule has two caps."""
         prior = ctx.prior(key)
         if used is not None:  # the rule counted the earlier claims itself (per tag)
             prior = Prior(used, prior.claims, prior.settling, prior.own, prior.tags)
