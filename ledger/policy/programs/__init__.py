@@ -308,6 +308,18 @@ def months_from(first: dt.date, count: int) -> list[str]:
     return [month_of(add_months(first.replace(day=1), i)) for i in range(count)]
 
 
+def months_text(months: list[str], to: str) -> str:
+    """Months ("YYYY-MM", ascending) as runs, "2022-06 to 2022-08, 2022-11" (`to`: the
+    language's word): months other claims hold may split a claim's period."""
+    runs: list[list[str]] = []
+    for month in months:
+        if runs and month_of(add_months(dt.date.fromisoformat(f"{runs[-1][-1]}-01"), 1)) == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return ", ".join(run[0] if len(run) == 1 else f"{run[0]} {to} {run[-1]}" for run in runs)
+
+
 def graduate_of(ctx: Context) -> str:
     """The graduate whose caps a claim for a business takes (DOMAIN.md, One subsidy per
     person-month: startup_venue, loan_interest): a person applicant, or the founder an
