@@ -77,6 +77,9 @@ class AggregateCache:
     def __iter__(self) -> Iterator[UUID]:
         return iter(self._items)
 
+    def values(self) -> Iterator[Any]:
+        return iter(self._items.values())
+
     def put(self, aggregate_id: UUID, aggregate: Any, *, added_bytes: int = 0, new: bool = False) -> None:
         """Keep (or refresh) an aggregate as the most recently used, unless it alone is larger
         than the allowance. `added_bytes`: the stored size of the events it took since it was

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from .servers import ROOT
-from .support import PII_KEY, SEAL_KEY
+from .support import CHAIN_KEY, PII_KEY, SEAL_KEY
 from .test_serve_cli import OPERATOR_TOKEN, _free_port
 
 PAGES = ("/", "/docs", "/redoc")
@@ -103,7 +103,8 @@ def test_an_installed_wheel_serves_every_asset_of_the_pages(tmp_path):
     server = subprocess.Popen([str(venv / "bin" / "ledger"), "serve", "--port", str(port)], cwd=run, stdout=log,
                               stderr=subprocess.STDOUT, env=_clean_env(
                                   LEDGER_DATABASE_URL=f"sqlite:///{run}/data/ledger.db", LEDGER_PII_KEY=PII_KEY,
-                                  LEDGER_SEAL_KEY=SEAL_KEY, LEDGER_BOOTSTRAP_ADMIN_TOKEN=OPERATOR_TOKEN))
+                                  LEDGER_SEAL_KEY=SEAL_KEY, LEDGER_CHAIN_KEY=CHAIN_KEY,
+                                  LEDGER_BOOTSTRAP_ADMIN_TOKEN=OPERATOR_TOKEN))
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
             deadline = time.monotonic() + 120
@@ -129,7 +130,7 @@ def test_an_installed_wheel_serves_every_asset_of_the_pages(tmp_path):
 
 def test_the_server_refuses_to_start_without_the_assets_and_says_why(tmp_path):
     env = _clean_env(LEDGER_DATABASE_URL=f"sqlite:///{tmp_path}/var/ledger.db", LEDGER_PII_KEY=PII_KEY,
-                     LEDGER_SEAL_KEY=SEAL_KEY, LEDGER_WEB_MODULES=str(tmp_path / "empty"), PYTHONPATH=str(ROOT))
+                     LEDGER_SEAL_KEY=SEAL_KEY, LEDGER_CHAIN_KEY=CHAIN_KEY, LEDGER_WEB_MODULES=str(tmp_path / "empty"), PYTHONPATH=str(ROOT))
     done = subprocess.run([sys.executable, "-m", "uvicorn", "api.app:app", "--uds", str(tmp_path / "api.sock")],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
