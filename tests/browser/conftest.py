@@ -19,7 +19,7 @@ import pytest
 
 from ..backends import sqlite_settings
 from ..servers import ROOT, Server
-from ..support import ADMIN_TOKEN
+from ..support import ADMIN_TOKEN, token_pair
 
 CHROMIUM = os.environ.get("LEDGER_TEST_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "build" / "test-artifacts" / "browser"
@@ -85,9 +85,11 @@ def bare(browser_available, tmp_path_factory) -> Demo:
     tmp = tmp_path_factory.mktemp("browser-bare")
     server = Server(sqlite_settings(tmp), tmp, port=_free_port(), log_level="warning")
     try:
-        r = server.call("POST", "/v1/users", ADMIN_TOKEN, json={"name": "审计员", "roles": ["auditor"], "regions": ["210000"]})
+        token, digest = token_pair()
+        r = server.call("POST", "/v1/users", ADMIN_TOKEN, json={"name": "审计员", "roles": ["auditor"], "regions": ["210000"],
+                                                                 "token_sha256": digest})
         assert r.status_code == 201, r.text
-        yield Demo(server, {"admin": ADMIN_TOKEN, "auditor": r.json()["token"]})
+        yield Demo(server, {"admin": ADMIN_TOKEN, "auditor": token})
     finally:
         server.stop()
 
@@ -168,6 +170,18 @@ def sign_in(w: Watched, demo: Demo, role: str, token: str | None = None) -> None
     page.fill("#token", token or demo.tokens[role])
     page.click("form.signin button[type=submit]")
     page.wait_for_selector("#nav a")
+
+
+def confirm(w: Watched, expect: str | None = None) -> str:
+    """Answer the dashboard's confirmation (what the action will do, asked once): its text."""
+    dialog = w.page.locator("#confirm-dialog")
+    dialog.wait_for()
+    text = dialog.inner_text()
+    if expect is not None:
+        assert expect in text, text
+    w.page.click("#confirm-ok")
+    dialog.wait_for(state="detached")
+    return text
 
 
 def copy_to_docs(name: str) -> None:
