@@ -776,7 +776,7 @@
       el("tr", {"data-source": source}, el("th", {scope: "row"}, named(codeName(source), source)), moneyCell(amount)));
     const signLine = el("div", {class: "sign-lines print-only"}, ["preparer", "checker", "head"].map((k) => el("span", {}, `${t(k)}：________`)),
       el("span", {}, `${t("printed_on")}：${today()}`));
-    box.replaceChildren(
+    box.replaceChildren(...[
       el("h3", {class: "report-title"}, `${fundName(r.fund_id)} ${t("report")}`),
       el("p", {class: "report-head"}, `${r.name || r.fund_id} · ${r.from} — ${r.to} · ${t("ties_out")}: `,
         el("strong", {id: "ties-out"}, r.ties_out ? t("yes") : t("no")), ` · ${t("position")} ${r.position}`,
@@ -794,7 +794,7 @@
       el("p", {class: "no-print"},
         el("button", {type: "button", id: "dl-csv", on: {click: guard(() => download("/v1/reports/fund-usage" + query(params), "text/csv", "fund-usage.csv"))}}, t("download_csv")), " ",
         el("button", {type: "button", id: "dl-xlsx", on: {click: guard(() => download("/v1/reports/fund-usage" + query(params),
-          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "fund-usage.xlsx"))}}, t("download_xlsx"))));
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "fund-usage.xlsx"))}}, t("download_xlsx")))].filter(Boolean));
   }
 
   // 打印月报: only the month report, as a bureau files it (print CSS: body.print-report).
