@@ -311,3 +311,24 @@ def test_chart_uses_the_bundled_font_and_survives_a_new_year(demo, open_page):
         assert page.locator("#fund-chart svg path").count() > 4, f"the chart of {year} is drawn"
         assert page.locator("#fund-chart svg").count() == 1
     w.assert_clean()
+
+
+def test_look_up_by_payment_reference_and_by_a_partial_claim_id(demo, open_page):
+    paid, other = ok(demo.api("treasurer", "GET", "/v1/claims", params={"status": "paid", "limit": 2}))["items"]
+    ref = paid["payments"][0]["payment_ref"]
+    w = open_page()
+    sign_in(w, demo, "treasurer")
+    page = w.page
+    page.goto(f"{demo.url}/#claims")
+    page.select_option("#lookup-mode", "payment_ref")
+    page.fill("#lookup-value", ref.lower())
+    page.click("#lookup-form button[type=submit]")
+    page.wait_for_selector("#claim-amounts")
+    assert paid["claim_id"] in page.locator("#claim-results").inner_text()
+    assert not any(ref in u or ref.lower() in u for u in w.urls if "/v1/claims?" in u)
+    # the 8 characters the lists show find the claim too
+    page.select_option("#lookup-mode", "claim")
+    page.fill("#lookup-value", other["claim_id"][:8])
+    page.click("#lookup-form button[type=submit]")
+    page.locator("#claim-results dd", has_text=other["claim_id"]).wait_for()
+    w.assert_clean()

@@ -1025,7 +1025,8 @@
   };
 
   async function renderClaims(main) {
-    const mode = el("select", {id: "lookup-mode"}, el("option", {value: "claim"}, t("by_claim")), el("option", {value: "applicant"}, t("by_applicant")));
+    const mode = el("select", {id: "lookup-mode"}, el("option", {value: "claim"}, t("by_claim")), el("option", {value: "applicant"}, t("by_applicant")),
+      has(ROLES.funds) ? el("option", {value: "payment_ref"}, t("by_payment_ref")) : null);
     const input = el("input", {id: "lookup-value", required: true, autocomplete: "off", spellcheck: "false", maxlength: "64"});
     const dateInput = el("input", {type: "date", id: "claim-asof", value: state.basis === "recorded" ? state.asOf : ""});
     const results = el("div", {id: "claim-results"});
@@ -1038,8 +1039,12 @@
       input.value = "";
       state.asOf = dateInput.value;
       if (dateInput.value) state.basis = "recorded";
-      if (mode.value === "claim") return showClaim(value, results);
-      const items = await allPagesWith("/v1/claims", {}, {"X-Applicant-Id": value});
+      if (mode.value === "claim" && UUID_RE.test(value)) return showClaim(value, results);
+      let items;
+      if (mode.value === "claim") items = (await allPages("/v1/claims", {})).filter((c) => c.claim_id.startsWith(value.toLowerCase()));
+      else if (mode.value === "payment_ref") items = await claimsByPaymentRef(value);
+      else items = await allPagesWith("/v1/claims", {}, {"X-Applicant-Id": value});
+      if (items.length === 1 && mode.value !== "applicant") return showClaim(items[0].claim_id, results);
       if (!items.length) {
         results.replaceChildren(el("p", {}, t("no_claims")));
         return;
@@ -1100,6 +1105,23 @@
       field("limit", limit), el("button", {type: "submit"}, t("query")), exportButton);
     queueMicrotask(guard(load));
     return section("browse", form, list);
+  }
+
+  const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+  // A payment reference (or its beginning) as the bank statement shows it: the claims whose
+  // payments, returns or recoveries carry it, from the movements of the funds one may read.
+  async function claimsByPaymentRef(ref) {
+    const wanted = ref.trim().toUpperCase();
+    const funds = await allPages("/v1/funds", {});
+    const ids = new Set();
+    for (const f of funds) {
+      for (const m of await allPages(`/v1/funds/${encodeURIComponent(f.fund_id)}/movements`, {})) {
+        const refs = [m.payment_ref, m.reference].filter(Boolean).map((x) => String(x).toUpperCase());
+        if (m.claim_id && refs.some((x) => x.startsWith(wanted))) ids.add(m.claim_id);
+      }
+    }
+    return Promise.all([...ids].map((id) => api(`/v1/claims/${encodeURIComponent(id)}`)));
   }
 
   async function allPagesWith(path, params, headers) {
