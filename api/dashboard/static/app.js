@@ -1372,7 +1372,9 @@
       const prev = el("button", {type: "button", id: "ev-prev", disabled: pageNo === 0, on: {click: guard(async () => { pageNo -= 1; await draw(); })}}, t("prev_page"));
       const next = el("button", {type: "button", id: "ev-next", disabled: !page.next_cursor, on: {click: guard(async () => { pageNo += 1; await draw(); })}}, t("next_page"));
       const follow = (id) => el("button", {type: "button", class: "link", title: id, on: {click: guard(async () => {
-        originator.value = id; cursors.length = 1; pageNo = 0; await draw(); })}}, id.slice(0, 8));
+        // Following one aggregate: all of its events, whatever the other filters were.
+        originator.value = id; typeFilter.value = ""; fundFilter.value = ""; after.value = "0";
+        cursors.length = 1; pageNo = 0; await draw(); })}}, id.slice(0, 8));
       box.replaceChildren(table(`${t("events")} · ${t("beijing")}`, [col("position"), col("type"), col("recorded_at"), col("actor"), col("originator"), col("amount", 1), col("data"), col("hash")],
         page.items.map((e) => el("tr", {"data-position": e.position, "data-type": e.type}, el("td", {class: "num"}, e.position),
           el("td", {class: "nowrap"}, named(codeName(e.type), e.type)), el("td", {class: "nowrap"}, timeCell(e.recorded_at)),
