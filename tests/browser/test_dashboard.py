@@ -20,11 +20,11 @@ from .conftest import confirm, copy_to_docs, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 VIEWS_BY_ROLE = {
-    "admin": ["funds", "programs", "claims", "recon", "audit"],
-    "treasurer": ["funds", "programs", "claims", "recon"],
-    "auditor": ["funds", "programs", "claims", "recon", "audit"],
-    "reviewer": ["funds", "programs", "claims"],
-    "clerk": ["programs", "claims"],
+    "admin": ["funds", "programs", "claims", "recon", "audit", "users", "me"],
+    "treasurer": ["funds", "programs", "claims", "recon", "me"],
+    "auditor": ["funds", "programs", "claims", "recon", "audit", "me"],
+    "reviewer": ["funds", "programs", "claims", "me"],
+    "clerk": ["programs", "claims", "me"],
 }
 TODAY = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
 # The server runs on the wall clock: entries dated in 2022 are backdated ones.

@@ -74,6 +74,15 @@
       page_n: "第 {n} 页", export_csv: "导出 CSV（全部筛选结果）", sort_hint: "点击列标题排序（本页）", rows: "条",
       by_payment_ref: "按支付编号", open_claim: "打开", audit_filters_note: "筛选在服务器端进行，翻页显示全部匹配事件。",
       event_type: "事件类型", originator: "对象编号", fund_filter: "资金", latest_data: "默认显示有数据的最近月份",
+      v_users: "用户", v_me: "我的账户", make_token: "生成我的令牌", my_token: "我的令牌（请妥善保存，勿告诉他人）",
+      make_token_help: "新用户：在本机浏览器生成自己的令牌，令牌不会发送到任何地方。把下方的哈希值念给管理员登记，经另一管理员确认后即可用令牌登录。",
+      token_made_help: "请立即保存令牌（例如存入密码管理器）；关闭页面后无法找回。只把哈希值告诉管理员。",
+      token_hash: "令牌哈希（SHA-256）", token_hash_help: "由本人在登录页“生成我的令牌”得到的 64 位十六进制哈希（可含空格）",
+      rotate_token: "更换令牌", rotate_help: "在本机生成新令牌并登记其哈希；本页随后使用新令牌。", rotate_confirm: "将为您生成并登记新令牌：",
+      rotated: "令牌已更换，请保存新令牌", revoke_others: "同时吊销其他令牌", my_account: "我的账户", user_id: "用户编号",
+      user_changes: "待确认的用户变更", users: "用户", propose_user: "提出新增用户", user_propose_confirm: "将提出新增以下用户（需另一管理员确认）：",
+      user_confirm: "将确认以下用户变更，确认后立即生效：", user_proposed: "已提出，待另一管理员确认", deactivate: "停用",
+      deactivate_confirm: "将停用以下用户，其令牌随即失效：", active: "在用", inactive: "已停用", tokens: "有效令牌", actions: "操作",
       skip_lines: "表头前跳过行数", encoding: "文件编码", enc_auto: "自动识别（UTF-8 / GBK）", statement_lines: "对账单行",
     },
     en: {
@@ -136,6 +145,15 @@
       page_n: "Page {n}", export_csv: "Export CSV (the whole filtered list)", sort_hint: "Click a column heading to sort (this page)", rows: "rows",
       by_payment_ref: "By payment reference", open_claim: "Open", audit_filters_note: "Filters run on the server; the pages show every matching event.",
       event_type: "Event type", originator: "Originator id", fund_filter: "Fund", latest_data: "Opens on the latest month with data",
+      v_users: "Users", v_me: "My account", make_token: "Make my token", my_token: "My token (keep it safe; tell no one)",
+      make_token_help: "New users: make your own token in this browser; it is sent nowhere. Read the hash below to your admin; once another admin confirms, sign in with the token.",
+      token_made_help: "Save the token now (e.g. in a password manager): it cannot be shown again. Tell the admin the hash only.",
+      token_hash: "Token hash (SHA-256)", token_hash_help: "The 64 hex characters the person got from “Make my token” (spaces allowed)",
+      rotate_token: "Rotate my token", rotate_help: "Makes a new token here and registers its hash; this tab then uses it.", rotate_confirm: "This makes and registers a new token for you:",
+      rotated: "Token rotated: save the new one", revoke_others: "Revoke my other tokens", my_account: "My account", user_id: "User id",
+      user_changes: "User changes to confirm", users: "Users", propose_user: "Propose a user", user_propose_confirm: "This proposes the user below (another admin confirms):",
+      user_confirm: "This confirms the change below; it is in force at once:", user_proposed: "Proposed: another admin must confirm it", deactivate: "Deactivate",
+      deactivate_confirm: "This deactivates the user below; their tokens stop working:", active: "Active", inactive: "Inactive", tokens: "Live tokens", actions: "Actions",
       skip_lines: "Lines above the header", encoding: "File encoding", enc_auto: "Detect (UTF-8 / GBK)", statement_lines: "Statement lines",
     },
   };
@@ -541,7 +559,9 @@
       el("p", {id: "token-help", class: "help"}, t("token_help")),
       message ? el("p", {class: "error", role: "alert"}, message) : null,
       el("button", {type: "submit"}, t("signin")));
-    $("#main").replaceChildren(form);
+    const maker = el("section", {class: "card signin", id: "token-maker", "aria-labelledby": "h-make-token"},
+      el("h2", {id: "h-make-token"}, t("make_token")), el("p", {class: "help"}, t("make_token_help")), ...tokenMaker());
+    $("#main").replaceChildren(form, maker);
     input.focus();
   }
 
@@ -552,6 +572,8 @@
     {id: "claims", label: "v_claims", allowed: () => has(ROLES.claims), render: renderClaims},
     {id: "recon", label: "v_recon", allowed: () => has(ROLES.recon), render: renderRecon},
     {id: "audit", label: "v_audit", allowed: () => has(ROLES.audit), render: renderAudit},
+    {id: "users", label: "v_users", allowed: () => has(["admin"]), render: renderUsers},
+    {id: "me", label: "v_me", allowed: () => true, render: renderMe},
   ];
 
   // What names the codes: the divisions, the programs, and (for an admin, who may read them)
@@ -1389,6 +1411,147 @@
       field("originator", originator), field("after_position", after), field("limit", limit), el("button", {type: "submit"}, t("load")),
       el("small", {}, t("audit_filters_note"))), box));
     await load();
+  }
+
+  // ---- people: one's own token, and the admins' two-person user workflow -------------------
+  // A token made in this browser (Web Crypto): 32 random bytes, URL-safe base64 as
+  // `ledger token new` makes them, and its SHA-256 (hex), which is all an admin needs. The
+  // token itself is never sent anywhere until its owner signs in with it.
+  async function makeToken() {
+    if (!window.crypto || !crypto.subtle) throw Object.assign(new Error("Web Crypto needs https or localhost"), {code: "unavailable"});
+    const bytes = crypto.getRandomValues(new Uint8Array(32));
+    const token = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
+    return {token, hash: [...digest].map((b) => b.toString(16).padStart(2, "0")).join("")};
+  }
+  // The hash read out in groups of eight, as one reads it over the telephone.
+  const grouped = (hash) => hash.replace(/(.{8})/g, "$1 ").trim();
+
+  function tokenMaker(onMade) {
+    const out = el("div", {id: "token-made", "aria-live": "polite"});
+    const button = el("button", {type: "button", id: "make-token", on: {click: guard(async () => {
+      const {token, hash} = await makeToken();
+      out.replaceChildren(
+        el("p", {class: "help"}, t("token_made_help")),
+        el("label", {for: "new-token"}, t("my_token")), el("input", {id: "new-token", readonly: true, value: token, spellcheck: "false", size: "48"}),
+        el("label", {for: "new-token-hash"}, t("token_hash")), el("code", {id: "new-token-hash", "data-hash": hash}, grouped(hash)));
+      if (onMade) await onMade(token, hash);
+    })}}, t("make_token"));
+    return [button, out];
+  }
+
+  async function renderMe(main) {
+    main.append(section("my_account", dl([["name", me.name], ["roles", me.roles.map(roleName).join("、")],
+      ["regions", me.regions.map(regionName).join("、")], ["user_id", el("code", {}, me.user_id)]])));
+    const revoke = el("input", {type: "checkbox", id: "rotate-revoke", checked: true});
+    const result = el("div", {id: "rotate-result"});
+    const button = el("button", {type: "button", id: "rotate"}, t("rotate_token"));
+    button.addEventListener("click", act(button, () => [t("rotate_confirm"), null], async (key) => {
+      const {token, hash} = await makeToken();
+      await api(`/v1/users/${encodeURIComponent(me.user_id)}/tokens`, {method: "POST", key,
+        body: {token_sha256: hash, revoke_others: revoke.checked}});
+      // From now on this tab speaks with the new token (the old one may be revoked).
+      sessionStorage.setItem("ledger.token", token);
+      result.replaceChildren(el("p", {class: "ok"}, t("rotated")), el("label", {for: "rotated-token"}, t("my_token")),
+        el("input", {id: "rotated-token", readonly: true, value: token, size: "48", spellcheck: "false"}));
+      notify(t("rotated"), "ok");
+    }));
+    main.append(section("rotate_token", el("p", {class: "help"}, t("rotate_help")), field("revoke_others", revoke), button, result));
+  }
+
+  const ALL_ROLES = ["clerk", "reviewer", "treasurer", "auditor", "admin"];
+  function rolesPicker(prefix, chosen) {
+    return el("fieldset", {class: "roles", id: `${prefix}-roles`}, el("legend", {}, t("roles")),
+      ALL_ROLES.map((r) => el("label", {class: "check"}, el("input", {type: "checkbox", value: r, checked: (chosen || []).includes(r)}), " ", roleName(r))));
+  }
+  const pickedRoles = (box) => [...box.querySelectorAll("input:checked")].map((i) => i.value);
+  function regionsPicker(id, chosen) {
+    const mine = [...regions.values()].filter((r) => me.regions.includes("000000") || me.regions.some((m) => r.code === m || r.parent === m ||
+      (regions.get(r.parent) || {}).parent === m));
+    return el("select", {id, multiple: true, size: "6"}, mine.map((r) => el("option", {value: r.code, selected: (chosen || []).includes(r.code)},
+      `${r.level === "county" ? "　　" : r.level === "city" ? "　" : ""}${r.name_zh}（${r.code}）`)));
+  }
+  const pickedRegions = (select) => [...select.selectedOptions].map((o) => o.value);
+  const CHANGE_KINDS = {create: "新增用户", roles: "变更角色与地区", reactivate: "恢复用户", token: "登记令牌", deactivate: "停用"};
+
+  async function renderUsers(main) {
+    const changesBox = el("div", {id: "user-changes"});
+    const usersBox = el("div", {id: "users"});
+    const redraw = async () => {
+      const [changes, users] = await Promise.all([allPages("/v1/users/changes", {status: "proposed"}), allPages("/v1/users", {})]);
+      for (const u of users) userNames.set(u.user_id, u.name);
+      changesBox.replaceChildren(changes.length ? table(null, [col("kind"), col("name"), col("roles"), col("regions"), col("token_hash"), col("reason"), col("proposed_by"), col("status")],
+        changes.map((c) => {
+          const who = c.name || actorName(c.user_id);
+          const facts = dl([["kind", CHANGE_KINDS[c.kind] || c.kind], ["name", who], ["roles", (c.roles || []).map(roleName).join("、") || "—"],
+            ["regions", (c.new_regions || c.regions || []).map(regionName).join("、")], ["token_hash", c.token_sha256 ? el("code", {}, grouped(c.token_sha256)) : "—"],
+            ["proposed_by", actorName(c.proposed_by)]]);
+          const ok = el("button", {type: "button", class: "confirm"}, t("confirm"));
+          const no = el("button", {type: "button", class: "reject"}, t("reject"));
+          ok.addEventListener("click", act(ok, () => [t("user_confirm"), facts], async (key) => {
+            await api(`/v1/users/changes/${c.change_id}/confirm`, {method: "POST", body: {}, key});
+            notify(t("change_confirmed"), "ok");
+            await redraw();
+          }));
+          let reason = null;
+          no.addEventListener("click", act(no, () => {
+            reason = el("input", {id: "user-reject-reason", required: true, maxlength: "200"});
+            return [t("reject_change"), [facts, field("reason", reason)]];
+          }, async (key) => {
+            if (!reason.value.trim()) return;
+            await api(`/v1/users/changes/${c.change_id}/reject`, {method: "POST", body: {reason: reason.value.trim()}, key});
+            notify(t("change_rejected"), "ok");
+            await redraw();
+          }));
+          return el("tr", {"data-change": c.change_id}, el("td", {}, CHANGE_KINDS[c.kind] || c.kind), el("td", {}, who),
+            el("td", {}, (c.roles || []).map(roleName).join("、")), el("td", {}, (c.new_regions || c.regions || []).map(regionName).join("、")),
+            el("td", {}, c.token_sha256 ? el("code", {}, c.token_sha256.slice(0, 8) + "…") : ""), el("td", {}, c.reason || ""),
+            el("td", {}, actorCell(c.proposed_by)),
+            el("td", {class: "actions"}, c.proposed_by === me.user_id || c.user_id === me.user_id ? statusName(c.status) : [ok, " ", no]));
+        }), {id: "user-changes-table"}) : el("p", {id: "no-user-changes"}, t("none")));
+      usersBox.replaceChildren(table(null, [col("name"), col("roles"), col("regions"), col("status"), col("tokens"), col("actions")],
+        users.map((u) => {
+          const off = el("button", {type: "button", class: "reject"}, t("deactivate"));
+          let reason = null;
+          off.addEventListener("click", act(off, () => {
+            reason = el("input", {id: "deactivate-reason", required: true, maxlength: "200"});
+            return [t("deactivate_confirm"), [dl([["name", u.name], ["roles", u.roles.map(roleName).join("、")]]), field("reason", reason)]];
+          }, async (key) => {
+            if (!reason.value.trim()) return;
+            await api(`/v1/users/${u.user_id}/deactivate`, {method: "POST", body: {reason: reason.value.trim()}, key});
+            notify(t("saved"), "ok");
+            await redraw();
+          }));
+          return el("tr", {"data-user": u.user_id}, el("th", {scope: "row"}, u.name), el("td", {}, u.roles.map(roleName).join("、")),
+            el("td", {}, u.regions.map(regionName).join("、")), el("td", {}, u.active ? t("active") : t("inactive")),
+            el("td", {class: "num"}, String(u.tokens.filter((x) => !x.revoked).length)),
+            el("td", {}, u.active && u.user_id !== me.user_id ? off : ""));
+        }), {id: "users-table"}));
+    };
+    main.append(section("user_changes", changesBox), section("users", usersBox));
+    // Propose a user: the person made their own token (生成我的令牌) and read out its hash.
+    const name = el("input", {id: "new-user-name", required: true, maxlength: "100"});
+    const roles = rolesPicker("new-user", []);
+    const where = regionsPicker("new-user-regions", []);
+    const hash = el("input", {id: "new-user-hash", required: true, pattern: "[0-9a-fA-F ]{64,80}", spellcheck: "false", size: "72"});
+    const reason = el("input", {id: "new-user-reason", maxlength: "200"});
+    const submit = el("button", {type: "submit"}, t("propose_user"));
+    let body = null;
+    const form = el("form", {id: "new-user-form", class: "grid-form"}, field("name", name), roles, field("regions", where),
+      field("token_hash", hash, t("token_hash_help")), field("reason", reason), submit);
+    form.addEventListener("submit", act(submit, () => {
+      body = {name: name.value.trim(), roles: pickedRoles(roles), regions: pickedRegions(where), token_sha256: hash.value.replace(/\s+/g, "").toLowerCase()};
+      if (reason.value.trim()) body.reason = reason.value.trim();
+      return [t("user_propose_confirm"), dl([["name", body.name], ["roles", body.roles.map(roleName).join("、")],
+        ["regions", body.regions.map(regionName).join("、")], ["token_hash", el("code", {}, grouped(body.token_sha256))]])];
+    }, async (key) => {
+      const r = await api("/v1/users", {method: "POST", body, key});
+      notify(r.status === "proposed" ? t("user_proposed") : t("saved"), "ok");
+      form.reset();
+      await redraw();
+    }));
+    main.append(section("propose_user", form));
+    await redraw();
   }
 
   // ---- start ---------------------------------------------------------------------------------
