@@ -256,7 +256,12 @@ def test_parameter_change_proposed_by_one_admin_and_confirmed_by_another(demo, o
     page.select_option("#propose-program", "job_search")
     page.fill("#propose-region", "210200")
     page.fill("#propose-from", (TODAY + dt.timedelta(days=30)).isoformat())
-    page.fill("#propose-values", '{"%s": "%s"}' % (name, new_value))
+    # a typed form built from the parameter's value and bounds, not raw JSON
+    page.locator("#propose-region").dispatch_event("change")
+    page.locator(f"#param-{name}").wait_for()
+    assert page.input_value(f"#param-{name}") == "1000.00"
+    assert "1000000.00" in page.locator(f'#propose-values [data-parameter="{name}"] small').inner_text()
+    page.fill(f"#param-{name}", "1200")
     page.fill("#propose-doc", "大人社〔2026〕12号")
     page.fill("#propose-reason", "浏览器测试")
     # A double-click is one proposal: the button is disabled at once, and the change is shown

@@ -32,7 +32,7 @@
       programs: "项目目录", code: "代码", clause: "条款", fund_types: "可用资金", parameters: "现行参数",
       on_date: "日期", value: "数值", source: "来源", bounds: "取值范围", min: "下限", max: "上限", rule_version: "规则版本",
       usage: "项目按月支出", net: "净支出", total: "合计", changes: "待确认的参数变更", confirm: "确认", reject: "驳回",
-      propose: "提出参数变更", effective_from: "生效日期", values: "参数值（JSON）", reason: "理由", retroactive: "追溯",
+      propose: "提出参数变更", effective_from: "生效日期", values: "参数值", reason: "理由", retroactive: "追溯",
       proposed_by: "提出人", status: "状态", none: "无", submit: "提交", change_proposed: "参数变更已提出，待另一管理员确认",
       change_confirmed: "参数变更已确认生效", change_rejected: "参数变更已驳回",
       lookup: "查询申请", by_claim: "按申请编号", by_applicant: "按申请人证件号或统一社会信用代码", query: "查询",
@@ -74,7 +74,7 @@
       page_n: "第 {n} 页", export_csv: "导出 CSV（全部筛选结果）", sort_hint: "点击列标题排序（本页）", rows: "条",
       by_payment_ref: "按支付编号", open_claim: "打开", audit_filters_note: "筛选在服务器端进行，翻页显示全部匹配事件。",
       event_type: "事件类型", originator: "对象编号", fund_filter: "资金", latest_data: "默认显示有数据的最近月份",
-      v_users: "用户", v_me: "我的账户", make_token: "生成我的令牌", my_token: "我的令牌（请妥善保存，勿告诉他人）",
+      unit_label: "单位", v_users: "用户", v_me: "我的账户", make_token: "生成我的令牌", my_token: "我的令牌（请妥善保存，勿告诉他人）",
       make_token_help: "新用户：在本机浏览器生成自己的令牌，令牌不会发送到任何地方。把下方的哈希值念给管理员登记，经另一管理员确认后即可用令牌登录。",
       token_made_help: "请立即保存令牌（例如存入密码管理器）；关闭页面后无法找回。只把哈希值告诉管理员。",
       token_hash: "令牌哈希（SHA-256）", token_hash_help: "由本人在登录页“生成我的令牌”得到的 64 位十六进制哈希（可含空格）",
@@ -103,7 +103,7 @@
       programs: "Program catalog", code: "Code", clause: "Clause", fund_types: "Fund types", parameters: "Parameters in force",
       on_date: "Date", value: "Value", source: "Source", bounds: "Bounds", min: "Min", max: "Max", rule_version: "Rule version",
       usage: "Spending per program by month", net: "Net", total: "Total", changes: "Proposed parameter changes", confirm: "Confirm", reject: "Reject",
-      propose: "Propose a parameter change", effective_from: "Effective from", values: "Values (JSON)", reason: "Reason", retroactive: "Retroactive",
+      propose: "Propose a parameter change", effective_from: "Effective from", values: "Values", reason: "Reason", retroactive: "Retroactive",
       proposed_by: "Proposed by", status: "Status", none: "none", submit: "Submit", change_proposed: "Change proposed; another admin must confirm it",
       change_confirmed: "Change confirmed and in force", change_rejected: "Change rejected",
       lookup: "Claim look-up", by_claim: "By claim id", by_applicant: "By applicant identity number or credit code", query: "Look up",
@@ -145,7 +145,7 @@
       page_n: "Page {n}", export_csv: "Export CSV (the whole filtered list)", sort_hint: "Click a column heading to sort (this page)", rows: "rows",
       by_payment_ref: "By payment reference", open_claim: "Open", audit_filters_note: "Filters run on the server; the pages show every matching event.",
       event_type: "Event type", originator: "Originator id", fund_filter: "Fund", latest_data: "Opens on the latest month with data",
-      v_users: "Users", v_me: "My account", make_token: "Make my token", my_token: "My token (keep it safe; tell no one)",
+      unit_label: "Unit", v_users: "Users", v_me: "My account", make_token: "Make my token", my_token: "My token (keep it safe; tell no one)",
       make_token_help: "New users: make your own token in this browser; it is sent nowhere. Read the hash below to your admin; once another admin confirms, sign in with the token.",
       token_made_help: "Save the token now (e.g. in a password manager): it cannot be shown again. Tell the admin the hash only.",
       token_hash: "Token hash (SHA-256)", token_hash_help: "The 64 hex characters the person got from “Make my token” (spaces allowed)",
@@ -965,35 +965,91 @@
     }), {id: "changes-table"}));
   }
 
+  // One typed field per parameter, from its value in force and its bounds: money in 元,
+  // whole numbers, decimals, dates; only the values changed are proposed.
+  function parameterField(name, value, bound) {
+    const b = bound || {};
+    const has = (x) => x !== undefined && x !== null;
+    let input;
+    let read;
+    let unit = "";
+    if (typeof value === "boolean") {
+      input = el("input", {type: "checkbox", checked: value});
+      read = () => input.checked;
+    } else if (Number.isInteger(value)) {
+      input = el("input", {type: "number", step: "1", min: has(b.min) ? String(b.min) : null, max: has(b.max) ? String(b.max) : null, value: String(value)});
+      read = () => (input.value === "" ? value : Number(input.value));
+      if (/_days$/.test(name)) unit = "天";
+      else if (/months/.test(name)) unit = "个月";
+    } else if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      input = el("input", {type: "date", min: has(b.min) ? b.min : null, max: has(b.max) ? b.max : null, value});
+      read = () => input.value || value;
+    } else if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) {
+      const isMoney = /^-?\d+\.\d{2}$/.test(value) && !/share|rate|ratio/.test(name);
+      input = el("input", {inputmode: "decimal", pattern: isMoney ? "\\d{1,12}(\\.\\d{1,2})?" : "\\d+(\\.\\d+)?", value, size: "14"});
+      read = () => {
+        const v = input.value.trim();
+        return isMoney && /^\d+$/.test(v) ? v + ".00" : isMoney && /^\d+\.\d$/.test(v) ? v + "0" : v;
+      };
+      unit = isMoney ? t("yuan") : "";
+    } else {
+      input = el("textarea", {rows: "2"}, JSON.stringify(value));
+      read = () => JSON.parse(input.value);
+    }
+    input.id = `param-${name}`;
+    input.dataset.param = name;
+    const range = [has(b.min) ? `${t("min")} ${b.min}` : null, has(b.max) ? `${t("max")} ${b.max}` : null,
+      b.floor && has(b.floor.value) ? `≥ ${b.floor.value}` : null].filter(Boolean).join(" · ");
+    const help = [range, unit ? `${t("unit_label")}: ${unit}` : null, b.source || null].filter(Boolean).join(" · ");
+    return {node: el("div", {class: "field", "data-parameter": name}, el("label", {for: input.id}, `${name}${unit ? "（" + unit + "）" : ""}`), input,
+      el("small", {}, help)), name, old: value, read};
+  }
+
   function proposeForm(after) {
     const program = el("select", {id: "propose-program"}, programs.map((p) => el("option", {value: p.code}, `${programName(p.code)}（${p.code}）`)));
     const region = el("input", {id: "propose-region", required: true, pattern: "\\d{6}", value: me.regions[0] === "000000" ? "210000" : me.regions[0]});
     const from = el("input", {id: "propose-from", type: "date", required: true, value: today()});
-    const values = el("textarea", {id: "propose-values", required: true, rows: "3"}, "{}");
+    const valuesBox = el("div", {id: "propose-values", class: "grid-form"});
+    let fields = [];
+    const drawFields = guard(async () => {
+      const seq = ticket(valuesBox);
+      if (!/^\d{6}$/.test(region.value) || !from.value) return;
+      const p = await api(`/v1/programs/${encodeURIComponent(program.value)}` + query({region: region.value, on: from.value}));
+      if (stale(valuesBox, seq)) return;
+      fields = Object.entries(p.parameters).map(([k, v]) => parameterField(k, v, (p.bounds || {})[k]));
+      valuesBox.replaceChildren(...fields.map((f) => f.node));
+    });
+    for (const input of [program, region, from]) input.addEventListener("change", drawFields);
     const doc = el("input", {id: "propose-doc", required: true, maxlength: "200"});
     const reason = el("input", {id: "propose-reason", required: true, maxlength: "200"});
     const retro = el("input", {id: "propose-retro", type: "checkbox"});
     const submit = el("button", {type: "submit"}, t("submit"));
     let body = null;
     const form = el("form", {id: "propose-form", class: "grid-form"}, field("program", program), field("region", region),
-      field("effective_from", from), field("values", values), field("document_no", doc), field("reason", reason),
-      field("retroactive", retro), submit);
+      field("effective_from", from), field("document_no", doc), field("reason", reason), field("retroactive", retro),
+      el("fieldset", {class: "values"}, el("legend", {}, t("values")), valuesBox), submit);
     form.addEventListener("submit", act(submit, async () => {
-      let parsed;
-      try {
-        parsed = JSON.parse(values.value);
-      } catch (err) {
-        throw Object.assign(new Error(err.message), {code: "validation_error", field: "values"});
+      const values = {};
+      for (const f of fields) {
+        let v;
+        try {
+          v = f.read();
+        } catch (err) {
+          throw Object.assign(new Error(`${f.name}: ${err.message}`), {code: "validation_error", field: "values"});
+        }
+        if (JSON.stringify(v) !== JSON.stringify(f.old)) values[f.name] = v;
       }
-      body = {region: region.value, effective_from: from.value, values: parsed, document_no: doc.value, reason: reason.value};
+      if (!Object.keys(values).length) throw Object.assign(new Error("no value was changed"), {code: "validation_error", field: "values"});
+      body = {region: region.value, effective_from: from.value, values, document_no: doc.value, reason: reason.value};
       if (retro.checked) body.retroactive = true;
       const old = await oldValues(program.value, region.value, from.value);
-      return [t("propose_confirm"), [changeFacts({...body, program: program.value, proposed_by: me.user_id}), diffTable(parsed, old)]];
+      return [t("propose_confirm"), [changeFacts({...body, program: program.value, proposed_by: me.user_id}), diffTable(values, old)]];
     }, async (key) => {
       const r = await api(`/v1/programs/${program.value}/parameters`, {method: "PUT", body, key});
       notify(`${t("change_proposed")}: ${r.change_id}`, "ok");
       await after();
     }));
+    drawFields();
     return section("propose", form);
   }
 
