@@ -151,13 +151,18 @@ def test_time_bases_and_the_latest_month_with_data(demo, open_page):
                                          ("allocated", "reserved", "disbursed", "recovered", "available")]
     assert fen(report["closing"]["disbursed"]) or fen(report["closing"]["reserved"]), "not an empty ledger"
     # the fund's report opens on the latest month with a movement, not on an empty current one
-    page.click("#funds-table form ~ * button", timeout=1) if False else None
     page.locator("button", has_text="当前").click()
     open_fund(w, demo)
     moves = ok(demo.api("treasurer", "GET", f"/v1/funds/{FUND}/movements", params={"limit": 1000}))["items"]
     latest = max(m["business_date"] for m in moves)[:7]
     assert page.input_value("#report-month") == latest
     assert page.input_value("#chart-year") == latest[:4]
+    # the program's spending opens on the year of its latest claim
+    page.goto(f"{demo.url}/#programs")
+    page.wait_for_selector("#usage-table")
+    code = page.input_value("#usage-program")
+    claims = ok(demo.api("treasurer", "GET", "/v1/claims", params={"program": code, "limit": 1000}))["items"]
+    assert page.input_value("#usage-year") == max(c["approved_on"] or c["application_date"] for c in claims)[:4]
     w.assert_clean()
 
 

@@ -859,8 +859,9 @@
     const jobs = [drawParameters(select.value, region.value, on.value, paramBox)];
 
     if (has(ROLES.reports)) {
-      const year = el("input", {type: "number", id: "usage-year", min: "2000", max: "2099", value: (state.asOf || today()).slice(0, 4)});
       const usageProgram = el("select", {id: "usage-program"}, programs.map((p) => el("option", {value: p.code}, `${name(p)}（${p.code}）`)));
+      const year = el("input", {type: "number", id: "usage-year", min: "2000", max: "2099",
+                                value: state.asOf ? state.asOf.slice(0, 4) : await latestClaimYear(usageProgram.value)});
       const usageBox = el("div", {id: "usage"});
       main.append(section("usage", el("form", {class: "toolbar", on: {submit: guard(() => drawUsage(usageProgram.value, year.value, usageBox))}},
         field("program", usageProgram), field("year", year), el("button", {type: "submit"}, t("apply"))), usageBox));
@@ -892,6 +893,13 @@
       el("p", {class: "clause-text", lang: "zh"}, `${doc.title_zh || ""}${doc.document_no ? `（${doc.document_no}）` : ""} ${p.clause}：${p.clause_text || ""}`),
       el("p", {}, `${t("rule_version")}: `, el("code", {}, p.rule_version || "—")),
       table(`${programName(p.code)} · ${regionLabel(region)} · ${on}`, [col("name"), col("value", 1), col("source"), col("min", 1), col("max", 1), col("bounds")], rows, {id: "parameters-table"}));
+  }
+
+  // The year of the program's latest claim (a view opens on a year with figures).
+  async function latestClaimYear(code) {
+    const claims = await allPages("/v1/claims", {program: code}).catch(() => []);
+    const dates = claims.map((c) => c.approved_on || c.application_date).filter(Boolean).sort();
+    return (dates.length ? dates[dates.length - 1] : today()).slice(0, 4);
   }
 
   async function drawUsage(code, year, box) {
