@@ -249,10 +249,12 @@ def test_parameter_change_proposed_by_one_admin_and_confirmed_by_another(demo, o
     page.wait_for_selector("#propose-form")
     # The officer reads the clause in Chinese and each source in Chinese (DOMAIN.md, texts).
     page.wait_for_selector("#parameters .clause-text")
+    wait_idle(w)  # the page's reports and changes are loaded before the officer acts
     first = ok(demo.api("admin", "GET", "/v1/programs"))["items"][0]
     assert first["clause_text"] in page.locator("#parameters .clause-text").inner_text()
     assert "本地假设" in page.locator("#parameters-table").inner_text() or "原文" in page.locator(
         "#parameters-table").inner_text()
+    assert ".md" not in page.locator("#parameters-table").inner_text(), "no file names: sources and bounds in words"
     page.select_option("#propose-program", "job_search")
     page.fill("#propose-region", "210200")
     page.fill("#propose-from", (TODAY + dt.timedelta(days=30)).isoformat())

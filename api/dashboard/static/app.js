@@ -876,6 +876,11 @@
     await Promise.all(jobs);
   }
 
+  // A bound's source without the project's file references ("(DOMAIN.md, …)"): those are for
+  // developers; the full text stays in the title.
+  const boundSource = (text) => (text ? el("span", {title: text}, lang === "zh"
+    ? text.replace(/\s*\((?:[A-Z]+\.md)[^)]*\)/g, "").replace(/^assumed:\s*/, "本地假设：").replace(/^local practice:\s*/, "地方惯例：") : text) : "");
+
   async function drawParameters(code, region, on, box) {
     const p = await api(`/v1/programs/${encodeURIComponent(code)}` + query({region, on}));
     const rows = Object.entries(p.parameters).map(([k, v]) => {
@@ -886,7 +891,7 @@
         // 不低于: the province's value in force is the floor a city's value keeps to.
         el("td", {class: "num"}, [b.min === undefined || b.min === null ? "—" : String(b.min),
           b.floor && b.floor.value !== undefined ? `≥ ${b.floor.value}` : ""].filter(Boolean).join(" ")),
-        el("td", {class: "num"}, b.max === undefined || b.max === null ? "—" : String(b.max)), el("td", {}, b.source || ""));
+        el("td", {class: "num"}, b.max === undefined || b.max === null ? "—" : String(b.max)), el("td", {}, boundSource(b.source)));
     });
     const doc = p.document || {};
     box.replaceChildren(
@@ -936,11 +941,8 @@
     ["proposed_by", actorName(c.proposed_by)]]);
 
   async function drawChanges(box) {
-    const items = [];
-    for (const p of programs) {
-      const page = await api(`/v1/programs/${encodeURIComponent(p.code)}/parameter-changes` + query({status: "proposed"}));
-      items.push(...page.items);
-    }
+    const pages = await Promise.all(programs.map((p) => api(`/v1/programs/${encodeURIComponent(p.code)}/parameter-changes` + query({status: "proposed"}))));
+    const items = pages.flatMap((page) => page.items);
     if (!items.length) {
       box.replaceChildren(el("p", {id: "no-changes"}, t("none")));
       return;
@@ -1008,9 +1010,9 @@
     input.dataset.param = name;
     const range = [has(b.min) ? `${t("min")} ${b.min}` : null, has(b.max) ? `${t("max")} ${b.max}` : null,
       b.floor && has(b.floor.value) ? `≥ ${b.floor.value}` : null].filter(Boolean).join(" · ");
-    const help = [range, unit ? `${t("unit_label")}: ${unit}` : null, b.source || null].filter(Boolean).join(" · ");
+    const help = [range, unit ? `${t("unit_label")}: ${unit}` : null].filter(Boolean).join(" · ");
     return {node: el("div", {class: "field", "data-parameter": name}, el("label", {for: input.id}, `${name}${unit ? "（" + unit + "）" : ""}`), input,
-      el("small", {}, help)), name, old: value, read};
+      el("small", {}, help, b.source ? [" · ", boundSource(b.source)] : null)), name, old: value, read};
   }
 
   function proposeForm(after) {
