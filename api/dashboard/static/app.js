@@ -1139,8 +1139,8 @@
       }
       results.replaceChildren(claimsTable(items, results, {id: "claims-table"}));
     }));
-    if (true) main.append(browseClaims(results));
-    main.append(results);
+    // The claim shown sits under the look-up, above the list it may have been picked from.
+    main.append(results, browseClaims(results));
   }
 
   // Claims by status, program, region and submission date, filtered by the server, a page at a
@@ -1284,6 +1284,7 @@
       el("strong", {title: e.type}, codeName(e.type)), " · ", timeCell(e.recorded_at), ` (${t("beijing")}) · ${t("actor")}: `, actorCell(e.actor), ` · v${e.version}`,
       el("div", {class: "what"}, describe(e)))))));
     box.replaceChildren(...parts);
+    box.scrollIntoView({block: "start"});
   }
 
   // ---- reconciliation and close -------------------------------------------------------------
