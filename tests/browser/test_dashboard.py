@@ -378,6 +378,8 @@ def test_english_switch_and_print_layout(demo, open_page):
     assert "Available" in page.locator("#funds-table thead").inner_text()
     page.emulate_media(media="print")
     assert not page.locator("#nav").is_visible()
+    fund_cell = page.locator("#funds-table tbody tr th").first
+    assert fund_cell.is_visible() and fund_cell.inner_text().strip(), "the fund column prints (it is not blanked)"
     w.shot("funds-print-en")
     page.emulate_media(media="screen")
     page.click("#lang")

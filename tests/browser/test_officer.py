@@ -103,6 +103,8 @@ def test_timeline_and_audit_log_in_chinese_with_amounts_and_beijing_time(demo, o
     assert amount in timeline, "the payment's amount (amount_fen) is shown"
     assert beijing(payment["recorded_at"]) in timeline, "recorded times in Beijing time"
     assert users[payment["actor"]] in timeline and payment["actor"] not in timeline, "actors by name"
+    payments = page.locator("#claim-payments tfoot td.num").inner_text()
+    assert shown(payments) == sum(fen(p["amount"]) for p in paid["payments"]), "the payments' 合计"
     # the audit log: Chinese types, amounts, Beijing time
     page.goto(f"{demo.url}/#audit")
     page.wait_for_selector("#events-table tbody tr")

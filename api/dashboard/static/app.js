@@ -1275,9 +1275,11 @@
         amountKeys.map((k) => el("tr", {"data-amount": k}, el("th", {scope: "row"}, t(k)), moneyCell(c.amounts[k]))), {id: "claim-amounts"})),
     ];
     if (c.payments.length) parts.push(section("payments", table(null, [col("payment_ref"), col("kind"), col("amount", 1), col("paid_on"), col("returned")],
-      c.payments.map((p) => el("tr", {}, el("td", {}, p.payment_ref), el("td", {}, named(codeName(p.kind), p.kind)), moneyCell(p.amount), el("td", {}, p.paid_on), el("td", {}, p.returned ? t("yes") : t("no")))))));
+      c.payments.map((p) => el("tr", {}, el("td", {}, p.payment_ref), el("td", {}, named(codeName(p.kind), p.kind)), moneyCell(p.amount), el("td", {}, p.paid_on), el("td", {}, p.returned ? t("yes") : t("no")))),
+      {id: "claim-payments"}, [el("tr", {class: "total"}, el("th", {scope: "row", colspan: "2"}, t("total")), moneyCell(sumMoney(c.payments.map((p) => p.amount))), el("td", {colspan: "2"}))])));
     if (c.clawbacks.length) parts.push(section("clawbacks", table(null, [col("claim"), col("amount", 1), col("reason"), col("confirmed")],
-      c.clawbacks.map((k) => el("tr", {}, el("td", {}, k.clawback_id), moneyCell(k.amount), el("td", {}, k.reason), el("td", {}, k.confirmed ? t("yes") : t("no")))))));
+      c.clawbacks.map((k) => el("tr", {}, el("td", {}, k.clawback_id), moneyCell(k.amount), el("td", {}, k.reason), el("td", {}, k.confirmed ? t("yes") : t("no")))),
+      {id: "claim-clawbacks"}, [el("tr", {class: "total"}, el("th", {scope: "row"}, t("total")), moneyCell(sumMoney(c.clawbacks.map((k) => k.amount))), el("td", {colspan: "2"}))])));
     if (c.publicity) parts.push(section("publicity", dl([["starts_on", c.publicity.starts_on], ["ends_on", c.publicity.ends_on]]),
       table(t("objections"), [col("reason"), col("status")], (c.publicity.objections || []).map((o) => el("tr", {}, el("td", {}, o.reason || ""), el("td", {}, o.outcome || o.status || ""))))));
     parts.push(section("timeline", el("ol", {class: "timeline", id: "timeline"}, visible.map((e) => el("li", {},
