@@ -72,5 +72,24 @@ def test_a_person_makes_a_token_two_admins_register_it_and_the_person_rotates_it
     assert demo.server.call("GET", "/v1/users/me", new).json()["name"] == "新出纳"
     page.goto(f"{demo.url}/#funds")
     page.wait_for_selector("#funds-table tbody tr")
+    # 甲 proposes new roles for the person, 乙 confirms; then 甲 deactivates them
+    a.page.reload()
+    row = a.page.locator("#users-table tr", has_text="新出纳")
+    row.locator("button.change-roles").click()
+    a.page.locator("#confirm-dialog #edit-user-roles input[value=auditor]").check()
+    confirm(a, "新出纳")
+    a.page.locator("#user-changes-table tr", has_text="新出纳").wait_for()
+    b.page.reload()
+    b.page.locator("#user-changes-table tr", has_text="新出纳").locator("button.confirm").click()
+    confirm(b, "审计员")
+    b.page.locator("#users-table tr", has_text="新出纳").filter(has_text="审计员").wait_for()
+    user_id = demo.server.call("GET", "/v1/users/me", new).json()["user_id"]
+    assert set(ok(demo.api("admin", "GET", f"/v1/users/{user_id}"))["roles"]) == {"treasurer", "auditor"}
+    a.page.reload()
+    a.page.locator("#users-table tr", has_text="新出纳").locator("button.reject").click()
+    a.page.fill("#deactivate-reason", "调岗")
+    confirm(a, "新出纳")
+    a.page.locator("#users-table tr", has_text="新出纳").filter(has_text="已停用").wait_for()
+    assert demo.server.call("GET", "/v1/users/me", new).status_code == 401
     for w in (person, a, b):
         w.assert_clean()

@@ -74,6 +74,8 @@
       page_n: "第 {n} 页", export_csv: "导出 CSV（全部筛选结果）", sort_hint: "点击列标题排序（本页）", rows: "条",
       by_payment_ref: "按支付编号", open_claim: "打开", audit_filters_note: "筛选在服务器端进行，翻页显示全部匹配事件。",
       event_type: "事件类型", originator: "对象编号", fund_filter: "资金", latest_data: "默认显示有数据的最近月份",
+      change_roles: "变更角色与地区", change_roles_confirm: "将提出以下角色与地区变更（替换原有的，需另一管理员确认）：",
+      reactivate: "恢复", reactivate_confirm: "将提出恢复以下用户（原令牌仍作废，需另一管理员确认）：",
       unit_label: "单位", v_users: "用户", v_me: "我的账户", make_token: "生成我的令牌", my_token: "我的令牌（请妥善保存，勿告诉他人）",
       make_token_help: "新用户：在本机浏览器生成自己的令牌，令牌不会发送到任何地方。把下方的哈希值念给管理员登记，经另一管理员确认后即可用令牌登录。",
       token_made_help: "请立即保存令牌（例如存入密码管理器）；关闭页面后无法找回。只把哈希值告诉管理员。",
@@ -145,6 +147,8 @@
       page_n: "Page {n}", export_csv: "Export CSV (the whole filtered list)", sort_hint: "Click a column heading to sort (this page)", rows: "rows",
       by_payment_ref: "By payment reference", open_claim: "Open", audit_filters_note: "Filters run on the server; the pages show every matching event.",
       event_type: "Event type", originator: "Originator id", fund_filter: "Fund", latest_data: "Opens on the latest month with data",
+      change_roles: "Change roles and regions", change_roles_confirm: "This proposes new roles and regions (they replace the old; another admin confirms):",
+      reactivate: "Reactivate", reactivate_confirm: "This proposes reactivating the user (old tokens stay revoked; another admin confirms):",
       unit_label: "Unit", v_users: "Users", v_me: "My account", make_token: "Make my token", my_token: "My token (keep it safe; tell no one)",
       make_token_help: "New users: make your own token in this browser; it is sent nowhere. Read the hash below to your admin; once another admin confirms, sign in with the token.",
       token_made_help: "Save the token now (e.g. in a password manager): it cannot be shown again. Tell the admin the hash only.",
@@ -1591,10 +1595,41 @@
             notify(t("saved"), "ok");
             await redraw();
           }));
+          // New roles and regions (they replace the old ones): proposed, another admin confirms.
+          const change = el("button", {type: "button", class: "change-roles"}, t("change_roles"));
+          let picked = null;
+          change.addEventListener("click", act(change, () => {
+            picked = {roles: rolesPicker("edit-user", u.roles), regions: regionsPicker("edit-user-regions", u.regions),
+                      reason: el("input", {id: "edit-user-reason", maxlength: "200"})};
+            return [t("change_roles_confirm"), [dl([["name", u.name], ["old_value", `${u.roles.map(roleName).join("、")} · ${u.regions.map(regionName).join("、")}`]]),
+              picked.roles, field("regions", picked.regions), field("reason", picked.reason)]];
+          }, async (key) => {
+            const body = {roles: pickedRoles(picked.roles), regions: pickedRegions(picked.regions)};
+            if (picked.reason.value.trim()) body.reason = picked.reason.value.trim();
+            const r = await api(`/v1/users/${u.user_id}/roles`, {method: "POST", body, key});
+            notify(r.status === "proposed" ? t("user_proposed") : t("saved"), "ok");
+            await redraw();
+          }));
+          // A deactivated user back, with a token of their own (its hash) and a reason.
+          const back = el("button", {type: "button", class: "reactivate"}, t("reactivate"));
+          let again = null;
+          back.addEventListener("click", act(back, () => {
+            again = {reason: el("input", {id: "reactivate-reason", required: true, maxlength: "200"}),
+                     hash: el("input", {id: "reactivate-hash", pattern: "[0-9a-fA-F ]{64,80}", size: "72", spellcheck: "false"})};
+            return [t("reactivate_confirm"), [dl([["name", u.name]]), field("token_hash", again.hash, t("token_hash_help")), field("reason", again.reason)]];
+          }, async (key) => {
+            if (!again.reason.value.trim()) return;
+            const body = {reason: again.reason.value.trim()};
+            if (again.hash.value.trim()) body.token_sha256 = again.hash.value.replace(/\s+/g, "").toLowerCase();
+            const r = await api(`/v1/users/${u.user_id}/reactivate`, {method: "POST", body, key});
+            notify(r.status === "proposed" ? t("user_proposed") : t("saved"), "ok");
+            await redraw();
+          }));
+          const mine = u.user_id === me.user_id;
           return el("tr", {"data-user": u.user_id}, el("th", {scope: "row"}, u.name), el("td", {}, u.roles.map(roleName).join("、")),
             el("td", {}, u.regions.map(regionName).join("、")), el("td", {}, u.active ? t("active") : t("inactive")),
             el("td", {class: "num"}, String(u.tokens.filter((x) => !x.revoked).length)),
-            el("td", {}, u.active && u.user_id !== me.user_id ? off : ""));
+            el("td", {class: "actions"}, mine ? "" : u.active ? [change, " ", off] : back));
         }), {id: "users-table"}));
     };
     main.append(section("user_changes", changesBox), section("users", usersBox));
