@@ -286,13 +286,19 @@ def test_the_month_report_prints_alone_as_a_bureau_files_it(demo, open_page):
     w.assert_clean()
 
 
-@pytest.mark.parametrize("view", ["funds", "claims", "recon", "audit"])
+@pytest.mark.parametrize("view", ["sign-in", "funds", "programs", "claims", "recon", "audit", "users", "me"])
 def test_a_phone_never_scrolls_sideways(demo, open_page, view):
     w = open_page(viewport=(390, 844))
-    sign_in(w, demo, "admin")
     page = w.page
+    if view == "sign-in":
+        page.goto(demo.url + "/")
+        page.click("#make-token")
+        page.wait_for_selector("#new-token-hash")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        return w.assert_clean()
+    sign_in(w, demo, "admin")
     page.goto(f"{demo.url}/#{view}")
-    page.wait_for_selector(f"main[data-view={view}] section table")
+    page.wait_for_selector(f"main[data-view={view}] section " + ("dl" if view == "me" else "table"))
     wait_idle(w)
     if view == "funds":
         open_fund(w, demo)

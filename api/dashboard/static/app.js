@@ -76,7 +76,7 @@
       event_type: "事件类型", originator: "对象编号", fund_filter: "资金", latest_data: "默认显示有数据的最近月份",
       change_roles: "变更角色与地区", change_roles_confirm: "将提出以下角色与地区变更（替换原有的，需另一管理员确认）：",
       reactivate: "恢复", reactivate_confirm: "将提出恢复以下用户（原令牌仍作废，需另一管理员确认）：",
-      unit_label: "单位", v_users: "用户", v_me: "我的账户", make_token: "生成我的令牌", my_token: "我的令牌（请妥善保存，勿告诉他人）",
+      backdated: "补录", unit_label: "单位", v_users: "用户", v_me: "我的账户", make_token: "生成我的令牌", my_token: "我的令牌（请妥善保存，勿告诉他人）",
       make_token_help: "新用户：在本机浏览器生成自己的令牌，令牌不会发送到任何地方。把下方的哈希值念给管理员登记，经另一管理员确认后即可用令牌登录。",
       token_made_help: "请立即保存令牌（例如存入密码管理器）；关闭页面后无法找回。只把哈希值告诉管理员。",
       token_hash: "令牌哈希（SHA-256）", token_hash_help: "由本人在登录页“生成我的令牌”得到的 64 位十六进制哈希（可含空格）",
@@ -149,7 +149,7 @@
       event_type: "Event type", originator: "Originator id", fund_filter: "Fund", latest_data: "Opens on the latest month with data",
       change_roles: "Change roles and regions", change_roles_confirm: "This proposes new roles and regions (they replace the old; another admin confirms):",
       reactivate: "Reactivate", reactivate_confirm: "This proposes reactivating the user (old tokens stay revoked; another admin confirms):",
-      unit_label: "Unit", v_users: "Users", v_me: "My account", make_token: "Make my token", my_token: "My token (keep it safe; tell no one)",
+      backdated: "Backdated", unit_label: "Unit", v_users: "Users", v_me: "My account", make_token: "Make my token", my_token: "My token (keep it safe; tell no one)",
       make_token_help: "New users: make your own token in this browser; it is sent nowhere. Read the hash below to your admin; once another admin confirms, sign in with the token.",
       token_made_help: "Save the token now (e.g. in a password manager): it cannot be shown again. Tell the admin the hash only.",
       token_hash: "Token hash (SHA-256)", token_hash_help: "The 64 hex characters the person got from “Make my token” (spaces allowed)",
@@ -1251,7 +1251,7 @@
     if (d.claim_id) put(t("claim"), String(d.claim_id).slice(0, 8));
     if (d.name && typeof d.name === "string") put(t("name"), d.name);
     if (Array.isArray(d.roles)) put(t("roles"), d.roles.map(roleName).join("、"));
-    if (d.backdate && typeof d.backdate === "object" && d.backdate.reason) put("补录", d.backdate.reason);
+    if (d.backdate && typeof d.backdate === "object" && d.backdate.reason) put(t("backdated"), d.backdate.reason);
     return parts.join(" · ");
   }
 
@@ -1545,7 +1545,8 @@
       `${r.level === "county" ? "　　" : r.level === "city" ? "　" : ""}${r.name_zh}（${r.code}）`)));
   }
   const pickedRegions = (select) => [...select.selectedOptions].map((o) => o.value);
-  const CHANGE_KINDS = {create: "新增用户", roles: "变更角色与地区", reactivate: "恢复用户", token: "登记令牌", deactivate: "停用"};
+  const CHANGE_KIND_NAMES = {create: "新增用户", roles: "变更角色与地区", reactivate: "恢复用户", token: "登记令牌", deactivate: "停用"};
+  const CHANGE_KINDS = new Proxy(CHANGE_KIND_NAMES, {get: (names, kind) => (lang === "zh" ? names[kind] : kind)});
 
   async function renderUsers(main) {
     const changesBox = el("div", {id: "user-changes"});
