@@ -484,7 +484,8 @@
     return el("div", {class: "scroll"}, el("table", attrs || {},
       caption ? el("caption", {}, caption) : null,
       el("thead", {}, el("tr", {}, headers.map((h) => el("th", {scope: "col", class: h.num ? "num" : null}, h.label || h)))),
-      el("tbody", {}, rows), foot && foot.length ? el("tfoot", {}, foot) : null));
+      el("tbody", {}, rows && rows.length ? rows : el("tr", {class: "empty"}, el("td", {colspan: String(headers.length)}, t("none")))),
+      foot && foot.length ? el("tfoot", {}, foot) : null));
   }
   const col = (key, num) => ({label: t(key), num});
   const field = (labelKey, input, help) => {
