@@ -199,6 +199,24 @@ def test_close_acts_on_the_month_on_screen_once_and_lists_closed_months(demo, op
     page.click("#confirm-cancel")
     page.locator("#confirm-dialog").wait_for(state="detached")
     assert len(posts) == 1
+    # reopening takes two people: the treasurer asks, an admin confirms
+    page.locator(f'#periods-table tr[data-month="{month}"] button.ask-reopen').click()
+    page.fill("#reopen-reason", "补记十月退票")
+    page.fill("#reopen-doc", "鞍财社〔2026〕3号")
+    confirm(w, month)
+    request = page.locator(f'#periods-table tr[data-month="{month}"] .reopen-request')
+    request.wait_for()
+    assert request.locator("button").count() == 0, "the proposer does not confirm"
+    admin = open_page()
+    sign_in(admin, demo, "admin")
+    admin.page.goto(f"{demo.url}/#recon")
+    admin.page.wait_for_selector("#recon-counts")
+    admin.page.select_option("#recon-fund", fund_id)
+    admin.page.locator(f'#periods-table tr[data-month="{month}"] button.confirm-reopen').click()
+    confirm(admin, "补记十月退票")
+    admin.page.locator(f'#periods-table tr[data-month="{month}"]', has_text="未结账").wait_for()
+    assert month not in ok(demo.api("treasurer", "GET", "/v1/periods", params={"fund_id": fund_id}))["closed_months"]
+    admin.assert_clean()
     w.assert_clean()
 
 

@@ -76,6 +76,8 @@
       event_type: "事件类型", originator: "对象编号", fund_filter: "资金", latest_data: "默认显示有数据的最近月份",
       change_roles: "变更角色与地区", change_roles_confirm: "将提出以下角色与地区变更（替换原有的，需另一管理员确认）：",
       reactivate: "恢复", reactivate_confirm: "将提出恢复以下用户（原令牌仍作废，需另一管理员确认）：",
+      ask_reopen: "申请重新开账", ask_reopen_confirm: "将申请重新开账以下月份（需另一出纳或管理员确认）：",
+      reopen_confirm: "将确认重新开账，该月随即可再记账：", reopened: "已重新开账", reopen_asked: "已申请重新开账，待另一人确认",
       backdated: "补录", unit_label: "单位", v_users: "用户", v_me: "我的账户", make_token: "生成我的令牌", my_token: "我的令牌（请妥善保存，勿告诉他人）",
       make_token_help: "新用户：在本机浏览器生成自己的令牌，令牌不会发送到任何地方。把下方的哈希值念给管理员登记，经另一管理员确认后即可用令牌登录。",
       token_made_help: "请立即保存令牌（例如存入密码管理器）；关闭页面后无法找回。只把哈希值告诉管理员。",
@@ -149,6 +151,8 @@
       event_type: "Event type", originator: "Originator id", fund_filter: "Fund", latest_data: "Opens on the latest month with data",
       change_roles: "Change roles and regions", change_roles_confirm: "This proposes new roles and regions (they replace the old; another admin confirms):",
       reactivate: "Reactivate", reactivate_confirm: "This proposes reactivating the user (old tokens stay revoked; another admin confirms):",
+      ask_reopen: "Ask to reopen", ask_reopen_confirm: "This asks to reopen the month below (another treasurer or an admin confirms):",
+      reopen_confirm: "This confirms the reopening; entries dated in the month are accepted again:", reopened: "Reopened", reopen_asked: "Reopen asked; another person must confirm",
       backdated: "Backdated", unit_label: "Unit", v_users: "Users", v_me: "My account", make_token: "Make my token", my_token: "My token (keep it safe; tell no one)",
       make_token_help: "New users: make your own token in this browser; it is sent nowhere. Read the hash below to your admin; once another admin confirms, sign in with the token.",
       token_made_help: "Save the token now (e.g. in a password manager): it cannot be shown again. Tell the admin the hash only.",
@@ -1398,10 +1402,43 @@
       box.replaceChildren(el("p", {id: "no-periods"}, `${fundName(fundId)} · ${t("no_periods")}`));
       return;
     }
+    const redraw = () => drawPeriods(fundId, box);
+    // A closed month reopens on two people: a treasurer asks (reason, document), another
+    // treasurer or an admin confirms.
+    const requests = (p) => (p.reopen_requests || []).map((q) => {
+      const facts = dl([["fund", fundName(fundId)], ["month", p.month], ["proposed_by", actorName(q.proposed_by)],
+        ["reason", q.reason], ["document_no", q.document_no]]);
+      const yes = el("button", {type: "button", class: "confirm-reopen"}, t("confirm"));
+      yes.addEventListener("click", act(yes, () => [t("reopen_confirm"), facts], async (key) => {
+        await api(`/v1/periods/${encodeURIComponent(fundId)}/${p.month}/reopen/${q.change_id}/confirm`, {method: "POST", body: {}, key});
+        notify(`${t("reopened")}: ${fundName(fundId)} ${p.month}`, "ok");
+        await redraw();
+      }));
+      const mayConfirm = q.proposed_by !== me.user_id && has(["treasurer", "admin"]);
+      return el("div", {class: "reopen-request", "data-change": q.change_id},
+        `${actorName(q.proposed_by)} · ${q.reason} · ${q.document_no} · `, timeCell(q.proposed_at), mayConfirm ? [" ", yes] : null);
+    });
+    const ask = (p) => {
+      if (p.state !== "closed" || (p.reopen_requests || []).length || !has(["treasurer"])) return null;
+      const button = el("button", {type: "button", class: "ask-reopen"}, t("ask_reopen"));
+      let form = null;
+      button.addEventListener("click", act(button, () => {
+        form = {reason: el("input", {id: "reopen-reason", required: true, maxlength: "200"}),
+                doc: el("input", {id: "reopen-doc", required: true, maxlength: "200"})};
+        return [t("ask_reopen_confirm"), [dl([["fund", fundName(fundId)], ["month", p.month]]), field("reason", form.reason), field("document_no", form.doc)]];
+      }, async (key) => {
+        if (!form.reason.value.trim() || !form.doc.value.trim()) return;
+        await api(`/v1/periods/${encodeURIComponent(fundId)}/${p.month}/reopen`, {method: "POST", key,
+          body: {reason: form.reason.value.trim(), document_no: form.doc.value.trim()}});
+        notify(t("reopen_asked"), "ok");
+        await redraw();
+      }));
+      return button;
+    };
     box.replaceChildren(table(fundName(fundId), [col("month"), col("state"), col("closed_by"), col("closed_at"), col("override_reason"), col("reopen_requests")],
       items.map((p) => el("tr", {"data-month": p.month}, el("th", {scope: "row"}, p.month), el("td", {}, p.state === "closed" ? t("closed") : t("open")),
         el("td", {}, actorCell(p.closed_by)), el("td", {}, p.closed_at ? timeCell(p.closed_at) : "—"), el("td", {}, p.override_reason || "—"),
-        el("td", {}, String((p.reopen_requests || []).length)))), {id: "periods-table"}));
+        el("td", {}, requests(p), ask(p)))), {id: "periods-table"}));
   }
 
   async function drawRecon(fundId, month, box) {
