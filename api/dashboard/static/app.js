@@ -74,7 +74,7 @@
       page_n: "第 {n} 页", export_csv: "导出 CSV（全部筛选结果）", sort_hint: "点击列标题排序（本页）", rows: "条",
       by_payment_ref: "按支付编号", open_claim: "打开", audit_filters_note: "筛选在服务器端进行，翻页显示全部匹配事件。",
       event_type: "事件类型", originator: "对象编号", fund_filter: "资金", latest_data: "默认显示有数据的最近月份",
-      change_roles: "变更角色与地区", change_roles_confirm: "将提出以下角色与地区变更（替换原有的，需另一管理员确认）：",
+      change_roles: "变更角色", change_roles_confirm: "将提出以下角色与地区变更（替换原有的，需另一管理员确认）：",
       reactivate: "恢复", reactivate_confirm: "将提出恢复以下用户（原令牌仍作废，需另一管理员确认）：",
       ask_reopen: "申请重新开账", ask_reopen_confirm: "将申请重新开账以下月份（需另一出纳或管理员确认）：",
       reopen_confirm: "将确认重新开账，该月随即可再记账：", reopened: "已重新开账", reopen_asked: "已申请重新开账，待另一人确认",
