@@ -181,14 +181,12 @@
   // Codes stay available as secondary detail (a title or a small code beside the name).
   const CODE_NAMES = {
     // events (GET /v1/claims/{id}/events, /v1/audit/events)
-    Submitted: "受理申请", Approved: "核定", Rejected: "驳回", Withdrawn: "撤回", FactsAmended: "补正材料",
-    PaymentRecorded: "记录支付", PaymentReturned: "退票", Closed: "结案", ClawbackDemanded: "要求追回",
-    ClawbackConfirmed: "确认追回", RecoveryRecorded: "追回到账", ObjectionRaised: "公示异议", ObjectionResolved: "异议处理",
-    PublicityStarted: "开始公示", Opened: "开立", Allocated: "资金拨入", TransferredOut: "调出", TransferredIn: "调入",
-    Reserved: "预留", Released: "释放预留", Disbursed: "支付", Recovered: "追回入账", PaymentReversed: "退票冲回",
-    Registered: "登记用户", TokenIssued: "签发令牌", TokenRevoked: "吊销令牌", Issued: "签发", Appointed: "任命",
+    Submitted: "受理申请", Approved: "核定", Rejected: "驳回", Withdrawn: "撤回", PaymentRecorded: "记录支付", PaymentReturned: "退票", Closed: "结案", ClawbackDemanded: "要求追回",
+    ClawbackConfirmed: "确认追回", RecoveryRecorded: "追回到账", ObjectionResolved: "异议处理",
+    Opened: "开立", Allocated: "资金拨入", TransferredOut: "调出", TransferredIn: "调入",
+    Reserved: "预留", Released: "释放预留", Disbursed: "支付", Recovered: "追回入账", Registered: "登记用户", TokenIssued: "签发令牌", TokenRevoked: "吊销令牌", Issued: "签发", Appointed: "任命",
     Applied: "生效", Deactivated: "停用", Reactivated: "恢复", RolesChanged: "变更角色",
-    ChangeProposed: "提出参数变更", ChangeConfirmed: "确认参数变更", ChangeRejected: "驳回参数变更",
+    ChangeProposed: "提出参数变更", ChangeRejected: "驳回参数变更",
     VersionRecorded: "记录参数版本", ShippedValuesRecorded: "记录内置参数", FirstUsed: "首次使用规则",
     ClaimNoted: "登记申请", PaymentNoted: "登记支付", Taken: "占用限额", Freed: "释放限额",
     PeriodClosed: "期间结账", PeriodReopenProposed: "申请重新开账", PeriodReopened: "重新开账",
