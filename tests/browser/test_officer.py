@@ -363,3 +363,22 @@ def test_look_up_by_payment_reference_and_by_a_partial_claim_id(demo, open_page)
     page.click("#lookup-form button[type=submit]")
     page.locator("#claim-results dd", has_text=other["claim_id"]).wait_for()
     w.assert_clean()
+
+
+def test_reconciliation_opens_on_a_paying_fund_and_its_latest_month_of_payments(demo, open_page):
+    w = open_page()
+    sign_in(w, demo, "treasurer")
+    page = w.page
+    page.goto(f"{demo.url}/#recon")
+    page.wait_for_selector("#recon-counts")
+    wait_idle(w)
+    fund_id = page.input_value("#recon-fund")
+    fund = ok(demo.api("treasurer", "GET", f"/v1/funds/{fund_id}"))
+    assert fen(fund["balance"]["disbursed"]) > 0
+    moves = ok(demo.api("treasurer", "GET", f"/v1/funds/{fund_id}/movements", params={"limit": 1000}))["items"]
+    paid = max(m["business_date"] for m in moves if m["kind"] in ("disbursed", "payment_returned", "recovered"))
+    assert page.input_value("#recon-month") == paid[:7]
+    counts = [int(page.locator(f"#recon-counts [data-count={k}]").inner_text()) for k in
+              ("matched", "unmatched_in_ledger", "unmatched_in_bank")]
+    assert sum(counts) > 0, "not an empty month"
+    w.assert_clean()

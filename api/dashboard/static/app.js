@@ -727,9 +727,10 @@
 
   // The latest business month with a movement of the fund (up to `limit`, a date), so a view
   // opens on figures rather than on an empty current month.
-  async function latestMonth(fundId, limit) {
+  async function latestMonth(fundId, limit, kinds) {
     const rows = await allPages(`/v1/funds/${encodeURIComponent(fundId)}/movements`, {as_of: recordedAsOf()});
-    const dates = rows.map((m) => m.business_date).filter((d) => d && (!limit || d <= limit)).sort();
+    const dates = rows.filter((m) => !kinds || kinds.includes(m.kind)).map((m) => m.business_date)
+      .filter((d) => d && (!limit || d <= limit)).sort();
     return dates.length ? dates[dates.length - 1].slice(0, 7) : (limit || today()).slice(0, 7);
   }
 
@@ -1300,7 +1301,10 @@
   async function renderRecon(main) {
     const funds = await allPages("/v1/funds", {});
     const fund = el("select", {id: "recon-fund"}, funds.map((f) => el("option", {value: f.fund_id}, `${fundName(f.fund_id)}（${f.fund_id}）`)));
+    // The fund last looked at, else the first that has paid anything (what a bank statement shows).
+    const paying = funds.find((f) => toFen(f.balance.disbursed) > 0n);
     if (state.fund && funds.some((f) => f.fund_id === state.fund)) fund.value = state.fund;
+    else if (paying) fund.value = paying.fund_id;
     const month = el("input", {type: "month", id: "recon-month", value: today().slice(0, 7), required: true});
     const box = el("div", {id: "recon"});
     // What is on screen: the close acts on this, never on a month typed but not applied.
@@ -1366,7 +1370,7 @@
       const closeBox = el("div", {id: "close-result"});
       closeTarget = el("strong", {id: "close-target"}, "—");
       const closeButton = el("button", {type: "submit", id: "close-button"}, t("close_month"));
-      const closeForm = el("form", {id: "close-form", class: "grid-form"}, el("p", {}, `${t("close_on_screen")}：`, closeTarget),
+      const closeForm = el("form", {id: "close-form", class: "grid-form"}, el("p", {}, `${t("close_on_screen")}${lang === "zh" ? "：" : ": "}`, closeTarget),
         field("override_reason", override), closeButton);
       let target = null;
       closeForm.addEventListener("submit", act(closeButton, () => {
@@ -1386,7 +1390,8 @@
     }
     main.append(section("periods", periodsBox));
     if (funds.length) {
-      month.value = await latestMonth(fund.value, null);
+      // The latest month with what a bank statement reconciles: payments, returns, recoveries.
+      month.value = await latestMonth(fund.value, null, ["disbursed", "payment_returned", "recovered"]);
       await draw();
     }
   }
