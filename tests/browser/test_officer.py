@@ -253,6 +253,13 @@ def test_browse_claims_on_the_server_with_paging_sorting_and_export(demo, open_p
     assert len(rows) == 1 + len(every) + 1
     assert {r[0] for r in rows[1:-1]} == {c["claim_id"] for c in every}
     assert fen(rows[-1][-1]) == sum(fen(c["amounts"]["paid"]) for c in every)
+    assert any("status=paid" in u and "cursor" not in u for u in w.urls[-3:]), "the server exports the filtered list"
+    with page.expect_download() as d:
+        page.click("#browse-export-xlsx")
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(open(d.value.path(), "rb").read())).active
+    assert sheet.max_row == 1 + len(every) + 1 and sheet.page_setup.orientation == "landscape"
     w.assert_clean()
 
 

@@ -71,7 +71,7 @@
       reopen_requests: "重新开账申请", open: "未结账", printed_on: "制表日期", unit: "单位：元",
       preparer: "制表人", checker: "审核人", head: "负责人", print_report: "打印月报",
       browse: "浏览申请", submitted_from: "受理日期自", submitted_to: "受理日期至", all: "全部", prev_page: "上一页", next_page: "下一页",
-      page_n: "第 {n} 页", export_csv: "导出 CSV（全部筛选结果）", sort_hint: "点击列标题排序（本页）", rows: "条",
+      page_n: "第 {n} 页", export_csv: "导出 CSV（全部筛选结果）", export_xlsx: "导出 XLSX（全部筛选结果）", sort_hint: "点击列标题排序（本页）", rows: "条",
       by_payment_ref: "按支付编号", open_claim: "打开", audit_filters_note: "筛选在服务器端进行，翻页显示全部匹配事件。",
       event_type: "事件类型", originator: "对象编号", fund_filter: "资金", latest_data: "默认显示有数据的最近月份",
       change_roles: "变更角色", change_roles_confirm: "将提出以下角色与地区变更（替换原有的，需另一管理员确认）：",
@@ -146,7 +146,7 @@
       reopen_requests: "Reopen requests", open: "Open", printed_on: "Printed on", unit: "Unit: yuan",
       preparer: "Prepared by", checker: "Checked by", head: "Approved by", print_report: "Print the report",
       browse: "Browse claims", submitted_from: "Submitted from", submitted_to: "Submitted to", all: "All", prev_page: "Previous", next_page: "Next",
-      page_n: "Page {n}", export_csv: "Export CSV (the whole filtered list)", sort_hint: "Click a column heading to sort (this page)", rows: "rows",
+      page_n: "Page {n}", export_csv: "Export CSV (the whole filtered list)", export_xlsx: "Export XLSX (the whole filtered list)", sort_hint: "Click a column heading to sort (this page)", rows: "rows",
       by_payment_ref: "By payment reference", open_claim: "Open", audit_filters_note: "Filters run on the server; the pages show every matching event.",
       event_type: "Event type", originator: "Originator id", fund_filter: "Fund", latest_data: "Opens on the latest month with data",
       change_roles: "Change roles and regions", change_roles_confirm: "This proposes new roles and regions (they replace the old; another admin confirms):",
@@ -1113,13 +1113,6 @@
       el("thead", {}, head), body, foot.length ? el("tfoot", {}, foot) : null));
   }
 
-  const csvCell = (v) => {
-    const text = String(v === null || v === undefined ? "" : v);
-    // A cell starting with = + - @ is text, not a formula, in a spreadsheet.
-    const safe = /^[=+\-@]/.test(text) && !/^-\d/.test(text) ? "'" + text : text;
-    return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-
   async function renderClaims(main) {
     const mode = el("select", {id: "lookup-mode"}, el("option", {value: "claim"}, t("by_claim")), el("option", {value: "applicant"}, t("by_applicant")),
       has(ROLES.funds) ? el("option", {value: "payment_ref"}, t("by_payment_ref")) : null);
@@ -1177,28 +1170,26 @@
       list.replaceChildren(page.items.length ? claimsTable(page.items, results, {id: "browse-table"}) : el("p", {}, t("no_claims")),
         el("p", {class: "pager"}, prev, " ", el("span", {id: "browse-page"}, t("page_n").replace("{n}", pageNo + 1)), " ", next));
     };
-    const exportButton = el("button", {type: "button", id: "browse-export"}, t("export_csv"));
-    exportButton.addEventListener("click", guard(async () => {
-      exportButton.disabled = true;
-      exportButton.classList.add("busy");
-      try {
-        const items = await allPages("/v1/claims", params());
-        const header = ["申请编号 claim_id", "项目 program", "项目名称", "地区 region", "地区名称", "申请人", "申请日期", "状态 status",
-          "状态", "资金 fund_id", "应享 entitled", "核定 approved", "已付 paid"];
-        const lines = items.map((c) => [c.claim_id, c.program, programName(c.program), c.region, regionName(c.region), c.applicant.name,
-          c.application_date, c.status, statusName(c.status), c.fund_id || "", c.amounts.entitled, c.amounts.approved, c.amounts.paid]);
-        lines.push(["合计 total", "", "", "", "", "", "", "", "", "", sumMoney(items.map((c) => c.amounts.entitled)),
-          sumMoney(items.map((c) => c.amounts.approved)), sumMoney(items.map((c) => c.amounts.paid))]);
-        const text = "\ufeff" + [header, ...lines].map((l) => l.map(csvCell).join(",")).join("\r\n") + "\r\n";
-        saveBlob(new Blob([text], {type: "text/csv;charset=utf-8"}), "claims.csv");
-      } finally {
-        exportButton.disabled = false;
-        exportButton.classList.remove("busy");
-      }
-    }));
+    // The whole filtered list, as the server writes it (names, 合计, print set-up).
+    const exportAs = (id, label, accept, name) => {
+      const button = el("button", {type: "button", id}, label);
+      button.addEventListener("click", guard(async () => {
+        button.disabled = true;
+        button.classList.add("busy");
+        try {
+          await download("/v1/claims" + query(params()), accept, name);
+        } finally {
+          button.disabled = false;
+          button.classList.remove("busy");
+        }
+      }));
+      return button;
+    };
+    const exportButton = exportAs("browse-export", t("export_csv"), "text/csv", "claims.csv");
+    const exportXlsx = exportAs("browse-export-xlsx", t("export_xlsx"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "claims.xlsx");
     const form = el("form", {id: "browse-form", class: "toolbar", on: {submit: guard(async () => { cursors.length = 1; pageNo = 0; await load(); })}},
       field("status", status), field("program", program), field("region", region), field("submitted_from", from), field("submitted_to", to),
-      field("limit", limit), el("button", {type: "submit"}, t("query")), exportButton);
+      field("limit", limit), el("button", {type: "submit"}, t("query")), exportButton, exportXlsx);
     queueMicrotask(guard(load));
     return section("browse", form, list);
   }
