@@ -138,6 +138,9 @@ def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: Cl
                 submitted_from: str | None = params.moment_or_date("Submitted at or after (a date: from its start)"),
                 submitted_to: str | None = params.moment_or_date("Submitted at or before (a date: to its end)"),
                 limit: int = params.LIMIT, cursor: str | None = params.CURSOR):
+    """Claims in the caller's regions, oldest first, a page at a time; `Accept: text/csv` or
+    the XLSX type exports the whole filtered list (`limit` and `cursor` ignored) with names
+    and a total row."""
     actor.require_role(*READ_CLAIMS)
     limit = deps.page_limit(limit)
     if applicant_id is not None and x_applicant_id is not None and applicant_id != x_applicant_id:
