@@ -1,8 +1,12 @@
 // The dashboard: every figure is fetched from the JSON API (/v1) with the user's bearer
 // token and shown as the API answers it (money strings are only given thousands
-// separators, never recomputed). The token lives in sessionStorage only: never in a URL,
-// never in a cookie. Identity numbers are sent only in a header (X-Applicant-Id), never in
-// a URL, and the API answers them masked.
+// separators, never recomputed; the 合计 rows and subtotals add them up in integer fen).
+// Codes are shown by their names (GET /v1/regions, /v1/programs, /v1/users for admins),
+// the codes kept as secondary detail. The token lives in sessionStorage only: never in a
+// URL, never in a cookie; a token made here (生成我的令牌) leaves the page only as its hash.
+// Identity numbers are sent only in a header (X-Applicant-Id), never in a URL, and the API
+// answers them masked. Each change to the ledger is described, confirmed once and sent with
+// one Idempotency-Key (act()).
 "use strict";
 (function () {
   const FUND_TYPES = ["unemployment_insurance", "employment_subsidy", "skill_upgrade_account", "inclusive_finance"];
@@ -409,7 +413,6 @@
       }
     });
   }
-  const pairsTable = (pairs) => dl(pairs);
 
   function token() {
     return sessionStorage.getItem("ledger.token");
