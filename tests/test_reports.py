@@ -398,6 +398,14 @@ def test_ledger_report_fund_usage_writes_json_csv_and_xlsx(settings, tmp_path):
     assert ["日志位置 Log position", str(expected["position"])] in rows
     sheet = openpyxl.load_workbook(io.BytesIO(written["xlsx"])).active
     assert sheet["A1"].value == "资金使用情况表 Fund-usage report"
+    # Printed as a bureau files it: A4 landscape, one page wide, the table's header repeated.
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0  # absent: 1, OOXML's default
+    header_row = next(row[0].row for row in sheet.iter_rows() if row[1].value == "代码 Code" or
+                      (row[0].value or "").startswith("项目 Item"))
+    assert sheet.print_title_rows.replace("$", "") == f"{header_row}:{header_row}"
+    assert "&P" in sheet.oddFooter.center.text
 
     out = tmp_path / "rollup.csv"
     result = runner.invoke(cli, ["report", "fund-usage", "--fund-type", ES, "--region", history.city, "--from", first,

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
+from pydantic import StringConstraints
 
 from ledger.access import Actor
 from ledger.audit.anchors import parse_anchor
@@ -18,24 +21,32 @@ from ..schemas import AuditEventPage, ChainVerification, Problem, SealIn, SealOu
 router = APIRouter(prefix="/v1", tags=["audit"], responses=PROBLEMS, route_class=StrictJSONRoute)
 NDJSON = "application/x-ndjson"
 MAX_POSITION = 2**62  # positions are 64-bit integers in both stores
+EventTypeName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{1,64}$")]
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 
 @router.get("/audit/events", response_model=AuditEventPage,
             responses={200: {"content": {NDJSON: {"schema": {"type": "string"}}}}})
 def audit_events(request: Request, actor: Actor = Depends(deps.actor), after_position: int = Query(0, ge=0, le=MAX_POSITION),
-                 limit: int = params.LIMIT):
+                 limit: int = params.LIMIT,
+                 type: list[EventTypeName] | None = Query(None, max_length=50, description="Only events of these types "
+                                                "(repeat the parameter for several), e.g. PaymentRecorded"),
+                 originator_id: str | None = Query(None, pattern=UUID_PATTERN, description="Only one aggregate's events"),
+                 fund_id: str | None = params.FUND_ID_FILTER):
     """The events of funds and claims in the caller's regions (every event for a caller scoped
     to 000000), in log order with their chain hashes. A page holds at most `limit` events
     and stops before 4 MiB; `next_cursor` is the `after_position` of the next page.
     `Accept: application/x-ndjson` streams one event per line from `after_position` to the
-    head (no page limit)."""
+    head (no page limit). Filters narrow both on the server: `type`, `originator_id`,
+    `fund_id` (the fund's events and those naming it)."""
     actor.require_role(*READ_AUDIT)
+    filters = {"types": frozenset(type) if type else None, "originator_id": originator_id, "fund_id": fund_id}
     ledger = deps.runtime(request).ledger
     if NDJSON in request.headers.get("accept", ""):
-        lines = (json_bytes(e) + b"\n" for e in ledger.audit_events(actor, after_position))
+        lines = (json_bytes(e) + b"\n" for e in ledger.audit_events(actor, after_position, **filters))
         return StreamingResponse(lines, media_type=NDJSON)
     limit = deps.page_limit(limit)
-    return bounded_page(ledger.audit_events(actor, after_position, limit + 1), limit,
+    return bounded_page(ledger.audit_events(actor, after_position, limit + 1, **filters), limit,
                         lambda item: str(item["position"]))
 
 

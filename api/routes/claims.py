@@ -1,15 +1,19 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ledger.access import READ_CLAIMS, Actor
 from ledger.errors import ValidationFailed
+from ledger.regions import divisions
+from projections.reads import claims_export
+from projections.reads import export as report_export
 
 from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json, outcome, ready
 from ..writes import write
+from .reports import EXPORTS, requested_format
 from ..schemas import (PARTY_ID_PATTERN, ApproveIn, ClaimEvents, ClaimIn, ClaimOut, ClaimPage, ClaimStatus, ClawbackIn,
                        FactsIn, ObjectionIn, ObjectionResolutionIn, PaymentIn, ProgramCode, ReasonIn, RecoveryIn,
                        ReturnIn)
@@ -122,7 +126,7 @@ def claim_events(claim_id: params.ClaimId, request: Request, actor: Actor = Depe
     return json(deps.runtime(request).reads.claim_events(actor, claim_id))
 
 
-@router.get("/claims", response_model=ClaimPage)
+@router.get("/claims", response_model=ClaimPage, responses=EXPORTS)
 def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: ClaimStatus | None = None,
                 program: ProgramCode | None = None, region: str | None = params.REGION,
                 applicant_id: str | None = Query(None, pattern=PARTY_ID_PATTERN,
@@ -134,13 +138,38 @@ def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: Cl
                 submitted_from: str | None = params.moment_or_date("Submitted at or after (a date: from its start)"),
                 submitted_to: str | None = params.moment_or_date("Submitted at or before (a date: to its end)"),
                 limit: int = params.LIMIT, cursor: str | None = params.CURSOR):
+    """Claims in the caller's regions, oldest first, a page at a time; `Accept: text/csv` or
+    the XLSX type exports the whole filtered list (`limit` and `cursor` ignored) with names
+    and a total row."""
     actor.require_role(*READ_CLAIMS)
     limit = deps.page_limit(limit)
     if applicant_id is not None and x_applicant_id is not None and applicant_id != x_applicant_id:
         raise ValidationFailed("give the applicant in X-Applicant-Id or applicant_id, not both", field="X-Applicant-Id")
     applicant_id = applicant_id if applicant_id is not None else x_applicant_id
-    items, after = deps.runtime(request).reads.claims(
-        actor, status=status, program=program, region=region, applicant_id=applicant_id, fund_id=fund_id,
-        submitted_from=submitted_from, submitted_to=submitted_to, after_position=deps.decode_position_cursor(cursor),
-        limit=limit)
+    filters = dict(status=status, program=program, region=region, applicant_id=applicant_id, fund_id=fund_id,
+                   submitted_from=submitted_from, submitted_to=submitted_to)
+    reads = deps.runtime(request).reads
+    fmt = requested_format(request)
+    if fmt != "json":
+        # An export is the whole filtered list, every page of it, with names and a 合计 row.
+        return _claims_export(request, reads, actor, filters, fmt)
+    items, after = reads.claims(actor, **filters, after_position=deps.decode_position_cursor(cursor), limit=limit)
     return json({"items": items, "next_cursor": deps.encode_cursor(after) if after is not None else None})
+
+
+def _claims_export(request: Request, reads, actor: Actor, filters: dict, fmt: str) -> Response:
+    items, after = [], None
+    while True:
+        page, after = reads.claims(actor, **filters, after_position=after, limit=params.MAX_PAGE)
+        items += page
+        if after is None:
+            break
+    ledger = deps.runtime(request).ledger
+    programs = {code: p.name_zh for code, p in ledger.catalog.programs.items()}
+    regions = {code: row["name_zh"] for code, row in divisions().items()}
+    if fmt == "xlsx":
+        content, media_type = claims_export.to_xlsx(items, programs, regions), report_export.XLSX_TYPE
+    else:
+        content, media_type = claims_export.to_csv(items, programs, regions), f"{report_export.CSV_TYPE}; charset=utf-8"
+    return Response(content, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="claims.{fmt}"'})

@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 from ..access import Actor
 from ..audit.chain import GENESIS, NO_MAC, ChainCheck, merge, verify
 from ..audit.seal import SealKey, SealRecord
-from ..domain.ids import derived_id
+from ..domain.ids import derived_id, fund_aggregate_id
 from ..domain.chain_keying import CHAIN_KEYING_ID, ChainKeying
 from ..domain.seals import ChainSeal
 from ..errors import Forbidden, InvalidState, NotFound, TooManyRequests
@@ -36,6 +36,25 @@ def seal_id_after(previous: UUID | None) -> UUID:
     return derived_id("seal-after", previous.hex if previous else "none")
 
 
+# Data fields of events that name a fund by its code.
+FUND_FIELDS = ("fund_code", "fund_id", "to_fund", "from_fund")
+
+
+def _audit_filter(types: frozenset[str] | None, originator_id: str | None, fund_id: str | None):
+    fund_originator = str(fund_aggregate_id(fund_id)) if fund_id else None
+
+    def keep(record: dict) -> bool:
+        if types and record["type"] not in types:
+            return False
+        if originator_id and record["originator_id"] != originator_id:
+            return False
+        if fund_id:
+            data = record.get("data") or {}
+            return record["originator_id"] == fund_originator or any(data.get(k) == fund_id for k in FUND_FIELDS)
+        return True
+    return keep
+
+
 class AuditCommands(LedgerCore):
     seal_key: SealKey | None = None
 
@@ -54,23 +73,33 @@ class AuditCommands(LedgerCore):
         self._walk_lock = threading.Lock()
 
     # Events ------------------------------------------------------------------------------
-    def audit_events(self, actor: Actor, after: int = 0, limit: int | None = None) -> Iterator[dict]:
+    def audit_events(self, actor: Actor, after: int = 0, limit: int | None = None, *,
+                     types: frozenset[str] | None = None, originator_id: str | None = None,
+                     fund_id: str | None = None) -> Iterator[dict]:
         """The log's events from `after` on, in order: those of funds and claims (and a fund's
-        bank statements) in the caller's regions; every event for a caller scoped to 000000."""
+        bank statements) in the caller's regions; every event for a caller scoped to 000000.
+        Filters (all that are given must hold; `limit` counts the events that pass): `types`,
+        the event types; `originator_id`, one aggregate; `fund_id`, the fund's own events and
+        those that name it (a claim's approval, a transfer's other side)."""
         actor.require_role(*READ_AUDIT)
         everything = sees_everything(actor.regions)
+        keep = _audit_filter(types, originator_id, fund_id)
         count = 0
         page: list = []
         for item in merge(self.stored_events(after), self.app.recorder.chain_rows(after)):
             page.append(item)
             if len(page) == PAGE:
                 for record in self._visible(actor, everything, page):
+                    if not keep(record):
+                        continue
                     if limit is not None and count >= limit:
                         return
                     count += 1
                     yield record
                 page = []
         for record in self._visible(actor, everything, page):
+            if not keep(record):
+                continue
             if limit is not None and count >= limit:
                 return
             count += 1

@@ -236,6 +236,7 @@ def to_xlsx(report: dict) -> bytes:
         r += 1
     r += 1
     header, rows, totals = table(report)
+    header_row = r
     for c, value in enumerate(header):
         sheet.write_string(r, c, spreadsheet_text(value), bold)
     r += 1
@@ -245,8 +246,20 @@ def to_xlsx(report: dict) -> bytes:
         r += 1
     sheet.set_column(0, 0, 36)
     sheet.set_column(1, len(header) - 1, 18)
+    _page_setup(sheet, header_row)
     workbook.close()
     return out.getvalue()
+
+
+def _page_setup(sheet, header_row: int) -> None:
+    """As a bureau prints it: A4 landscape, every column on one page's width (as many pages
+    down as it takes), the table's header row repeated on each page, page numbers below."""
+    sheet.set_paper(9)  # A4
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header_row)
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    sheet.set_footer("&C第 &P 页 / 共 &N 页 Page &P of &N")
 
 
 def render(report: dict, fmt: str) -> tuple[bytes, str]:

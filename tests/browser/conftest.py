@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ..backends import sqlite_settings
+from ..backends import postgres_settings, sqlite_settings
 from ..servers import ROOT, Server
 from ..support import ADMIN_TOKEN, token_pair
 
@@ -69,6 +69,21 @@ class Demo:
 def demo(browser_available, tmp_path_factory) -> Demo:
     tmp = tmp_path_factory.mktemp("browser")
     settings = sqlite_settings(tmp)
+    server = Server(settings, tmp, port=_free_port(), env={"LEDGER_DEMO_DATA": "1"}, log_level="warning")
+    try:
+        lines = (settings.data_dir / "demo-tokens.txt").read_text().split("\n")
+        tokens = dict(line.split(" ", 1) for line in lines if line)
+        tokens["admin"] = ADMIN_TOKEN
+        yield Demo(server, tokens)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def pg_demo(browser_available, tmp_path_factory, postgres_url) -> Demo:
+    """The demo on PostgreSQL (a schema of its own in the run's test database)."""
+    tmp = tmp_path_factory.mktemp("browser-pg")
+    settings = postgres_settings(postgres_url, tmp)
     server = Server(settings, tmp, port=_free_port(), env={"LEDGER_DEMO_DATA": "1"}, log_level="warning")
     try:
         lines = (settings.data_dir / "demo-tokens.txt").read_text().split("\n")
@@ -170,6 +185,18 @@ def sign_in(w: Watched, demo: Demo, role: str, token: str | None = None) -> None
     page.fill("#token", token or demo.tokens[role])
     page.click("form.signin button[type=submit]")
     page.wait_for_selector("#nav a")
+
+
+def confirm(w: Watched, expect: str | None = None) -> str:
+    """Answer the dashboard's confirmation (what the action will do, asked once): its text."""
+    dialog = w.page.locator("#confirm-dialog")
+    dialog.wait_for()
+    text = dialog.inner_text()
+    if expect is not None:
+        assert expect in text, text
+    w.page.click("#confirm-ok")
+    dialog.wait_for(state="detached")
+    return text
 
 
 def copy_to_docs(name: str) -> None:

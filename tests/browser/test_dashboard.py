@@ -13,20 +13,22 @@ import uuid
 import pytest
 
 from ..support import person_id, token_pair
-from .conftest import copy_to_docs, sign_in
+from .conftest import confirm, copy_to_docs, sign_in
 
 # One worker runs them all, one after another (scripts/test: --dist loadgroup): the servers
 # and Chromium start once, and Playwright's event loop is gone before the worker's next test.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 VIEWS_BY_ROLE = {
-    "admin": ["funds", "programs", "claims", "recon", "audit"],
-    "treasurer": ["funds", "programs", "claims", "recon"],
-    "auditor": ["funds", "programs", "claims", "recon", "audit"],
-    "reviewer": ["funds", "programs", "claims"],
-    "clerk": ["programs", "claims"],
+    "admin": ["funds", "programs", "claims", "recon", "audit", "users", "me"],
+    "treasurer": ["funds", "programs", "claims", "recon", "me"],
+    "auditor": ["funds", "programs", "claims", "recon", "audit", "me"],
+    "reviewer": ["funds", "programs", "claims", "me"],
+    "clerk": ["programs", "claims", "me"],
 }
 TODAY = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+# The server runs on the wall clock: entries dated in 2022 are backdated ones.
+BACKDATE = {"reason": "浏览器测试：历史记录补录", "document_no": "测试〔2022〕1号"}
 
 
 def money(value: str) -> str:
@@ -174,6 +176,7 @@ def test_a_scenario_written_here_and_as_of_a_date(demo, open_page):
     yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
     page.goto(f"{demo.url}/#funds")
     page.wait_for_selector("#funds-table tbody tr")
+    page.select_option("#basis", "recorded")
     page.fill("#asof", yesterday)
     page.locator("#asof").press("Enter")
     page.locator("#funds-table caption", has_text=yesterday).wait_for()
@@ -181,7 +184,7 @@ def test_a_scenario_written_here_and_as_of_a_date(demo, open_page):
                        params={"limit": 1000, "as_of": f"{yesterday}T23:59:59.999999+08:00"}))["items"]
     assert fund_id not in {f["fund_id"] for f in then}
     assert page.locator(f'#funds-table tr[data-fund="{fund_id}"]').count() == 0
-    assert page.locator("#funds-table tbody tr").count() == len(then)
+    assert page.locator("#funds-table tbody tr[data-fund]").count() == len(then)
     for f in then:
         cells = page.locator(f'#funds-table tr[data-fund="{f["fund_id"]}"] td.num').all_inner_texts()
         assert cells == [money(f["balance"][k]) for k in ("allocated", "reserved", "disbursed", "recovered",
@@ -196,9 +199,9 @@ def test_claim_look_up_by_id_and_identity_number_never_in_a_url(demo, open_page)
         "program": "job_search", "region": "210102",
         "applicant": {"kind": "person", "id": identity, "name": "王五"},
         "facts": {"graduation_year": 2022, "hardship_category": "low_income"},
-        "application_date": "2022-07-15"}), 201)
+        "application_date": "2022-07-15", "backdate": BACKDATE}), 201)
     claim_id = claim["claim_id"]
-    ok(demo.api("reviewer", "POST", f"/v1/claims/{claim_id}/approve", json={"approved_on": "2022-07-20"}))
+    ok(demo.api("reviewer", "POST", f"/v1/claims/{claim_id}/approve", json={"approved_on": "2022-07-20", "backdate": BACKDATE}))
     w = open_page()
     sign_in(w, demo, "reviewer")
     page = w.page
@@ -246,17 +249,28 @@ def test_parameter_change_proposed_by_one_admin_and_confirmed_by_another(demo, o
     page.wait_for_selector("#propose-form")
     # The officer reads the clause in Chinese and each source in Chinese (DOMAIN.md, texts).
     page.wait_for_selector("#parameters .clause-text")
+    wait_idle(w)  # the page's reports and changes are loaded before the officer acts
     first = ok(demo.api("admin", "GET", "/v1/programs"))["items"][0]
     assert first["clause_text"] in page.locator("#parameters .clause-text").inner_text()
     assert "本地假设" in page.locator("#parameters-table").inner_text() or "原文" in page.locator(
         "#parameters-table").inner_text()
+    assert ".md" not in page.locator("#parameters-table").inner_text(), "no file names: sources and bounds in words"
     page.select_option("#propose-program", "job_search")
     page.fill("#propose-region", "210200")
     page.fill("#propose-from", (TODAY + dt.timedelta(days=30)).isoformat())
-    page.fill("#propose-values", '{"%s": "%s"}' % (name, new_value))
+    # a typed form built from the parameter's value and bounds, not raw JSON
+    page.locator("#propose-region").dispatch_event("change")
+    page.locator(f"#param-{name}").wait_for()
+    assert page.input_value(f"#param-{name}") == "1000.00"
+    assert "1000000.00" in page.locator(f'#propose-values [data-parameter="{name}"] small').inner_text()
+    page.fill(f"#param-{name}", "1200")
     page.fill("#propose-doc", "大人社〔2026〕12号")
     page.fill("#propose-reason", "浏览器测试")
-    page.click("#propose-form button[type=submit]")
+    # A double-click is one proposal: the button is disabled at once, and the change is shown
+    # (old → new) and asked for once.
+    page.dblclick("#propose-form button[type=submit]")
+    shown = confirm(w, "浏览器测试")
+    assert "1000.00" in shown and new_value in shown and "大连市" in shown, shown
     page.wait_for_selector("#changes-table tr[data-change]")
     change_id = page.locator("#changes-table tr[data-change]").last.get_attribute("data-change")
     assert page.locator(f'#changes-table tr[data-change="{change_id}"] button.confirm').count() == 0, \
@@ -266,10 +280,13 @@ def test_parameter_change_proposed_by_one_admin_and_confirmed_by_another(demo, o
     sign_in(w2, demo, "admin", token=second_token)
     w2.page.goto(f"{demo.url}/#programs")
     w2.page.click(f'#changes-table tr[data-change="{change_id}"] button.confirm')
+    confirm(w2, new_value)
     w2.page.wait_for_selector("#status.ok")
     changes = ok(demo.api("admin", "GET", "/v1/programs/job_search/parameter-changes",
                           params={"status": "in_force"}))["items"]
     confirmed = next(c for c in changes if c["change_id"] == change_id)
+    proposed = ok(demo.api("admin", "GET", "/v1/programs/job_search/parameter-changes"))["items"]
+    assert len([c for c in proposed if c["reason"] == "浏览器测试"]) == 1, "one change for a double-click"
     assert confirmed["confirmed_by"] == second["user_id"]
     w.assert_clean()
     w2.assert_clean()
@@ -297,6 +314,7 @@ def test_statement_upload_and_period_close(demo, open_page):
     page.set_input_files("#statement-file", files=[{"name": "statement.csv", "mimeType": "text/csv",
                                                     "buffer": statement.encode("gbk")}])
     page.click("#statement-form button[type=submit]")
+    confirm(w, "statement.csv")
     page.wait_for_selector("#statement-result dl")
     page.locator("#recon-counts [data-count=unmatched_in_bank]", has_text="1").wait_for()
     page.locator("#recon td", has_text=reference).wait_for()  # read as GBK: the reference as the bank wrote it
@@ -309,11 +327,13 @@ def test_statement_upload_and_period_close(demo, open_page):
     # an unmatched line: the month closes only with an override reason
     w.allowed_statuses.add(409)
     page.click("#close-form button[type=submit]")
+    confirm(w, month)
     page.wait_for_selector("#status.error")
     w.allowed_statuses.discard(409)
     w.problems[:] = [p for p in w.problems if "409" not in p and "Failed to load resource" not in p]
     page.fill("#close-override", "银行未达已核实，次月调整")
     page.click("#close-form button[type=submit]")
+    confirm(w, "银行未达已核实")
     page.wait_for_selector("#close-result dl")
     assert month in page.locator("#close-result").inner_text()
     r = demo.api("treasurer", "POST", f"/v1/periods/{fund_id}/{month}/close", json={})
@@ -365,6 +385,8 @@ def test_english_switch_and_print_layout(demo, open_page):
     assert "Available" in page.locator("#funds-table thead").inner_text()
     page.emulate_media(media="print")
     assert not page.locator("#nav").is_visible()
+    fund_cell = page.locator("#funds-table tbody tr th").first
+    assert fund_cell.is_visible() and fund_cell.inner_text().strip(), "the fund column prints (it is not blanked)"
     w.shot("funds-print-en")
     page.emulate_media(media="screen")
     page.click("#lang")
