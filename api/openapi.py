@@ -18,6 +18,23 @@ DESCRIPTION = ("Employment-subsidy ledger: funds, claims, payments, clawbacks. T
                "(application/problem+json) whose `code` says what went wrong.")
 SCHEME = "bearerAuth"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+# API.md, Conventions: every POST and PUT takes an Idempotency-Key (api/deps.py reads it for
+# each write); the writes on one claim and a fund's allocations take If-Match, refused with
+# 412 when stale or malformed (tests/api/test_openapi_headers.py keeps this in step with what
+# the routes do).
+IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
+                   "description": "Repeat a write safely: the same key and body return the first answer",
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[\\x20-\\x7e]{1,200}$"}}
+IF_MATCH = {"name": "If-Match", "in": "header", "required": False,
+            "description": "The version from the resource's ETag, e.g. \"3\" (or *): 412 when it is no longer current",
+            # Any value is a condition (RFC 9110): one that names no current version, a weak or
+            # malformed tag included, is false (412), not invalid input.
+            "schema": {"type": "string"}}
+
+
+def takes_if_match(method: str, path: str) -> bool:
+    return method == "post" and (path.startswith("/v1/claims/{claim_id}/")
+                                 or path == "/v1/funds/{fund_id}/allocations")
 
 # (method, path) -> operationId. Stable names for clients: a generated client's methods are
 # named after them. A route not listed here is named after its endpoint function
@@ -119,9 +136,16 @@ def refine(document: dict) -> dict:
     components.setdefault("schemas", {}).setdefault("Problem", Problem.model_json_schema())
     document["security"] = [{SCHEME: []}]
     for path, operations in document.get("paths", {}).items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             operation["parameters"] = [p for p in operation.get("parameters", []) if not (
                 p.get("in") == "header" and p.get("name", "").lower() == "authorization")]
+            if method in ("post", "put") and path not in PUBLIC_PATHS:
+                operation["parameters"].append(IDEMPOTENCY_KEY)
+            if takes_if_match(method, path):
+                operation["parameters"].append(IF_MATCH)
+                operation.setdefault("responses", {}).setdefault(
+                    "412", {"description": "If-Match names a version that is not current",
+                            "content": {"application/problem+json": {}}})
             if not operation["parameters"]:
                 del operation["parameters"]
             responses = operation.setdefault("responses", {})
