@@ -30,7 +30,7 @@ from .fund_rows import patch as patch_fund
 from .movements import day_rows, is_movement, movement_rows
 from .notices import UPSERT_NOTICE, UPSERT_WATCHLIST, notice_rows, watchlist_rows
 from .reconciliation import ReconciliationRows
-from .sql import UPSERT_FUND_DAY
+from .sql import INSERT_CLAIM_BENEFICIARY, UPSERT_FUND_DAY
 from .store import ReadModelQueries
 
 MAX_REMEMBERED_AGGREGATES = 50_000
@@ -113,7 +113,9 @@ class LedgerProjection(Projection[ReadModelQueries]):
                 statements=[(UPSERT_FUND_DAY, day_rows(fund_movements)), *reconciliation.statements(),
                             (UPSERT_NOTICE, notice_rows([(c, p) for c, _, p in claims.values()])),
                             (UPSERT_WATCHLIST, watchlist_rows(list(watchlist.values()))),
-                            (INSERT_BACKDATED, backdated)],
+                            (INSERT_BACKDATED, backdated),
+                            (INSERT_CLAIM_BENEFICIARY, [(str(c.id), c.beneficiary["ref"]) for c, _, _ in claims.values()
+                                                        if c.beneficiary])],
                 users=user_rows,
                 user_regions=[(str(u.id), region) for u, _, _ in users.values() for region in u.regions],
             )

@@ -183,6 +183,11 @@ TABLES = (
         reason TEXT NOT NULL,
         document_no TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS ix_backdated_by_fund ON rm_backdated (fund_id, position)",
+    # A claim's beneficiary by keyed hash (never the number): the search by beneficiary.
+    """CREATE TABLE IF NOT EXISTS rm_claim_beneficiaries (
+        claim_id TEXT PRIMARY KEY,
+        beneficiary_ref TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS ix_claims_by_beneficiary ON rm_claim_beneficiaries (beneficiary_ref, claim_id)",
 )
 
 UPSERT_FUND = """INSERT INTO rm_funds (fund_id, fund_type, region, name, allocated_fen, reserved_fen,
@@ -195,6 +200,9 @@ UPSERT_CLAIM = """INSERT INTO rm_claims (claim_id, program, region, status, appl
         submitted_at, first_position, position, version, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?)
     ON CONFLICT (claim_id) DO UPDATE SET status = excluded.status, fund_id = excluded.fund_id,
         position = excluded.position, version = excluded.version, doc = excluded.doc"""
+
+INSERT_CLAIM_BENEFICIARY = """INSERT INTO rm_claim_beneficiaries (claim_id, beneficiary_ref) VALUES (?,?)
+    ON CONFLICT (claim_id) DO NOTHING"""
 
 INSERT_CLAIM_EVENT = """INSERT INTO rm_claim_events (claim_id, version, position, type, recorded_at, actor, data)
     VALUES (?,?,?,?,?,?,?)"""
@@ -235,10 +243,10 @@ FUND_COLUMNS = ("fund_id", "fund_type", "region", "name", "allocated_fen", "rese
                 "recovered_fen", "version", "position")
 READ_MODEL_TABLES = ("rm_funds", "rm_claims", "rm_claim_events", "rm_fund_history", "rm_fund_movements",
                      "rm_fund_days", "rm_bank_items", "rm_bank_lines", "rm_users", "rm_user_regions", "rm_notices", "rm_watchlist",
-                     "rm_backdated")
+                     "rm_backdated", "rm_claim_beneficiaries")
 KEYS = {"rm_funds": ("fund_id",), "rm_claims": ("claim_id",), "rm_claim_events": ("claim_id", "version"),
         "rm_fund_history": ("fund_id", "position"), "rm_fund_movements": ("fund_id", "position"),
         "rm_fund_days": ("fund_id", "basis", "day", "kind", "detail"),
         "rm_bank_items": ("fund_id", "item_key"), "rm_bank_lines": ("fund_id", "statement_id", "line_no"),
         "rm_users": ("user_id",), "rm_user_regions": ("user_id", "region"), "rm_notices": ("claim_id",),
-        "rm_watchlist": ("entry_id",), "rm_backdated": ("position",)}
+        "rm_watchlist": ("entry_id",), "rm_backdated": ("position",), "rm_claim_beneficiaries": ("claim_id",)}

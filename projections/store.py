@@ -150,6 +150,9 @@ class ReadModelQueries:
             if filters.get(column) is not None:
                 where.append(f"{column} = ?")
                 params.append(filters[column])
+        if filters.get("beneficiary_ref") is not None:
+            where.append("claim_id IN (SELECT claim_id FROM rm_claim_beneficiaries WHERE beneficiary_ref = ?)")
+            params.append(filters["beneficiary_ref"])
         if filters.get("region"):
             lo, hi = region_range(filters["region"])
             where.append("region BETWEEN ? AND ?")

@@ -14,8 +14,8 @@ from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json, outcome, ready
 from ..writes import write
 from .reports import EXPORTS, requested_format
-from ..schemas import (PARTY_ID_PATTERN, ApproveIn, ClaimEvents, ClaimIn, ClaimOut, ClaimPage, ClaimStatus, ClawbackIn,
-                       FactsIn, ObjectionIn, ObjectionResolutionIn, PaymentIn, ProgramCode, ReasonIn, RecoveryIn,
+from ..schemas import (IDENTITY_NUMBER_PATTERN, PARTY_ID_PATTERN, ApproveIn, ClaimEvents, ClaimIn, ClaimOut, ClaimPage,
+                       ClaimStatus, ClawbackIn, FactsIn, ObjectionIn, ObjectionResolutionIn, PaymentIn, ProgramCode, ReasonIn, RecoveryIn,
                        ReturnIn)
 
 router = APIRouter(prefix="/v1", tags=["claims"], responses=PROBLEMS, route_class=StrictJSONRoute)
@@ -134,6 +134,9 @@ def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: Cl
                 x_applicant_id: str | None = Header(None, alias="X-Applicant-Id", pattern=PARTY_ID_PATTERN,
                                                     description="The same filter as `applicant_id`, in a header: "
                                                                 "an identity number kept out of URLs and access logs"),
+                x_beneficiary_id: str | None = Header(None, alias="X-Beneficiary-Id", pattern=IDENTITY_NUMBER_PATTERN,
+                                                      description="Claims for this beneficiary (an identity number, "
+                                                                  "in a header: kept out of URLs and access logs)"),
                 fund_id: str | None = params.FUND_ID_FILTER,
                 submitted_from: str | None = params.moment_or_date("Submitted at or after (a date: from its start)"),
                 submitted_to: str | None = params.moment_or_date("Submitted at or before (a date: to its end)"),
@@ -147,7 +150,7 @@ def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: Cl
         raise ValidationFailed("give the applicant in X-Applicant-Id or applicant_id, not both", field="X-Applicant-Id")
     applicant_id = applicant_id if applicant_id is not None else x_applicant_id
     filters = dict(status=status, program=program, region=region, applicant_id=applicant_id, fund_id=fund_id,
-                   submitted_from=submitted_from, submitted_to=submitted_to)
+                   submitted_from=submitted_from, submitted_to=submitted_to, beneficiary_id=x_beneficiary_id)
     reads = deps.runtime(request).reads
     fmt = requested_format(request)
     if fmt != "json":

@@ -65,7 +65,8 @@ class ClaimReads(ReadsCore):
 
     def claims(self, actor: Actor, *, status: str | None, program: str | None, region: str | None,
                applicant_id: str | None, fund_id: str | None, submitted_from: str | None, submitted_to: str | None,
-               after_position: int | None, limit: int) -> tuple[list[dict], int | None]:
+               after_position: int | None, limit: int,
+               beneficiary_id: str | None = None) -> tuple[list[dict], int | None]:
         """A page of claims in the order they began, and the position to continue after (None: the last page)."""
         actor.require_role(*READ_CLAIMS)
         filters = {"status": status, "program": program, "fund_id": fund_id,
@@ -74,6 +75,9 @@ class ClaimReads(ReadsCore):
                    "submitted_to": _time_bound(submitted_to, "submitted_to", end=True)}
         if applicant_id is not None:
             filters["applicant_ref"] = self.ledger.pii.ref(_party_id(applicant_id))
+        if beneficiary_id is not None:
+            filters["beneficiary_ref"] = self.ledger.pii.ref(
+                normalize_identity_number(beneficiary_id, field="X-Beneficiary-Id"))
         self.wait_consistent()
         rows = self.view.claims(filters=filters, scopes=actor.regions, after_position=after_position,
                                 limit=limit + 1)

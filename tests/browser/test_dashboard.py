@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from ..support import person_id, token_pair
+from ..support import job_expansion_claim, person_id, token_pair
 from .conftest import confirm, copy_to_docs, sign_in
 
 # One worker runs them all, one after another (scripts/test: --dist loadgroup): the servers
@@ -232,6 +232,17 @@ def test_claim_look_up_by_id_and_identity_number_never_in_a_url(demo, open_page)
     page.click("#lookup-form button[type=submit]")
     page.locator("#claim-results dd", has_text=paid["claim_id"]).wait_for()
     assert page.locator('#claim-amounts tr[data-amount="paid"] td').inner_text() == money(paid["amounts"]["paid"])
+    # by the beneficiary's identity number (a hire the employer claimed for), in a header too
+    graduate = person_id(region="210102")
+    hire = job_expansion_claim(region="210102", beneficiary=graduate)
+    hire["backdate"] = BACKDATE
+    hired = ok(demo.api("clerk", "POST", "/v1/claims", json=hire), 201)["claim_id"]
+    page.select_option("#lookup-mode", "beneficiary")
+    page.fill("#lookup-value", graduate)
+    page.click("#lookup-form button[type=submit]")
+    page.wait_for_selector(f'#claims-table tr[data-claim="{hired}"]')
+    assert graduate not in page.content()
+    assert not any(graduate in u or graduate[6:14] in u for u in w.urls), "never in a request URL"
     w.assert_clean()
 
 

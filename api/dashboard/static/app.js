@@ -4,7 +4,7 @@
 // Codes are shown by their names (GET /v1/regions, /v1/programs, /v1/users for admins),
 // the codes kept as secondary detail. The token lives in sessionStorage only: never in a
 // URL, never in a cookie; a token made here (生成我的令牌) leaves the page only as its hash.
-// Identity numbers are sent only in a header (X-Applicant-Id), never in a URL, and the API
+// Identity numbers are sent only in a header (X-Applicant-Id, X-Beneficiary-Id), never in a URL, and the API
 // answers them masked. Each change to the ledger is described, confirmed once and sent with
 // one Idempotency-Key (act()).
 "use strict";
@@ -39,7 +39,7 @@
       propose: "提出参数变更", effective_from: "生效日期", values: "参数值", reason: "理由", retroactive: "追溯",
       proposed_by: "提出人", status: "状态", none: "无", submit: "提交", change_proposed: "参数变更已提出，待另一管理员确认",
       change_confirmed: "参数变更已确认生效", change_rejected: "参数变更已驳回",
-      lookup: "查询申请", by_claim: "按申请编号", by_applicant: "按申请人证件号或统一社会信用代码", query: "查询",
+      lookup: "查询申请", by_claim: "按申请编号", by_applicant: "按申请人证件号或统一社会信用代码", by_beneficiary: "按补贴对象身份证号", query: "查询",
       lookup_help: "证件号只在请求头中发送，不会出现在网址中；结果中的身份证号已脱敏。",
       claim: "申请", program: "项目", applicant: "申请人", beneficiary: "受益人", application_date: "申请日期",
       entitled: "应享", approved: "核定", paid: "已付", prepaid: "预付", clawback_demanded: "追回要求",
@@ -115,7 +115,7 @@
       propose: "Propose a parameter change", effective_from: "Effective from", values: "Values", reason: "Reason", retroactive: "Retroactive",
       proposed_by: "Proposed by", status: "Status", none: "none", submit: "Submit", change_proposed: "Change proposed; another admin must confirm it",
       change_confirmed: "Change confirmed and in force", change_rejected: "Change rejected",
-      lookup: "Claim look-up", by_claim: "By claim id", by_applicant: "By applicant identity number or credit code", query: "Look up",
+      lookup: "Claim look-up", by_claim: "By claim id", by_applicant: "By applicant identity number or credit code", by_beneficiary: "By beneficiary identity number", query: "Look up",
       lookup_help: "The number is sent in a request header, never in a URL; answers show identity numbers masked.",
       claim: "Claim", program: "Program", applicant: "Applicant", beneficiary: "Beneficiary", application_date: "Application date",
       entitled: "Entitled", approved: "Approved", paid: "Paid", prepaid: "Prepaid", clawback_demanded: "Clawback demanded",
@@ -223,7 +223,7 @@
   const FIELDS = {
     amount: "金额", region: "地区", fund_id: "资金", month: "月份", program: "项目", application_date: "申请日期",
     effective_date: "生效日期", effective_from: "生效日期", document_no: "文号", reason: "理由", values: "参数值",
-    override_reason: "强制结账理由", applicant_id: "申请人证件号", "X-Applicant-Id": "申请人证件号", from: "起始日期",
+    override_reason: "强制结账理由", applicant_id: "申请人证件号", "X-Applicant-Id": "申请人证件号", "X-Beneficiary-Id": "补贴对象身份证号", from: "起始日期",
     to: "截止日期", as_of: "截至日期", token: "令牌", columns: "列映射", paid_on: "支付日期", cursor: "翻页位置",
   };
 
@@ -1120,7 +1120,7 @@
 
   async function renderClaims(main) {
     const mode = el("select", {id: "lookup-mode"}, el("option", {value: "claim"}, t("by_claim")), el("option", {value: "applicant"}, t("by_applicant")),
-      has(ROLES.funds) ? el("option", {value: "payment_ref"}, t("by_payment_ref")) : null);
+      el("option", {value: "beneficiary"}, t("by_beneficiary")), has(ROLES.funds) ? el("option", {value: "payment_ref"}, t("by_payment_ref")) : null);
     const input = el("input", {id: "lookup-value", required: true, autocomplete: "off", spellcheck: "false", maxlength: "64"});
     const dateInput = el("input", {type: "date", id: "claim-asof", value: state.basis === "recorded" ? state.asOf : ""});
     const results = el("div", {id: "claim-results"});
@@ -1129,7 +1129,7 @@
     main.append(section("lookup", form));
     form.addEventListener("submit", guard(async () => {
       const raw = input.value.trim();
-      const value = mode.value === "applicant" ? raw.toUpperCase() : raw;
+      const value = ["applicant", "beneficiary"].includes(mode.value) ? raw.toUpperCase() : raw;
       input.value = "";
       state.asOf = dateInput.value;
       if (dateInput.value) state.basis = "recorded";
@@ -1137,8 +1137,9 @@
       let items;
       if (mode.value === "claim") items = (await allPages("/v1/claims", {})).filter((c) => c.claim_id.startsWith(value.toLowerCase()));
       else if (mode.value === "payment_ref") items = await claimsByPaymentRef(value);
+      else if (mode.value === "beneficiary") items = await allPagesWith("/v1/claims", {}, {"X-Beneficiary-Id": value});
       else items = await allPagesWith("/v1/claims", {}, {"X-Applicant-Id": value});
-      if (items.length === 1 && mode.value !== "applicant") return showClaim(items[0].claim_id, results);
+      if (items.length === 1 && !["applicant", "beneficiary"].includes(mode.value)) return showClaim(items[0].claim_id, results);
       if (!items.length) {
         results.replaceChildren(el("p", {}, t("no_claims")));
         return;
