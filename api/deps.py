@@ -9,13 +9,14 @@ from typing import Any
 from fastapi import Request
 
 from ledger.access import Actor
-from ledger.errors import PreconditionFailed, Unauthenticated, ValidationFailed
+from ledger.errors import Unauthenticated, ValidationFailed
 from ledger.service import Idem
 from runtime.container import Runtime
 
 _PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e]{1,200}$")
 # One entity-tag as the ETag header gives it ("3"); a bare number is taken too. A weak tag
 # (W/"3") never matches: RFC 9110 has If-Match compare strongly.
+MATCHES_NO_VERSION = -1  # versions start at 1
 _ETAG = re.compile(r'^(?:"([0-9]{1,18})"|([0-9]{1,18}))$')
 
 
@@ -53,7 +54,10 @@ def if_match(request: Request) -> int | None:
         return None
     match = _ETAG.fullmatch(value.strip())
     if match is None:
-        raise PreconditionFailed("If-Match must carry the version from the ETag, e.g. \"3\" (or *)")
+        # A malformed or weak tag is a condition that names no version (RFC 9110): it fails
+        # as a stale one does, 412, but only where a stale one would, once the command has
+        # checked the rest of the request (its ids, its Idempotency-Key, its body).
+        return MATCHES_NO_VERSION
     return int(match.group(1) or match.group(2))
 
 

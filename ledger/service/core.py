@@ -242,6 +242,9 @@ class LedgerCore:
     @staticmethod
     def check_version(aggregate: Any, if_match: int | None) -> None:
         if if_match is not None and aggregate.version != if_match:
+            if if_match < 1:  # api/deps.py: a malformed or weak tag names no version
+                raise PreconditionFailed(f"If-Match names no version (send the ETag, e.g. \"{aggregate.version}\", "
+                                         "or *): the resource is at version " + str(aggregate.version))
             raise PreconditionFailed(f"the resource is at version {aggregate.version}, not {if_match}")
 
     @staticmethod

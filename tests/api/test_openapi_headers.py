@@ -56,3 +56,17 @@ def test_a_stale_if_match_is_412_as_declared(staff, funds):
                              {"amount": "1.00", "source": "central", "document_no": "辽财1",
                               "effective_date": "2022-06-20"}, headers={"If-Match": '"99999"'})
     assert_problem(r, 412, "precondition_failed")
+
+
+def test_a_malformed_if_match_fails_only_where_a_stale_one_would(staff, funds):
+    """Invalid ids or a bad Idempotency-Key are refused as such (404/422), whatever If-Match
+    says: the condition is decided once the command has checked the rest of the request."""
+    claim = submit(staff.clerk, job_expansion_claim())
+    bad = {"If-Match": 'W/"x", "y'}
+    r = staff.reviewer.post("/v1/claims/not-a-claim/approve", {}, headers=bad)
+    assert r.status_code in (404, 422), r.text
+    r = staff.reviewer.post(f"/v1/claims/{claim['claim_id']}/approve", {}, headers={**bad, "Idempotency-Key": "key\tx"})
+    assert_problem(r, 422, "validation_error", "Idempotency-Key")
+    r = staff.reviewer.post(f"/v1/claims/{claim['claim_id']}/approve", {}, headers=bad)
+    assert "no version" in assert_problem(r, 412, "precondition_failed")["detail"]
+    assert staff.auditor.get(f"/v1/claims/{claim['claim_id']}").json()["status"] == "submitted"
