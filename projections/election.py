@@ -33,13 +33,17 @@ class FileLockElection:
 
 class PostgresAdvisoryElection:
     """Leadership is a session-level advisory lock held on a connection of its own: when
-    the leader's process dies, PostgreSQL ends the session and frees the lock."""
+    the leader's process dies, PostgreSQL ends the session and frees the lock.
+    `when_unreachable`: the answer when the database cannot be reached for the lock — no
+    leadership for the projector (it stands by), but a go-ahead for a lock that only keeps
+    processes from doing the same work at once (the work itself then reports the database)."""
 
     CHECK_INTERVAL_S = 1.0
 
-    def __init__(self, conninfo: dict, key: int):
+    def __init__(self, conninfo: dict, key: int, *, when_unreachable: bool = False):
         self._conninfo = conninfo
         self._key = key
+        self._when_unreachable = when_unreachable
         self._conn = None
         self._checked_at = 0.0
 
@@ -61,7 +65,7 @@ class PostgresAdvisoryElection:
         try:
             conn = psycopg.connect(**self._conninfo, autocommit=True, connect_timeout=5)
         except psycopg.Error:
-            return False
+            return self._when_unreachable
         if conn.execute("SELECT pg_try_advisory_lock(%s)", (self._key,)).fetchone()[0]:
             self._conn, self._checked_at = conn, now
             return True
@@ -71,7 +75,7 @@ class PostgresAdvisoryElection:
     def resign(self) -> None:
         if self._conn is not None:
             try:
-                self._conn.close()
+                self._conn.close()   # ends the session, and with it the lock
             except Exception:
                 pass
             self._conn = None

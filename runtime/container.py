@@ -64,39 +64,7 @@ def verification_lock(settings: Settings):
     if settings.backend == "sqlite":
         return FileLockElection(str(settings.sqlite_path) + ".verify.lock")
     schema = zlib.crc32((settings.pg_schema or "public").encode())
-    return _PostgresTryLock(settings.pg_conninfo(), (VERIFY_LOCK_KEY << 32) | schema)
-
-
-class _PostgresTryLock:
-    """An advisory lock held on a connection of its own for one verification. A database that
-    cannot be reached for it is no verification running elsewhere: the process's own bound
-    still holds, and the verification itself reports the database."""
-
-    def __init__(self, conninfo: dict, key: int):
-        self._conninfo = conninfo
-        self._key = key
-        self._conn = None
-
-    def try_lead(self) -> bool:
-        import psycopg
-
-        try:
-            conn = psycopg.connect(**self._conninfo, autocommit=True, connect_timeout=5)
-        except psycopg.Error:
-            return True
-        if conn.execute("SELECT pg_try_advisory_lock(%s)", (self._key,)).fetchone()[0]:
-            self._conn = conn
-            return True
-        conn.close()
-        return False
-
-    def resign(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()   # ends the session, and with it the lock
-            except Exception:
-                pass
-            self._conn = None
+    return PostgresAdvisoryElection(settings.pg_conninfo(), (VERIFY_LOCK_KEY << 32) | schema, when_unreachable=True)
 
 
 @contextmanager
