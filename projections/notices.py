@@ -9,10 +9,11 @@ position (projections/projector.py):
   hash (never its number) for the party_id filter, the entry as the API shows it."""
 from __future__ import annotations
 
-from ledger.domain.claim import Claim
 from ledger.domain.watchlist import WatchListEntry
 from ledger.money import format_money
-from ledger.views import json_bytes, party_view, publicity_view, watch_list_entry_view
+from ledger.views import json_bytes, watch_list_entry_view
+
+from .claim_rows import ClaimState
 
 UPSERT_NOTICE = """INSERT INTO rm_notices (claim_id, region, fund_id, status, starts_on, ends_on, position, doc)
     VALUES (?,?,?,?,?,?,?,?)
@@ -24,17 +25,18 @@ UPSERT_WATCHLIST = """INSERT INTO rm_watchlist (entry_id, party_ref, listed_from
     ON CONFLICT (entry_id) DO UPDATE SET ends_on = excluded.ends_on, position = excluded.position, doc = excluded.doc"""
 
 
-def notice_line(claim: Claim) -> dict:
-    """A claim under notice as the report lists it."""
-    notice = publicity_view(claim)
-    return {"claim_id": str(claim.id), "payee": party_view(claim.applicant), "beneficiary": party_view(claim.beneficiary),
+def notice_line(claim: ClaimState) -> dict:
+    """A claim under notice as the report lists it (its parties as its document shows them)."""
+    notice = claim.publicity
+    return {"claim_id": str(claim.id), "payee": claim.applicant, "beneficiary": claim.beneficiary,
             "program": claim.program, "amount": format_money(claim.approved_fen), "starts_on": notice["starts_on"],
             "ends_on": notice["ends_on"], "objections_open": len(claim.open_objections())}
 
 
-def notice_rows(claims: list[tuple[Claim, int]]) -> list[tuple]:
-    return [(str(c.id), c.region, c.fund_code, c.status, c.publicity["starts_on"].isoformat(),
-             c.publicity["ends_on"].isoformat(), position, json_bytes(notice_line(c)).decode())
+def notice_rows(claims: list[tuple[ClaimState, int]]) -> list[tuple]:
+    """The rows of claims as the projector holds them (projections/claim_rows.py)."""
+    return [(str(c.id), c.region, c.fund_code, c.status, c.publicity["starts_on"], c.publicity["ends_on"], position,
+             json_bytes(notice_line(c)).decode())
             for c, position in claims if c.publicity is not None]
 
 

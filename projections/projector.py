@@ -1,11 +1,12 @@
 """Turns events into read-model rows. Each row is the contract view of its aggregate as
-of the tracked position. A fund's row is patched by each fund event from the event's own
-fields (projections/fund_rows.py, checked against the aggregates by a test); claims, bank
-statements, users and watch-list entries are applied with the aggregate's own mutator to
-the aggregate the projector keeps in memory, since their documents are views derived from
-the whole aggregate."""
+of the tracked position. A fund's row and a claim's document are patched by each of their
+events from the event's own fields (projections/fund_rows.py, projections/claim_rows.py,
+both checked against the aggregates by tests); bank statements, users and watch-list
+entries are applied with the aggregate's own mutator to the aggregate the projector keeps
+in memory, since their documents are views derived from the whole aggregate."""
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -22,9 +23,11 @@ from ledger.domain.claim import Claim
 from ledger.domain.fund import Fund
 from ledger.domain.users import User
 from ledger.domain.watchlist import WatchListEntry
-from ledger.views import claim_view, event_data, event_type, json_bytes, user_view, utc_text
+from ledger.views import event_data, event_type, json_bytes, user_view, utc_text
 
 from .backdated import INSERT_BACKDATED, backdated_row
+from .claim_rows import ClaimState
+from .claim_rows import patch as patch_claim
 from .fund_rows import FundState
 from .fund_rows import patch as patch_fund
 from .movements import day_rows, is_movement, movement_rows
@@ -34,6 +37,7 @@ from .sql import INSERT_CLAIM_BENEFICIARY, UPSERT_FUND_DAY
 from .store import ReadModelQueries
 
 MAX_REMEMBERED_AGGREGATES = 50_000
+log = logging.getLogger(__name__)
 
 
 class ProjectionFault(Exception):
@@ -81,7 +85,7 @@ class LedgerProjection(Projection[ReadModelQueries]):
 
     def process_batch(self, batch: Sequence[tuple[Any, int]], tracking: Tracking) -> int:
         funds: dict[UUID, tuple[FundState, int]] = {}
-        claims: dict[UUID, tuple[Claim, int, int]] = {}
+        claims: dict[UUID, tuple[ClaimState, int, int]] = {}
         claim_events: list[tuple] = []
         users: dict[UUID, tuple[User, int, int]] = {}
         watchlist: dict[UUID, tuple[WatchListEntry, int, int]] = {}
@@ -114,8 +118,8 @@ class LedgerProjection(Projection[ReadModelQueries]):
                             (UPSERT_NOTICE, notice_rows([(c, p) for c, _, p in claims.values()])),
                             (UPSERT_WATCHLIST, watchlist_rows(list(watchlist.values()))),
                             (INSERT_BACKDATED, backdated),
-                            (INSERT_CLAIM_BENEFICIARY, [(str(c.id), c.beneficiary["ref"]) for c, _, _ in claims.values()
-                                                        if c.beneficiary])],
+                            (INSERT_CLAIM_BENEFICIARY, [(str(c.id), c.beneficiary_ref) for c, _, _ in claims.values()
+                                                        if c.beneficiary_ref])],
                 users=user_rows,
                 user_regions=[(str(u.id), region) for u, _, _ in users.values() for region in u.regions],
             )
@@ -147,7 +151,7 @@ class LedgerProjection(Projection[ReadModelQueries]):
                 self._known.pop(statement.id, None)
             return statement
         elif topic_class == "Claim":
-            claim = self._apply(domain_event)
+            claim = self._claim(domain_event, claims)
             # A row keeps the position of the claim's first event as its list order.
             first = claims.get(claim.id, (None, position))[1]
             claims[claim.id] = (claim, first, position)
@@ -185,6 +189,39 @@ class LedgerProjection(Projection[ReadModelQueries]):
         self._remember(fund_id, state)
         return state
 
+    def _claim(self, domain_event: Any, batch: dict) -> ClaimState:
+        """The claim's document state after this event, patched from the event's own fields
+        (projections/claim_rows.py). A claim not in memory (a live projection after a restart,
+        or one forgotten among more than MAX_REMEMBERED_AGGREGATES) is taken from its stored
+        row, which the batches before this one wrote with their tracking position; the
+        aggregate is loaded only for an event type without a patch."""
+        claim_id, version = domain_event.originator_id, domain_event.originator_version
+        if type(domain_event).__name__ == "Submitted":
+            state = ClaimState.submitted(domain_event)
+        else:
+            state = batch[claim_id][0] if claim_id in batch else self._known.get(claim_id)
+            if state is not None and (type(state) is not ClaimState or state.version != version - 1):
+                state = None  # remembered from another pass over the log (a rebuild): not this event's
+            if state is None:
+                state = self._stored_claim(claim_id, version - 1)
+            if not patch_claim(state, domain_event):
+                state = ClaimState.of(domain_event.mutate(self._app.repository.get(claim_id, version=version - 1)))
+        self._remember(claim_id, state)
+        return state
+
+    def _stored_claim(self, claim_id: UUID, version: int) -> ClaimState:
+        """The claim as of `version` from its stored row. Rows are written with their tracking
+        position, so the row of a claim whose earlier events were projected is at that
+        version; one that is not (a read model changed behind the projection's back) is
+        logged and the aggregate decides, as it did before claims were patched."""
+        row = self.view.claim_state_row(str(claim_id))
+        if row is None or row["version"] != version:
+            log.warning("claim %s: the read model holds version %s, the projection expected %s; loading the aggregate",
+                        claim_id, row and row["version"], version)
+            return ClaimState.of(self._app.repository.get(claim_id, version=version))
+        return ClaimState.from_row(row["doc"], row["applicant_ref"],
+                                   lambda: self.view.clawback_confirmations(str(claim_id)))
+
     def _remember(self, aggregate_id: UUID, state: Any) -> None:
         self._known[aggregate_id] = state
         self._known.move_to_end(aggregate_id)
@@ -212,8 +249,6 @@ class LedgerProjection(Projection[ReadModelQueries]):
                 json_bytes(user_view(user)).decode())
 
     @staticmethod
-    def _claim_row(claim: Claim, first_position: int, position: int) -> tuple:
-        doc = claim_view(claim)
-        return (str(claim.id), claim.program, claim.region, claim.status, claim.applicant["ref"], claim.fund_code,
-                doc["submitted_at"], first_position, position, claim.version,
-                json_bytes(doc).decode())
+    def _claim_row(claim: ClaimState, first_position: int, position: int) -> tuple:
+        return (str(claim.id), claim.program, claim.region, claim.status, claim.applicant_ref, claim.fund_code,
+                claim.submitted_at, first_position, position, claim.version, json_bytes(claim.doc()).decode())

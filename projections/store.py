@@ -2,6 +2,7 @@
 our tables beside its tracking table, written in one transaction per batch."""
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import threading
@@ -257,6 +258,17 @@ class ReadModelQueries:
         """The claim's stored answer (`doc`, masked) with its version and region: one primary-key seek."""
         rows = self._rows("SELECT claim_id, region, version, doc FROM rm_claims WHERE claim_id = ?", (claim_id,))
         return rows[0] if rows else None
+
+    def claim_state_row(self, claim_id: str) -> dict | None:
+        """What the projector needs of a claim's row to patch it further (projections/claim_rows.py)."""
+        rows = self._rows("SELECT applicant_ref, version, doc FROM rm_claims WHERE claim_id = ?", (claim_id,))
+        return rows[0] if rows else None
+
+    def clawback_confirmations(self, claim_id: str) -> list[tuple[str, str | None]]:
+        """The claim's ClawbackConfirmed events as (clawback_id, actor), in order."""
+        rows = self._rows("SELECT actor, data FROM rm_claim_events WHERE claim_id = ? AND type = ? ORDER BY version",
+                          (claim_id, "ClawbackConfirmed"))
+        return [(json.loads(r["data"])["clawback_id"], r["actor"]) for r in rows]
 
     def claim_version_at(self, claim_id: str, position: int) -> int | None:
         """The claim's version at `position`, or None if it had not been submitted by then."""
