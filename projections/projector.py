@@ -131,7 +131,9 @@ class LedgerProjection(Projection[ReadModelQueries]):
 
     def _project_one(self, domain_event, position: int, funds, claims, claim_events, users, fund_history,
                      movements, reconciliation, watchlist) -> Aggregate | None:
-        """Projects one event; returns the aggregate it changed (as it stands after it)."""
+        """Projects one event; returns what it changed as it stands after it: the aggregate, or
+        the state of a fund's or a claim's row (each has the id, region and fund code a
+        backdated entry's row takes)."""
         topic_class = domain_event.__class__.__qualname__.split(".")[0]
         if topic_class == "Fund":
             fund = self._fund(domain_event)
