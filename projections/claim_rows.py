@@ -1,13 +1,15 @@
 """A claim's read-model document (`rm_claims.doc`, exactly what ledger/views.py `claim_view`
 gives), patched by each claim event from the event's own fields instead of replaying the
 Claim aggregate (ledger/domain/claim.py): `ClaimState` holds what the document shows, in
-fen and in the document's own text for dates, plus the little it derives from (the
-clawbacks' confirmation flags); `doc()` builds the document from it as `claim_view` does.
+fen and in the document's own text for dates, plus what it does not show but later events
+depend on (whether a second reviewer confirmed a demand); `doc()` builds the document from
+it as `claim_view` does.
 
 A state the projector no longer holds in memory is rebuilt from the stored row
 (`ClaimState.from_row`: the document, the applicant's keyed hash and, for a claim with
-clawbacks, which of them a second reviewer confirmed, from `rm_claim_events`), never by
-loading the aggregate. An event type not listed in `PATCHES` (one added later) is not
+clawbacks, which of them a second reviewer confirmed, from `rm_claim_events`), not by
+loading the aggregate (the projector does that only for a row out of step with the event,
+which it logs). An event type not listed in `PATCHES` (one added later) is not
 guessed at: the projector then loads the aggregate as of that event and takes its state
 (`ClaimState.of`), so a new event is projected right, only more slowly, until it gets its
 patch here. tests/test_claim_patches.py checks the documents against the aggregates."""
