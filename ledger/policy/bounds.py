@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..errors import OutOfBounds, ValidationFailed
+from ..errors import OutOfBounds
 from ..limits import FIRST_BUSINESS_DATE, LAST_BUSINESS_DATE
 from . import texts
 from .units import INT_UNITS, parameter_wire, parse_parameter

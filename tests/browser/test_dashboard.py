@@ -273,6 +273,9 @@ def test_parameter_change_proposed_by_one_admin_and_confirmed_by_another(demo, o
     # a typed form built from the parameter's value and bounds, not raw JSON
     page.locator("#propose-region").dispatch_event("change")
     page.locator(f"#param-{name}").wait_for()
+    # The fields the program's first choice drew may be on screen already: wait for those of
+    # the region and date asked for last, or their redraw undoes the value typed.
+    wait_idle(w)
     assert page.input_value(f"#param-{name}") == "1000.00"
     assert "1000000.00" in page.locator(f'#propose-values [data-parameter="{name}"] small').inner_text()
     page.fill(f"#param-{name}", "1200")
@@ -335,6 +338,7 @@ def test_bounds_are_read_in_chinese_and_a_refusal_at_a_floor_says_it_in_chinese(
     page.fill("#propose-from", (TODAY + dt.timedelta(days=30)).isoformat())
     page.locator("#propose-region").dispatch_event("change")
     page.locator("#param-amount").wait_for()
+    wait_idle(w)  # as above: the fields of the region and date asked for last
     assert floor["source_zh"] in page.locator('#propose-values [data-parameter="amount"] small').inner_text()
     page.fill("#param-amount", "900")
     page.fill("#propose-doc", "大人社〔2026〕13号")
