@@ -34,7 +34,7 @@
       documents: "带文号的资金变动", load_documents: "加载资金变动", document_no: "文号", effective_date: "业务日期",
       amount: "金额", type: "类型", position: "日志位置", recorded_at: "记录时间", actor: "操作人",
       programs: "项目目录", code: "代码", clause: "条款", fund_types: "可用资金", parameters: "现行参数",
-      on_date: "日期", value: "数值", source: "来源", bounds: "取值范围", min: "下限", max: "上限", rule_version: "规则版本",
+      on_date: "日期", value: "数值", source: "来源", bounds: "取值范围", min: "下限", max: "上限", floor: "不低于", rule_version: "规则版本",
       usage: "项目按月支出", net: "净支出", total: "合计", changes: "待确认的参数变更", confirm: "确认", reject: "驳回",
       propose: "提出参数变更", effective_from: "生效日期", values: "参数值", reason: "理由", retroactive: "追溯",
       proposed_by: "提出人", status: "状态", none: "无", submit: "提交", change_proposed: "参数变更已提出，待另一管理员确认",
@@ -110,7 +110,7 @@
       documents: "Movements with document numbers", load_documents: "Load the movements", document_no: "Document no.", effective_date: "Business date",
       amount: "Amount", type: "Type", position: "Log position", recorded_at: "Recorded at", actor: "Actor",
       programs: "Program catalog", code: "Code", clause: "Clause", fund_types: "Fund types", parameters: "Parameters in force",
-      on_date: "Date", value: "Value", source: "Source", bounds: "Bounds", min: "Min", max: "Max", rule_version: "Rule version",
+      on_date: "Date", value: "Value", source: "Source", bounds: "Bounds", min: "Min", max: "Max", floor: "Not below", rule_version: "Rule version",
       usage: "Spending per program by month", net: "Net", total: "Total", changes: "Proposed parameter changes", confirm: "Confirm", reject: "Reject",
       propose: "Propose a parameter change", effective_from: "Effective from", values: "Values", reason: "Reason", retroactive: "Retroactive",
       proposed_by: "Proposed by", status: "Status", none: "none", submit: "Submit", change_proposed: "Change proposed; another admin must confirm it",
@@ -226,6 +226,9 @@
     override_reason: "强制结账理由", applicant_id: "申请人证件号", "X-Applicant-Id": "申请人证件号", "X-Beneficiary-Id": "补贴对象身份证号", from: "起始日期",
     to: "截止日期", as_of: "截至日期", token: "令牌", columns: "列映射", paid_on: "支付日期", cursor: "翻页位置",
   };
+
+  // values.<name>: a parameter of a proposed change, named as the parameters table names it.
+  const fieldName = (f) => FIELDS[f] || (/^values\./.test(f) ? `${FIELDS.values} ${f.slice(7)}` : f);
 
   let lang = sessionStorage.getItem("ledger.lang") || "zh";
   let me = null;
@@ -365,7 +368,17 @@
       this.status = status;
       this.code = body && body.code;
       this.field = body && body.field;
+      this.bound = body && body.bound;
     }
+  }
+
+  // A parameter value outside its bounds (problem member `bound`), said in Chinese: the
+  // limit it broke and the limit's source.
+  const BOUND_LIMITS = {min: "不得低于", max: "不得高于", floor: "不得低于"};
+  function boundRefusal(b) {
+    if (!b || !BOUND_LIMITS[b.limit] || !b.source_zh) return null;
+    const whose = b.limit === "floor" ? `${b.region ? regionName(b.region) + "同日现行标准" : b.of_zh || ""} ` : "";
+    return `${BOUND_LIMITS[b.limit]}${whose}${typeof b.value === "string" ? money(b.value) : b.value}（依据：${b.source_zh}）`;
   }
 
   // A problem in the page's language: the code's Chinese name (and the field's), with the
@@ -374,8 +387,9 @@
     const code = err.code || (err.status === 401 ? "unauthenticated" : null);
     if (lang !== "zh") return el("span", {class: "problem"}, `${prefix}: ${err.message}${code ? " (" + code + ")" : ""}`);
     const said = PROBLEMS[code] || (err.status ? `HTTP ${err.status}` : err.message);
-    const where = err.field ? `（${FIELDS[err.field] || err.field}）` : "";
-    return el("span", {class: "problem", "data-code": code || ""}, `${prefix}：${said}${where} `,
+    const where = err.field ? `（${fieldName(err.field)}）` : "";
+    const bound = boundRefusal(err.bound);
+    return el("span", {class: "problem", "data-code": code || ""}, `${prefix}：${said}${where}${bound ? "：" + bound : ""} `,
       el("details", {class: "problem-detail"}, el("summary", {}, t("english_detail")),
         el("span", {lang: "en"}, `${err.message}${code ? " (" + code + ")" : ""}`)));
   }
@@ -889,10 +903,20 @@
     await Promise.all(jobs);
   }
 
-  // A bound's source without the project's file references ("(DOMAIN.md, …)"): those are for
-  // developers; the full text stays in the title.
-  const boundSource = (text) => (text ? el("span", {title: text}, lang === "zh"
-    ? text.replace(/\s*\((?:[A-Z]+\.md)[^)]*\)/g, "").replace(/^assumed:\s*/, "本地假设：").replace(/^local practice:\s*/, "地方惯例：") : text) : "");
+  // A bound's source in the page's language: in Chinese its `source_zh` (the clause, a
+  // national rule or 本地假设) with the document's number as its title, in English its
+  // `source`; a floor (不低于) follows with its own source.
+  function boundSource(b) {
+    if (!b || !b.source) return "";
+    const zh = lang === "zh" && b.source_zh;
+    const said = (x) => el("span", {class: "bound-source", title: zh ? x.document_no || null : x.source},
+      zh ? x.source_zh : x.source);
+    const f = b.floor;
+    if (!f || !f.source) return said(b);
+    const floorText = (zh && f.source_zh) ? `${t("floor")}：${f.of_zh || ""}` : `${t("floor")}: ${f.of || ""}`;
+    return el("span", {}, said(b), lang === "zh" ? "；" : "; ", floorText, f.value !== undefined && f.value !== null ? ` ${f.value}` : "",
+      lang === "zh" ? "（" : " (", said(f), lang === "zh" ? "）" : ")");
+  }
 
   async function drawParameters(code, region, on, box) {
     const p = await api(`/v1/programs/${encodeURIComponent(code)}` + query({region, on}));
@@ -904,7 +928,7 @@
         // 不低于: the province's value in force is the floor a city's value keeps to.
         el("td", {class: "num"}, [b.min === undefined || b.min === null ? "—" : String(b.min),
           b.floor && b.floor.value !== undefined ? `≥ ${b.floor.value}` : ""].filter(Boolean).join(" ")),
-        el("td", {class: "num"}, b.max === undefined || b.max === null ? "—" : String(b.max)), el("td", {}, boundSource(b.source)));
+        el("td", {class: "num"}, b.max === undefined || b.max === null ? "—" : String(b.max)), el("td", {class: "bounds"}, boundSource(b)));
     });
     const doc = p.document || {};
     box.replaceChildren(
@@ -1025,7 +1049,7 @@
       b.floor && has(b.floor.value) ? `≥ ${b.floor.value}` : null].filter(Boolean).join(" · ");
     const help = [range, unit ? `${t("unit_label")}: ${unit}` : null].filter(Boolean).join(" · ");
     return {node: el("div", {class: "field", "data-parameter": name}, el("label", {for: input.id}, `${name}${unit ? "（" + unit + "）" : ""}`), input,
-      el("small", {}, help, b.source ? [" · ", boundSource(b.source)] : null)), name, old: value, read};
+      el("small", {}, help, b.source ? [" · ", boundSource(b)] : null)), name, old: value, read};
   }
 
   function proposeForm(after) {
