@@ -37,6 +37,8 @@ class ReadModelQueries:
 
     placeholder = "?"
     tracking_table = "tracking"
+    # Whether opening the store emptied the read models, to be rebuilt from the first event.
+    forgot_position = False
 
     def _q(self, statement: str) -> str:
         return statement
@@ -77,6 +79,7 @@ class ReadModelQueries:
         other tables' rows would clash."""
         if incomplete:
             self.drop_read_models()
+            self.forgot_position = True
 
     def drop_read_models(self) -> None:
         with self._transaction(commit=True) as c:
@@ -94,6 +97,7 @@ class ReadModelQueries:
             c.execute(self._q(statement))
         if statements:
             self._clear(c)
+            self.forgot_position = True
 
     def close(self) -> None:
         self.datastore.close()  # type: ignore[attr-defined]
@@ -166,10 +170,10 @@ class ReadModelQueries:
         last row. Claims of one sort key follow one another by first_position, the same way."""
         column, descending = CLAIM_ORDERS[sort.removeprefix("-")], sort.startswith("-")
         where, params = self._scope_filter(scopes)
-        for column in ("status", "program", "applicant_ref", "fund_id"):
-            if filters.get(column) is not None:
-                where.append(f"{column} = ?")
-                params.append(filters[column])
+        for name in ("status", "program", "applicant_ref", "fund_id"):
+            if filters.get(name) is not None:
+                where.append(f"{name} = ?")
+                params.append(filters[name])
         if filters.get("beneficiary_ref") is not None:
             where.append("claim_id IN (SELECT claim_id FROM rm_claim_beneficiaries WHERE beneficiary_ref = ?)")
             params.append(filters["beneficiary_ref"])
