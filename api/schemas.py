@@ -52,6 +52,8 @@ Role = Literal["admin", "clerk", "reviewer", "treasurer", "auditor"]
 TokenSha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$"),
                         Field(description="SHA-256 (hex) of a token the person made on their own machine")]
 ClaimStatus = Literal["submitted", "rejected", "withdrawn", "approved", "prepaid", "paid", "closed"]
+# The orders of GET /v1/claims (projections/store.py, CLAIM_ORDERS); "-": newest or largest first.
+ClaimSort = Literal["submitted", "-submitted", "updated", "-updated", "entitled", "-entitled"]
 FundType = Literal[tuple(FUND_TYPES)]  # type: ignore[valid-type]
 AllocationSource = Literal[ALLOCATION_SOURCES]  # type: ignore[valid-type]
 Limit = Annotated[int, Field(ge=1, le=MAX_PAGE)]

@@ -216,4 +216,4 @@ class LedgerProjection(Projection[ReadModelQueries]):
         doc = claim_view(claim)
         return (str(claim.id), claim.program, claim.region, claim.status, claim.applicant["ref"], claim.fund_code,
                 doc["submitted_at"], first_position, position, claim.version,
-                json_bytes(doc).decode())
+                json_bytes(doc).decode(), claim.entitled_fen)
