@@ -83,6 +83,30 @@ def decode_cursor(cursor: str | None) -> str | None:
     return text[3:]
 
 
+_SORT_CURSOR = re.compile(r"^([a-z-]{1,20})\|([0-9]{1,18})\|([0-9]{1,18})$")
+
+
+def encode_sort_cursor(sort: str, key: int, first_position: int) -> str:
+    """A cursor of a list in the order `sort` names: the last row's sort key and its
+    tie-breaker (the position its item began at), and the sort they belong to."""
+    return encode_cursor(f"{sort}|{key}|{first_position}")
+
+
+def decode_sort_cursor(cursor: str | None, sort: str) -> tuple[int, int] | None:
+    """The (sort key, first position) a cursor of `sort` continues after; a cursor of
+    another order, or of another list, continues nothing."""
+    text = decode_cursor(cursor)
+    if text is None:
+        return None
+    match = _SORT_CURSOR.fullmatch(text)
+    if match is None:
+        raise ValidationFailed("cursor is not one this service issued", field="cursor")
+    if match.group(1) != sort:
+        raise ValidationFailed(f"cursor was issued for sort={match.group(1)}, not sort={sort}: "
+                               "start again without it", field="cursor")
+    return int(match.group(2)), int(match.group(3))
+
+
 def decode_position_cursor(cursor: str | None) -> int | None:
     """A cursor that carries a log position (lists ordered by when their items began)."""
     after = decode_cursor(cursor)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .jsonresponse import JSONResponse as ORJSONResponse
 
-from ledger.errors import CapReached, LedgerError, NotEligible, TooManyRequests, Unavailable
+from ledger.errors import CapReached, LedgerError, NotEligible, OutOfBounds, TooManyRequests, Unavailable
 from ledger.identifiers import mask_identity_numbers
 
 STATUS = {
@@ -41,6 +41,9 @@ def problem_from_error(exc: LedgerError) -> ORJSONResponse:
     extra, headers = None, None
     if isinstance(exc, (NotEligible, CapReached)):
         extra = {"rule": exc.rule, "entitlement_explanation": exc.explanation}
+    if isinstance(exc, OutOfBounds):
+        # The limit and its Chinese source: the English detail says them for the log.
+        extra = {"bound": exc.bound}
     if isinstance(exc, (Unavailable, TooManyRequests)):
         headers = {"Retry-After": str(exc.retry_after_s)}
     return problem(exc.code, exc.detail, field=exc.field, extra=extra, headers=headers)

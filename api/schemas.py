@@ -52,6 +52,8 @@ Role = Literal["admin", "clerk", "reviewer", "treasurer", "auditor"]
 TokenSha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$"),
                         Field(description="SHA-256 (hex) of a token the person made on their own machine")]
 ClaimStatus = Literal["submitted", "rejected", "withdrawn", "approved", "prepaid", "paid", "closed"]
+# The orders of GET /v1/claims (projections/store.py, CLAIM_ORDERS); "-": newest or largest first.
+ClaimSort = Literal["submitted", "-submitted", "updated", "-updated", "entitled", "-entitled"]
 FundType = Literal[tuple(FUND_TYPES)]  # type: ignore[valid-type]
 AllocationSource = Literal[ALLOCATION_SOURCES]  # type: ignore[valid-type]
 Limit = Annotated[int, Field(ge=1, le=MAX_PAGE)]
@@ -503,8 +505,13 @@ class BoundOut(BaseModel):
     min: Any = None
     max: Any = None
     source: str
-    floor: dict[str, Any] | None = Field(None, description="Where the notice says 不低于: its source and, for a "
-                                                          "date, the province's value in force (`value`, `region`)")
+    source_zh: str | None = Field(None, description="The source in Chinese: the clause that caps the value, a "
+                                                    "national rule, or 本地假设 / 地方惯例 where no document gives a figure")
+    document_no: str | None = Field(None, description="The number of the document the source cites (a document "
+                                                      "without one in our copy: its title and date)")
+    floor: dict[str, Any] | None = Field(None, description="Where the notice says 不低于: what it is (`of`, `of_zh`), "
+                                                          "its source (`source`, `source_zh`, `document_no`) and, for a "
+                                                          "date, the province's value in force (`value`, `region`, `on`)")
 
 
 class DocumentOut(BaseModel):
@@ -613,6 +620,18 @@ class DivisionList(BaseModel):
     items: list[Division]
 
 
+class BoundRefused(BaseModel):
+    """The limit a proposed parameter value broke, with its source in both languages."""
+    limit: Literal["min", "max", "floor"]
+    value: Any = Field(description="The limit, in the parameter's unit (money as a money string)")
+    source: str
+    source_zh: str
+    document_no: str
+    region: str | None = Field(None, description="A floor: the province whose value in force it is")
+    of: str | None = None
+    of_zh: str | None = None
+
+
 class Problem(BaseModel):
     """An RFC 9457 problem document: every refusal (application/problem+json)."""
     type: str
@@ -621,6 +640,8 @@ class Problem(BaseModel):
     detail: str
     code: str = Field(description="What went wrong, e.g. validation_error, not_found, insufficient_funds")
     field: str | None = Field(None, description="The input at fault, where there is one (e.g. facts.term_months)")
+    bound: BoundRefused | None = Field(None, description="A parameter value outside its bounds or below its floor: "
+                                                         "the limit it broke")
     model_config = ConfigDict(extra="allow")
 
 

@@ -16,6 +16,16 @@ class ValidationFailed(LedgerError):
     code = "validation_error"
 
 
+class OutOfBounds(ValidationFailed):
+    """A value outside its parameter's bounds (or below its floor): `bound` says which limit
+    (`limit`: min, max or floor), its `value`, and its source in English and Chinese with its
+    document number, so that a client can say the refusal in Chinese."""
+
+    def __init__(self, detail: str, *, field: str, bound: dict):
+        super().__init__(detail, field=field)
+        self.bound = bound
+
+
 class Unauthenticated(LedgerError):
     code = "unauthenticated"
 

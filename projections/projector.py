@@ -253,4 +253,5 @@ class LedgerProjection(Projection[ReadModelQueries]):
     @staticmethod
     def _claim_row(claim: ClaimState, first_position: int, position: int) -> tuple:
         return (str(claim.id), claim.program, claim.region, claim.status, claim.applicant_ref, claim.fund_code,
-                claim.submitted_at, first_position, position, claim.version, json_bytes(claim.doc()).decode())
+                claim.submitted_at, first_position, position, claim.version, json_bytes(claim.doc()).decode(),
+                claim.entitled_fen)

@@ -29,8 +29,12 @@ TABLES = (
         first_position BIGINT NOT NULL,
         position BIGINT NOT NULL,
         version INTEGER NOT NULL,
-        doc TEXT NOT NULL)""",
+        doc TEXT NOT NULL,
+        entitled_fen BIGINT NOT NULL DEFAULT 0)""",
     "CREATE INDEX IF NOT EXISTS ix_claims_by_position ON rm_claims (first_position)",
+    # The list's other orders (GET /v1/claims?sort=): by the last change, by the amount.
+    "CREATE INDEX IF NOT EXISTS ix_claims_by_update ON rm_claims (position, first_position)",
+    "CREATE INDEX IF NOT EXISTS ix_claims_by_entitled ON rm_claims (entitled_fen, first_position)",
     "CREATE INDEX IF NOT EXISTS ix_claims_by_status ON rm_claims (status, first_position)",
     "CREATE INDEX IF NOT EXISTS ix_claims_by_applicant ON rm_claims (applicant_ref, first_position)",
     "CREATE INDEX IF NOT EXISTS ix_claims_by_region ON rm_claims (region, first_position)",
@@ -197,9 +201,10 @@ UPSERT_FUND = """INSERT INTO rm_funds (fund_id, fund_type, region, name, allocat
         recovered_fen = excluded.recovered_fen, version = excluded.version, position = excluded.position"""
 
 UPSERT_CLAIM = """INSERT INTO rm_claims (claim_id, program, region, status, applicant_ref, fund_id,
-        submitted_at, first_position, position, version, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+        submitted_at, first_position, position, version, doc, entitled_fen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
     ON CONFLICT (claim_id) DO UPDATE SET status = excluded.status, fund_id = excluded.fund_id,
-        position = excluded.position, version = excluded.version, doc = excluded.doc"""
+        position = excluded.position, version = excluded.version, doc = excluded.doc,
+        entitled_fen = excluded.entitled_fen"""
 
 INSERT_CLAIM_BENEFICIARY = """INSERT INTO rm_claim_beneficiaries (claim_id, beneficiary_ref) VALUES (?,?)
     ON CONFLICT (claim_id) DO NOTHING"""

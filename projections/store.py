@@ -15,7 +15,7 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from . import sql
-from .ddl import existing_indexes, not_yet_there
+from .ddl import added_columns, existing_indexes, not_yet_there
 
 
 def region_range(region: str) -> tuple[str, str]:
@@ -29,11 +29,17 @@ def region_range(region: str) -> tuple[str, str]:
     return region, region
 
 
+# GET /v1/claims?sort=: the column each order of the list is by (each has its index, sql.py).
+CLAIM_ORDERS = {"submitted": "first_position", "updated": "position", "entitled": "entitled_fen"}
+
+
 class ReadModelQueries:
     """Portable SQL over the read-model tables; subclasses say how to reach the database."""
 
     placeholder = "?"
     tracking_table = "tracking"
+    # Whether opening the store emptied the read models, to be rebuilt from the first event.
+    forgot_position = False
 
     def _q(self, statement: str) -> str:
         return statement
@@ -68,18 +74,31 @@ class ReadModelQueries:
                 c.executemany(self._q(sql.INSERT_USER_REGION), user_regions)
             self._insert_tracking(c, tracking)  # type: ignore[attr-defined]
 
-    def _forget_position_if(self, tables_were_missing: bool) -> None:
-        """A read model with a dropped table is rebuilt from the first event: its old tracking
-        position would skip everything before it, and its other tables' rows would clash."""
-        if tables_were_missing:
+    def _forget_position_if(self, incomplete: bool) -> None:
+        """A read model with a dropped table (or a table that lacked a column) is rebuilt from
+        the first event: its old tracking position would skip everything before it, and its
+        other tables' rows would clash."""
+        if incomplete:
             self.drop_read_models()
+            self.forgot_position = True
 
     def drop_read_models(self) -> None:
         with self._transaction(commit=True) as c:
-            for table in sql.READ_MODEL_TABLES:
-                c.execute(self._q(f"DELETE FROM {table}"))
-            c.execute(self._q(f"DELETE FROM {self.tracking_table} WHERE application_name <> ?"),
-                      ("__migration__",))
+            self._clear(c)
+
+    def _clear(self, c) -> None:
+        for table in sql.READ_MODEL_TABLES:
+            c.execute(self._q(f"DELETE FROM {table}"))
+        c.execute(self._q(f"DELETE FROM {self.tracking_table} WHERE application_name <> ?"), ("__migration__",))
+
+    def _add_columns(self, c, statements: Sequence[str]) -> None:
+        """A table made before a column was declared gains it, and the read models start again
+        from the first event, in one transaction: their rows hold no value for the column."""
+        for statement in statements:
+            c.execute(self._q(statement))
+        if statements:
+            self._clear(c)
+            self.forgot_position = True
 
     def close(self) -> None:
         self.datastore.close()  # type: ignore[attr-defined]
@@ -145,12 +164,17 @@ class ReadModelQueries:
             params.append(after)
         return (f"WHERE {' AND '.join(where)}" if where else ""), params
 
-    def claims(self, *, filters: dict, scopes: Sequence[str], after_position: int | None, limit: int) -> list[dict]:
+    def claims(self, *, filters: dict, scopes: Sequence[str], sort: str = "submitted",
+               after: tuple[int, int] | None = None, limit: int) -> list[dict]:
+        """A page of claims in the order `sort` names (CLAIM_ORDERS; "-": descending), each
+        row with its `sort_key`; `after`: the (sort_key, first_position) of the previous page's
+        last row. Claims of one sort key follow one another by first_position, the same way."""
+        column, descending = CLAIM_ORDERS[sort.removeprefix("-")], sort.startswith("-")
         where, params = self._scope_filter(scopes)
-        for column in ("status", "program", "applicant_ref", "fund_id"):
-            if filters.get(column) is not None:
-                where.append(f"{column} = ?")
-                params.append(filters[column])
+        for name in ("status", "program", "applicant_ref", "fund_id"):
+            if filters.get(name) is not None:
+                where.append(f"{name} = ?")
+                params.append(filters[name])
         if filters.get("beneficiary_ref") is not None:
             where.append("claim_id IN (SELECT claim_id FROM rm_claim_beneficiaries WHERE beneficiary_ref = ?)")
             params.append(filters["beneficiary_ref"])
@@ -164,12 +188,14 @@ class ReadModelQueries:
         if filters.get("submitted_to"):
             where.append("submitted_at <= ?")
             params.append(filters["submitted_to"])
-        if after_position is not None:
-            where.append("first_position > ?")
-            params.append(after_position)
+        keys = [column, "first_position"] if column != "first_position" else [column]
+        if after is not None:
+            where.append(f"({', '.join(keys)}) {'<' if descending else '>'} ({', '.join('?' for _ in keys)})")
+            params += list(after[-len(keys):])
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        return self._rows(f"SELECT first_position, doc FROM rm_claims {clause} ORDER BY first_position LIMIT ?",
-                          [*params, limit])
+        order = ", ".join(f"{key} DESC" if descending else key for key in keys)
+        return self._rows(f"SELECT first_position, {column} AS sort_key, doc FROM rm_claims {clause} "
+                          f"ORDER BY {order} LIMIT ?", [*params, limit])
 
     def users(self, *, role: str | None, region: str | None, active: bool | None, scopes: Sequence[str],
               after_position: int | None, limit: int) -> list[dict]:
@@ -347,16 +373,24 @@ class SQLiteReadModel(ReadModelQueries, SQLiteTrackingRecorder):
         # inserts a migration row that is already there and fails, which under `uvicorn
         # --workers` stops the whole server when a worker is restarted. So a store made
         # before is probed here, in one transaction, and only a new one is left to it.
+        columns_were_added = False
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             try:
-                present, migrated = self._probe()
+                tables, migrated = self._probe()
+                present, added = set(tables), added_columns(sql.TABLES, tables)
                 if "tracking" in present and migrated is not None:
                     with self.datastore.transaction(commit=True) as c:
+                        self._add_columns(c, added)
                         for statement in self.create_table_statements:  # each IF NOT EXISTS
                             c.execute(statement)
                     self.tracking_table_exists = True
                     self.tracking_migration_previous = self.tracking_migration_current = migrated
                 else:
+                    if added:  # before the library creates the indexes on them
+                        with self.datastore.transaction(commit=True) as c:
+                            for statement in added:
+                                c.execute(statement)
+                        columns_were_added = True
                     super().create_table()
             except (OperationalError, IntegrityError) as exc:
                 if attempt == CREATE_ATTEMPTS:
@@ -364,14 +398,18 @@ class SQLiteReadModel(ReadModelQueries, SQLiteTrackingRecorder):
                 log.warning("creating the read models failed (%s); trying again", exc)
                 time.sleep(0.2 * attempt)
                 continue
-            self._forget_position_if(not set(sql.READ_MODEL_TABLES) <= present)
+            self._forget_position_if(columns_were_added or not set(sql.READ_MODEL_TABLES) <= present)
             return
 
-    def _probe(self) -> tuple[set[str], int | None]:
-        """The tables there are, and the tracking table's migration mark if it has one."""
+    def _probe(self) -> tuple[dict[str, set[str]], int | None]:
+        """The tables there are (with the columns of the read models'), and the tracking
+        table's migration mark if it has one."""
         with self.datastore.transaction(commit=False) as c:
             c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            present = {r[0] for r in c.fetchall()}
+            present = {r[0]: set() for r in c.fetchall()}
+            for table in sorted(present.keys() & set(sql.READ_MODEL_TABLES)):
+                c.execute(f"PRAGMA table_info({table})")
+                present[table] = {r[1] for r in c.fetchall()}
             migrated = None
             if "tracking" in present:
                 c.execute("SELECT notification_id FROM tracking WHERE application_name = ?",
@@ -406,11 +444,17 @@ class PostgresReadModel(ReadModelQueries, PostgresTrackingRecorder):
         self.sql_create_statements = not_yet_there(self.sql_create_statements, indexes, lambda s: s.as_string())
         super().create_table()
         with self.datastore.transaction(commit=False) as c:
-            c.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (self._schema,))
-            missing = not set(sql.READ_MODEL_TABLES) <= {r["table_name"] for r in c.fetchall()}
+            c.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = %s",
+                      (self._schema,))
+            tables: dict[str, set[str]] = {}
+            for r in c.fetchall():
+                tables.setdefault(r["table_name"], set()).add(r["column_name"])
+        missing = not set(sql.READ_MODEL_TABLES) <= tables.keys()
+        added = added_columns(sql.TABLES, tables)
         statements = not_yet_there([self._q(statement) for statement in sql.TABLES], indexes)
-        if missing or statements:
+        if missing or statements or added:
             with self.datastore.transaction(commit=True) as c:
+                self._add_columns(c, added)  # before the indexes on them
                 for statement in statements:
                     c.execute(statement)
         self._forget_position_if(missing)

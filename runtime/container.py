@@ -150,6 +150,10 @@ class Runtime:
         if self.shared_head is not None:
             self.app.recorder.shared_head = self.shared_head
             self.shared_head.reset(lambda: self.app.recorder.max_notification_id() or 0)
+            if self.views is not None and self.views.forgot_position:
+                # The read models start again from the first event: the position the last
+                # leader published is theirs no longer, and reads must wait for the rebuild.
+                self.shared_head.projected_to(0)
         if self.views is not None:
             self.projection = LedgerProjection(self.views, self.app)
             # Reads may come from a streaming replica; the log's head always comes from the primary.

@@ -270,6 +270,8 @@ class Server:
         env = {**os.environ, "LEDGER_DATABASE_URL": f"sqlite:///{directory}/ledger.db",
                "LEDGER_BOOTSTRAP_ADMIN_TOKEN": ADMIN_TOKEN, "LEDGER_PII_KEY": PII_KEY, "LEDGER_SEAL_KEY": SEAL_KEY,
                "LEDGER_CHAIN_KEY": CHAIN_KEY,
+               # Its history is July 2022's, entered under the wide window such a data set needs.
+               "LEDGER_BACKDATE_DAYS": "36500",
                "PYTHONPATH": str(ROOT)}
         for name in ("LEDGER_PG_SCHEMA", "LEDGER_READ_REPLICA_URL", "LEDGER_PROJECTIONS", "LEDGER_DEMO_DATA"):
             env.pop(name, None)

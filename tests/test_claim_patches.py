@@ -91,8 +91,9 @@ def check_claim_rows(rt: Runtime) -> int:
     for claim_id in ids:
         claim, row = rt.app.repository.get(UUID(claim_id)), rows[claim_id]
         assert row["doc"] == json_bytes(claim_view(claim)).decode(), claim_id
-        assert (row["program"], row["region"], row["status"], row["applicant_ref"], row["fund_id"], row["version"]) \
-            == (claim.program, claim.region, claim.status, claim.applicant["ref"], claim.fund_code, claim.version)
+        assert (row["program"], row["region"], row["status"], row["applicant_ref"], row["fund_id"], row["version"],
+                row["entitled_fen"]) == (claim.program, claim.region, claim.status, claim.applicant["ref"],
+                                         claim.fund_code, claim.version, claim.entitled_fen)
         assert beneficiaries.get(claim_id) == (claim.beneficiary["ref"] if claim.beneficiary else None)
         if claim.publicity is None:
             assert claim_id not in notices

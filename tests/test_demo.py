@@ -37,7 +37,7 @@ def test_demo_data_uses_every_program_and_every_status_and_loads_once(settings):
     assert set(tokens) == {"clerk", "reviewer", "reviewer2", "treasurer", "auditor"}
     assert load_demo_data(rt.ledger) is None, "a second load into a non-empty ledger must do nothing"
     rt.runner.catch_up()
-    docs = [orjson.loads(r["doc"]) for r in rt.views.claims(filters={}, scopes=["000000"], after_position=None,
+    docs = [orjson.loads(r["doc"]) for r in rt.views.claims(filters={}, scopes=["000000"],
                                                              limit=10_000)]
     assert {d["program"] for d in docs} == set(PROGRAMS) and len(PROGRAMS) == 19
     assert set(Counter(d["status"] for d in docs)) == {"submitted", "rejected", "withdrawn", "approved", "prepaid",
@@ -66,7 +66,7 @@ def test_read_models_skip_only_events_without_a_read_model_and_track_the_whole_l
     assert stored_topics - projected, "the log should hold events without a read model too"
     assert rt.runner.catch_up() == head
     assert rt.runner.stored_position() == head
-    docs = rt.views.claims(filters={}, scopes=["000000"], after_position=None, limit=10_000)
+    docs = rt.views.claims(filters={}, scopes=["000000"], limit=10_000)
     assert docs
     for row in docs:
         doc = orjson.loads(row["doc"])
@@ -85,7 +85,7 @@ def test_read_models_dropped_while_running_are_rebuilt_by_the_same_projector(set
     rt.runner.catch_up()
 
     def rows():
-        claims = rt.views.claims(filters={}, scopes=["000000"], after_position=None, limit=10_000)
+        claims = rt.views.claims(filters={}, scopes=["000000"], limit=10_000)
         funds = rt.views.funds(fund_type=None, region=None, scopes=["000000"], after=None, limit=100)
         return [r["doc"] for r in claims], funds
 
@@ -125,7 +125,7 @@ def test_demo_data_shows_shenyangs_public_notice_objections_and_the_watch_list(s
             outcomes += [o["outcome"] for o in claim.publicity["objections"]]
         assert outcomes == ["dismissed"]
         upheld = [orjson.loads(r["doc"]) for r in rt.views.claims(filters={"status": "closed"}, scopes=["000000"],
-                                                                  after_position=None, limit=10_000)]
+                                                                  limit=10_000)]
         assert any(o["status"] == "upheld" for d in upheld if d["publicity"] for o in d["publicity"]["objections"])
         [entry] = [orjson.loads(r["doc"]) for r in rt.views.watch_list(party_ref=None, active_on="2022-12-20",
                                                                        after_position=None, limit=10)]
@@ -153,7 +153,7 @@ def test_the_demo_loads_when_todays_notices_would_run_into_a_year_not_loaded(set
         assert load_demo_data(rt.ledger, claims_per_city=20) is not None
         rt.runner.catch_up()
         docs = [orjson.loads(r["doc"]) for r in rt.views.claims(filters={}, scopes=["000000"],
-                                                                 after_position=None, limit=10_000)]
+                                                                 limit=10_000)]
         assert not any(d.get("publicity") for d in docs)  # no notice could be counted
         assert any(d["status"] == "paid" for d in docs)
         assert rt.ledger.verify_chain()["ok"]

@@ -617,14 +617,18 @@ def test_every_parameter_declares_bounds_with_a_source_and_its_defaults_lie_with
 
 def test_a_parameter_declared_without_bounds_keeps_to_its_units_general_range():
     """A parameter added without a bounds table (another branch's, say) loads, bounded by its
-    unit's general range and marked as assumed."""
+    unit's general range and marked as assumed, in Chinese too, citing its program's clause."""
     from ledger.policy.bounds import GENERAL_SOURCE
 
     parameters = toml("parameters.toml")
     del parameters["internship"]["max_term_months"]["bounds"]
     bounds = catalog_from_data(toml("programs.toml"), parameters).bounds("internship", "max_term_months")
     assert (bounds.minimum, bounds.maximum, bounds.source) == (0, 120, GENERAL_SOURCE)
-    assert bounds.wire() == {"min": 0, "max": 120, "source": GENERAL_SOURCE}
+    wire = bounds.wire()
+    assert {k: wire[k] for k in ("min", "max", "source")} == {"min": 0, "max": 120, "source": GENERAL_SOURCE}
+    assert wire["source_zh"] == ("单位通用范围：金额0.01–1,000,000.00元，整数0–120，比例0–1；"
+                                 "《辽宁省进一步促进高校毕业生等青年群体就业创业若干政策措施》一（三）未规定具体数字（本地假设）")
+    assert wire["document_no"].startswith("辽宁省人民政府办公厅关于印发")
 
 
 def test_rates_have_one_spelling():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 from fastapi.testclient import TestClient
 
 from eventsourcing.persistence import OperationalError
@@ -152,6 +153,42 @@ def test_a_dropped_read_model_is_rebuilt_at_start_up(settings):
     rt.reads.wait_consistent()
     assert rt.views.fund("employment_subsidy:210100")["allocated_fen"] == 10000
     rt.close()
+
+
+def test_a_read_model_made_before_a_column_was_declared_gains_it_and_is_rebuilt_once(settings):
+    """rm_claims made before entitled_fen (GET /v1/claims?sort=entitled): the column is added
+    at start-up and the read models are rebuilt from the log, so every claim's amount is
+    there to sort by. Reads wait for the rebuild: the position the last projector published
+    in the shared head file is no longer the read models'. The next start rebuilds nothing."""
+    with TestClient(create_app(settings)) as client:
+        clerk = Staff(Api(client, ADMIN_TOKEN)).clerk
+        for body in (internship_claim(term_months=12), job_expansion_claim(), internship_claim(term_months=3),
+                     internship_claim(term_months=6)):
+            assert clerk.post("/v1/claims", body).status_code == 201
+    rt = Runtime(settings)
+    with rt.views.datastore.transaction(commit=True) as c:  # the table as it was made before
+        if settings.backend != "postgres":
+            c.execute("DROP INDEX ix_claims_by_entitled")  # SQLite drops no indexed column
+        c.execute(rt.views._q("ALTER TABLE rm_claims DROP COLUMN entitled_fen"))
+    rt.close()
+
+    rt = Runtime(settings)
+    assert not rt.views.all_rows("rm_claims") and not rt.runner.stored_position(), "to be rebuilt from the log"
+    rt.start()
+    rt.reads.wait_consistent()
+    rows = rt.views.claims(filters={}, scopes=["000000"], sort="-entitled", limit=100)
+    entitled = [int(orjson.loads(r["doc"])["amounts"]["entitled"].replace(".", "")) for r in rows]
+    assert [r["sort_key"] for r in rows] == entitled and len(set(entitled)) == 4
+    assert entitled == sorted(entitled, reverse=True)
+    head = rt.reads.wait_consistent()
+    assert rt.runner.stored_position() == head
+    rt.close()
+
+    rt = Runtime(settings)
+    try:
+        assert rt.runner.stored_position() == head and len(rt.views.all_rows("rm_claims")) == 4, "rebuilt once"
+    finally:
+        rt.close()
 
 
 def test_a_busy_database_at_start_up_is_not_taken_for_a_missing_tracking_table(tmp_path, monkeypatch):

@@ -15,7 +15,7 @@ from ..responses import PROBLEMS, json, outcome, ready
 from ..writes import write
 from .reports import EXPORTS, requested_format
 from ..schemas import (IDENTITY_NUMBER_PATTERN, PARTY_ID_PATTERN, ApproveIn, ClaimEvents, ClaimIn, ClaimOut, ClaimPage,
-                       ClaimStatus, ClawbackIn, FactsIn, ObjectionIn, ObjectionResolutionIn, PaymentIn, ProgramCode, ReasonIn, RecoveryIn,
+                       ClaimSort, ClaimStatus, ClawbackIn, FactsIn, ObjectionIn, ObjectionResolutionIn, PaymentIn, ProgramCode, ReasonIn, RecoveryIn,
                        ReturnIn)
 
 router = APIRouter(prefix="/v1", tags=["claims"], responses=PROBLEMS, route_class=StrictJSONRoute)
@@ -140,10 +140,14 @@ def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: Cl
                 fund_id: str | None = params.FUND_ID_FILTER,
                 submitted_from: str | None = params.moment_or_date("Submitted at or after (a date: from its start)"),
                 submitted_to: str | None = params.moment_or_date("Submitted at or before (a date: to its end)"),
+                sort: ClaimSort = Query("submitted", description=(
+                    "The order: `submitted` (oldest first), `updated` (by the last change) or `entitled` "
+                    "(by the entitled amount), ascending; with `-` descending. Claims alike in it follow "
+                    "the order they were submitted in, the same way. A cursor pages on in its own order only")),
                 limit: int = params.LIMIT, cursor: str | None = params.CURSOR):
-    """Claims in the caller's regions, oldest first, a page at a time; `Accept: text/csv` or
-    the XLSX type exports the whole filtered list (`limit` and `cursor` ignored) with names
-    and a total row."""
+    """Claims in the caller's regions, in the order `sort` names (oldest first unless told), a
+    page at a time; `Accept: text/csv` or the XLSX type exports the whole filtered list in
+    that order (`limit` and `cursor` ignored) with names and a total row."""
     actor.require_role(*READ_CLAIMS)
     limit = deps.page_limit(limit)
     if applicant_id is not None and x_applicant_id is not None and applicant_id != x_applicant_id:
@@ -155,15 +159,15 @@ def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: Cl
     fmt = requested_format(request)
     if fmt != "json":
         # An export is the whole filtered list, every page of it, with names and a 合计 row.
-        return _claims_export(request, reads, actor, filters, fmt)
-    items, after = reads.claims(actor, **filters, after_position=deps.decode_position_cursor(cursor), limit=limit)
-    return json({"items": items, "next_cursor": deps.encode_cursor(after) if after is not None else None})
+        return _claims_export(request, reads, actor, filters, sort, fmt)
+    items, after = reads.claims(actor, **filters, sort=sort, after=deps.decode_sort_cursor(cursor, sort), limit=limit)
+    return json({"items": items, "next_cursor": deps.encode_sort_cursor(sort, *after) if after is not None else None})
 
 
-def _claims_export(request: Request, reads, actor: Actor, filters: dict, fmt: str) -> Response:
+def _claims_export(request: Request, reads, actor: Actor, filters: dict, sort: str, fmt: str) -> Response:
     items, after = [], None
     while True:
-        page, after = reads.claims(actor, **filters, after_position=after, limit=params.MAX_PAGE)
+        page, after = reads.claims(actor, **filters, sort=sort, after=after, limit=params.MAX_PAGE)
         items += page
         if after is None:
             break

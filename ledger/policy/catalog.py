@@ -111,7 +111,7 @@ class ParameterSpec:
 
     def __post_init__(self):
         if self.bounds is None:
-            object.__setattr__(self, "bounds", bounds_from_data(self.unit, None))
+            object.__setattr__(self, "bounds", bounds_from_data(self.unit, None, reference=self.reference))
 
 
 @dataclass(frozen=True)
@@ -528,14 +528,14 @@ def _program(code: str, data: dict, params: dict, code_version: int) -> Program:
     where = f"programs.toml: {code}"
     try:
         clause, funds, kinds = data["clause"], tuple(data["fund_types"]), tuple(data["applicant_kinds"])
-        role = data["beneficiary"]
+        role, document = data["beneficiary"], data.get("document", "notice")
         program = Program(
             code=code, name_zh=data["name_zh"], name_en=data["name_en"], clause=clause,
             fund_types=funds, applicant_kinds=kinds, payee_kind=data["payee_kind"],
             beneficiary=role != "self", beneficiary_role=role, founder=data.get("founder", False),
             facts=tuple(_fact(code, f) for f in data.get("facts", [])), prepayment=data["prepayment"],
-            parameters=tuple(_parameter_spec(code, name, p) for name, p in params.items()),
-            code_version=code_version, document=data.get("document", "notice"))
+            parameters=tuple(_parameter_spec(code, name, p, document) for name, p in params.items()),
+            code_version=code_version, document=document)
     except KeyError as exc:
         raise ValueError(f"{where}: missing {exc.args[0]!r}") from None
     if not _CLAUSE.fullmatch(clause):
@@ -569,12 +569,12 @@ def _fact(code: str, data: dict) -> FactSpec:
     return spec
 
 
-def _parameter_spec(code: str, name: str, data: dict) -> ParameterSpec:
+def _parameter_spec(code: str, name: str, data: dict, document: str) -> ParameterSpec:
     unit = data.get("unit")
     if unit not in PARAMETER_UNITS:
         raise ValueError(f"parameters.toml: {code}.{name}: bad unit {unit!r}; known: {', '.join(PARAMETER_UNITS)}")
     try:
-        bounds = bounds_from_data(unit, data.get("bounds"))
+        bounds = bounds_from_data(unit, data.get("bounds"), document=document, reference=data.get("reference", ""))
     except ValueError as exc:
         raise ValueError(f"parameters.toml: {code}.{name}: {exc}") from None
     return ParameterSpec(name, unit, data.get("description", ""), data.get("reference", ""), bounds)

@@ -1,7 +1,7 @@
 """What a bureau officer reads beside each program and parameter (DOMAIN.md, "Floors,
 corrections, objections, texts"): the document a program's clause belongs to, the clause's
-text in Chinese, and for every parameter version its document number and its source in
-Chinese. The texts are data (documents.toml).
+text in Chinese, and for every parameter version, and every parameter's bounds, its document
+number and its source in Chinese. The texts are data (documents.toml).
 
 They are read beside the rules, never into them: a shipped version recorded in a ledger's
 log keeps its `source` and its `document_no` (none, for the shipped file) as recorded, so
@@ -30,9 +30,10 @@ def chinese_number(n: int) -> str:
 def _data() -> dict:
     with open(Path(__file__).parent / "documents.toml", "rb") as f:
         data = tomllib.load(f)
-    for source, entry in data["sources"].items():
-        if entry.get("document") is not None and entry["document"] not in data["documents"]:
-            raise ValueError(f"documents.toml: source {source!r} cites an unknown document {entry['document']!r}")
+    for table in ("sources", "bound_sources"):
+        for source, entry in data[table].items():
+            if entry.get("document") is not None and entry["document"] not in data["documents"]:
+                raise ValueError(f"documents.toml: {table} {source!r} cites an unknown document {entry['document']!r}")
     return data
 
 
@@ -69,6 +70,31 @@ def known_sources() -> set[str]:
     return set(_data()["sources"])
 
 
+def known_bound_sources() -> set[str]:
+    return set(_data()["bound_sources"])
+
+
+def _cite(entry: dict, document: str, reference: str) -> dict:
+    """An entry of `sources` or `bound_sources`: the document it cites (without one, the
+    program's `document`) and its Chinese text with the short names and clause filled in."""
+    cited = entry.get("document") or document
+    docs = {key: doc["short_zh"] for key, doc in documents().items()}
+    clause = clause_zh(reference) if reference else ""
+    text = entry["zh"].format(document=docs[cited], clause=clause, notice=docs["notice"], docs=docs)
+    return {"document_no": citation(cited), "source_zh": text}
+
+
+def bound_citation(document: str, reference: str, source: str) -> dict:
+    """`document_no` and `source_zh` of a bound's (or a floor's) `source` (parameters.toml,
+    or the unit's general range) for a parameter of the program whose document is
+    `document` and whose clause is `reference`. A source without its Chinese text here (a
+    bound added without one) shows as written, citing the program's document."""
+    entry = _data()["bound_sources"].get(source)
+    if entry is None:
+        return {"document_no": citation(document), "source_zh": source}
+    return _cite(entry, document, reference)
+
+
 def parameter_citation(document: str, reference: str, source: dict) -> dict:
     """`document_no` and `source_zh` for one parameter version as GET /programs shows its
     source (`source`: region, effective_from, document_no, source). A shipped version has
@@ -80,8 +106,4 @@ def parameter_citation(document: str, reference: str, source: dict) -> dict:
     entry = _data()["sources"].get(source.get("source") or "")
     if entry is None:
         return {"document_no": citation(document), "source_zh": source.get("source") or ""}
-    cited = entry.get("document") or document
-    clause = clause_zh(reference) if reference else ""
-    text = entry["zh"].format(document=documents()[cited]["short_zh"], clause=clause,
-                              notice=documents()["notice"]["short_zh"])
-    return {"document_no": citation(cited), "source_zh": text}
+    return _cite(entry, document, reference)

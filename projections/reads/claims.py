@@ -65,9 +65,10 @@ class ClaimReads(ReadsCore):
 
     def claims(self, actor: Actor, *, status: str | None, program: str | None, region: str | None,
                applicant_id: str | None, fund_id: str | None, submitted_from: str | None, submitted_to: str | None,
-               after_position: int | None, limit: int,
-               beneficiary_id: str | None = None) -> tuple[list[dict], int | None]:
-        """A page of claims in the order they began, and the position to continue after (None: the last page)."""
+               after: tuple[int, int] | None, limit: int, sort: str = "submitted",
+               beneficiary_id: str | None = None) -> tuple[list[dict], tuple[int, int] | None]:
+        """A page of claims in the order `sort` names (by default the order they began in),
+        and the (sort key, first position) to continue after (None: the last page)."""
         actor.require_role(*READ_CLAIMS)
         filters = {"status": status, "program": program, "fund_id": fund_id,
                    "region": validate_region(region) if region is not None else None,
@@ -79,10 +80,10 @@ class ClaimReads(ReadsCore):
             filters["beneficiary_ref"] = self.ledger.pii.ref(
                 normalize_identity_number(beneficiary_id, field="X-Beneficiary-Id"))
         self.wait_consistent()
-        rows = self.view.claims(filters=filters, scopes=actor.regions, after_position=after_position,
-                                limit=limit + 1)
+        rows = self.view.claims(filters=filters, scopes=actor.regions, sort=sort, after=after, limit=limit + 1)
         items = [orjson.loads(r["doc"]) for r in rows[:limit]]
-        return items, (rows[limit - 1]["first_position"] if len(rows) > limit else None)
+        last = rows[limit - 1] if len(rows) > limit else None
+        return items, ((last["sort_key"], last["first_position"]) if last is not None else None)
 
 
 def _time_bound(value: str | None, field: str, end: bool) -> str | None:

@@ -303,7 +303,10 @@ def test_a_value_outside_its_bounds_is_refused_naming_the_source(staff, code, va
 
 def test_bounds_are_published_with_their_source_and_every_default_lies_within_them(staff):
     share = staff.clerk.get("/v1/programs/flexible_social_insurance").json()["bounds"]["share"]
-    assert share == {"min": "0", "max": "2/3", "source": "一.2 补贴标准不超过实际缴费的三分之二"}
+    assert share == {"min": "0", "max": "2/3", "source": "一.2 补贴标准不超过实际缴费的三分之二",
+                     "source_zh": "《辽宁省进一步促进高校毕业生等青年群体就业创业若干政策措施》一（二）：补贴标准不超过实际缴费的三分之二",
+                     "document_no": "辽宁省人民政府办公厅关于印发辽宁省进一步促进高校毕业生等青年群体就业创业若干政策措施的通知"
+                                    "（2022年6月4日）"}
     loan = staff.clerk.get("/v1/programs/loan_interest").json()["bounds"]
     assert (loan["max_principal"]["min"], loan["max_principal"]["max"]) == ("0.01", "200000.00")
     assert (loan["max_term_months"]["min"], loan["max_term_months"]["max"]) == (0, 36)

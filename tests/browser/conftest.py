@@ -10,6 +10,7 @@ demo's)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 from dataclasses import dataclass, field
@@ -142,6 +143,12 @@ class Watched:
         return path
 
 
+def _allowed_refusal(text: str, allowed: set[int]) -> bool:
+    """Chromium's console line for an answer a test expects (a refusal it provokes)."""
+    m = re.fullmatch(r"Failed to load resource: the server responded with a status of (\d{3}) .*", text)
+    return bool(m) and int(m.group(1)) in allowed
+
+
 @pytest.fixture
 def open_page(browser, demo):
     contexts = []
@@ -163,7 +170,8 @@ def open_page(browser, demo):
             return route.abort()
 
         context.route("**/*", gate)
-        page.on("console", lambda m: w.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        page.on("console", lambda m: w.problems.append(f"console {m.type}: {m.text}")
+                if m.type == "error" and not _allowed_refusal(m.text, w.allowed_statuses) else None)
         page.on("pageerror", lambda e: w.problems.append(f"page error: {e}"))
         # Requests elsewhere are counted where they are blocked; a download's blob: ends as "aborted".
         page.on("requestfailed", lambda r: w.problems.append(f"request failed: {r.url} {r.failure}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import uuid
 
 import pytest
@@ -272,6 +273,9 @@ def test_parameter_change_proposed_by_one_admin_and_confirmed_by_another(demo, o
     # a typed form built from the parameter's value and bounds, not raw JSON
     page.locator("#propose-region").dispatch_event("change")
     page.locator(f"#param-{name}").wait_for()
+    # The fields the program's first choice drew may be on screen already: wait for those of
+    # the region and date asked for last, or their redraw undoes the value typed.
+    wait_idle(w)
     assert page.input_value(f"#param-{name}") == "1000.00"
     assert "1000000.00" in page.locator(f'#propose-values [data-parameter="{name}"] small').inner_text()
     page.fill(f"#param-{name}", "1200")
@@ -301,6 +305,64 @@ def test_parameter_change_proposed_by_one_admin_and_confirmed_by_another(demo, o
     assert confirmed["confirmed_by"] == second["user_id"]
     w.assert_clean()
     w2.assert_clean()
+
+
+def test_bounds_are_read_in_chinese_and_a_refusal_at_a_floor_says_it_in_chinese(demo, open_page):
+    """Issue 19/20: in Chinese mode the Programs page shows each bound's and floor's source in
+    Chinese (`source_zh`), never the English `source`, which English mode shows; a value
+    below the province's floor is refused in Chinese, naming the floor and its source."""
+    w = open_page()
+    w.allowed_statuses.add(422)
+    sign_in(w, demo, "admin")
+    page = w.page
+    page.goto(f"{demo.url}/#programs")
+    page.wait_for_selector("#propose-form")
+    page.wait_for_selector("#parameters-table tr[data-parameter]")
+    wait_idle(w)  # the first program's table is drawn before the officer picks another
+    page.select_option("#program", "job_search")
+    page.fill("#param-region", "210200")
+    page.click("form.toolbar:has(#program) button[type=submit]")
+    page.locator("#parameters-table caption", has_text="大连").wait_for()
+    program = ok(demo.api("admin", "GET", "/v1/programs/job_search",
+                          params={"region": "210200", "on": page.input_value("#param-on")}))
+    cells = {name: page.locator(f'#parameters-table tr[data-parameter="{name}"] td.bounds').inner_text()
+             for name in program["bounds"]}
+    for name, bound in program["bounds"].items():
+        assert bound["source_zh"] in cells[name], (name, cells[name])
+        assert bound["source"] not in cells[name] and not re.search(r"[A-Za-z]{2,}", cells[name]), cells[name]
+    floor = program["bounds"]["amount"]["floor"]
+    assert floor["source_zh"] in cells["amount"] and "本省同日现行标准 1000.00" in cells["amount"]
+    # A city's value below the province's: refused, said in Chinese with the floor's source.
+    page.select_option("#propose-program", "job_search")
+    page.fill("#propose-region", "210200")
+    page.fill("#propose-from", (TODAY + dt.timedelta(days=30)).isoformat())
+    page.locator("#propose-region").dispatch_event("change")
+    page.locator("#param-amount").wait_for()
+    wait_idle(w)  # as above: the fields of the region and date asked for last
+    assert floor["source_zh"] in page.locator('#propose-values [data-parameter="amount"] small').inner_text()
+    page.fill("#param-amount", "900")
+    page.fill("#propose-doc", "大人社〔2026〕13号")
+    page.fill("#propose-reason", "低于省级标准")
+    page.click("#propose-form button[type=submit]")
+    confirm(w, "900.00")
+    page.wait_for_selector("#status.error .problem")
+    said = page.locator("#status.error .problem").inner_text()
+    assert "输入有误（参数值 amount）：不得低于辽宁省同日现行标准 1,000.00" in said, said
+    assert floor["source_zh"] in said, said
+    w.shot("programs-bound-refused")
+    # English mode: the English sources, as the API gives them.
+    page.click("#lang")
+    page.wait_for_selector("#nav >> text=Funds")
+    page.goto(f"{demo.url}/#programs")
+    page.wait_for_selector("#parameters-table tr[data-parameter]")
+    code = page.input_value("#program")
+    english = ok(demo.api("admin", "GET", f"/v1/programs/{code}",
+                          params={"region": page.input_value("#param-region"), "on": page.input_value("#param-on")}))
+    for name, bound in english["bounds"].items():
+        cell = page.locator(f'#parameters-table tr[data-parameter="{name}"] td.bounds').inner_text()
+        assert bound["source"] in cell and bound["source_zh"] not in cell, (name, cell)
+    page.click("#lang")
+    w.assert_clean()
 
 
 def test_statement_upload_and_period_close(demo, open_page):

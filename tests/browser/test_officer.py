@@ -241,19 +241,41 @@ def test_browse_claims_on_the_server_with_paging_sorting_and_export(demo, open_p
                                                                   "cursor": first["next_cursor"]}))
     ids = [r.get_attribute("data-claim") for r in page.locator("#browse-table tbody tr").all()]
     assert ids == [c["claim_id"] for c in second["items"]]
-    # sorted by the amount paid, largest first
-    page.locator('#browse-table th[data-key="paid"] button').click()
-    page.locator('#browse-table th[data-key="paid"] button').click()
-    paid = [shown(x) for x in page.locator("#browse-table tbody td.num:nth-child(8)").all_inner_texts()]
-    assert paid == sorted(paid, reverse=True)
-    # the whole filtered list as CSV, with its total
+    # sorted by the server by the entitled amount: a click ascending, another largest first,
+    # from the first page, and the next page goes on in that order
+    heading = page.locator('#browse-table th[data-key="entitled"]')
+    assert page.locator('#browse-table th[data-key="paid"] button').count() == 0, "a page is not sorted alone"
+    heading.locator("button").click()
+    page.locator('#browse-table th[data-key="entitled"][aria-sort="ascending"]').wait_for()
+    page.locator('#browse-table th[data-key="entitled"] button').click()
+    page.locator('#browse-table th[data-key="entitled"][aria-sort="descending"]').wait_for()
+    assert page.locator("#browse-page").inner_text() == "第 1 页"
+    assert page.locator('#browse-table th[data-key="submitted_at"]').get_attribute("aria-sort") == "none"
+    arrow = page.evaluate("() => getComputedStyle(document.querySelector("
+                          "'#browse-table th[data-key=entitled] button'), '::after').content")
+    assert "▼" in arrow
+    largest = ok(demo.api("reviewer", "GET", "/v1/claims", params={"status": "paid", "sort": "-entitled",
+                                                                   "limit": 1000}))["items"]
+    entitled = [fen(c["amounts"]["entitled"]) for c in largest]
+    assert len(set(entitled)) > 1 and entitled == sorted(entitled, reverse=True)
+    on_screen = [shown(x) for x in page.locator("#browse-table tbody td.num:nth-child(9)").all_inner_texts()]
+    assert on_screen == entitled[:20]
+    assert [r.get_attribute("data-claim") for r in page.locator("#browse-table tbody tr").all()] == \
+        [c["claim_id"] for c in largest[:20]]
+    assert any("sort=-entitled" in u and "cursor" not in u for u in w.urls), "sorted by the server"
+    page.click("#browse-next")
+    page.locator("#browse-page", has_text="第 2 页").wait_for()
+    on_screen = [shown(x) for x in page.locator("#browse-table tbody td.num:nth-child(9)").all_inner_texts()]
+    assert on_screen == entitled[20:40]
+    # the whole filtered list as CSV in that order, with its total
     with page.expect_download() as d:
         page.click("#browse-export")
     rows = list(csv.reader(io.StringIO(open(d.value.path(), encoding="utf-8-sig").read())))
     assert len(rows) == 1 + len(every) + 1
-    assert {r[0] for r in rows[1:-1]} == {c["claim_id"] for c in every}
+    assert [r[0] for r in rows[1:-1]] == [c["claim_id"] for c in largest]
     assert fen(rows[-1][-1]) == sum(fen(c["amounts"]["paid"]) for c in every)
-    assert any("status=paid" in u and "cursor" not in u for u in w.urls[-3:]), "the server exports the filtered list"
+    assert any("status=paid" in u and "sort=-entitled" in u and "cursor" not in u for u in w.urls[-3:]), \
+        "the server exports the filtered list in its order"
     with page.expect_download() as d:
         page.click("#browse-export-xlsx")
     import openpyxl

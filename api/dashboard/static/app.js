@@ -34,7 +34,7 @@
       documents: "带文号的资金变动", load_documents: "加载资金变动", document_no: "文号", effective_date: "业务日期",
       amount: "金额", type: "类型", position: "日志位置", recorded_at: "记录时间", actor: "操作人",
       programs: "项目目录", code: "代码", clause: "条款", fund_types: "可用资金", parameters: "现行参数",
-      on_date: "日期", value: "数值", source: "来源", bounds: "取值范围", min: "下限", max: "上限", rule_version: "规则版本",
+      on_date: "日期", value: "数值", source: "来源", bounds: "取值范围", min: "下限", max: "上限", floor: "不低于", rule_version: "规则版本",
       usage: "项目按月支出", net: "净支出", total: "合计", changes: "待确认的参数变更", confirm: "确认", reject: "驳回",
       propose: "提出参数变更", effective_from: "生效日期", values: "参数值", reason: "理由", retroactive: "追溯",
       proposed_by: "提出人", status: "状态", none: "无", submit: "提交", change_proposed: "参数变更已提出，待另一管理员确认",
@@ -77,6 +77,7 @@
       preparer: "制表人", checker: "审核人", head: "负责人", print_report: "打印月报",
       browse: "浏览申请", submitted_from: "受理日期自", submitted_to: "受理日期至", all: "全部", prev_page: "上一页", next_page: "下一页",
       page_n: "第 {n} 页", export_csv: "导出 CSV（全部筛选结果）", export_xlsx: "导出 XLSX（全部筛选结果）", sort_hint: "点击列标题排序（本页）", rows: "条",
+      sort_hint_server: "点击{cols}列标题排序（全部结果，由服务器排序）", submitted_at: "提交时间", updated_at: "更新",
       by_payment_ref: "按支付编号", open_claim: "打开", audit_filters_note: "筛选在服务器端进行，翻页显示全部匹配事件。",
       event_type: "事件类型", originator: "对象编号", fund_filter: "资金", latest_data: "默认显示有数据的最近月份",
       change_roles: "变更角色", change_roles_confirm: "将提出以下角色与地区变更（替换原有的，需另一管理员确认）：",
@@ -110,7 +111,7 @@
       documents: "Movements with document numbers", load_documents: "Load the movements", document_no: "Document no.", effective_date: "Business date",
       amount: "Amount", type: "Type", position: "Log position", recorded_at: "Recorded at", actor: "Actor",
       programs: "Program catalog", code: "Code", clause: "Clause", fund_types: "Fund types", parameters: "Parameters in force",
-      on_date: "Date", value: "Value", source: "Source", bounds: "Bounds", min: "Min", max: "Max", rule_version: "Rule version",
+      on_date: "Date", value: "Value", source: "Source", bounds: "Bounds", min: "Min", max: "Max", floor: "Not below", rule_version: "Rule version",
       usage: "Spending per program by month", net: "Net", total: "Total", changes: "Proposed parameter changes", confirm: "Confirm", reject: "Reject",
       propose: "Propose a parameter change", effective_from: "Effective from", values: "Values", reason: "Reason", retroactive: "Retroactive",
       proposed_by: "Proposed by", status: "Status", none: "none", submit: "Submit", change_proposed: "Change proposed; another admin must confirm it",
@@ -153,6 +154,7 @@
       preparer: "Prepared by", checker: "Checked by", head: "Approved by", print_report: "Print the report",
       browse: "Browse claims", submitted_from: "Submitted from", submitted_to: "Submitted to", all: "All", prev_page: "Previous", next_page: "Next",
       page_n: "Page {n}", export_csv: "Export CSV (the whole filtered list)", export_xlsx: "Export XLSX (the whole filtered list)", sort_hint: "Click a column heading to sort (this page)", rows: "rows",
+      sort_hint_server: "Click {cols} to sort the whole list (on the server)", submitted_at: "Submitted", updated_at: "Updated",
       by_payment_ref: "By payment reference", open_claim: "Open", audit_filters_note: "Filters run on the server; the pages show every matching event.",
       event_type: "Event type", originator: "Originator id", fund_filter: "Fund", latest_data: "Opens on the latest month with data",
       change_roles: "Change roles and regions", change_roles_confirm: "This proposes new roles and regions (they replace the old; another admin confirms):",
@@ -226,6 +228,9 @@
     override_reason: "强制结账理由", applicant_id: "申请人证件号", "X-Applicant-Id": "申请人证件号", "X-Beneficiary-Id": "补贴对象身份证号", from: "起始日期",
     to: "截止日期", as_of: "截至日期", token: "令牌", columns: "列映射", paid_on: "支付日期", cursor: "翻页位置",
   };
+
+  // values.<name>: a parameter of a proposed change, named as the parameters table names it.
+  const fieldName = (f) => FIELDS[f] || (/^values\./.test(f) ? `${FIELDS.values} ${f.slice(7)}` : f);
 
   let lang = sessionStorage.getItem("ledger.lang") || "zh";
   let me = null;
@@ -365,7 +370,17 @@
       this.status = status;
       this.code = body && body.code;
       this.field = body && body.field;
+      this.bound = body && body.bound;
     }
+  }
+
+  // A parameter value outside its bounds (problem member `bound`), said in Chinese: the
+  // limit it broke and the limit's source.
+  const BOUND_LIMITS = {min: "不得低于", max: "不得高于", floor: "不得低于"};
+  function boundRefusal(b) {
+    if (!b || !BOUND_LIMITS[b.limit] || !b.source_zh) return null;
+    const whose = b.limit === "floor" ? `${b.region ? regionName(b.region) + "同日现行标准" : b.of_zh || ""} ` : "";
+    return `${BOUND_LIMITS[b.limit]}${whose}${typeof b.value === "string" ? money(b.value) : b.value}（依据：${b.source_zh}）`;
   }
 
   // A problem in the page's language: the code's Chinese name (and the field's), with the
@@ -374,8 +389,9 @@
     const code = err.code || (err.status === 401 ? "unauthenticated" : null);
     if (lang !== "zh") return el("span", {class: "problem"}, `${prefix}: ${err.message}${code ? " (" + code + ")" : ""}`);
     const said = PROBLEMS[code] || (err.status ? `HTTP ${err.status}` : err.message);
-    const where = err.field ? `（${FIELDS[err.field] || err.field}）` : "";
-    return el("span", {class: "problem", "data-code": code || ""}, `${prefix}：${said}${where} `,
+    const where = err.field ? `（${fieldName(err.field)}）` : "";
+    const bound = boundRefusal(err.bound);
+    return el("span", {class: "problem", "data-code": code || ""}, `${prefix}：${said}${where}${bound ? "：" + bound : ""} `,
       el("details", {class: "problem-detail"}, el("summary", {}, t("english_detail")),
         el("span", {lang: "en"}, `${err.message}${code ? " (" + code + ")" : ""}`)));
   }
@@ -889,10 +905,20 @@
     await Promise.all(jobs);
   }
 
-  // A bound's source without the project's file references ("(DOMAIN.md, …)"): those are for
-  // developers; the full text stays in the title.
-  const boundSource = (text) => (text ? el("span", {title: text}, lang === "zh"
-    ? text.replace(/\s*\((?:[A-Z]+\.md)[^)]*\)/g, "").replace(/^assumed:\s*/, "本地假设：").replace(/^local practice:\s*/, "地方惯例：") : text) : "");
+  // A bound's source in the page's language: in Chinese its `source_zh` (the clause, a
+  // national rule or 本地假设) with the document's number as its title, in English its
+  // `source`; a floor (不低于) follows with its own source.
+  function boundSource(b) {
+    if (!b || !b.source) return "";
+    const zh = lang === "zh" && b.source_zh;
+    const said = (x) => el("span", {class: "bound-source", title: zh ? x.document_no || null : x.source},
+      zh ? x.source_zh : x.source);
+    const f = b.floor;
+    if (!f || !f.source) return said(b);
+    const floorText = (zh && f.source_zh) ? `${t("floor")}：${f.of_zh || ""}` : `${t("floor")}: ${f.of || ""}`;
+    return el("span", {}, said(b), lang === "zh" ? "；" : "; ", floorText, f.value !== undefined && f.value !== null ? ` ${f.value}` : "",
+      lang === "zh" ? "（" : " (", said(f), lang === "zh" ? "）" : ")");
+  }
 
   async function drawParameters(code, region, on, box) {
     const p = await api(`/v1/programs/${encodeURIComponent(code)}` + query({region, on}));
@@ -904,7 +930,7 @@
         // 不低于: the province's value in force is the floor a city's value keeps to.
         el("td", {class: "num"}, [b.min === undefined || b.min === null ? "—" : String(b.min),
           b.floor && b.floor.value !== undefined ? `≥ ${b.floor.value}` : ""].filter(Boolean).join(" ")),
-        el("td", {class: "num"}, b.max === undefined || b.max === null ? "—" : String(b.max)), el("td", {}, boundSource(b.source)));
+        el("td", {class: "num"}, b.max === undefined || b.max === null ? "—" : String(b.max)), el("td", {class: "bounds"}, boundSource(b)));
     });
     const doc = p.document || {};
     box.replaceChildren(
@@ -1025,7 +1051,7 @@
       b.floor && has(b.floor.value) ? `≥ ${b.floor.value}` : null].filter(Boolean).join(" · ");
     const help = [range, unit ? `${t("unit_label")}: ${unit}` : null].filter(Boolean).join(" · ");
     return {node: el("div", {class: "field", "data-parameter": name}, el("label", {for: input.id}, `${name}${unit ? "（" + unit + "）" : ""}`), input,
-      el("small", {}, help, b.source ? [" · ", boundSource(b.source)] : null)), name, old: value, read};
+      el("small", {}, help, b.source ? [" · ", boundSource(b)] : null)), name, old: value, read};
   }
 
   function proposeForm(after) {
@@ -1078,10 +1104,13 @@
 
   // ---- claims ----------------------------------------------------------------------------
   const CLAIM_STATUSES = ["submitted", "approved", "prepaid", "paid", "closed", "rejected", "withdrawn"];
+  // `sort`: the order GET /v1/claims?sort= has for the column (the browsed list sorts on the server).
   const CLAIM_COLUMNS = [
     {key: "claim", get: (c) => c.claim_id}, {key: "program", get: (c) => programName(c.program)},
     {key: "region", get: (c) => regionName(c.region)}, {key: "applicant", get: (c) => c.applicant.name},
     {key: "application_date", get: (c) => c.application_date}, {key: "status", get: (c) => statusName(c.status)},
+    {key: "submitted_at", sort: "submitted", get: (c) => c.submitted_at}, {key: "updated_at", sort: "updated", get: (c) => c.updated_at},
+    {key: "entitled", num: 1, sort: "entitled", get: (c) => c.amounts.entitled},
     {key: "approved", num: 1, get: (c) => c.amounts.approved}, {key: "paid", num: 1, get: (c) => c.amounts.paid},
   ];
 
@@ -1091,10 +1120,15 @@
         c.claim_id.slice(0, 8))),
       el("td", {}, named(programName(c.program), c.program)), el("td", {class: "nowrap"}, regionCell(c.region)),
       el("td", {}, `${c.applicant.name} `, el("small", {class: "code"}, c.applicant.id)), el("td", {class: "nowrap"}, c.application_date),
-      el("td", {class: "nowrap"}, statusName(c.status)), moneyCell(c.amounts.approved), moneyCell(c.amounts.paid));
+      el("td", {class: "nowrap"}, statusName(c.status)), el("td", {class: "nowrap"}, timeCell(c.submitted_at)),
+      el("td", {class: "nowrap"}, timeCell(c.updated_at)), moneyCell(c.amounts.entitled), moneyCell(c.amounts.approved),
+      moneyCell(c.amounts.paid));
   }
 
-  function claimsTable(items, results, attrs) {
+  // `server`: {sort, onSort} where the list is a page of one the server sorts (`sort`, e.g.
+  // "-entitled"): only the columns it sorts by are buttons, and a click asks it for another
+  // order; otherwise every column sorts the rows on screen.
+  function claimsTable(items, results, attrs, server) {
     const body = el("tbody", {}, items.map((c) => claimRow(c, results)));
     let sortKey = null;
     let asc = true;
@@ -1110,11 +1144,26 @@
       body.replaceChildren(...sorted.map((c) => claimRow(c, results)));
       for (const th of head.querySelectorAll("th")) th.setAttribute("aria-sort", th.dataset.key === sortKey ? (asc ? "ascending" : "descending") : "none");
     };
-    const head = el("tr", {}, CLAIM_COLUMNS.map((column) => el("th", {scope: "col", class: column.num ? "num" : null, "data-key": column.key, "aria-sort": "none"},
-      el("button", {type: "button", class: "sort", on: {click: () => sortBy(column)}}, t(column.key)))));
-    const foot = items.length ? [el("tr", {class: "total"}, el("th", {scope: "row", colspan: "6"}, `${t("total")}（${items.length} ${t("rows")}）`),
-      moneyCell(sumMoney(items.map((c) => c.amounts.approved))), moneyCell(sumMoney(items.map((c) => c.amounts.paid))))] : [];
-    return el("div", {class: "scroll"}, el("table", attrs || {}, el("caption", {}, `${t("results")} · ${t("sort_hint")}`),
+    const serverSort = (column) => {
+      const current = server.sort.replace(/^-/, "");
+      const order = current !== column.sort ? "none" : server.sort.startsWith("-") ? "descending" : "ascending";
+      // A new column sorts ascending first; the column sorted by turns the other way.
+      const next = order === "ascending" ? "-" + column.sort : column.sort;
+      return el("th", {scope: "col", class: column.num ? "num" : null, "data-key": column.key, "data-sort": column.sort, "aria-sort": order},
+        el("button", {type: "button", class: "sort", on: {click: () => server.onSort(next)}}, t(column.key)));
+    };
+    const head = el("tr", {}, CLAIM_COLUMNS.map((column) => server && !column.sort
+      ? el("th", {scope: "col", class: column.num ? "num" : null, "data-key": column.key}, t(column.key))
+      : server ? serverSort(column)
+        : el("th", {scope: "col", class: column.num ? "num" : null, "data-key": column.key, "aria-sort": "none"},
+          el("button", {type: "button", class: "sort", on: {click: () => sortBy(column)}}, t(column.key)))));
+    const foot = items.length ? [el("tr", {class: "total"}, el("th", {scope: "row", colspan: "8"}, `${t("total")}（${items.length} ${t("rows")}）`),
+      moneyCell(sumMoney(items.map((c) => c.amounts.entitled))), moneyCell(sumMoney(items.map((c) => c.amounts.approved))),
+      moneyCell(sumMoney(items.map((c) => c.amounts.paid))))] : [];
+    const hint = server ? t("sort_hint_server").replace("{cols}", CLAIM_COLUMNS.filter((c) => c.sort)
+      .map((c) => lang === "zh" ? `“${t(c.key)}”` : `"${t(c.key)}"`).join(lang === "zh" ? "、" : ", "))
+      : t("sort_hint");
+    return el("div", {class: "scroll"}, el("table", attrs || {}, el("caption", {}, `${t("results")} · ${hint}`),
       el("thead", {}, head), body, foot.length ? el("tfoot", {}, foot) : null));
   }
 
@@ -1150,8 +1199,8 @@
     main.append(results, browseClaims(results));
   }
 
-  // Claims by status, program, region and submission date, filtered by the server, a page at a
-  // time; the whole filtered list exports as CSV.
+  // Claims by status, program, region and submission date, filtered and sorted by the server,
+  // a page at a time; the whole filtered list exports as CSV or XLSX in the same order.
   function browseClaims(results) {
     const status = el("select", {id: "browse-status"}, el("option", {value: ""}, t("all")), CLAIM_STATUSES.map((s) => el("option", {value: s}, statusName(s))));
     const program = el("select", {id: "browse-program"}, el("option", {value: ""}, t("all")),
@@ -1166,14 +1215,17 @@
     const list = el("div", {id: "browse-results"});
     const cursors = [null];
     let pageNo = 0;
+    let sort = "submitted";
     const params = () => ({status: status.value, program: program.value, region: region.value,
-      submitted_from: from.value, submitted_to: to.value});
+      submitted_from: from.value, submitted_to: to.value, sort});
     const load = async () => {
       const page = await api("/v1/claims" + query({...params(), limit: limit.value, cursor: cursors[pageNo]}));
       cursors[pageNo + 1] = page.next_cursor;
       const prev = el("button", {type: "button", id: "browse-prev", disabled: pageNo === 0, on: {click: guard(async () => { pageNo -= 1; await load(); })}}, t("prev_page"));
       const next = el("button", {type: "button", id: "browse-next", disabled: !page.next_cursor, on: {click: guard(async () => { pageNo += 1; await load(); })}}, t("next_page"));
-      list.replaceChildren(page.items.length ? claimsTable(page.items, results, {id: "browse-table"}) : el("p", {}, t("no_claims")),
+      // Another order starts again at its first page: a cursor pages on in its own order only.
+      const onSort = guard(async (order) => { sort = order; cursors.length = 1; pageNo = 0; await load(); });
+      list.replaceChildren(page.items.length ? claimsTable(page.items, results, {id: "browse-table"}, {sort, onSort}) : el("p", {}, t("no_claims")),
         el("p", {class: "pager"}, prev, " ", el("span", {id: "browse-page"}, t("page_n").replace("{n}", pageNo + 1)), " ", next));
     };
     // The whole filtered list, as the server writes it (names, 合计, print set-up).
