@@ -34,6 +34,11 @@ MAX_QUEUED_COMMANDS = 10_000
 MAX_CACHED_AGGREGATES = 100_000
 MAX_CACHED_BYTES = 256 * 2**20  # LEDGER_WRITER_CACHE_MB's default
 MAX_CONFLICT_RETRIES = 3
+# A batch that met another process's write to one of its aggregates runs again as a batch,
+# on fresh state, before it falls back to a transaction a command: two API processes
+# writing the same fund conflict often, and N transactions for N commands cost far more
+# than one more try (measured: docs/BENCHMARKS.md, "Two API processes on PostgreSQL").
+MAX_BATCH_CONFLICT_RETRIES = 2
 SNAPSHOT_INTERVAL_EVENTS = 100
 MAX_KNOWN_ABSENT = 200_000
 # Re-running a failed batch command by command: after this many store failures in a row
@@ -189,6 +194,7 @@ class GroupCommitWriter:
         # whole batch (or none, for an id already known absent) beats one per command.
         self._absent: set[UUID] = set()
         self._exists = getattr(app.recorder, "existing_ids", None)
+        self.batch_conflicts = 0  # batches run again after another process wrote one of their aggregates
         self._thread = threading.Thread(target=self._loop, name="ledger-writer", daemon=True)
         self._thread.start()
         self.batches_committed = 0
@@ -251,7 +257,7 @@ class GroupCommitWriter:
             if stop:
                 return
 
-    def _run_batch(self, batch: list[_Command]) -> None:
+    def _run_batch(self, batch: list[_Command], conflicts: int = 0) -> None:
         self._sync_with_store()
         self._look_up_expected(batch)
         uow = UnitOfWork(self.app, self._cache, self._absent, self._find_refusals(batch))
@@ -266,7 +272,7 @@ class GroupCommitWriter:
                 outcomes.append((cmd, None, exc))
             except Exception:
                 return self._rerun_alone(batch, uow)
-        self._commit(uow, outcomes, batch)
+        self._commit(uow, outcomes, batch, conflicts)
 
     def _rerun_alone(self, batch: list[_Command], uow: UnitOfWork) -> None:
         """Memory back to the store, then each command in its own transaction."""
@@ -320,14 +326,20 @@ class GroupCommitWriter:
         cmd.future.set_exception(Conflict("the resource was changed concurrently; retry the request"))
         return False
 
-    def _commit(self, uow: UnitOfWork, outcomes: list, batch: list[_Command]) -> None:
+    def _commit(self, uow: UnitOfWork, outcomes: list, batch: list[_Command], conflicts: int = 0) -> None:
         try:
             position = self._save(uow)
         except RecordConflictError:
-            # Another process wrote one of our aggregates: re-run each command on its own
-            # against fresh state, so one stale aggregate does not fail the others.
+            # Another process wrote one of our aggregates: the batch again on fresh state (the
+            # sync forgets what the other process wrote), then, if it still meets writes,
+            # each command on its own, so one contested aggregate does not fail the others.
             self._absent.clear()
-            self._rerun_alone(batch, uow)
+            if conflicts < MAX_BATCH_CONFLICT_RETRIES:
+                self._forget(uow)
+                self.batch_conflicts += 1
+                self._run_batch(batch, conflicts + 1)
+            else:
+                self._rerun_alone(batch, uow)
             return
         except (_EncodingFailed, _StoreFailed):
             # Which command is at fault is not known (or none is: a transient failure),

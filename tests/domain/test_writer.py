@@ -307,6 +307,37 @@ def test_conflict_on_every_retry_gives_up_with_conflict_and_writes_nothing(write
     assert_store_is_clean(app)
 
 
+def test_a_batch_that_meets_another_process_write_runs_again_as_a_batch(writer, app, monkeypatch):
+    """Two API processes writing one fund conflict often: the batch runs again on fresh
+    state in one transaction, not one transaction a command (docs/BENCHMARKS.md, "Two API
+    processes on PostgreSQL"); only a batch that keeps meeting writes goes command by command."""
+    from eventsourcing.persistence import IntegrityError
+
+    writer.execute(open_cmd(F1))
+    writer.execute(open_cmd(F2))
+    calls = Counter()
+    real_insert = app.recorder.insert_events
+
+    def conflicts_once(events, **kw):
+        calls["save"] += 1
+        if calls["save"] == 1:
+            raise IntegrityError("simulated write of another process")
+        return real_insert(events, **kw)
+
+    monkeypatch.setattr(app.recorder, "insert_events", conflicts_once)
+    batches_before, conflicts_before = writer.batches_committed, getattr(writer, "batch_conflicts", 0)
+    gate = Gate(writer)
+    pending = [writer.submit(allocate_cmd(F1, 100, "a")), writer.submit(allocate_cmd(F2, 200, "b")),
+               writer.submit(allocate_cmd(F1, 300, "c"))]
+    gate.open_when_queued(3)
+    assert [p.result_or_raise(10)[0] for p in pending] == [("a", 100), ("b", 200), ("c", 400)]
+    assert calls["save"] == 2, "the batch once more, not each command alone"
+    assert writer.batch_conflicts == conflicts_before + 1
+    assert writer.batches_committed == batches_before + 1
+    assert allocations(app, F1) == [100, 300] and allocations(app, F2) == [200]
+    assert_store_is_clean(app)
+
+
 def test_failed_commit_leaves_nothing_half_written(tmp_path):
     """The store is locked by someone else: the batch fails as a whole, callers hear
     `unavailable`, memory is restored, and later commands see only what was stored."""
