@@ -13,7 +13,7 @@ from fastapi import Path, Query
 from ledger.limits import (DATE_OR_MOMENT_PATTERN, DATE_PATTERN, MAX_PAGE, MAX_POSITION, MAX_TEXT_CHARS, MONTH_PATTERN,
                            TEXT_PATTERN)
 
-from .schemas import FUND_ID_PATTERN, REGION_PATTERN, UUID_PATTERN
+from .schemas import FUND_ID_PATTERN, REGION_PATTERN, SERVED_REGION_PATTERN, UUID_PATTERN
 
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,200}$"
 
@@ -29,7 +29,8 @@ Month = Annotated[str, _id(MONTH_PATTERN, "A month, YYYY-MM (2000-01 to 2099-12)
 
 LIMIT = Query(100, ge=1, le=MAX_PAGE, description=f"Items per page, 1–{MAX_PAGE}")
 CURSOR = Query(None, pattern=CURSOR_PATTERN, description="The next_cursor of the previous page")
-REGION = Query(None, pattern=REGION_PATTERN, description="A region and those below it (6 digits)")
+REGION = Query(None, pattern=SERVED_REGION_PATTERN,
+               description="A region the ledger serves (GET /v1/regions) and those below it")
 FUND_ID_FILTER = Query(None, pattern=FUND_ID_PATTERN, description="A fund, {fund_type}:{region}")
 POSITION = Query(0, ge=0, le=MAX_POSITION)
 

@@ -28,7 +28,12 @@ REGION_PATTERN = r"^[0-9]{6}$"
 Region = Annotated[str, StringConstraints(pattern=REGION_PATTERN),
                    Field(examples=["210100"], json_schema_extra={"enum": sorted(divisions())})]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS, pattern=TEXT_PATTERN)]
-FUND_ID_PATTERN = rf"^({'|'.join(FUND_TYPES)}):[0-9]{{6}}$"
+# A division the ledger serves, as a pattern (query filters, fund ids): the same list as Region's enum.
+SERVED_REGION = "|".join(sorted(divisions()))
+SERVED_REGION_PATTERN = f"^({SERVED_REGION})$"
+# A fund is one fund type in one served division: an id of another region names no fund the
+# ledger could hold, and is refused as malformed.
+FUND_ID_PATTERN = rf"^({'|'.join(FUND_TYPES)}):({SERVED_REGION})$"
 FundId = Annotated[str, StringConstraints(pattern=FUND_ID_PATTERN), Field(examples=["employment_subsidy:210100"])]
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 IDENTITY_NUMBER_FORMAT = "gb11643"    # 17 digits and a check character (0-9 or X), a real birth date

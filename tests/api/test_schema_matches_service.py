@@ -121,3 +121,19 @@ def test_fact_and_parameter_values_are_scalars_and_party_ids_either_kind(documen
     assert not re.fullmatch(party["pattern"], "2101032000010100IO")  # I and O: in neither
     on = _parameters(document, "get", "/v1/programs/{code}")["on"]["schema"]
     assert not re.fullmatch(_pattern(on), "2022-07-0\x1e")
+
+
+def test_fund_ids_and_region_filters_name_served_divisions(document, staff):
+    """A fund id or a region filter outside the divisions the ledger serves is refused as
+    malformed (schemathesis drew `employment_subsidy:100162` from `[0-9]{6}`): the schema
+    publishes the same list."""
+    fund_id = _pattern(_parameters(document, "get", "/v1/reconciliation")["fund_id"]["schema"])
+    region = _pattern(_parameters(document, "get", "/v1/claims")["region"]["schema"])
+    transfer = document["components"]["schemas"]["TransferIn"]["properties"]["from_fund"]["pattern"]
+    for pattern in (fund_id, transfer):
+        assert re.fullmatch(pattern, "employment_subsidy:210100") and not re.fullmatch(pattern, "employment_subsidy:100162")
+    assert re.fullmatch(region, "210100") and not re.fullmatch(region, "999999")
+    r = staff.treasurer.get("/v1/reconciliation", fund_id="employment_subsidy:100162")
+    assert r.status_code == 422 and r.json()["code"] == "validation_error" and r.json()["field"] == "fund_id"
+    r = staff.clerk.get("/v1/claims", region="999999")
+    assert r.status_code == 422 and r.json()["field"] == "region"
