@@ -13,6 +13,7 @@ from fastapi import Path, Query
 from ledger.limits import (DATE_OR_MOMENT_PATTERN, DATE_PATTERN, MAX_PAGE, MAX_POSITION, MAX_TEXT_CHARS, MONTH_PATTERN,
                            TEXT_PATTERN)
 
+from .b64 import base64_pattern
 from .schemas import FUND_ID_PATTERN, REGION_PATTERN, SERVED_REGION_PATTERN, UUID_PATTERN
 
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,200}$"
@@ -29,6 +30,12 @@ Month = Annotated[str, _id(MONTH_PATTERN, "A month, YYYY-MM (2000-01 to 2099-12)
 
 LIMIT = Query(100, ge=1, le=MAX_PAGE, description=f"Items per page, 1–{MAX_PAGE}")
 CURSOR = Query(None, pattern=CURSOR_PATTERN, description="The next_cursor of the previous page")
+# A cursor that carries a log position (api/deps.py, decode_position_cursor): the unpadded
+# URL-safe base64 of "v1:" and 1-18 digits (every position below 10**18), spelled out as the
+# characters base64 makes of digits, so that any cursor the schema admits is one the
+# service reads (a looser pattern let `cursor=1` through to a refusal).
+POSITION_CURSOR_PATTERN = base64_pattern(b"v1:", b"0123456789", 1, 18)
+POSITION_CURSOR = Query(None, pattern=POSITION_CURSOR_PATTERN, description="The next_cursor of the previous page")
 REGION = Query(None, pattern=SERVED_REGION_PATTERN,
                description="A region the ledger serves (GET /v1/regions) and those below it")
 FUND_ID_FILTER = Query(None, pattern=FUND_ID_PATTERN, description="A fund, {fund_type}:{region}")

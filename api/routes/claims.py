@@ -140,7 +140,7 @@ def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: Cl
                 fund_id: str | None = params.FUND_ID_FILTER,
                 submitted_from: str | None = params.moment_or_date("Submitted at or after (a date: from its start)"),
                 submitted_to: str | None = params.moment_or_date("Submitted at or before (a date: to its end)"),
-                limit: int = params.LIMIT, cursor: str | None = params.CURSOR):
+                limit: int = params.LIMIT, cursor: str | None = params.POSITION_CURSOR):
     """Claims in the caller's regions, oldest first, a page at a time; `Accept: text/csv` or
     the XLSX type exports the whole filtered list (`limit` and `cursor` ignored) with names
     and a total row."""

@@ -39,7 +39,7 @@ def watch_list(request: Request, actor: Actor = Depends(deps.actor),
                party_id: str | None = Query(None, pattern=PARTY_ID_PATTERN,
                                             description="An identity number or a credit code"),
                active_on: str | None = params.date("Entries listing their party on this day, YYYY-MM-DD"),
-               limit: int = params.LIMIT, cursor: str | None = params.CURSOR):
+               limit: int = params.LIMIT, cursor: str | None = params.POSITION_CURSOR):
     """Watch-list entries, oldest first, party ids masked."""
     items, last = deps.runtime(request).reads.watch_list(
         actor, party_id=party_id, active_on=active_on, after_position=deps.decode_position_cursor(cursor),

@@ -137,3 +137,16 @@ def test_fund_ids_and_region_filters_name_served_divisions(document, staff):
     assert r.status_code == 422 and r.json()["code"] == "validation_error" and r.json()["field"] == "fund_id"
     r = staff.clerk.get("/v1/claims", region="999999")
     assert r.status_code == 422 and r.json()["field"] == "region"
+
+
+def test_a_position_cursor_the_schema_admits_is_one_the_service_reads(document, admin, staff):
+    """`cursor=1` matched the old `[A-Za-z0-9_-]{1,200}` and was refused ("not one this
+    service issued"): lists paged by log position publish the base64 of "v1:<digits>"."""
+    pattern = _pattern(_parameters(document, "get", "/v1/users")["cursor"]["schema"])
+    r = admin.get("/v1/users", limit=1)
+    cursor = r.json()["next_cursor"]
+    assert cursor is not None and re.fullmatch(pattern, cursor)
+    assert admin.get("/v1/users", limit=1, cursor=cursor).status_code == 200
+    for refused in ("1", "duplicate", "djE6YQ"):  # "djE6YQ" is "v1:a", no position
+        assert not re.fullmatch(pattern, refused)
+        assert admin.get("/v1/users", cursor=refused).json()["code"] == "validation_error"
