@@ -21,7 +21,15 @@ def document() -> dict:
 
 
 def _parameters(document: dict, method: str, path: str) -> dict:
-    return {p["name"]: p for p in document["paths"][path][method]["parameters"]}
+    """By name, with the members of a group of query parameters (api/openapi.py, QUERY_GROUPS)
+    as parameters of their own."""
+    found = {}
+    for p in document["paths"][path][method]["parameters"]:
+        if p.get("explode") and p["schema"].get("type") == "object":
+            found.update({name: {"name": name, "schema": schema} for name, schema in p["schema"]["properties"].items()})
+        else:
+            found[p["name"]] = p
+    return found
 
 
 def _pattern(schema: dict) -> str:
@@ -150,3 +158,36 @@ def test_a_position_cursor_the_schema_admits_is_one_the_service_reads(document, 
     for refused in ("1", "duplicate", "djE6YQ"):  # "djE6YQ" is "v1:a", no position
         assert not re.fullmatch(pattern, refused)
         assert admin.get("/v1/users", cursor=refused).json()["code"] == "validation_error"
+
+
+def _group(document: dict, method: str, path: str, name: str):
+    import jsonschema_rs
+
+    parameter = next(p for p in document["paths"][path][method]["parameters"] if p["name"] == name)
+    assert parameter["in"] == "query" and parameter["style"] == "form" and parameter["explode"] is True
+    return jsonschema_rs.validator_for(parameter["schema"]).is_valid
+
+
+def test_query_parameters_tied_by_a_rule_are_published_as_one_object(document, staff):
+    """Each alone matched its own schema and the service refused the mix: the rule is stated
+    over a form-exploded object (sent as the same query)."""
+    as_of = _group(document, "get", "/v1/funds", "as_of_point")
+    assert as_of({"as_of_position": 1}) and not as_of({"as_of": "2022-07-01T08:00:00Z", "as_of_position": 1})
+    r = staff.auditor.get("/v1/funds", as_of="2022-07-01T08:00:00Z", as_of_position=1)
+    assert r.status_code == 422 and r.json()["code"] == "validation_error"
+    anchor = _group(document, "get", "/v1/audit/verify", "anchor")
+    assert anchor({}) and anchor({"expect_position": 1, "expect_hash": "a" * 64})
+    assert not anchor({"expect_position": 1}) and not anchor({"expect_hash": "a" * 64})
+    assert staff.auditor.get("/v1/audit/verify", expect_position=1).status_code == 422
+    scope = _group(document, "get", "/v1/reports/fund-usage", "scope")
+    assert scope({"fund_id": "employment_subsidy:210100"}) and scope({"fund_type": "employment_subsidy",
+                                                                      "region": "210100"})
+    assert not scope({}) and not scope({"fund_type": "employment_subsidy"})
+    assert not scope({"fund_id": "employment_subsidy:210100", "region": "210100"})
+    period = {"from": "2022-07-01", "to": "2022-07-31"}
+    assert staff.treasurer.get("/v1/reports/fund-usage", fund_type="employment_subsidy", **period).status_code == 422
+    listing = _group(document, "get", "/v1/reports/payees", "listing")
+    assert listing({"stage": "notice"}) and listing({"fund_id": "employment_subsidy:210100"})
+    assert not listing({}) and not listing({"stage": "paid"})
+    r = staff.treasurer.get("/v1/reports/payees", stage="paid", **period)
+    assert r.status_code == 422 and r.json()["field"] == "fund_id"
