@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path, Query
+from fastapi import Header, Path, Query
 
 from ledger.limits import (DATE_OR_MOMENT_PATTERN, DATE_PATTERN, MAX_PAGE, MAX_POSITION, MAX_TEXT_CHARS, MONTH_PATTERN,
                            TEXT_PATTERN)
 
 from .b64 import base64_pattern
-from .schemas import FUND_ID_PATTERN, REGION_PATTERN, SERVED_REGION_PATTERN, UUID_PATTERN
+from .schemas import (CREDIT_CODE_FORMAT, CREDIT_CODE_PATTERN, FUND_ID_PATTERN, IDENTITY_NUMBER_FORMAT,
+                      IDENTITY_NUMBER_PATTERN, PARTY_ID_PATTERN, SERVED_REGION_PATTERN, UUID_PATTERN)
 
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,200}$"
 
@@ -40,6 +41,16 @@ REGION = Query(None, pattern=SERVED_REGION_PATTERN,
                description="A region the ledger serves (GET /v1/regions) and those below it")
 FUND_ID_FILTER = Query(None, pattern=FUND_ID_PATTERN, description="A fund, {fund_type}:{region}")
 POSITION = Query(0, ge=0, le=MAX_POSITION)
+# A party's id as a filter: either kind, with its format (the check character the ledger
+# verifies), so that an id the schema admits is one the ledger reads.
+PARTY_ID_SCHEMA = {"anyOf": [{"type": "string", "pattern": IDENTITY_NUMBER_PATTERN, "format": IDENTITY_NUMBER_FORMAT},
+                             {"type": "string", "pattern": CREDIT_CODE_PATTERN, "format": CREDIT_CODE_FORMAT}]}
+
+
+def party_id_filter(description: str, *, header: str | None = None):
+    where = Header if header else Query
+    return where(None, alias=header, pattern=PARTY_ID_PATTERN, json_schema_extra=PARTY_ID_SCHEMA,
+                 description=description)
 
 
 def date(description: str, *, alias: str | None = None, required: bool = False):

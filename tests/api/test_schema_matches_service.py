@@ -191,3 +191,21 @@ def test_query_parameters_tied_by_a_rule_are_published_as_one_object(document, s
     assert not listing({}) and not listing({"stage": "paid"})
     r = staff.treasurer.get("/v1/reports/payees", stage="paid", **period)
     assert r.status_code == 422 and r.json()["field"] == "fund_id"
+
+
+def test_the_applicant_filter_given_twice_applies_twice(document, staff, funds):
+    """`applicant_id` and X-Applicant-Id each matched the schema, and two different ones were
+    refused: both filters now apply, as every filter does, so they match no claim; and each
+    carries the check character's format, as the ledger checks it."""
+    claim = internship_claim()
+    assert staff.clerk.post("/v1/claims", claim).status_code == 201
+    applicant = claim["applicant"]["id"]
+    header = {"X-Applicant-Id": applicant}
+    r = staff.clerk.get("/v1/claims", headers=header, applicant_id=applicant)
+    assert r.status_code == 200 and len(r.json()["items"]) == 1
+    r = staff.clerk.get("/v1/claims", headers=header, applicant_id=credit_code())
+    assert r.status_code == 200 and r.json()["items"] == []
+    parameters = _parameters(document, "get", "/v1/claims")
+    for name in ("applicant_id", "X-Applicant-Id"):
+        formats = {s.get("format") for s in parameters[name]["schema"]["anyOf"]}
+        assert formats == {"gb11643", "gb32100"}
