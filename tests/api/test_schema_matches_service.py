@@ -209,3 +209,22 @@ def test_the_applicant_filter_given_twice_applies_twice(document, staff, funds):
     for name in ("applicant_id", "X-Applicant-Id"):
         formats = {s.get("format") for s in parameters[name]["schema"]["anyOf"]}
         assert formats == {"gb11643", "gb32100"}
+
+
+def test_period_start_is_a_first_of_month_in_the_schema_as_in_the_rules(document):
+    """`facts.period_start` matched the date pattern on any day and the rules refuse all but
+    the first (ledger/policy/programs, period_start)."""
+    import datetime as dt
+
+    from ledger.errors import ValidationFailed
+    from ledger.policy.programs import period_start
+
+    holders = {name: s["properties"]["period_start"] for name, s in document["components"]["schemas"].items()
+               if name.endswith("Facts") and "period_start" in s.get("properties", {})}
+    assert holders
+    for schema in holders.values():
+        assert re.fullmatch(schema["pattern"], "2022-07-01") and re.fullmatch(schema["pattern"], "1950-01-01")
+        assert not re.fullmatch(schema["pattern"], "2022-07-15") and not re.fullmatch(schema["pattern"], "2022-13-01")
+    assert period_start({"period_start": "2022-07-01"}) == dt.date(2022, 7, 1)
+    with pytest.raises(ValidationFailed):
+        period_start({"period_start": "2022-07-15"})
