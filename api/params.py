@@ -30,7 +30,8 @@ ItemId = Annotated[str, _id(UUID_PATTERN, "The item's id (a UUID)")]
 Month = Annotated[str, _id(MONTH_PATTERN, "A month, YYYY-MM (2000-01 to 2099-12)")]  # as the ledger checks it
 
 LIMIT = Query(100, ge=1, le=MAX_PAGE, description=f"Items per page, 1–{MAX_PAGE}")
-CURSOR = Query(None, pattern=CURSOR_PATTERN, description="The next_cursor of the previous page")
+CURSOR = Query(None, pattern=CURSOR_PATTERN,
+               description="The next_cursor of the previous page (one not issued for this query: 404)")
 # A cursor that carries a log position (api/deps.py, decode_position_cursor): the unpadded
 # URL-safe base64 of "v1:" and 1-18 digits (every position below 10**18), spelled out as the
 # characters base64 makes of digits, so that any cursor the schema admits is one the

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from ledger.access import READ_REPORTS, Actor
-from ledger.errors import ValidationFailed
 from projections.reads import export as report_export
 
 from .. import asof, deps, params
@@ -134,4 +133,4 @@ def _decode(cursor: str) -> tuple[tuple[str, int], int]:
             raise ValueError
         return (date, after), at
     except ValueError:
-        raise ValidationFailed("cursor is not one this service issued", field="cursor") from None
+        raise deps.unknown_cursor() from None
