@@ -48,10 +48,26 @@ PARTY_ID_SCHEMA = {"anyOf": [{"type": "string", "pattern": IDENTITY_NUMBER_PATTE
                              {"type": "string", "pattern": CREDIT_CODE_PATTERN, "format": CREDIT_CODE_FORMAT}]}
 
 
+IDENTITY_NUMBER_SCHEMA = {"type": "string", "pattern": IDENTITY_NUMBER_PATTERN, "format": IDENTITY_NUMBER_FORMAT}
+
+
+def _published(schema: dict):
+    """The parameter's schema as given (a filter left out is absent, never null)."""
+    def replace(generated: dict) -> None:
+        generated.pop("anyOf", None)
+        generated.update(schema)
+    return replace
+
+
 def party_id_filter(description: str, *, header: str | None = None):
     where = Header if header else Query
-    return where(None, alias=header, pattern=PARTY_ID_PATTERN, json_schema_extra=PARTY_ID_SCHEMA,
+    return where(None, alias=header, pattern=PARTY_ID_PATTERN, json_schema_extra=_published(PARTY_ID_SCHEMA),
                  description=description)
+
+
+def identity_number_filter(description: str, *, header: str):
+    return Header(None, alias=header, pattern=IDENTITY_NUMBER_PATTERN,
+                  json_schema_extra=_published(IDENTITY_NUMBER_SCHEMA), description=description)
 
 
 def date(description: str, *, alias: str | None = None, required: bool = False):

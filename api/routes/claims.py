@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ledger.access import READ_CLAIMS, Actor
@@ -13,7 +13,7 @@ from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json, outcome, ready
 from ..writes import write
 from .reports import EXPORTS, requested_format
-from ..schemas import (IDENTITY_NUMBER_PATTERN, ApproveIn, ClaimEvents, ClaimIn, ClaimOut, ClaimPage,
+from ..schemas import (ApproveIn, ClaimEvents, ClaimIn, ClaimOut, ClaimPage,
                        ClaimStatus, ClawbackIn, FactsIn, ObjectionIn, ObjectionResolutionIn, PaymentIn, ProgramCode, ReasonIn, RecoveryIn,
                        ReturnIn)
 
@@ -132,9 +132,9 @@ def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: Cl
                 x_applicant_id: str | None = params.party_id_filter(
                     "The same filter as `applicant_id`, in a header: an identity number kept out of URLs and access "
                     "logs (given both, both apply)", header="X-Applicant-Id"),
-                x_beneficiary_id: str | None = Header(None, alias="X-Beneficiary-Id", pattern=IDENTITY_NUMBER_PATTERN,
-                                                      description="Claims for this beneficiary (an identity number, "
-                                                                  "in a header: kept out of URLs and access logs)"),
+                x_beneficiary_id: str | None = params.identity_number_filter(
+                    "Claims for this beneficiary (an identity number, in a header: kept out of URLs and access logs)",
+                    header="X-Beneficiary-Id"),
                 fund_id: str | None = params.FUND_ID_FILTER,
                 submitted_from: str | None = params.moment_or_date("Submitted at or after (a date: from its start)"),
                 submitted_to: str | None = params.moment_or_date("Submitted at or before (a date: to its end)"),

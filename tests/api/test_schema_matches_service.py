@@ -209,6 +209,8 @@ def test_the_applicant_filter_given_twice_applies_twice(document, staff, funds):
     for name in ("applicant_id", "X-Applicant-Id"):
         formats = {s.get("format") for s in parameters[name]["schema"]["anyOf"]}
         assert formats == {"gb11643", "gb32100"}
+    assert parameters["X-Beneficiary-Id"]["schema"]["format"] == "gb11643"
+    assert _parameters(document, "get", "/v1/watchlist")["party_id"]["schema"]["anyOf"][0]["format"] == "gb11643"
 
 
 def test_period_start_is_a_first_of_month_in_the_schema_as_in_the_rules(document):
