@@ -47,10 +47,11 @@ QUERY_GROUPS = (
     ("scope", ("fund_id", "fund_type", "region"),
      {"oneOf": [{"required": ["fund_id"], "maxProperties": 1},
                 {"required": ["fund_type", "region"], "not": {"required": ["fund_id"]}}]}, True),
-    # GET /reports/payees: the payments of one fund, or (stage=notice) the claims under notice.
-    ("listing", ("stage", "fund_id"),
-     {"if": {"not": {"required": ["fund_id"]}},
-      "then": {"required": ["stage"], "properties": {"stage": {"const": "notice"}}}},
+    # GET /reports/payees: the payments of one fund in a period, or (stage=notice) the claims
+    # under notice.
+    ("listing", ("stage", "fund_id", "from", "to"),
+     {"if": {"not": {"required": ["stage"], "properties": {"stage": {"const": "notice"}}}},
+      "then": {"required": ["fund_id", "from", "to"]}},
      True),
 )
 

@@ -301,12 +301,18 @@ def _claim_variants(schema: dict) -> None:
         properties = {**common, "program": {"const": program.code},
                       "applicant": {"oneOf": [_party_schema(kind) for kind in program.applicant_kinds]},
                       "facts": facts}
-        if program.beneficiary:
+        if program.beneficiary or program.founder:
             properties["beneficiary"] = _party_schema(None)
-        variants.append({"type": "object", "title": program.code, "additionalProperties": False,
-                         "properties": properties,
-                         "required": ["program", "region", "applicant", "facts"]
-                         + (["beneficiary"] if program.beneficiary else [])})
+        variant = {"type": "object", "title": program.code, "additionalProperties": False, "properties": properties,
+                   "required": ["program", "region", "applicant", "facts"]
+                   + (["beneficiary"] if program.beneficiary else [])}
+        if program.founder and not program.beneficiary:
+            # An enterprise names the person who founded it (DOMAIN.md, One subsidy per
+            # person-month); a person claims for itself (ledger/service/claims.py, _beneficiary).
+            variant["if"] = {"properties": {"applicant": {"properties": {"kind": {"const": "person"}}}}}
+            variant["then"] = {"not": {"required": ["beneficiary"]}}
+            variant["else"] = {"required": ["beneficiary"]}
+        variants.append(variant)
     schema["oneOf"] = variants
 
 

@@ -187,8 +187,9 @@ def test_query_parameters_tied_by_a_rule_are_published_as_one_object(document, s
     period = {"from": "2022-07-01", "to": "2022-07-31"}
     assert staff.treasurer.get("/v1/reports/fund-usage", fund_type="employment_subsidy", **period).status_code == 422
     listing = _group(document, "get", "/v1/reports/payees", "listing")
-    assert listing({"stage": "notice"}) and listing({"fund_id": "employment_subsidy:210100"})
-    assert not listing({}) and not listing({"stage": "paid"})
+    assert listing({"stage": "notice"}) and listing({"fund_id": "employment_subsidy:210100", **period})
+    assert not listing({}) and not listing({"stage": "paid", **period})
+    assert not listing({"fund_id": "employment_subsidy:210100", "from": "2022-07-01"})
     r = staff.treasurer.get("/v1/reports/payees", stage="paid", **period)
     assert r.status_code == 422 and r.json()["field"] == "fund_id"
 
@@ -230,3 +231,28 @@ def test_period_start_is_a_first_of_month_in_the_schema_as_in_the_rules(document
     assert period_start({"period_start": "2022-07-01"}) == dt.date(2022, 7, 1)
     with pytest.raises(ValidationFailed):
         period_start({"period_start": "2022-07-15"})
+
+
+def test_a_founder_program_takes_the_founder_from_an_enterprise_only(document, staff, funds):
+    """loan_interest and startup_venue had no `beneficiary` in the schema, yet an enterprise
+    must name its founder there: the schema now asks for it from an enterprise and leaves it
+    out for a person, as the ledger does."""
+    import jsonschema_rs
+
+    validator = jsonschema_rs.validator_for({"$ref": "#/components/schemas/LoanInterestClaimIn",
+                                             "components": document["components"]})
+
+    def about_beneficiary(claim: dict) -> bool:
+        return any("beneficiary" in error.message or "beneficiary" in list(error.instance_path)
+                   for error in validator.iter_errors(claim))
+
+    enterprise = {"kind": "enterprise", "id": credit_code(), "name": "创业公司"}
+    person = {"kind": "person", "id": person_id(), "name": "王五"}
+    founder = {"id": person_id(), "name": "王五"}
+    base = {"program": "loan_interest", "region": "210100", "facts": {}}
+    assert not about_beneficiary({**base, "applicant": enterprise, "beneficiary": founder})
+    assert about_beneficiary({**base, "applicant": enterprise})
+    assert about_beneficiary({**base, "applicant": person, "beneficiary": founder})
+    assert not about_beneficiary({**base, "applicant": person})
+    r = staff.clerk.post("/v1/claims", {**base, "applicant": enterprise})
+    assert r.status_code == 422 and r.json()["field"] == "beneficiary"
