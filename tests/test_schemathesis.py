@@ -42,8 +42,8 @@ from ledger.identifiers import credit_check_char, identity_check_char
 from ledger.limits import FIRST_BUSINESS_DATE
 
 from .profiles import search
-from .unstated_rules import breaks_an_unstated_rule
 from .support import ADMIN_TOKEN, new_user, token_pair
+from .unstated_rules import breaks_an_unstated_rule
 
 EXAMPLES_PER_OPERATION = search(8, 40)
 STATEFUL_SCENARIOS = search(25, 100)
@@ -71,7 +71,7 @@ def unrefused_valid_input(ctx, response, case):
 
     meta = case.meta
     if meta is None or meta.generation.mode != GenerationMode.POSITIVE or response.status_code != 422:
-        return None
+        return
     try:
         problem = response.json()
     except ValueError:
@@ -79,7 +79,7 @@ def unrefused_valid_input(ctx, response, case):
     code = problem.get("code")
     if code in WELL_FORMED_REFUSALS or (code == "validation_error"
                                         and breaks_an_unstated_rule(case, problem.get("field"))):
-        return None
+        return
     raise AssertionError(f"schema-valid input refused as {code!r}: {response.text[:400]}")
 
 

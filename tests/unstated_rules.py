@@ -11,8 +11,12 @@ use:
   year, give or take a month; a program's parameter change names that program's
   parameters): a body's schema does not see the path;
 - a bound that moves with the clock, which API.md fixes as `422` (a period closes only once
-  its month has ended): a static document cannot hold "today" (business dates, the other
-  such bound, are kept to by the harness instead: tests/test_schemathesis.py, map_body);
+  its month has ended; a parameter change from before today needs `retroactive`): a static
+  document cannot hold "today" (business dates, the other such bound, are kept to by the
+  harness instead: tests/test_schemathesis.py, map_body);
+- a key unique among an array's items (a holiday calendar lists each date once) and a
+  day of the week (an adjusted working day is a Saturday or Sunday): `uniqueItems` compares
+  whole items, and no keyword knows the calendar;
 - a transfer between related regions of one fund type: stateable only as one branch per
   fund type and region (464), each of which a generated client makes a model of;
 - a graduation year beside the diploma date, which must be its year: one branch per year;
@@ -54,16 +58,22 @@ def _unrelated_funds(case) -> bool:
     return from_type != to_type or not (is_ancestor(from_region, to_region) or is_ancestor(to_region, from_region))
 
 
-def _day_outside_year(case, field: str) -> bool:
+def _calendar_day_refused(case, field: str) -> bool:
+    """The day is outside the path's year (give or take a month), listed before, or an
+    adjusted working day on a weekday (ledger/policy/calendar.py, schedule_days)."""
     found = re.fullmatch(r"days\[(\d+)\]\.date", field)
     days = _body(case).get("days")
     try:
         year = int((case.path_parameters or {})["year"])
-        day = dt.date.fromisoformat(days[int(found.group(1))]["date"])
+        at = int(found.group(1))
+        row = days[at]
+        day = dt.date.fromisoformat(row["date"])
+        earlier = {str(other.get("date")) for other in days[:at] if isinstance(other, dict)}
     except (AttributeError, KeyError, IndexError, TypeError, ValueError):
         return False
     reach = dt.timedelta(days=31)  # ledger/policy/calendar.py, REACH
-    return not dt.date(year, 1, 1) - reach <= day <= dt.date(year, 12, 31) + reach
+    return (not dt.date(year, 1, 1) - reach <= day <= dt.date(year, 12, 31) + reach or row["date"] in earlier
+            or (row.get("kind") == "workday" and day.weekday() < 5))
 
 
 def _not_the_programs_parameter(case, field: str) -> bool:
@@ -73,6 +83,13 @@ def _not_the_programs_parameter(case, field: str) -> bool:
     name = field.removeprefix("values.")
     return (program is not None and field.startswith("values.") and name in (_body(case).get("values") or {})
             and name not in {p.name for p in program.parameters})
+
+
+def _past_change_not_retroactive(case) -> bool:
+    body = _body(case)
+    start = body.get("effective_from")
+    return (isinstance(start, str) and start < SYSTEM_CLOCK.today().isoformat()
+            and body.get("retroactive", False) is not True)
 
 
 def _month_not_ended(case) -> bool:
@@ -113,12 +130,14 @@ def breaks_an_unstated_rule(case, field: str | None) -> bool:
         return _out_of_order(_body(case), "listed_from", "listed_until", strict=True)
     if (method, path, field) == ("PUT", "/v1/programs/{code}/parameters", "effective_to"):
         return _out_of_order(_body(case), "effective_from", "effective_to", strict=True)
+    if (method, path, field) == ("PUT", "/v1/programs/{code}/parameters", "retroactive"):
+        return _past_change_not_retroactive(case)
     if (method, path) == ("PUT", "/v1/programs/{code}/parameters"):
         return _not_the_programs_parameter(case, field)
     if (method, path, field) == ("POST", "/v1/fund-transfers", "to_fund"):
         return _unrelated_funds(case)
     if (method, path) == ("PUT", "/v1/holiday-calendar/{year}"):
-        return _day_outside_year(case, field)
+        return _calendar_day_refused(case, field)
     if method == "POST" and path.startswith("/v1/periods/{fund_id}/{month}/") and field == "month":
         return _month_not_ended(case)
     if (method, path, field) == ("POST", "/v1/claims", "facts.graduation_year"):
