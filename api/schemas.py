@@ -338,16 +338,19 @@ class ReasonIn(Strict):
     reason: Text
 
 
-FACT_NAMES = sorted({spec.name for program in load_catalog().programs.values() for spec in program.facts})
-# A fact is a whole number, true or false, or text (dates, money, choices): never a list or an object.
-FACT_VALUE = {"anyOf": [{"type": "integer", "minimum": -SAFE_INTEGER, "maximum": SAFE_INTEGER}, {"type": "boolean"},
-                        {"type": "string", "maxLength": MAX_TEXT_CHARS, "pattern": TEXT_PATTERN}]}
+def _later_facts(schema: dict) -> None:
+    """The settlement facts (DOMAIN.md, marked later) of every program, each with its own
+    schema: no other fact changes after submission. Which of them a claim takes is its
+    program's (another program's is 409 invalid_state)."""
+    later = load_catalog().later_facts()
+    schema.clear()
+    schema.update({"type": "object", "properties": {name: spec.json_schema() for name, spec in later.items()},
+                   "additionalProperties": False, "minProperties": 1,
+                   "description": "Settlement facts learned after submission: those of the claim's program"})
 
 
 class FactsIn(Strict):
-    # Keys: the catalog's fact names (each claim takes its program's; others are refused).
-    facts: dict[str, Any] = Field(json_schema_extra={"propertyNames": {"enum": FACT_NAMES},
-                                                     "additionalProperties": FACT_VALUE})
+    facts: dict[str, Any] = Field(json_schema_extra=_later_facts)
 
 
 class PaymentIn(Strict):

@@ -334,6 +334,10 @@ class Catalog:
     # The shipped parameters.toml this catalog was read from (sha256 of its bytes).
     digest: str = ""
 
+    def later_facts(self) -> dict[str, FactSpec]:
+        """The settlement facts (marked later) of every program, by name: one spec each."""
+        return {spec.name: spec for program in self.programs.values() for spec in program.facts if spec.later}
+
     def program(self, code: str) -> Program:
         try:
             return self.programs[code]

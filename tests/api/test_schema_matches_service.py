@@ -85,7 +85,7 @@ def test_the_usage_reports_require_their_period_and_program(document, staff):
 
 
 def test_facts_are_named_as_the_catalog_names_them(document, staff, funds):
-    names = document["components"]["schemas"]["FactsIn"]["properties"]["facts"]["propertyNames"]["enum"]
+    names = document["components"]["schemas"]["FactsIn"]["properties"]["facts"]["properties"]
     assert "months_served" in names and not any(re.search(r"[\x00-\x1f]", n) for n in names)
     r = staff.clerk.post("/v1/claims", internship_claim())
     r = staff.clerk.post(f"/v1/claims/{r.json()['claim_id']}/facts", {"facts": {"months\x01": 1}})
@@ -118,8 +118,9 @@ def test_an_integer_written_with_a_zero_fraction_is_that_integer(staff, funds):
 
 def test_fact_and_parameter_values_are_scalars_and_party_ids_either_kind(document):
     schemas = document["components"]["schemas"]
-    fact_value = schemas["FactsIn"]["properties"]["facts"]["additionalProperties"]
-    assert {alt["type"] for alt in fact_value["anyOf"]} == {"integer", "boolean", "string"}
+    facts = schemas["FactsIn"]["properties"]["facts"]
+    assert facts["additionalProperties"] is False and facts["minProperties"] == 1
+    assert {fact["type"] for fact in facts["properties"].values()} <= {"integer", "boolean", "string"}
     parameters = schemas["ParametersIn"]["properties"]["values"]
     assert "living_allowance" in parameters["propertyNames"]["enum"]
     assert {alt["type"] for alt in parameters["additionalProperties"]["anyOf"]} == {"integer", "string", "null"}
@@ -256,3 +257,19 @@ def test_a_founder_program_takes_the_founder_from_an_enterprise_only(document, s
     assert not about_beneficiary({**base, "applicant": person})
     r = staff.clerk.post("/v1/claims", {**base, "applicant": enterprise})
     assert r.status_code == 422 and r.json()["field"] == "beneficiary"
+
+
+def test_settlement_facts_are_published_and_another_programs_is_the_claims_state(document, staff, funds):
+    """The facts body took any program's fact names with any scalar, and the ledger refused
+    all but the claim's program's settlement facts as malformed: the schema now lists the
+    settlement facts with their types, and one of another program than the claim's is
+    409 invalid_state (the claim's program is the ledger's to know)."""
+    facts = document["components"]["schemas"]["FactsIn"]["properties"]["facts"]
+    assert set(facts["properties"]) == {"months_served", "left_for_employment", "contribution_deferred", "completed"}
+    assert facts["properties"]["months_served"]["type"] == "integer"
+    claim_id = staff.clerk.post("/v1/claims", internship_claim()).json()["claim_id"]
+    r = staff.clerk.post(f"/v1/claims/{claim_id}/facts", {"facts": {"completed": True}})
+    assert r.status_code == 409 and r.json()["code"] == "invalid_state" and r.json()["field"] == "facts.completed"
+    r = staff.clerk.post(f"/v1/claims/{claim_id}/facts", {"facts": {"term_months": 3}})  # not a settlement fact
+    assert r.status_code == 422 and r.json()["code"] == "validation_error"
+    assert staff.clerk.post(f"/v1/claims/{claim_id}/facts", {"facts": {"months_served": 2}}).status_code == 200
