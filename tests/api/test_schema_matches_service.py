@@ -142,6 +142,10 @@ def test_fund_ids_and_region_filters_name_served_divisions(document, staff):
     for pattern in (fund_id, transfer):
         assert re.fullmatch(pattern, "employment_subsidy:210100") and not re.fullmatch(pattern, "employment_subsidy:100162")
     assert re.fullmatch(region, "210100") and not re.fullmatch(region, "999999")
+    program_region = _parameters(document, "get", "/v1/programs/{code}")["region"]["schema"]["pattern"]
+    assert re.fullmatch(program_region, "210100") and not re.fullmatch(program_region, "999999")
+    r = staff.clerk.get("/v1/programs/internship", region="999999")
+    assert r.status_code == 422 and r.json()["field"] == "region"
     r = staff.treasurer.get("/v1/reconciliation", fund_id="employment_subsidy:100162")
     assert r.status_code == 422 and r.json()["code"] == "validation_error" and r.json()["field"] == "fund_id"
     r = staff.clerk.get("/v1/claims", region="999999")
