@@ -57,3 +57,12 @@ def test_an_unstated_rule_excuses_only_a_request_that_breaks_it():
     assert unrefused_valid_input(None, _refused("validation_error", "days[0].date"),
                                  _case("PUT", "/v1/holiday-calendar/{year}", body=calendar,
                                        path_parameters={"year": 2030})) is None
+
+
+def test_a_token_for_another_user_without_its_hash_is_excused_only_for_another_user():
+    refused = _refused("validation_error", "token_sha256")
+    other = _case("POST", "/v1/users/{user_id}/tokens", body={}, path_parameters={"user_id": "u-1"})
+    assert unrefused_valid_input(None, refused, other) is None
+    with pytest.raises(AssertionError):
+        unrefused_valid_input(None, refused, _case("POST", "/v1/users/{user_id}/tokens", body={},
+                                                   path_parameters={"user_id": "me"}))

@@ -20,6 +20,9 @@ use:
 - a transfer between related regions of one fund type: stateable only as one branch per
   fund type and region (464), each of which a generated client makes a model of;
 - a graduation year beside the diploma date, which must be its year: one branch per year;
+- who the caller is: a token for another user than the caller is registered by its hash
+  (`token_sha256`), one for oneself may be made by the service (API.md, "No token is ever
+  shown to anyone but its owner"); a schema does not know whose id the path names;
 - a bank statement's content: the CSV file, its header and the mapping of its columns and
   direction values, which JSON Schema does not describe (as no schema describes the lines
   of an uploaded file); and the statement's options go in the query with a text/csv body,
@@ -142,6 +145,8 @@ def breaks_an_unstated_rule(case, field: str | None) -> bool:
         return _month_not_ended(case)
     if (method, path, field) == ("POST", "/v1/claims", "facts.graduation_year"):
         return _graduation_year_off(case)
+    if (method, path, field) == ("POST", "/v1/users/{user_id}/tokens", "token_sha256"):
+        return (case.path_parameters or {}).get("user_id") != "me" and "token_sha256" not in _body(case)
     if (method, path) == ("POST", "/v1/bank-statements"):
         return _statement_options_misplaced(case, field) or _statement_content(case, field)
     return False
