@@ -225,7 +225,7 @@ class FreshLedgers:
         self._templates = templates  # tests/templates.py: a copy of a fresh start, not a start of its own
         self._client: TestClient | None = None
         self.token: str | None = None
-        self.checker: str | None = None  # a second admin: confirms what the one caller proposed
+        self.checker: str | None = None  # a second user of every role: checks what the one caller made
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":  # each ledger's lifespan is run by start() and stop(), not by callers
@@ -254,7 +254,7 @@ class FreshLedgers:
                                                  "regions": ["000000"], "token_sha256": digest}, headers=admin)
         assert r.status_code == 201, r.text
         self.checker, digest = token_pair()
-        r = self._client.post("/v1/users", json={"name": "schemathesis checker", "roles": ["admin"],
+        r = self._client.post("/v1/users", json={"name": "schemathesis checker", "roles": list(ROLES),
                                                  "regions": ["000000"], "token_sha256": digest}, headers=admin)
         assert r.status_code == 201, r.text
         for fund_type in ("unemployment_insurance", "employment_subsidy"):
@@ -269,18 +269,27 @@ class FreshLedgers:
             self._client.__exit__(None, None, None)
             self._client = None
 
+    # Where maker-checker (API.md) wants another user than the one who made what is checked: the
+    # one caller submits claims, demands clawbacks and proposes every change, so the checker
+    # approves (and the caller, not the approver, then pays and resolves objections) and confirms.
+    CHECKED = frozenset({"/v1/users/changes/{change_id}/confirm", "/v1/claims/{claim_id}/approve",
+                         "/v1/claims/{claim_id}/clawbacks/{clawback_id}/confirm",
+                         "/v1/programs/{code}/parameter-changes/{change_id}/confirm",
+                         "/v1/holiday-calendar/{year}/changes/{change_id}/confirm",
+                         "/v1/periods/{fund_id}/{month}/reopen/{change_id}/confirm"})
+
     def valid_token(self, case=None) -> str:
-        """The caller's token; a second admin's where the one caller may not act on what it
-        did or on itself: confirming a change of who may act (it proposed every one) and
-        deactivating the caller (no admin deactivates itself)."""
+        """The caller's token; a second user's where the one caller may not act on what it
+        did or on itself: checking what it made (CHECKED) and deactivating the caller (no
+        admin deactivates itself)."""
         ledger = self._client.app.state.runtime.ledger
         token = self._working(ledger, "token", "schemathesis", list(ROLES))
         if case is None:
             return token
-        if case.operation.path == "/v1/users/changes/{change_id}/confirm" or (
+        if case.operation.path in self.CHECKED or (
                 case.operation.path == "/v1/users/{user_id}/deactivate"
                 and (case.path_parameters or {}).get("user_id") == ledger.authenticate(token).user_id):
-            return self._working(ledger, "checker", "schemathesis checker", ["admin"])
+            return self._working(ledger, "checker", "schemathesis checker", list(ROLES))
         return token
 
     def _working(self, ledger, attribute: str, name: str, roles: list[str]) -> str:
