@@ -9,4 +9,4 @@ from ledger.limits import MOMENT_PATTERN
 AS_OF = Query(None, max_length=40, pattern=MOMENT_PATTERN,
               description="Answer as the ledger stood at this time (RFC 3339 with a zone, 2000–2099).")
 AS_OF_POSITION = Query(None, ge=0, le=2**62, description="Answer as the ledger stood at this log position "
-                                                "(not beyond the head: 422).")
+                                                "(beyond the head: 404).")

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import Request
 
 from ledger.access import Actor
-from ledger.errors import Unauthenticated, ValidationFailed
+from ledger.errors import NotFound, Unauthenticated, ValidationFailed
 from ledger.service import Idem
 from runtime.container import Runtime
 
@@ -71,15 +71,23 @@ def encode_cursor(value: str | int) -> str:
     return base64.urlsafe_b64encode(f"v1:{value}".encode()).decode().rstrip("=")
 
 
+def unknown_cursor() -> NotFound:
+    """A cursor shaped as the schema says (its pattern is checked before) that this service did
+    not issue for this list and query: it names no page, as an unknown id names nothing (404).
+    Whether it was issued is the service's to know; no schema can state it."""
+    return NotFound("cursor names no page of this list: it is not one this service issued for this query",
+                    field="cursor")
+
+
 def decode_cursor(cursor: str | None) -> str | None:
     if cursor is None:
         return None
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed("cursor is not one this service issued", field="cursor") from None
+        raise unknown_cursor() from None
     if not text.startswith("v1:"):
-        raise ValidationFailed("cursor is not one this service issued", field="cursor")
+        raise unknown_cursor()
     return text[3:]
 
 
@@ -100,10 +108,10 @@ def decode_sort_cursor(cursor: str | None, sort: str) -> tuple[int, int] | None:
         return None
     match = _SORT_CURSOR.fullmatch(text)
     if match is None:
-        raise ValidationFailed("cursor is not one this service issued", field="cursor")
+        raise unknown_cursor()
     if match.group(1) != sort:
-        raise ValidationFailed(f"cursor was issued for sort={match.group(1)}, not sort={sort}: "
-                               "start again without it", field="cursor")
+        raise NotFound(f"cursor names no page of this list in sort={sort}: it was issued for "
+                       f"sort={match.group(1)}; start again without it", field="cursor")
     return int(match.group(2)), int(match.group(3))
 
 
@@ -115,5 +123,5 @@ def decode_position_cursor(cursor: str | None) -> int | None:
         if position is not None and not 0 <= position < 2**62:
             raise ValueError
     except ValueError:
-        raise ValidationFailed("cursor is not one this service issued", field="cursor") from None
+        raise unknown_cursor() from None
     return position

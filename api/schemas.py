@@ -28,7 +28,12 @@ REGION_PATTERN = r"^[0-9]{6}$"
 Region = Annotated[str, StringConstraints(pattern=REGION_PATTERN),
                    Field(examples=["210100"], json_schema_extra={"enum": sorted(divisions())})]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS, pattern=TEXT_PATTERN)]
-FUND_ID_PATTERN = rf"^({'|'.join(FUND_TYPES)}):[0-9]{{6}}$"
+# A division the ledger serves, as a pattern (query filters, fund ids): the same list as Region's enum.
+SERVED_REGION = "|".join(sorted(divisions()))
+SERVED_REGION_PATTERN = f"^({SERVED_REGION})$"
+# A fund is one fund type in one served division: an id of another region names no fund the
+# ledger could hold, and is refused as malformed.
+FUND_ID_PATTERN = rf"^({'|'.join(FUND_TYPES)}):({SERVED_REGION})$"
 FundId = Annotated[str, StringConstraints(pattern=FUND_ID_PATTERN), Field(examples=["employment_subsidy:210100"])]
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 IDENTITY_NUMBER_FORMAT = "gb11643"    # 17 digits and a check character (0-9 or X), a real birth date
@@ -298,12 +303,18 @@ def _claim_variants(schema: dict) -> None:
         properties = {**common, "program": {"const": program.code},
                       "applicant": {"oneOf": [_party_schema(kind) for kind in program.applicant_kinds]},
                       "facts": facts}
-        if program.beneficiary:
+        if program.beneficiary or program.founder:
             properties["beneficiary"] = _party_schema(None)
-        variants.append({"type": "object", "title": program.code, "additionalProperties": False,
-                         "properties": properties,
-                         "required": ["program", "region", "applicant", "facts"]
-                         + (["beneficiary"] if program.beneficiary else [])})
+        variant = {"type": "object", "title": program.code, "additionalProperties": False, "properties": properties,
+                   "required": ["program", "region", "applicant", "facts"]
+                   + (["beneficiary"] if program.beneficiary else [])}
+        if program.founder and not program.beneficiary:
+            # An enterprise names the person who founded it (DOMAIN.md, One subsidy per
+            # person-month); a person claims for itself (ledger/service/claims.py, _beneficiary).
+            variant["if"] = {"properties": {"applicant": {"properties": {"kind": {"const": "person"}}}}}
+            variant["then"] = {"not": {"required": ["beneficiary"]}}
+            variant["else"] = {"required": ["beneficiary"]}
+        variants.append(variant)
     schema["oneOf"] = variants
 
 
@@ -329,16 +340,19 @@ class ReasonIn(Strict):
     reason: Text
 
 
-FACT_NAMES = sorted({spec.name for program in load_catalog().programs.values() for spec in program.facts})
-# A fact is a whole number, true or false, or text (dates, money, choices): never a list or an object.
-FACT_VALUE = {"anyOf": [{"type": "integer", "minimum": -SAFE_INTEGER, "maximum": SAFE_INTEGER}, {"type": "boolean"},
-                        {"type": "string", "maxLength": MAX_TEXT_CHARS, "pattern": TEXT_PATTERN}]}
+def _later_facts(schema: dict) -> None:
+    """The settlement facts (DOMAIN.md, marked later) of every program, each with its own
+    schema: no other fact changes after submission. Which of them a claim takes is its
+    program's (another program's is 409 invalid_state)."""
+    later = load_catalog().later_facts()
+    schema.clear()
+    schema.update({"type": "object", "properties": {name: spec.json_schema() for name, spec in later.items()},
+                   "additionalProperties": False, "minProperties": 1,
+                   "description": "Settlement facts learned after submission: those of the claim's program"})
 
 
 class FactsIn(Strict):
-    # Keys: the catalog's fact names (each claim takes its program's; others are refused).
-    facts: dict[str, Any] = Field(json_schema_extra={"propertyNames": {"enum": FACT_NAMES},
-                                                     "additionalProperties": FACT_VALUE})
+    facts: dict[str, Any] = Field(json_schema_extra=_later_facts)
 
 
 class PaymentIn(Strict):

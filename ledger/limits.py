@@ -51,6 +51,9 @@ def _calendar(years: str, leap_years: str) -> str:
 BUSINESS_DATE = _calendar("20[0-9]{2}", _LEAP_20XX)
 DATE_PATTERN = f"^{BUSINESS_DATE}$"
 FACT_DATE_PATTERN = f"^{_calendar('19[5-9][0-9]|20[0-9]{2}', '19([57][26]|[68][048]|9[26])|' + _LEAP_20XX)}$"
+# A fact that names a month by its first day (period_start: YYYY-MM-01).
+FIRST_OF_MONTH_PATTERN = r"^(19[5-9][0-9]|20[0-9]{2})-(0[1-9]|1[0-2])-01$"
+FIRST_OF_MONTH_FACTS = frozenset({"period_start"})
 # An RFC 3339 time with a zone on a business date (as_of and the like), and a date or such a time.
 _TIME_OF_DAY = r"[Tt ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
 MOMENT_PATTERN = f"^{BUSINESS_DATE}{_TIME_OF_DAY}$"

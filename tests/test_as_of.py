@@ -306,7 +306,8 @@ def test_as_of_a_time_seeks_the_time_index_instead_of_walking_the_log(history):
 
 
 def test_as_of_refusals(history):
-    """Both parameters, a malformed one, or a position beyond the head: 422 naming the field.
+    """Both parameters or a malformed one: 422 naming the field; a position beyond the head
+    names no state the ledger has been in yet: 404 (a well-formed position, not malformed input).
     Roles and regions apply as to live reads, and so does consistency: a read as of the
     head right after a write shows it."""
     s, rt = history.staff, history.rt
@@ -321,7 +322,7 @@ def test_as_of_refusals(history):
         for bad in ("-1", "abc", "1.5"):
             assert_problem(s.auditor.get(path, as_of_position=bad), 422, "validation_error", field="as_of_position")
         # Beyond the head is refused, not answered at the head: an as-of answer never changes.
-        assert_problem(s.auditor.get(path, as_of_position=head + 1), 422, "validation_error", field="as_of_position")
+        assert_problem(s.auditor.get(path, as_of_position=head + 1), 404, "not_found", field="as_of_position")
         assert_problem(s.auditor.get(path, as_of_position=10**30), 422, "validation_error", field="as_of_position")
         assert s.auditor.get(path, as_of_position=head).status_code == 200
     # A fund not opened yet, a claim not submitted yet: 404 (position 0 is before everything).

@@ -1,14 +1,29 @@
 """Schemathesis over the whole OpenAPI schema, on SQLite and PostgreSQL: every operation on
 its own (stateless), and chains of operations using what earlier answers returned
 (stateful: a claim submitted, then read, approved, paid ...). Whatever is generated, the
-service answers without a 5xx and within its own response schema.
+service answers without a 5xx and within its own response schema, and a request generated
+as schema-valid is never refused as malformed (`unrefused_valid_input`).
 
 The schema publishes the limits the server enforces (ledger/limits.py: patterns, ranges,
-each program's facts), and the two identifier formats it checks are given strategies
-here, so generated "valid" data is what the ledger takes. What it may still refuse is
-what no schema can say: an unknown claim (404), a command in the wrong state (409), an
-amount above the entitlement; so `positive_data_acceptance` allows those (BUSINESS_STATUSES)."""
+each program's facts, the divisions served, cursors' shapes, rules between query parameters
+as one object), and the two identifier formats it checks are given strategies here, so
+generated "valid" data is what the ledger takes. What it may still refuse is what no schema
+can say, with a status and code that say so (`positive_data_acceptance` allows
+BUSINESS_STATUSES): an unknown claim, page or log position (404), a command in the wrong
+state (409), a stale If-Match (412), and the two 422 codes API.md gives for judgments over
+the ledger's state, `not_eligible` (a program's rules over the facts, the parameters in force
+on the claim's date, the watch list, earlier claims) and `idempotency_mismatch` (a key used
+before with another body). `validation_error` is the contract's code for malformed input
+(API.md, Errors), so a schema-valid request refused with it is a schema that says less than
+the service checks: the check fails it, except where the request breaks one of the few rules
+JSON Schema cannot state (orders between two values, a path parameter against the body, a
+bound on "today", a bank statement's CSV content; tests/unstated_rules.py lists each, with
+why, and excuses only a request that does break it). Business dates after today, which
+API.md fixes as `validation_error` and a static document cannot bound, are kept to by
+`map_body` below."""
 from __future__ import annotations
+
+import datetime as dt
 
 import hypothesis
 import pytest
@@ -20,21 +35,52 @@ from hypothesis import strategies as st
 from api.app import create_app
 from api.schemas import CREDIT_CODE_FORMAT, IDENTITY_NUMBER_FORMAT
 from api.throttle import Throttle
+from ledger.clock import SYSTEM_CLOCK
 from ledger.domain.users import ROLES
 from ledger.errors import LedgerError
 from ledger.identifiers import credit_check_char, identity_check_char
+from ledger.limits import FIRST_BUSINESS_DATE
 
 from .profiles import search
 from .support import ADMIN_TOKEN, new_user, token_pair
+from .unstated_rules import breaks_an_unstated_rule
 
 EXAMPLES_PER_OPERATION = search(8, 40)
 STATEFUL_SCENARIOS = search(25, 100)
 STATEFUL_STEPS = search(8, 12)
-# Statuses a well-formed request may get from the ledger's own state and rules.
-# 422 stays among them for rules across fields, which a schema cannot state: fund_id or
-# fund_type with region; both sides of a transfer of one fund type; an approval not before
-# the application; a program's eligibility (not_eligible).
+# Statuses a well-formed request may get from the ledger's own state and rules. 422 is
+# among them only for the business codes of WELL_FORMED_REFUSALS: `unrefused_valid_input`
+# fails a schema-valid request refused as malformed.
 BUSINESS_STATUSES = ["2XX", "404", "409", "412", "422", "429"]
+# The 422 codes of API.md (Conventions, Errors) that judge a well-formed request against
+# what the ledger holds, which no schema sees: `not_eligible` (a program's rules over the
+# claim's facts, the parameters in force on its date, the watch list, the claims before it)
+# and `idempotency_mismatch` (an Idempotency-Key used before with another body).
+# `validation_error` is the one code for malformed input: the schema must refuse it, but for
+# the few rules it cannot state (tests/unstated_rules.py), and then only where the request
+# does break the rule.
+WELL_FORMED_REFUSALS = frozenset({"not_eligible", "idempotency_mismatch"})
+
+
+@schemathesis.check
+def unrefused_valid_input(ctx, response, case):
+    """A request generated as schema-valid is never refused as malformed (422
+    validation_error): the schema states every rule the edge checks, or the rule is one of
+    tests/unstated_rules.py and the request breaks it."""
+    from schemathesis.generation.meta import GenerationMode
+
+    meta = case.meta
+    if meta is None or meta.generation.mode != GenerationMode.POSITIVE or response.status_code != 422:
+        return
+    try:
+        problem = response.json()
+    except ValueError:
+        problem = {}
+    code = problem.get("code")
+    if code in WELL_FORMED_REFUSALS or (code == "validation_error"
+                                        and breaks_an_unstated_rule(case, problem.get("field"))):
+        return
+    raise AssertionError(f"schema-valid input refused as {code!r}: {response.text[:400]}")
 
 
 def _identity_numbers():
@@ -49,6 +95,41 @@ def _credit_codes():
     body = st.builds(lambda region, serial: ("91" + region + serial)[:17], st.sampled_from(["210100", "210200"]),
                      st.text(alphabet=alphabet, min_size=9, max_size=9))
     return body.map(lambda b: b + credit_check_char(b))
+
+
+# API.md, "Insiders and time": the business dates of a body are never later than the day
+# they are recorded (`422 validation_error`, as the contract fixes). That bound moves with the
+# clock, so a static document cannot state it (a client generated from it would refuse
+# tomorrow's dates); `Date`'s description says it in words, and the harness keeps to it:
+# a body's later business date is moved back into the years up to today.
+BUSINESS_DATE_FIELDS = frozenset({"application_date", "approved_on", "paid_on", "returned_on", "received_on",
+                                  "effective_date", "listed_from", "lifted_on"})
+
+
+def _not_after_today(value):
+    if isinstance(value, dict):
+        return {key: (_earlier(item) if key in BUSINESS_DATE_FIELDS else _not_after_today(item))
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [_not_after_today(item) for item in value]
+    return value
+
+
+def _earlier(value):
+    today = SYSTEM_CLOCK.today()  # the suite's clocks read the real today; it only moves on during a run
+    try:
+        day = dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
+    if day <= today:
+        return value
+    year = FIRST_BUSINESS_DATE.year + (day.year - FIRST_BUSINESS_DATE.year) % (today.year - FIRST_BUSINESS_DATE.year)
+    return (day.replace(year=year, day=min(day.day, 28))).isoformat()
+
+
+@schemathesis.hook
+def map_body(context, body):
+    return _not_after_today(body)
 
 
 schemathesis.openapi.format(IDENTITY_NUMBER_FORMAT, _identity_numbers())
@@ -144,7 +225,7 @@ class FreshLedgers:
         self._templates = templates  # tests/templates.py: a copy of a fresh start, not a start of its own
         self._client: TestClient | None = None
         self.token: str | None = None
-        self.checker: str | None = None  # a second admin: confirms what the one caller proposed
+        self.checker: str | None = None  # a second user of every role: checks what the one caller made
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":  # each ledger's lifespan is run by start() and stop(), not by callers
@@ -173,7 +254,7 @@ class FreshLedgers:
                                                  "regions": ["000000"], "token_sha256": digest}, headers=admin)
         assert r.status_code == 201, r.text
         self.checker, digest = token_pair()
-        r = self._client.post("/v1/users", json={"name": "schemathesis checker", "roles": ["admin"],
+        r = self._client.post("/v1/users", json={"name": "schemathesis checker", "roles": list(ROLES),
                                                  "regions": ["000000"], "token_sha256": digest}, headers=admin)
         assert r.status_code == 201, r.text
         for fund_type in ("unemployment_insurance", "employment_subsidy"):
@@ -188,18 +269,27 @@ class FreshLedgers:
             self._client.__exit__(None, None, None)
             self._client = None
 
+    # Where maker-checker (API.md) wants another user than the one who made what is checked: the
+    # one caller submits claims, demands clawbacks and proposes every change, so the checker
+    # approves (and the caller, not the approver, then pays and resolves objections) and confirms.
+    CHECKED = frozenset({"/v1/users/changes/{change_id}/confirm", "/v1/claims/{claim_id}/approve",
+                         "/v1/claims/{claim_id}/clawbacks/{clawback_id}/confirm",
+                         "/v1/programs/{code}/parameter-changes/{change_id}/confirm",
+                         "/v1/holiday-calendar/{year}/changes/{change_id}/confirm",
+                         "/v1/periods/{fund_id}/{month}/reopen/{change_id}/confirm"})
+
     def valid_token(self, case=None) -> str:
-        """The caller's token; a second admin's where the one caller may not act on what it
-        did or on itself: confirming a change of who may act (it proposed every one) and
-        deactivating the caller (no admin deactivates itself)."""
+        """The caller's token; a second user's where the one caller may not act on what it
+        did or on itself: checking what it made (CHECKED) and deactivating the caller (no
+        admin deactivates itself)."""
         ledger = self._client.app.state.runtime.ledger
         token = self._working(ledger, "token", "schemathesis", list(ROLES))
         if case is None:
             return token
-        if case.operation.path == "/v1/users/changes/{change_id}/confirm" or (
+        if case.operation.path in self.CHECKED or (
                 case.operation.path == "/v1/users/{user_id}/deactivate"
                 and (case.path_parameters or {}).get("user_id") == ledger.authenticate(token).user_id):
-            return self._working(ledger, "checker", "schemathesis checker", ["admin"])
+            return self._working(ledger, "checker", "schemathesis checker", list(ROLES))
         return token
 
     def _working(self, ledger, attribute: str, name: str, roles: list[str]) -> str:

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ledger.access import READ_CLAIMS, Actor
-from ledger.errors import ValidationFailed
 from ledger.regions import divisions
 from projections.reads import claims_export
 from projections.reads import export as report_export
@@ -14,7 +13,7 @@ from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json, outcome, ready
 from ..writes import write
 from .reports import EXPORTS, requested_format
-from ..schemas import (IDENTITY_NUMBER_PATTERN, PARTY_ID_PATTERN, ApproveIn, ClaimEvents, ClaimIn, ClaimOut, ClaimPage,
+from ..schemas import (ApproveIn, ClaimEvents, ClaimIn, ClaimOut, ClaimPage,
                        ClaimSort, ClaimStatus, ClawbackIn, FactsIn, ObjectionIn, ObjectionResolutionIn, PaymentIn, ProgramCode, ReasonIn, RecoveryIn,
                        ReturnIn)
 
@@ -129,14 +128,13 @@ def claim_events(claim_id: params.ClaimId, request: Request, actor: Actor = Depe
 @router.get("/claims", response_model=ClaimPage, responses=EXPORTS)
 def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: ClaimStatus | None = None,
                 program: ProgramCode | None = None, region: str | None = params.REGION,
-                applicant_id: str | None = Query(None, pattern=PARTY_ID_PATTERN,
-                                                 description="An identity number or a credit code"),
-                x_applicant_id: str | None = Header(None, alias="X-Applicant-Id", pattern=PARTY_ID_PATTERN,
-                                                    description="The same filter as `applicant_id`, in a header: "
-                                                                "an identity number kept out of URLs and access logs"),
-                x_beneficiary_id: str | None = Header(None, alias="X-Beneficiary-Id", pattern=IDENTITY_NUMBER_PATTERN,
-                                                      description="Claims for this beneficiary (an identity number, "
-                                                                  "in a header: kept out of URLs and access logs)"),
+                applicant_id: str | None = params.party_id_filter("An identity number or a credit code"),
+                x_applicant_id: str | None = params.party_id_filter(
+                    "The same filter as `applicant_id`, in a header: an identity number kept out of URLs and access "
+                    "logs (given both, both apply)", header="X-Applicant-Id"),
+                x_beneficiary_id: str | None = params.identity_number_filter(
+                    "Claims for this beneficiary (an identity number, in a header: kept out of URLs and access logs)",
+                    header="X-Beneficiary-Id"),
                 fund_id: str | None = params.FUND_ID_FILTER,
                 submitted_from: str | None = params.moment_or_date("Submitted at or after (a date: from its start)"),
                 submitted_to: str | None = params.moment_or_date("Submitted at or before (a date: to its end)"),
@@ -150,11 +148,9 @@ def list_claims(request: Request, actor: Actor = Depends(deps.actor), status: Cl
     that order (`limit` and `cursor` ignored) with names and a total row."""
     actor.require_role(*READ_CLAIMS)
     limit = deps.page_limit(limit)
-    if applicant_id is not None and x_applicant_id is not None and applicant_id != x_applicant_id:
-        raise ValidationFailed("give the applicant in X-Applicant-Id or applicant_id, not both", field="X-Applicant-Id")
-    applicant_id = applicant_id if applicant_id is not None else x_applicant_id
     filters = dict(status=status, program=program, region=region, applicant_id=applicant_id, fund_id=fund_id,
-                   submitted_from=submitted_from, submitted_to=submitted_to, beneficiary_id=x_beneficiary_id)
+                   submitted_from=submitted_from, submitted_to=submitted_to, beneficiary_id=x_beneficiary_id,
+                   header_applicant_id=x_applicant_id)
     reads = deps.runtime(request).reads
     fmt = requested_format(request)
     if fmt != "json":

@@ -71,7 +71,7 @@ async def get_fund(fund_id: params.FundId, request: Request, actor: Actor = Depe
 def fund_movements(fund_id: params.FundId, request: Request, actor: Actor = Depends(deps.actor),
                    start: str | None = params.date("First business date, YYYY-MM-DD (included).", alias="from"),
                    end: str | None = params.date("Last business date, YYYY-MM-DD (included).", alias="to"),
-                   limit: int = params.LIMIT, cursor: str | None = params.CURSOR):
+                   limit: int = params.LIMIT, cursor: str | None = params.POSITION_CURSOR):
     """The fund's movements in log order, each on its business date: allocations and transfers
     with their document numbers, reservations and releases, payments, returns and recoveries
     with their claim and references (what the fund-usage report sums)."""

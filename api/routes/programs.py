@@ -14,7 +14,7 @@ from .. import asof, deps, params
 from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json, outcome
 from ..writes import write
-from ..schemas import (ParameterChangeOut, ParameterChangePage, ParameterHistory, ParametersIn, ProgramList,
+from ..schemas import (SERVED_REGION_PATTERN, ParameterChangeOut, ParameterChangePage, ParameterHistory, ParametersIn, ProgramList,
                        ProgramOut, ReasonIn)
 
 router = APIRouter(prefix="/v1", tags=["programs"], responses=PROBLEMS, route_class=StrictJSONRoute)
@@ -74,7 +74,8 @@ def list_programs(request: Request, actor: Actor = Depends(deps.actor)):
 
 @router.get("/programs/{code}", response_model=ProgramOut)
 def get_program(code: str, request: Request, actor: Actor = Depends(deps.actor),
-                region: str = Query(PROVINCE, pattern=params.REGION_PATTERN, description="The region (6 digits)"),
+                region: str = Query(PROVINCE, pattern=SERVED_REGION_PATTERN,
+                                    description="A region the ledger serves (GET /v1/regions)"),
                 on: str | None = params.date("The day the parameters are in force on (default today)"),
                 rule_version: str | None = params.text("A rule set's version, as a claim records it"),
                 as_of: str | None = asof.AS_OF, as_of_position: int | None = asof.AS_OF_POSITION):

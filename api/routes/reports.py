@@ -15,7 +15,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from ledger.access import READ_REPORTS, Actor
-from ledger.errors import ValidationFailed
 from projections.reads import export as report_export
 
 from .. import asof, deps, params
@@ -112,7 +111,7 @@ def payees(request: Request, actor: Actor = Depends(deps.actor), fund_id: str | 
 @router.get("/reports/backdated", response_model=BackdatedPage)
 def backdated(request: Request, actor: Actor = Depends(deps.actor), fund_id: str | None = params.FUND_ID_FILTER,
               start: str | None = FROM, to: str | None = TO, limit: int = params.LIMIT,
-              cursor: str | None = params.CURSOR):
+              cursor: str | None = params.POSITION_CURSOR):
     """Every entry recorded with a business date more than LEDGER_BACKDATE_DAYS before the day
     it was recorded, with its evidence (reason, document number), actor and fields, in log
     order: those of `fund_id`, else of the caller's regions (and the watch list's, for its
@@ -134,4 +133,4 @@ def _decode(cursor: str) -> tuple[tuple[str, int], int]:
             raise ValueError
         return (date, after), at
     except ValueError:
-        raise ValidationFailed("cursor is not one this service issued", field="cursor") from None
+        raise deps.unknown_cursor() from None

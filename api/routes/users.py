@@ -37,7 +37,7 @@ async def create_user(body: UserIn, request: Request, actor: Actor = Depends(dep
 @router.get("/users/changes", response_model=UserChangePage)
 def user_changes(request: Request, actor: Actor = Depends(deps.actor),
                  status: Literal["proposed", "in_force", "rejected"] | None = Query(None),
-                 limit: int = params.LIMIT, cursor: str | None = params.CURSOR):
+                 limit: int = params.LIMIT, cursor: str | None = params.POSITION_CURSOR):
     """Changes of who may act whose regions lie within the caller's, in the order proposed."""
     items, after = deps.runtime(request).ledger.user_changes(actor, status, deps.decode_position_cursor(cursor),
                                                               deps.page_limit(limit))
@@ -68,7 +68,7 @@ def me(request: Request, actor: Actor = Depends(deps.actor)):
 @router.get("/users", response_model=UserPage)
 def list_users(request: Request, actor: Actor = Depends(deps.actor), role: Role | None = None,
                region: str | None = params.REGION, active: bool | None = None, limit: int = params.LIMIT,
-               cursor: str | None = params.CURSOR):
+               cursor: str | None = params.POSITION_CURSOR):
     """Users whose regions all lie within the caller's (admin), oldest first; `region`: users
     with a region at or below it."""
     actor.require_role("admin")

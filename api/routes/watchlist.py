@@ -2,7 +2,7 @@
 read, with party ids masked (ledger/service/watchlist.py)."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 
 from ledger.access import Actor
 
@@ -10,7 +10,7 @@ from .. import deps, params
 from ..bodies import StrictJSONRoute
 from ..responses import PROBLEMS, json, outcome
 from ..writes import write
-from ..schemas import (PARTY_ID_PATTERN, WatchListCreated, WatchListEntryOut, WatchListIn, WatchListLiftIn,
+from ..schemas import (WatchListCreated, WatchListEntryOut, WatchListIn, WatchListLiftIn,
                        WatchListPage)
 
 router = APIRouter(prefix="/v1", tags=["watch list"], responses=PROBLEMS, route_class=StrictJSONRoute)
@@ -36,10 +36,9 @@ async def lift_listing(entry_id: params.ItemId, body: WatchListLiftIn, request: 
 
 @router.get("/watchlist", response_model=WatchListPage)
 def watch_list(request: Request, actor: Actor = Depends(deps.actor),
-               party_id: str | None = Query(None, pattern=PARTY_ID_PATTERN,
-                                            description="An identity number or a credit code"),
+               party_id: str | None = params.party_id_filter("An identity number or a credit code"),
                active_on: str | None = params.date("Entries listing their party on this day, YYYY-MM-DD"),
-               limit: int = params.LIMIT, cursor: str | None = params.CURSOR):
+               limit: int = params.LIMIT, cursor: str | None = params.POSITION_CURSOR):
     """Watch-list entries, oldest first, party ids masked."""
     items, last = deps.runtime(request).reads.watch_list(
         actor, party_id=party_id, active_on=active_on, after_position=deps.decode_position_cursor(cursor),

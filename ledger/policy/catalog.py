@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import NotEligible, NotFound, ValidationFailed
-from ..limits import (FACT_DATE_PATTERN, FIRST_FACT_DATE, LAST_BUSINESS_DATE, MAX_TEXT_CHARS, TEXT_PATTERN,
-                      check_date, check_integer, check_text)
+from ..limits import (FACT_DATE_PATTERN, FIRST_FACT_DATE, FIRST_OF_MONTH_FACTS, FIRST_OF_MONTH_PATTERN, LAST_BUSINESS_DATE,
+                      MAX_TEXT_CHARS, TEXT_PATTERN, check_date, check_integer, check_text)
 from ..money import MONEY_PATTERN, format_money, parse_money
 from ..regions import ancestors, region_code
 from .bounds import Bounds, bounds_from_data
@@ -68,6 +68,8 @@ class FactSpec:
                         "str": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_CHARS,
                                 "pattern": TEXT_PATTERN},
                         "enum": {"type": "string", "enum": list(self.choices)}}[self.type]
+        if self.type == "date" and self.name in FIRST_OF_MONTH_FACTS:
+            schema["pattern"] = FIRST_OF_MONTH_PATTERN  # a month, by its first day (programs.period_start)
         if self.minimum is not None:
             schema["minimum"] = self.minimum
         if self.maximum is not None:
@@ -331,6 +333,10 @@ class Catalog:
     versions: tuple[ParameterValue, ...] = field(default=())
     # The shipped parameters.toml this catalog was read from (sha256 of its bytes).
     digest: str = ""
+
+    def later_facts(self) -> dict[str, FactSpec]:
+        """The settlement facts (marked later) of every program, by name: one spec each."""
+        return {spec.name: spec for program in self.programs.values() for spec in program.facts if spec.later}
 
     def program(self, code: str) -> Program:
         try:

@@ -15,7 +15,7 @@ from ..domain.limits import ClaimLimit
 from ..domain.months import PersonMonths
 from ..domain.policy import ProgramParameters
 from ..domain.records import RuleVersionRecord
-from ..errors import Duplicate, LimitExceeded, NotEligible, NotFound, ValidationFailed
+from ..errors import Duplicate, InvalidState, LimitExceeded, NotEligible, NotFound, ValidationFailed
 from ..identifiers import normalize_credit_code, normalize_identity_number
 from ..money import parse_money
 from ..policy.catalog import RuleSet
@@ -264,6 +264,18 @@ class ClaimCommands(ProgramCommands, CalendarCommands):
 
         return self._run(actor.user_id, idem, command)[0]
 
+    def _facts_of_the_claims_program(self, program, facts: object) -> None:
+        """A settlement fact of another program is one this claim, being of `program`, does not
+        take: 409 invalid_state, as a command that does not apply to the claim as it stands
+        (which program a claim is of is the ledger's to know; a malformed fact stays 422)."""
+        if not isinstance(facts, dict):
+            return
+        own = {spec.name for spec in program.facts if spec.later}
+        for name in facts:
+            if name in self.catalog.later_facts() and name not in own:
+                raise InvalidState(f"facts.{name} is a settlement fact of another program: a {program.code} claim "
+                                   f"takes {', '.join(sorted(own)) or 'none'}", field=f"facts.{name}")
+
     @command
     def record_facts(self, actor: Actor, claim_id: str, request: dict, *, if_match: int | None = None,
                      idem: Idem | None = None) -> Outcome:
@@ -273,6 +285,7 @@ class ClaimCommands(ProgramCommands, CalendarCommands):
             claim = self._claim(uow, actor, claim_id, if_match)
             claim.check_can_record_facts()
             program = self.catalog.program(claim.program)
+            self._facts_of_the_claims_program(program, request.get("facts"))
             later = program.validate_later_facts(request.get("facts"))
             record = uow.get(RuleVersionRecord, rule_version_aggregate_id(claim.rule_version), "rule version")
             rules = RuleSet.from_wire(program, record.values, record.provenance, rule_version=record.rule_version,

@@ -4,8 +4,10 @@ read-model history answers at.
 
 - Both given: `422 validation_error`. A malformed value: `422` naming the field.
 - `as_of_position` beyond the log's head (as it stood when the read began) is
-  `422 validation_error` naming `as_of_position`: a position not yet recorded has no answer
-  that could stay the same, and an as-of answer never changes once given.
+  `404 not_found` naming `as_of_position`: a position not yet recorded has no answer that
+  could stay the same (an as-of answer never changes once given), and whether it is
+  recorded yet is the ledger's state, which no schema states (a well-formed position is
+  not malformed input).
 - `as_of` maps to the highest position recorded at or before that time, through the event
   store's time→position index, which only moves forward (so a time between two commits
   answers as of the earlier one). A time before the first event is position 0, where

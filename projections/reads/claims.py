@@ -66,16 +66,23 @@ class ClaimReads(ReadsCore):
     def claims(self, actor: Actor, *, status: str | None, program: str | None, region: str | None,
                applicant_id: str | None, fund_id: str | None, submitted_from: str | None, submitted_to: str | None,
                after: tuple[int, int] | None, limit: int, sort: str = "submitted",
-               beneficiary_id: str | None = None) -> tuple[list[dict], tuple[int, int] | None]:
+               beneficiary_id: str | None = None,
+               header_applicant_id: str | None = None) -> tuple[list[dict], tuple[int, int] | None]:
         """A page of claims in the order `sort` names (by default the order they began in),
-        and the (sort key, first position) to continue after (None: the last page)."""
+        and the (sort key, first position) to continue after (None: the last page).
+        The applicant may be given twice (`applicant_id` and the X-Applicant-Id header): both
+        filters apply, as every filter does, so two different applicants match no claim."""
         actor.require_role(*READ_CLAIMS)
         filters = {"status": status, "program": program, "fund_id": fund_id,
                    "region": validate_region(region) if region is not None else None,
                    "submitted_from": _time_bound(submitted_from, "submitted_from", end=False),
                    "submitted_to": _time_bound(submitted_to, "submitted_to", end=True)}
-        if applicant_id is not None:
-            filters["applicant_ref"] = self.ledger.pii.ref(_party_id(applicant_id))
+        refs = {self.ledger.pii.ref(_party_id(value, field)) for value, field in (
+            (applicant_id, "applicant_id"), (header_applicant_id, "X-Applicant-Id")) if value is not None}
+        if len(refs) > 1:
+            return [], None
+        if refs:
+            filters["applicant_ref"] = refs.pop()
         if beneficiary_id is not None:
             filters["beneficiary_ref"] = self.ledger.pii.ref(
                 normalize_identity_number(beneficiary_id, field="X-Beneficiary-Id"))
@@ -103,9 +110,9 @@ def _time_bound(value: str | None, field: str, end: bool) -> str | None:
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def _party_id(value: str) -> str:
+def _party_id(value: str, field: str = "applicant_id") -> str:
     """Applicants are filtered by their id, whichever kind: a person's or a credit code."""
     try:
-        return normalize_identity_number(value, field="applicant_id")
+        return normalize_identity_number(value, field=field)
     except ValidationFailed:
-        return normalize_credit_code(value, field="applicant_id")
+        return normalize_credit_code(value, field=field)

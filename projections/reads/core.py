@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ledger.errors import ValidationFailed
+from ledger.errors import NotFound
 
 from . import asof
 from .consistency import Consistency
@@ -27,7 +27,7 @@ class ReadsCore:
 
     def position(self, moment: dt.datetime | None = None, as_of_position: int | None = None) -> int:
         """The log position a read answers at: the last recorded at or before `moment`, or
-        `as_of_position` (not beyond the head: 422), else the head; always after waiting until
+        `as_of_position` (not beyond the head: 404), else the head; always after waiting until
         the read models hold every write acknowledged before the read began."""
         if moment is not None:
             # Looked up before the wait: the read models then hold at least this position.
@@ -36,8 +36,8 @@ class ReadsCore:
             return position
         head = self.wait_consistent()
         if as_of_position is not None and as_of_position > head:
-            raise ValidationFailed(f"as_of_position {as_of_position} is beyond the log's head ({head})",
-                                   field="as_of_position")
+            raise NotFound(f"as_of_position {as_of_position} is beyond the log's head ({head}): the ledger has "
+                           "not stood there yet", field="as_of_position")
         return head if as_of_position is None else as_of_position
 
     def resolve(self, as_of: str | None, as_of_position: int | None) -> int | None:

@@ -90,7 +90,8 @@ class ReportReads(ReadsCore):
         period = reports.parse_period(start, end)
         if at_position is not None:
             if at_position > self.wait_consistent():
-                raise ValidationFailed("cursor is not one this service issued", field="cursor")
+                raise NotFound("cursor names no page of this list: it is not one this service issued for this "
+                               "query", field="cursor")
             position = at_position
         else:
             position = self.position(asof.check(as_of, as_of_position), as_of_position)
@@ -137,7 +138,8 @@ class ReportReads(ReadsCore):
 
 
 def _reconciliation_cursor(cursor: str, query: list) -> tuple[int, list]:
-    """(list index, key) from a next_cursor of the same fund and period; 422 otherwise."""
+    """(list index, key) from a next_cursor of the same fund and period; 404 otherwise (api/deps.py,
+    unknown_cursor)."""
     try:
         value = orjson.loads(cursor)
         fund_id, start, end, index, key = value
@@ -148,6 +150,6 @@ def _reconciliation_cursor(cursor: str, query: list) -> tuple[int, list]:
                 and isinstance(key[0], str) and all(isinstance(part, (str, int)) for part in key)):
             raise ValueError
     except (ValueError, TypeError, orjson.JSONDecodeError):
-        raise ValidationFailed("cursor is not one this service issued for this fund and period",
-                               field="cursor") from None
+        raise NotFound("cursor names no page of this list: it is not one this service issued for this fund and "
+                       "period", field="cursor") from None
     return index, key

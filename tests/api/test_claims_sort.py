@@ -115,19 +115,20 @@ def test_a_cursor_pages_on_in_its_own_order_only(people):
     assert first["next_cursor"]
     for sort in ("-entitled", "submitted", "updated"):
         problem = assert_problem(clerk.get("/v1/claims", sort=sort, limit=2, cursor=first["next_cursor"]),
-                                 422, "validation_error", "cursor")
+                                 404, "not_found", "cursor")
         assert "sort=entitled" in problem["detail"]
     assert clerk.get("/v1/claims", sort="entitled", limit=2, cursor=first["next_cursor"]).status_code == 200
     default = clerk.get("/v1/claims", limit=2).json()["next_cursor"]
-    assert_problem(clerk.get("/v1/claims", sort="-submitted", cursor=default), 422, "validation_error", "cursor")
+    assert_problem(clerk.get("/v1/claims", sort="-submitted", cursor=default), 404, "not_found", "cursor")
 
     def forged(text: str) -> str:
         return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
     for text in ("v1:12", "v1:entitled|150000", "v1:entitled|x|3", "v1:entitled|-1|3", "v1:entitled|1|2|3",
                  "v1:bogus|1|2", "v1:entitled|1234567890123456789|3", "v2:entitled|1|2", "v1:entitled| 1|2"):
-        assert_problem(clerk.get("/v1/claims", sort="entitled", cursor=forged(text)), 422, "validation_error",
-                       "cursor")
+        # Shaped as the schema says but not issued for this order: it names no page (a
+        # schema-valid cursor is never a validation_error, tests/test_schemathesis.py).
+        assert_problem(clerk.get("/v1/claims", sort="entitled", cursor=forged(text)), 404, "not_found", "cursor")
     assert_problem(clerk.get("/v1/claims", sort="largest"), 422, "validation_error", "sort")
 
 

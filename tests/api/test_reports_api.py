@@ -131,8 +131,8 @@ def test_fund_usage_report_figures_tie_out_and_follow_the_contract(staff, ledger
     assert_problem(usage(a, fund_id="inclusive_finance:210100", **JULY), 404, "not_found")
     assert_problem(usage(a, fund_id=CITY_ES, as_of_position=1, as_of="2022-07-01T00:00:00Z", **JULY), 422,
                    "validation_error")
-    assert_problem(usage(a, fund_id=CITY_ES, as_of_position=10**9, **JULY), 422, "validation_error",
-                   field="as_of_position")
+    assert_problem(usage(a, fund_id=CITY_ES, as_of_position=10**9, **JULY), 404, "not_found",
+                   field="as_of_position")  # beyond the head: no state the ledger has been in yet
 
 
 def test_roles_and_regions(admin, staff, roles, ledger):
@@ -389,8 +389,8 @@ def test_payees_list_masks_person_ids_and_pages(staff, ledger):
     # The period is by paid_on; August has none; refusals.
     assert ok(a.get("/v1/reports/payees", fund_id=CITY_ES, **{"from": "2022-08-01", "to": "2022-08-31"}))\
         .json() == {"items": [], "next_cursor": None}
-    assert_problem(a.get("/v1/reports/payees", fund_id=CITY_ES, cursor="nonsense", **JULY), 422,
-                   "validation_error", field="cursor")
+    assert_problem(a.get("/v1/reports/payees", fund_id=CITY_ES, cursor="nonsense", **JULY), 404,
+                   "not_found", field="cursor")  # shaped as a cursor, issued for no page (api/deps.py)
     assert_problem(a.get("/v1/reports/payees", fund_id=CITY_ES, limit=0, **JULY), 422, "validation_error",
                    field="limit")
     assert_problem(a.get("/v1/reports/payees", **JULY), 422, "validation_error", field="fund_id")

@@ -21,7 +21,15 @@ def document() -> dict:
 
 
 def _parameters(document: dict, method: str, path: str) -> dict:
-    return {p["name"]: p for p in document["paths"][path][method]["parameters"]}
+    """By name, with the members of a group of query parameters (api/openapi.py, QUERY_GROUPS)
+    as parameters of their own."""
+    found = {}
+    for p in document["paths"][path][method]["parameters"]:
+        if p.get("explode") and p["schema"].get("type") == "object":
+            found.update({name: {"name": name, "schema": schema} for name, schema in p["schema"]["properties"].items()})
+        else:
+            found[p["name"]] = p
+    return found
 
 
 def _pattern(schema: dict) -> str:
@@ -77,7 +85,7 @@ def test_the_usage_reports_require_their_period_and_program(document, staff):
 
 
 def test_facts_are_named_as_the_catalog_names_them(document, staff, funds):
-    names = document["components"]["schemas"]["FactsIn"]["properties"]["facts"]["propertyNames"]["enum"]
+    names = document["components"]["schemas"]["FactsIn"]["properties"]["facts"]["properties"]
     assert "months_served" in names and not any(re.search(r"[\x00-\x1f]", n) for n in names)
     r = staff.clerk.post("/v1/claims", internship_claim())
     r = staff.clerk.post(f"/v1/claims/{r.json()['claim_id']}/facts", {"facts": {"months\x01": 1}})
@@ -110,8 +118,9 @@ def test_an_integer_written_with_a_zero_fraction_is_that_integer(staff, funds):
 
 def test_fact_and_parameter_values_are_scalars_and_party_ids_either_kind(document):
     schemas = document["components"]["schemas"]
-    fact_value = schemas["FactsIn"]["properties"]["facts"]["additionalProperties"]
-    assert {alt["type"] for alt in fact_value["anyOf"]} == {"integer", "boolean", "string"}
+    facts = schemas["FactsIn"]["properties"]["facts"]
+    assert facts["additionalProperties"] is False and facts["minProperties"] == 1
+    assert {fact["type"] for fact in facts["properties"].values()} <= {"integer", "boolean", "string"}
     parameters = schemas["ParametersIn"]["properties"]["values"]
     assert "living_allowance" in parameters["propertyNames"]["enum"]
     assert {alt["type"] for alt in parameters["additionalProperties"]["anyOf"]} == {"integer", "string", "null"}
@@ -121,3 +130,150 @@ def test_fact_and_parameter_values_are_scalars_and_party_ids_either_kind(documen
     assert not re.fullmatch(party["pattern"], "2101032000010100IO")  # I and O: in neither
     on = _parameters(document, "get", "/v1/programs/{code}")["on"]["schema"]
     assert not re.fullmatch(_pattern(on), "2022-07-0\x1e")
+
+
+def test_fund_ids_and_region_filters_name_served_divisions(document, staff):
+    """A fund id or a region filter outside the divisions the ledger serves is refused as
+    malformed (schemathesis drew `employment_subsidy:100162` from `[0-9]{6}`): the schema
+    publishes the same list."""
+    fund_id = _pattern(_parameters(document, "get", "/v1/reconciliation")["fund_id"]["schema"])
+    region = _pattern(_parameters(document, "get", "/v1/claims")["region"]["schema"])
+    transfer = document["components"]["schemas"]["TransferIn"]["properties"]["from_fund"]["pattern"]
+    for pattern in (fund_id, transfer):
+        assert re.fullmatch(pattern, "employment_subsidy:210100") and not re.fullmatch(pattern, "employment_subsidy:100162")
+    assert re.fullmatch(region, "210100") and not re.fullmatch(region, "999999")
+    program_region = _parameters(document, "get", "/v1/programs/{code}")["region"]["schema"]["pattern"]
+    assert re.fullmatch(program_region, "210100") and not re.fullmatch(program_region, "999999")
+    r = staff.clerk.get("/v1/programs/internship", region="999999")
+    assert r.status_code == 422 and r.json()["field"] == "region"
+    r = staff.treasurer.get("/v1/reconciliation", fund_id="employment_subsidy:100162")
+    assert r.status_code == 422 and r.json()["code"] == "validation_error" and r.json()["field"] == "fund_id"
+    r = staff.clerk.get("/v1/claims", region="999999")
+    assert r.status_code == 422 and r.json()["field"] == "region"
+
+
+def test_a_position_cursor_the_schema_admits_is_one_the_service_reads(document, admin, staff):
+    """`cursor=1` matched the old `[A-Za-z0-9_-]{1,200}` and was refused ("not one this
+    service issued"): lists paged by log position publish the base64 of "v1:<digits>"."""
+    pattern = _pattern(_parameters(document, "get", "/v1/users")["cursor"]["schema"])
+    r = admin.get("/v1/users", limit=1)
+    cursor = r.json()["next_cursor"]
+    assert cursor is not None and re.fullmatch(pattern, cursor)
+    assert admin.get("/v1/users", limit=1, cursor=cursor).status_code == 200
+    for refused in ("1", "duplicate", "djE6YQ"):  # "djE6YQ" is "v1:a", no position
+        assert not re.fullmatch(pattern, refused)
+        assert admin.get("/v1/users", cursor=refused).json()["code"] == "validation_error"
+
+
+def _group(document: dict, method: str, path: str, name: str):
+    import jsonschema_rs
+
+    parameter = next(p for p in document["paths"][path][method]["parameters"] if p["name"] == name)
+    assert parameter["in"] == "query" and parameter["style"] == "form" and parameter["explode"] is True
+    return jsonschema_rs.validator_for(parameter["schema"]).is_valid
+
+
+def test_query_parameters_tied_by_a_rule_are_published_as_one_object(document, staff):
+    """Each alone matched its own schema and the service refused the mix: the rule is stated
+    over a form-exploded object (sent as the same query)."""
+    as_of = _group(document, "get", "/v1/funds", "as_of_point")
+    assert as_of({"as_of_position": 1}) and not as_of({"as_of": "2022-07-01T08:00:00Z", "as_of_position": 1})
+    r = staff.auditor.get("/v1/funds", as_of="2022-07-01T08:00:00Z", as_of_position=1)
+    assert r.status_code == 422 and r.json()["code"] == "validation_error"
+    anchor = _group(document, "get", "/v1/audit/verify", "anchor")
+    assert anchor({}) and anchor({"expect_position": 1, "expect_hash": "a" * 64})
+    assert not anchor({"expect_position": 1}) and not anchor({"expect_hash": "a" * 64})
+    assert staff.auditor.get("/v1/audit/verify", expect_position=1).status_code == 422
+    scope = _group(document, "get", "/v1/reports/fund-usage", "scope")
+    assert scope({"fund_id": "employment_subsidy:210100"}) and scope({"fund_type": "employment_subsidy",
+                                                                      "region": "210100"})
+    assert not scope({}) and not scope({"fund_type": "employment_subsidy"})
+    assert not scope({"fund_id": "employment_subsidy:210100", "region": "210100"})
+    period = {"from": "2022-07-01", "to": "2022-07-31"}
+    assert staff.treasurer.get("/v1/reports/fund-usage", fund_type="employment_subsidy", **period).status_code == 422
+    listing = _group(document, "get", "/v1/reports/payees", "listing")
+    assert listing({"stage": "notice"}) and listing({"fund_id": "employment_subsidy:210100", **period})
+    assert not listing({}) and not listing({"stage": "paid", **period})
+    assert not listing({"fund_id": "employment_subsidy:210100", "from": "2022-07-01"})
+    r = staff.treasurer.get("/v1/reports/payees", stage="paid", **period)
+    assert r.status_code == 422 and r.json()["field"] == "fund_id"
+
+
+def test_the_applicant_filter_given_twice_applies_twice(document, staff, funds):
+    """`applicant_id` and X-Applicant-Id each matched the schema, and two different ones were
+    refused: both filters now apply, as every filter does, so they match no claim; and each
+    carries the check character's format, as the ledger checks it."""
+    claim = internship_claim()
+    assert staff.clerk.post("/v1/claims", claim).status_code == 201
+    applicant = claim["applicant"]["id"]
+    header = {"X-Applicant-Id": applicant}
+    r = staff.clerk.get("/v1/claims", headers=header, applicant_id=applicant)
+    assert r.status_code == 200 and len(r.json()["items"]) == 1
+    r = staff.clerk.get("/v1/claims", headers=header, applicant_id=credit_code())
+    assert r.status_code == 200 and r.json()["items"] == []
+    parameters = _parameters(document, "get", "/v1/claims")
+    for name in ("applicant_id", "X-Applicant-Id"):
+        formats = {s.get("format") for s in parameters[name]["schema"]["anyOf"]}
+        assert formats == {"gb11643", "gb32100"}
+    assert parameters["X-Beneficiary-Id"]["schema"]["format"] == "gb11643"
+    assert _parameters(document, "get", "/v1/watchlist")["party_id"]["schema"]["anyOf"][0]["format"] == "gb11643"
+
+
+def test_period_start_is_a_first_of_month_in_the_schema_as_in_the_rules(document):
+    """`facts.period_start` matched the date pattern on any day and the rules refuse all but
+    the first (ledger/policy/programs, period_start)."""
+    import datetime as dt
+
+    from ledger.errors import ValidationFailed
+    from ledger.policy.programs import period_start
+
+    holders = {name: s["properties"]["period_start"] for name, s in document["components"]["schemas"].items()
+               if name.endswith("Facts") and "period_start" in s.get("properties", {})}
+    assert holders
+    for schema in holders.values():
+        assert re.fullmatch(schema["pattern"], "2022-07-01") and re.fullmatch(schema["pattern"], "1950-01-01")
+        assert not re.fullmatch(schema["pattern"], "2022-07-15") and not re.fullmatch(schema["pattern"], "2022-13-01")
+    assert period_start({"period_start": "2022-07-01"}) == dt.date(2022, 7, 1)
+    with pytest.raises(ValidationFailed):
+        period_start({"period_start": "2022-07-15"})
+
+
+def test_a_founder_program_takes_the_founder_from_an_enterprise_only(document, staff, funds):
+    """loan_interest and startup_venue had no `beneficiary` in the schema, yet an enterprise
+    must name its founder there: the schema now asks for it from an enterprise and leaves it
+    out for a person, as the ledger does."""
+    import jsonschema_rs
+
+    validator = jsonschema_rs.validator_for({"$ref": "#/components/schemas/LoanInterestClaimIn",
+                                             "components": document["components"]})
+
+    def about_beneficiary(claim: dict) -> bool:
+        return any("beneficiary" in error.message or "beneficiary" in list(error.instance_path)
+                   for error in validator.iter_errors(claim))
+
+    enterprise = {"kind": "enterprise", "id": credit_code(), "name": "创业公司"}
+    person = {"kind": "person", "id": person_id(), "name": "王五"}
+    founder = {"id": person_id(), "name": "王五"}
+    base = {"program": "loan_interest", "region": "210100", "facts": {}}
+    assert not about_beneficiary({**base, "applicant": enterprise, "beneficiary": founder})
+    assert about_beneficiary({**base, "applicant": enterprise})
+    assert about_beneficiary({**base, "applicant": person, "beneficiary": founder})
+    assert not about_beneficiary({**base, "applicant": person})
+    r = staff.clerk.post("/v1/claims", {**base, "applicant": enterprise})
+    assert r.status_code == 422 and r.json()["field"] == "beneficiary"
+
+
+def test_settlement_facts_are_published_and_another_programs_is_the_claims_state(document, staff, funds):
+    """The facts body took any program's fact names with any scalar, and the ledger refused
+    all but the claim's program's settlement facts as malformed: the schema now lists the
+    settlement facts with their types, and one of another program than the claim's is
+    409 invalid_state (the claim's program is the ledger's to know)."""
+    facts = document["components"]["schemas"]["FactsIn"]["properties"]["facts"]
+    assert set(facts["properties"]) == {"months_served", "left_for_employment", "contribution_deferred", "completed"}
+    assert facts["properties"]["months_served"]["type"] == "integer"
+    claim_id = staff.clerk.post("/v1/claims", internship_claim()).json()["claim_id"]
+    r = staff.clerk.post(f"/v1/claims/{claim_id}/facts", {"facts": {"completed": True}})
+    assert r.status_code == 409 and r.json()["code"] == "invalid_state" and r.json()["field"] == "facts.completed"
+    r = staff.clerk.post(f"/v1/claims/{claim_id}/facts", {"facts": {"term_months": 3}})  # not a settlement fact
+    assert r.status_code == 422 and r.json()["code"] == "validation_error"
+    assert staff.clerk.post(f"/v1/claims/{claim_id}/facts", {"facts": {"months_served": 2}}).status_code == 200
