@@ -8,8 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from ledger.domain.fund import ALLOCATION_SOURCES, FUND_TYPES
 from ledger.limits import DATE_PATTERN, MAX_PAGE, MAX_POSITION, MAX_TEXT_CHARS, SAFE_INTEGER, TEXT_PATTERN
-from ledger.money import MONEY_PATTERN
+from ledger.money import MONEY_PATTERN, RATE_PATTERN
 from ledger.policy.catalog import load_catalog
+from ledger.policy.units import MAX_RATE_CHARS
 from ledger.regions import divisions
 
 # The declared limits of ledger/limits.py, published so that generated clients and
@@ -555,11 +556,34 @@ class ProgramOut(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-PARAMETER_NAMES = sorted({spec.name for program in load_catalog().programs.values() for spec in program.parameters})
-# Money and rates are strings ("1500.00", "2/3"), dates too; counts are whole numbers; null removes.
-PARAMETER_VALUE = {"anyOf": [{"type": "integer", "minimum": 0, "maximum": SAFE_INTEGER},
-                             {"type": "string", "maxLength": MAX_TEXT_CHARS, "pattern": TEXT_PATTERN},
-                             {"type": "null"}]}
+def _parameter_value(unit: str, specs: list) -> dict:
+    """One parameter's value as its unit writes it (ledger/policy/units.py parse_parameter):
+    money and dates as their strings, rates as "0.5" or "2/3", counts as whole numbers within
+    the widest bounds any program gives the name; null removes the region's own value. A
+    program's own bounds and a floor (不低于) depend on the path's program and the province's
+    value in force, which a body's schema cannot see (tests/unstated_rules.py)."""
+    if unit == "money":
+        value = {"type": "string", "pattern": MONEY_PATTERN}
+    elif unit == "rate":
+        value = {"type": "string", "maxLength": MAX_RATE_CHARS, "pattern": RATE_PATTERN}
+    elif unit == "date":
+        value = {"type": "string", "pattern": DATE_PATTERN}
+    else:
+        value = {"type": "integer", "minimum": min(spec.bounds.minimum for spec in specs),
+                 "maximum": max(spec.bounds.maximum for spec in specs)}
+    return {"anyOf": [value, {"type": "null"}]}
+
+
+def _parameter_values() -> dict:
+    specs: dict[str, list] = {}
+    for program in load_catalog().programs.values():
+        for spec in program.parameters:
+            specs.setdefault(spec.name, []).append(spec)
+    # A name means one unit in every program (tests/test_policy_catalog.py holds it).
+    return {name: _parameter_value(found[0].unit, found) for name, found in sorted(specs.items())}
+
+
+PARAMETER_VALUES = _parameter_values()
 
 
 class ParametersIn(Strict):
@@ -568,8 +592,8 @@ class ParametersIn(Strict):
     effective_to: Date | None = None
     values: dict[str, Any] = Field(min_length=1, description="Parameter name -> value in its unit; null removes "
                                                              "the region's own value from effective_from",
-                                   json_schema_extra={"propertyNames": {"enum": PARAMETER_NAMES},
-                                                      "additionalProperties": PARAMETER_VALUE})
+                                   json_schema_extra={"properties": PARAMETER_VALUES,
+                                                      "additionalProperties": False})
     document_no: Text
     reason: Text
     retroactive: StrictBool = Field(False, description="Required (true) for an effective_from before today "

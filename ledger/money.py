@@ -11,6 +11,7 @@ MAX_INTEGER_DIGITS = 13
 _MONEY = re.compile(r"^(0|[1-9][0-9]{0,12})\.([0-9]{2})$")
 # What parse_money takes, for /openapi.json (ECMA syntax): above zero, so "0.00" is refused there too.
 MONEY_PATTERN = r"^(0\.(0[1-9]|[1-9][0-9])|[1-9][0-9]{0,12}\.[0-9]{2})$"
+RATE_PATTERN = r"^[0-9]+(\.[0-9]+)?(/[1-9][0-9]*)?$"
 
 
 def parse_money(value: object, *, field: str = "amount", allow_zero: bool = False) -> int:
@@ -50,6 +51,6 @@ def floor_fen(value: Fraction | int) -> int:
 
 def parse_fraction(text: str) -> Fraction:
     """A rate or share written as "0.5", "2/3" or "1"; exact, never a float."""
-    if not isinstance(text, str) or not re.fullmatch(r"[0-9]+(\.[0-9]+)?(/[1-9][0-9]*)?", text):
+    if not isinstance(text, str) or not re.fullmatch(RATE_PATTERN, text):
         raise ValueError(f"not a rate: {text!r}")
     return Fraction(text)

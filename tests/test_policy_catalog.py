@@ -704,3 +704,12 @@ def test_catalog_data_is_checked_on_load(breakage, message):
     breakage(programs, parameters)
     with pytest.raises(ValueError, match=re.escape(message)):
         catalog_from_data(programs, parameters)
+
+
+def test_a_parameter_name_means_one_unit_in_every_program():
+    """/openapi.json publishes one form per parameter name (api/schemas.py PARAMETER_VALUES)."""
+    units: dict[str, set[str]] = {}
+    for program in load_catalog().programs.values():
+        for spec in program.parameters:
+            units.setdefault(spec.name, set()).add(spec.unit)
+    assert {name: found for name, found in units.items() if len(found) > 1} == {}

@@ -66,3 +66,34 @@ def test_a_token_for_another_user_without_its_hash_is_excused_only_for_another_u
     with pytest.raises(AssertionError):
         unrefused_valid_input(None, refused, _case("POST", "/v1/users/{user_id}/tokens", body={},
                                                    path_parameters={"user_id": "me"}))
+
+
+def test_a_value_outside_the_paths_programs_bounds_is_excused_only_when_it_is():
+    """The schema states a value's form by its unit; the bounds of the path's program and a
+    floor are the ledger's to know."""
+    def change(values: dict, code: str = "job_expansion"):
+        return _case("PUT", "/v1/programs/{code}/parameters", body={"values": values},
+                     path_parameters={"code": code})
+
+    refused = _refused("validation_error", "values.publicity_days")
+    assert unrefused_valid_input(None, refused, change({"publicity_days": 31})) is None
+    with pytest.raises(AssertionError):
+        unrefused_valid_input(None, refused, change({"publicity_days": 5}))
+    floored = _refused("validation_error", "values.syb_amount")
+    assert unrefused_valid_input(None, floored, change({"syb_amount": "900.00"}, "entrepreneurship_training")) is None
+
+
+def test_parameter_values_are_published_in_their_units_form():
+    """A count written as text, or money as a number, is refused by the schema itself (a
+    nightly schemathesis run found `publicity_days` as text schema-valid and refused)."""
+    from api.app import create_app
+    from ledger.money import MONEY_PATTERN, RATE_PATTERN
+
+    values = create_app().openapi()["components"]["schemas"]["ParametersIn"]["properties"]["values"]
+    assert values["additionalProperties"] is False
+    forms = {name: schema["anyOf"] for name, schema in values["properties"].items()}
+    assert all({"type": "null"} in form for form in forms.values())
+    assert {"type": "integer", "minimum": 0, "maximum": 30} in forms["publicity_days"]
+    assert forms["per_hire"][0] == {"type": "string", "pattern": MONEY_PATTERN}
+    assert forms["prepay_share"][0]["pattern"] == RATE_PATTERN
+    assert forms["apply_until"][0]["type"] == "string"

@@ -9,7 +9,9 @@ use:
   `effective_from` < `effective_to`): JSON Schema has no keyword comparing two values;
 - a relation between a path parameter and the body (a holiday calendar's days lie in its
   year, give or take a month; a program's parameter change names that program's
-  parameters): a body's schema does not see the path;
+  parameters, each within that program's bounds, and a floored one not below the province's
+  value in force): a body's schema does not see the path, nor the ledger's values (the
+  schema states each value's form by its unit, and a count's widest bounds);
 - a bound that moves with the clock, which API.md fixes as `422` (a period closes only once
   its month has ended; a parameter change from before today needs `retroactive`): a static
   document cannot hold "today" (business dates, the other such bound, are kept to by the
@@ -88,6 +90,28 @@ def _not_the_programs_parameter(case, field: str) -> bool:
             and name not in {p.name for p in program.parameters})
 
 
+def _outside_the_programs_bounds(case, field: str) -> bool:
+    """A value in its unit's form (which the schema states) but outside the bounds the path's
+    program gives it, or of a parameter with a floor (不低于: the province's value in force,
+    which only the ledger knows)."""
+    from ledger.policy.catalog import load_catalog
+    from ledger.policy.units import parse_parameter
+
+    program = load_catalog().programs.get((case.path_parameters or {}).get("code"))
+    name = field.removeprefix("values.")
+    raw = (_body(case).get("values") or {}).get(name)
+    if program is None or raw is None or not field.startswith("values.") or name not in program.parameter_names():
+        return False
+    bounds = program.parameter(name).bounds
+    if bounds.floor is not None:
+        return True
+    try:
+        value = parse_parameter(program.parameter(name).unit, raw)
+    except ValueError:
+        return False
+    return not bounds.minimum <= value <= bounds.maximum
+
+
 def _past_change_not_retroactive(case) -> bool:
     body = _body(case)
     start = body.get("effective_from")
@@ -136,7 +160,7 @@ def breaks_an_unstated_rule(case, field: str | None) -> bool:
     if (method, path, field) == ("PUT", "/v1/programs/{code}/parameters", "retroactive"):
         return _past_change_not_retroactive(case)
     if (method, path) == ("PUT", "/v1/programs/{code}/parameters"):
-        return _not_the_programs_parameter(case, field)
+        return _not_the_programs_parameter(case, field) or _outside_the_programs_bounds(case, field)
     if (method, path, field) == ("POST", "/v1/fund-transfers", "to_fund"):
         return _unrelated_funds(case)
     if (method, path) == ("PUT", "/v1/holiday-calendar/{year}"):
