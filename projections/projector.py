@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.domain import Aggregate, DomainEvent, Snapshot
+from eventsourcing.domain import Aggregate, DomainEvent, OriginatorVersionError, Snapshot
 from eventsourcing.persistence import Notification, PersistenceError, Tracking
 from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
@@ -54,6 +54,15 @@ def _event_topics(*aggregates: type) -> tuple[str, ...]:
     return tuple(sorted({get_topic(value) for cls in aggregates for value in vars(cls).values()
                          if isinstance(value, type) and issubclass(value, DomainEvent)
                          and not issubclass(value, Snapshot)}))
+
+
+def _follows(version: int, domain_event: Any) -> None:
+    """A patch applies only to the version just before the event's, as the aggregate's own
+    mutator insists: an event that skips one (a log written by a broken writer) cannot be
+    applied, and the projection stops there instead of patching over the gap."""
+    if version != domain_event.originator_version - 1:
+        raise OriginatorVersionError(f"event version {domain_event.originator_version} does not follow "
+                                     f"version {version} of {domain_event.originator_id}")
 
 
 class LedgerProjection(Projection[ReadModelQueries]):
@@ -186,6 +195,7 @@ class LedgerProjection(Projection[ReadModelQueries]):
         else:
             if state is None:
                 state = FundState.of(self._app.repository.get(fund_id, version=version - 1))
+            _follows(state.version, domain_event)
             if not patch_fund(state, domain_event):
                 state = FundState.of(domain_event.mutate(self._app.repository.get(fund_id, version=version - 1)))
         self._remember(fund_id, state)
@@ -206,6 +216,7 @@ class LedgerProjection(Projection[ReadModelQueries]):
                 state = None  # remembered from another pass over the log (a rebuild): not this event's
             if state is None:
                 state = self._stored_claim(claim_id, version - 1)
+            _follows(state.version, domain_event)
             if not patch_claim(state, domain_event):
                 state = ClaimState.of(domain_event.mutate(self._app.repository.get(claim_id, version=version - 1)))
         self._remember(claim_id, state)

@@ -115,10 +115,12 @@ class ProjectionRunner:
         return position - self.position_before_last_step
 
     def _advance(self, position: int) -> None:
+        # The lag first: a reader woken by the notice may read the lag at once, and must find
+        # these commits projected (tests/test_projection_batches.py met one still waiting).
+        self.lag.projected(position)
         with self._progress:
             self.position_before_last_step, self.position = self.position, position
             self._progress.notify_all()
-        self.lag.projected(position)
         self._publish(position)
 
     def _publish(self, position: int) -> None:
