@@ -227,18 +227,24 @@ class ClaimCommands(ProgramCommands, CalendarCommands):
                               f"submission ({claim.rule_version} → {rules.rule_version})")
 
     def _approval_fund(self, uow, claim: Claim, program, explicit: str | None) -> Fund:
+        # Which funds may pay a claim depends on the stored claim (its program and region), not
+        # on the request's form: a well-formed fund id that cannot pay this claim is the
+        # claim's not being eligible for it (422 as API.md fixes it), a missing fund the
+        # ledger's state (409), never a malformed request.
         if explicit is not None:
             fund_type, region = parse_fund_code(explicit)
             if fund_type not in program.fund_types:
-                raise ValidationFailed(f"{program.code} is paid from {' or '.join(program.fund_types)}", field="fund_id")
+                raise NotEligible(f"{program.code} is paid from {' or '.join(program.fund_types)}, not {fund_type}",
+                                  rule=f"{program.code}.fund_types")
             if region not in ancestors(claim.region):
-                raise ValidationFailed(f"fund {explicit} does not cover region {claim.region}", field="fund_id")
+                raise NotEligible(f"fund {explicit} does not cover region {claim.region}",
+                                  rule="a fund pays claims of its region and the regions below it")
             return uow.get(Fund, fund_aggregate_id(explicit), f"fund {explicit}")
         for region in ancestors(claim.region):
             fund = uow.find(Fund, fund_aggregate_id(f"{program.fund_types[0]}:{region}"))
             if fund is not None:
                 return fund
-        raise ValidationFailed(
+        raise InvalidState(
             f"no {program.fund_types[0]} fund in region {claim.region} or above it: open one or name fund_id",
             field="fund_id")
 

@@ -130,7 +130,11 @@ def test_approval_names_a_fund_of_an_allowed_type(staff, funds):
     skills = open_fund(staff.treasurer, "skill_upgrade_account", "210000", "50000.00")
     cid = submit(staff.clerk, apprenticeship_claim())["claim_id"]
     r = staff.reviewer.post(f"/v1/claims/{cid}/approve", {"approved_on": "2022-07-13", "fund_id": funds["ui"]})
-    assert_problem(r, 422, "validation_error", field="fund_id")
+    # Well-formed, but not a fund this claim's program may use: the claim is not eligible for it.
+    assert_problem(r, 422, "not_eligible")
+    dalian = open_fund(staff.treasurer, "employment_subsidy", "210200", "100.00")
+    r = staff.reviewer.post(f"/v1/claims/{cid}/approve", {"approved_on": "2022-07-13", "fund_id": dalian})
+    assert_problem(r, 422, "not_eligible")
     claim = approve(staff.reviewer, cid, approved_on="2022-07-13", fund_id=funds["es"])
     assert claim["fund_id"] == funds["es"] and claim["amounts"]["approved"] == "7800.00"
     cid = submit(staff.clerk, apprenticeship_claim())["claim_id"]
@@ -248,3 +252,13 @@ def test_withdrawn_skill_certificates_do_not_count_towards_three_a_year(staff, f
                    409, "limit_exceeded")
     staff.clerk.post(f"/v1/claims/{claims[0]}/withdraw", {"reason": "证书信息有误"})
     assert submit(staff.clerk, skill_certificate_claim(worker, occupation="车工"))["status"] == "submitted"
+
+
+def test_approval_with_no_fund_to_pay_from_is_the_ledgers_state_not_the_request(staff, funds):
+    """No fund of the program's type in the claim's region or above it: the request is well
+    formed, the ledger lacks the fund (409); once a treasurer opens one, the same request goes."""
+    cid = submit(staff.dalian_clerk, job_expansion_claim(region="210200"))["claim_id"]
+    r = staff.reviewer2.post(f"/v1/claims/{cid}/approve", {"approved_on": "2022-07-16"})
+    assert_problem(r, 409, "invalid_state", field="fund_id")
+    open_fund(staff.treasurer, "unemployment_insurance", "210200", "5000.00")
+    assert approve(staff.reviewer2, cid, approved_on="2022-07-16")["status"] == "approved"
