@@ -159,7 +159,10 @@ class ParameterChangeCommands(ProgramCommands):
 
     def _check_against(self, now: Catalog, code: str, change: dict) -> Catalog:
         """The catalog with the change in force, if it may be: else ValidationFailed naming
-        the value at fault."""
+        the value at fault (below the province's floor), or InvalidState where the values the
+        ledger holds do not allow it (a removal of no value of the region's own, or one that
+        would leave no complete set): a well-formed request the ledger's state refuses. A
+        change from before the program's values begin is ValidationFailed on effective_from."""
         candidates = self._candidates(code, change)
         region, on = change["region"], change["effective_from"]
         province = _province_of(region)
@@ -168,7 +171,7 @@ class ParameterChangeCommands(ProgramCommands):
             if pv.removes:
                 own = now.own_version(code, pv.name, region, on)
                 if own is None or own.removes:
-                    raise ValidationFailed(f"{where}: region {region} has no value of its own in force on "
+                    raise InvalidState(f"{where}: region {region} has no value of its own in force on "
                                            f"{on.isoformat()} to remove", field=where)
                 continue
             bounds = now.bounds(code, pv.name)
@@ -181,9 +184,10 @@ class ParameterChangeCommands(ProgramCommands):
             after.resolve(code, region, on)
         except NotEligible as exc:
             removed = [pv.name for pv in candidates if pv.removes]
-            field = f"values.{removed[0]}" if removed else "effective_from"
-            raise ValidationFailed(f"no complete parameter set would be in force for {region} on {on.isoformat()}: "
-                                   f"{exc.detail}", field=field) from None
+            detail = f"no complete parameter set would be in force for {region} on {on.isoformat()}: {exc.detail}"
+            if removed:  # what the ledger holds leaves nothing for the key once it is removed
+                raise InvalidState(detail, field=f"values.{removed[0]}") from None
+            raise ValidationFailed(detail, field="effective_from") from None  # before the program's values begin
         return after
 
 

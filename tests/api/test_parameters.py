@@ -420,11 +420,12 @@ def test_null_removes_a_regions_own_value_and_the_wider_regions_applies_again(st
     during = staff.clerk.post("/v1/claims", internship_claim(region=district, application_date="2022-08-15")).json()
     assert during["amounts"]["entitled"] == "3900.00"  # (1100.00 + 200.00) × 3
 
-    # Removing a value the region never had is refused.
+    # Removing a value the region never had is refused: the request is well formed, the
+    # ledger holds no such value (its state, as an unknown claim's is).
     r = staff.admin.put(PUT.format(code="internship"), {
         "region": district, "effective_from": "2022-09-01", "values": {"max_term_months": None},
         "document_no": "和平人社〔2022〕5号", "reason": "恢复执行上级标准", "retroactive": True})
-    assert_problem(r, 422, "validation_error", field="values.max_term_months")
+    assert_problem(r, 409, "invalid_state", field="values.max_term_months")
     removal = in_force(staff.admin, admin2, {
         "region": district, "effective_from": "2022-09-01", "values": {"living_allowance": None},
         "document_no": "和平人社〔2022〕5号", "reason": "恢复执行上级标准", "retroactive": True}, "internship")
@@ -447,7 +448,7 @@ def test_null_removes_a_regions_own_value_and_the_wider_regions_applies_again(st
     r = staff.admin.put(PUT.format(code="internship"), {
         "region": LIAONING, "effective_from": "2030-01-01", "values": {"prepay_share": None},
         "document_no": "辽人社〔2029〕1号", "reason": "试"})
-    assert_problem(r, 422, "validation_error", field="values.prepay_share")
+    assert_problem(r, 409, "invalid_state", field="values.prepay_share")
 
 
 # ---- rule versions name their sources ---------------------------------------------------
