@@ -383,7 +383,7 @@ class LedgerMachine(RuleBasedStateMachine):
         elif fen <= 0:
             expected = InvalidState
         elif fund_choice in ("wrong_type", "not_above"):
-            expected = ValidationFailed
+            expected = NotEligible  # a fund that cannot pay this claim: the claim is not eligible for it
         elif fen > self.funds[fund].available:
             expected = InsufficientFunds
         else:
@@ -744,9 +744,9 @@ def test_scenario_worked_example_settlement_and_returns():
         ("allocate", dict(code=f"{ES}:210100", fen=1_000_000, bad=None), "ok"),
         ("submit", dict(program="internship", region="210102", term=3, reuse=False, i=FIRST, clerk=CLERK), "ok"),
         ("approve", dict(i=FIRST, reviewer=REVIEWER, how="default", rnd=1, fund_choice="wrong_type"),
-         "ValidationFailed"),
+         "NotEligible"),
         ("approve", dict(i=FIRST, reviewer=REVIEWER, how="default", rnd=1, fund_choice="not_above"),
-         "ValidationFailed"),
+         "NotEligible"),
         ("approve", dict(i=FIRST, reviewer=REVIEWER, how="over", rnd=1, fund_choice="default"), "LimitExceeded"),
         ("approve", dict(i=FIRST, reviewer=REVIEWER, how="default", rnd=1, fund_choice="default"), "ok"),
         pay_step("half"),                                                 # 862.50
