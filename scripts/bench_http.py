@@ -163,14 +163,19 @@ class Server:
         return sum(process_cpu_s(pid) for pid in _tree(self.proc.pid))
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
+        stop_session(self.proc)
         self._log.close()
+
+
+def stop_session(proc: subprocess.Popen) -> None:
+    """Ends a process started in a session of its own: politely, then its whole group."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
 
 
 def _tree(pid: int) -> list[int]:
@@ -195,13 +200,7 @@ class Projector:
                                      stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        stop_session(self.proc)
         self._log.close()
 
 
