@@ -21,6 +21,7 @@ from eventsourcing.utils import get_topic
 from ledger.domain.bank import BankStatement
 from ledger.domain.claim import Claim
 from ledger.domain.fund import Fund
+from ledger.domain.lean import Event as LeanEvent
 from ledger.domain.users import User
 from ledger.domain.watchlist import WatchListEntry
 from ledger.views import event_data, event_type, json_bytes, user_view, utc_text
@@ -52,7 +53,7 @@ class ProjectionFault(Exception):
 
 def _event_topics(*aggregates: type) -> tuple[str, ...]:
     return tuple(sorted({get_topic(value) for cls in aggregates for value in vars(cls).values()
-                         if isinstance(value, type) and issubclass(value, DomainEvent)
+                         if isinstance(value, type) and issubclass(value, (DomainEvent, LeanEvent))
                          and not issubclass(value, Snapshot)}))
 
 

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
-
 from ..errors import LimitExceeded
+from .lean import Created, Event, LeanAggregate, creation, event
 
 
-class ClaimCap(Aggregate):
+class ClaimCap(LeanAggregate):
     # Each holder's tag (see policy.programs.Prior.tags); caps opened before tags had none.
     tags: dict | None = None
 
-    @event("Opened")
+    class Opened(Created):
+        pass
+
+    @creation(Opened)
     def __init__(self, id: UUID, key: str, unit: str):
         self.key = key
         self.unit = unit
@@ -61,7 +63,7 @@ class ClaimCap(Aggregate):
         if used + units > cap:
             raise LimitExceeded(f"{label}: {used} of {cap} taken by earlier claims, {units} more would pass it")
 
-    class Taken(Aggregate.Event):
+    class Taken(Event):
         """Version 2 records the holder's tag (a loan, a business), None where it has none."""
 
         claim_id: str

@@ -7,10 +7,9 @@ import datetime as dt
 from fractions import Fraction
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
-
 from ..errors import Duplicate, Forbidden, InvalidState, LimitExceeded, NotFound
 from ..money import floor_fen, format_money
+from .lean import Created, LeanAggregate, creation, event
 
 # Clawbacks on one claim above this total need a second reviewer before recovery.
 CLAWBACK_CONFIRMATION_THRESHOLD_FEN = 5_000_000
@@ -20,7 +19,7 @@ OPEN_FOR_FACTS = ("submitted", "approved", "prepaid", "paid")
 OPEN_FOR_RETURN = ("approved", "prepaid", "paid")
 
 
-class Claim(Aggregate):
+class Claim(LeanAggregate):
     # The public notice (公示) opened on approval, if any. A class default, not only set in
     # __init__: claims (and snapshots of them) stored before notices existed have none.
     publicity: dict | None = None
@@ -45,7 +44,7 @@ class Claim(Aggregate):
     def is_backdated(self, entry: str, ref: str | None = None) -> bool:
         return any(e["entry"] == entry and e["ref"] == ref for e in self.backdated_entries)
 
-    class Submitted(Aggregate.Created):
+    class Submitted(Created):
         """Version 2 records the person-month keys the claim takes (`month_keys`)."""
 
         program: str
@@ -74,7 +73,7 @@ class Claim(Aggregate):
             state["month_keys"] = None
             state.setdefault("backdate", None)
 
-    @event(Submitted)
+    @creation(Submitted)
     def __init__(self, id: UUID, program: str, region: str, applicant: dict, beneficiary: dict | None,
                  facts: dict, application_date: dt.date, rule_version: str, entitled_fen: int,
                  prepay_share: str, settlement_ready: bool, explanation: list, limit_keys: list,

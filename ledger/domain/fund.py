@@ -7,12 +7,11 @@ import datetime as dt
 from types import MappingProxyType
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
-
 from ..errors import InsufficientFunds, InvalidState, LimitExceeded, NotFound, PeriodClosed, ValidationFailed
 from ..limits import MAX_BALANCE_FEN
 from ..money import format_money
 from ..regions import validate_region
+from .lean import Created, LeanAggregate, creation, event
 
 FUND_TYPES = {
     "unemployment_insurance": "失业保险基金",
@@ -37,8 +36,11 @@ def parse_fund_code(code: object, *, field: str = "fund_id") -> tuple[str, str]:
     return fund_type, region
 
 
-class Fund(Aggregate):
-    @event("Opened")
+class Fund(LeanAggregate):
+    class Opened(Created):
+        pass
+
+    @creation(Opened)
     def __init__(self, id: UUID, fund_code: str, fund_type: str, region: str, name: str, actor: str):
         self.fund_code = fund_code
         self.fund_type = fund_type

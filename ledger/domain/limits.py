@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
-
 from ..errors import Duplicate, LimitExceeded
+from .lean import Created, LeanAggregate, creation, event
 
 
-class ClaimLimit(Aggregate):
-    class Opened(Aggregate.Created):
+class ClaimLimit(LeanAggregate):
+    class Opened(Created):
         """Version 2 says whether the limit is once-only or a count: a count limit of one (a
         city may set max_per_year = 1) is over the limit, not a duplicate."""
 
@@ -25,7 +24,7 @@ class ClaimLimit(Aggregate):
             # Version 1 knew only the number; a limit of one was always once-only.
             state["kind"] = "once" if state["limit"] == 1 else "count"
 
-    @event(Opened)
+    @creation(Opened)
     def __init__(self, id: UUID, key: str, limit: int, kind: str):
         self.key = key
         self.limit = limit

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
-
 from ..errors import LimitExceeded
+from .lean import Created, LeanAggregate, creation, event
 
 
-class PersonMonths(Aggregate):
-    @event("Opened")
+class PersonMonths(LeanAggregate):
+    class Opened(Created):
+        pass
+
+    @creation(Opened)
     def __init__(self, id: UUID, key: str):
         self.key = key
         # claim id -> {"program", "months": ["YYYY-MM", ...], "month_fen"}

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from .lean import Created, LeanAggregate, creation
 
 
-class IdempotencyRecord(Aggregate):
-    @event("Recorded")
+class IdempotencyRecord(LeanAggregate):
+    class Recorded(Created):
+        pass
+
+    @creation(Recorded)
     def __init__(self, id: UUID, request_hash: str, outcome: dict, actor: str):
         self.request_hash = request_hash
         self.outcome = outcome
 
 
-class RuleVersionRecord(Aggregate):
-    class FirstUsed(Aggregate.Created):
+class RuleVersionRecord(LeanAggregate):
+    class FirstUsed(Created):
         """Version 2 records the version of the program's rule code the set was decided by,
         and its provenance names each value's document (`document_no`)."""
 
@@ -31,7 +34,7 @@ class RuleVersionRecord(Aggregate):
             # Version 1 rule versions named the values only; which code decided was not kept.
             state["code_version"] = None
 
-    @event(FirstUsed)
+    @creation(FirstUsed)
     def __init__(self, id: UUID, rule_version: str, program: str, values: dict, provenance: dict,
                  code_version: int | None):
         self.rule_version = rule_version

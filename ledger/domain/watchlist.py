@@ -16,14 +16,17 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
-
 from ..errors import InvalidState
+from .lean import Created, LeanAggregate, creation, event
 
 
-class WatchListEntry(Aggregate):
+class WatchListEntry(LeanAggregate):
     backdated = False  # entries (and snapshots) stored before backdating was recorded
-    @event("Listed")
+
+    class Listed(Created):
+        pass
+
+    @creation(Listed)
     def __init__(self, id: UUID, party: dict, reason: str, document_no: str, listed_from: dt.date,
                  listed_until: dt.date | None, actor: str, backdate: dict | None = None):
         # backdate: evidence for a listed_from beyond the backdating window (None on entries
@@ -56,8 +59,11 @@ class WatchListEntry(Aggregate):
         return self.lifted["lifted_on"] if self.lifted else self.listed_until
 
 
-class PartyWatch(Aggregate):
-    @event("Opened")
+class PartyWatch(LeanAggregate):
+    class Opened(Created):
+        pass
+
+    @creation(Opened)
     def __init__(self, id: UUID, party_ref: str):
         self.party_ref = party_ref
         # entry id -> [listed_from, first day no longer listed or None]
