@@ -108,10 +108,13 @@ def ledger_commands_per_s(settings: Settings, claims: int, callers: int, rebuild
     if project:
         rt.runner.wait_for(rt.ledger.head_position(), timeout_s=60)
         rt.runner.lag.reset()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(max_workers=callers) as pool:
         list(pool.map(journey, range(claims)))
     elapsed = time.perf_counter() - started
+    # The process's CPU (every thread: callers, writer, projector) per command while writing:
+    # what a shared machine's wall clock hides.
+    cpu_per_command = (time.process_time() - cpu_started) / (3 * claims)
     batches = rt.ledger.writer.batches_committed - batches_before
     lag = (None, None, None)
     if project:
@@ -135,7 +138,8 @@ def ledger_commands_per_s(settings: Settings, claims: int, callers: int, rebuild
     log_events = rt.ledger.head_position()
     rt.close()
     _drop(settings)
-    return {"commands_s": 3 * claims / elapsed, "rebuild": rebuild, "batches": batches, "lag": lag,
+    return {"commands_s": 3 * claims / elapsed, "cpu_per_command": cpu_per_command, "rebuild": rebuild,
+            "batches": batches, "lag": lag,
             "peak": peak, "events": log_events}
 
 
@@ -156,6 +160,7 @@ def main() -> None:
     raw1, raw100 = [], []
     cmds: dict[str, list[float]] = {b: [] for b in backends}
     rebuild: dict[str, list[float]] = {b: [] for b in backends}
+    cpu: dict[str, list[float]] = {b: [] for b in backends}
     lags: dict[str, list] = {b: [] for b in backends}
     for run in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="ledger-bench-") as tmp:
@@ -170,8 +175,9 @@ def main() -> None:
                 cmds[backend].append(c)
                 rebuild[backend].append(r)
                 lags[backend].append(out["lag"])
-                text = (f"{backend}: {c:,.0f} commands/s ({batches} transactions for {3 * args.claims} commands, "
-                        f"x{c / raw1[-1]:.2f} raw 1/commit)")
+                cpu[backend].append(out["cpu_per_command"])
+                text = (f"{backend}: {c:,.0f} commands/s, {out['cpu_per_command'] * 1e6:,.0f} µs CPU each "
+                        f"({batches} transactions for {3 * args.claims} commands, x{c / raw1[-1]:.2f} raw 1/commit)")
                 if out["lag"][0] is not None:
                     p50, p99, tail = out["lag"]
                     text += f", projection lag p50 {p50 * 1000:.1f} ms p99 {p99 * 1000:.1f} ms (tail {tail:.2f} s)"
@@ -189,6 +195,7 @@ def main() -> None:
         print(f"  {backend:8} ledger commands/s          : {m(cmds[backend]):,.0f}   "
               f"ratio to raw 1/commit {m(cmds[backend]) / m(raw1):.2f}, to raw 100/commit "
               f"{m(cmds[backend]) / m(raw100):.3f}")
+        print(f"  {backend:8} process CPU per command    : {m(cpu[backend]) * 1e6:,.0f} µs (all threads, while writing)")
         print(f"  {backend:8} projection rebuild events/s: {m(rebuild[backend]):,.0f}")
         if lags[backend] and lags[backend][0][0] is not None:
             print(f"  {backend:8} projection lag while writing: p50 {m(x[0] for x in lags[backend]) * 1000:.1f} ms, "

@@ -191,13 +191,13 @@ def creation(cls: type[Created]) -> Callable[[Callable], Callable]:
 class _LeanMeta(MetaAggregate):
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         created = cls._creation
-        state = cls._creation_signature.state({}, args, kwargs)
-        originator_id = state.pop("id", None)
+        # The id is the aggregate's, not the event state's (the library's rule): given by
+        # name, or made by the class.
+        originator_id = kwargs.pop("id", None)
         if originator_id is None:
             originator_id = cls.create_id()
-        head = {"originator_id": originator_id, "originator_version": 1, "timestamp": _now(_UTC),
-                "originator_topic": cls._topic}
-        head.update(state)
+        head = cls._creation_signature.state({"originator_id": originator_id, "originator_version": 1,
+                                              "timestamp": _now(_UTC), "originator_topic": cls._topic}, args, kwargs)
         recorded = created.__new__(created)
         recorded.__dict__ = head
         made = recorded.mutate(None)
@@ -217,10 +217,10 @@ class LeanAggregate(Aggregate, metaclass=_LeanMeta):
         created = getattr(init, "__lean_creation__", None)
         if created is None:
             raise TypeError(f"{cls.__qualname__}.__init__ needs @creation(EventClass)")
-        signature = _Signature(init)
+        signature = _Signature(init, skip=("id",))
         created.apply_method = staticmethod(init)
-        created.parameters = tuple(n for n in signature.names if n != "id")
-        created.passes_id = "id" in signature.names
+        created.parameters = signature.names
+        created.passes_id = "id" in inspect.signature(init).parameters
         cls._creation = created
         cls._creation_signature = signature
         cls._topic = get_topic(cls)
