@@ -24,8 +24,8 @@ While the POSTs run, a probe submits a claim every 100 ms and reads it back at o
 waits until the read models hold the write (API.md, "Consistency"), so its time is the
 projection's lag as a client meets it (printed as the read-your-write p50/p99).
 
-`--profile DIR` records the ledger with py-spy during the claim-status run (raw samples and
-a summary of the hottest functions)."""
+`--profile DIR` records the ledger with py-spy during the claim-status run, or the run
+`--profile-kind` names (raw samples and a summary of the hottest functions)."""
 from __future__ import annotations
 
 import argparse
@@ -429,12 +429,12 @@ async def journeys(port: int, tokens: dict[str, str], duration: int, connections
 
 # --- profile --------------------------------------------------------------------------------------
 
-def start_profile(pid: int, directory: Path, duration: int) -> tuple[subprocess.Popen, Path] | None:
+def start_profile(pid: int, directory: Path, duration: int, kind: str = "GET claim") -> tuple[subprocess.Popen, Path] | None:
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not Path(spy).exists():
         print("py-spy not installed (pip install py-spy): no profile")
         return None
-    path = directory / "claim-status.txt"
+    path = directory / f"{kind.lower().replace(' ', '-')}.txt"
     proc = subprocess.Popen([spy, "record", "--pid", str(pid), "--format", "raw", "--duration", str(duration),
                              "--rate", "200", "--gil", "--output", str(path), "--nonblocking"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -457,7 +457,7 @@ def summarize_profile(path: Path, top: int = 25) -> None:
         own[frames[-1]] = own.get(frames[-1], 0) + n
         for frame in set(frames):
             inclusive[frame] = inclusive.get(frame, 0) + n
-    print(f"\nprofile of the claim-status run ({total} samples; {path}):")
+    print(f"\nprofile of the {path.stem} run ({total} samples; {path}):")
     print("  inclusive:")
     for frame, n in sorted(inclusive.items(), key=lambda kv: -kv[1])[:top]:
         print(f"    {100 * n / total:5.1f}%  {frame}")
@@ -504,6 +504,8 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=300, help="approved claims loaded before the reads")
     parser.add_argument("--postgres", help="run the ledger on this PostgreSQL URL (a schema of its own)")
     parser.add_argument("--profile", type=Path, help="py-spy the ledger's claim-status run into this directory")
+    parser.add_argument("--profile-kind", default="GET claim", choices=("GET claim", "POST claims", "journey"),
+                        help="which run --profile records (its first on the ledger)")
     parser.add_argument("--runs", type=int, default=3, help="pairs per figure (medians reported)")
     parser.add_argument("--skip-writes", action="store_true", help="reads only")
     parser.add_argument("--writes-only", action="store_true", help="the POSTs and the journey only")
@@ -574,9 +576,9 @@ def main() -> None:
             for _ in range(args.runs):
                 for server in servers:
                     profile = None
-                    if server.name == "ledger" and kind == "GET claim" and args.profile and not runs["ledger"]:
+                    if server.name == "ledger" and kind == args.profile_kind and args.profile and not runs["ledger"]:
                         args.profile.mkdir(parents=True, exist_ok=True)
-                        profile = start_profile(server.proc.pid, args.profile, args.duration)
+                        profile = start_profile(server.proc.pid, args.profile, args.duration, kind)
                     runs[server.name].append(measured(server, measure, args.duration,
                                                       projector if server is ledger_server else None))
                     if profile:
@@ -628,7 +630,7 @@ def main() -> None:
                   f"{reads[min(len(reads) - 1, int(len(reads) * 0.99))] * 1e3:.1f} ms over {len(reads)} probes "
                   "(< 100 ms)")
     if args.profile:
-        summarize_profile(args.profile / "claim-status.txt")
+        summarize_profile(args.profile / f"{args.profile_kind.lower().replace(' ', '-')}.txt")
     shutil.rmtree(directory, ignore_errors=True)
 
 
