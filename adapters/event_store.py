@@ -39,6 +39,7 @@ from ledger.errors import UnauthenticEvent
 from projections.ddl import existing_indexes, not_yet_there
 
 from .head import SharedHead
+from .wakeups import log_channel
 
 log = logging.getLogger(__name__)
 _bounded = retry((InterfaceError, OperationalError), max_attempts=2, wait=0.1)
@@ -319,6 +320,7 @@ class ServingPostgresRecorder(_Keyed, PostgresApplicationRecorder):
                                  f"identifiers and be cut to a name that may collide (at most "
                                  f"{PG_MAX_IDENTIFIER - max(map(len, CHAIN_SUFFIXES))} characters)")
         self.chain_table = Identifier(self.datastore.schema), Identifier(f"{self.events_table_name}_chain")
+        self.log_channel = log_channel(self.datastore.schema, self.events_table_name)
         self.events_table = Identifier(self.datastore.schema), Identifier(self.events_table_name)
         # The library names the snapshot table after the application, as it does the events table.
         self.snapshots_table_name = self.events_table_name.removesuffix("_events") + "_snapshots"
@@ -356,6 +358,10 @@ class ServingPostgresRecorder(_Keyed, PostgresApplicationRecorder):
                            ids, stored_events, self._require_key())
         curs.executemany(SQL("INSERT INTO {}.{} (position, hash, prev_hash, recorded_at, mac) "
                              "VALUES (%s, %s, %s, %s, %s)").format(*self.chain_table), rows)
+        if ids:
+            # Sent at the commit, never for a write that rolls back: projectors in other
+            # processes wake at once instead of at their next poll (adapters/wakeups.py).
+            curs.execute("SELECT pg_notify(%s, %s)", (self.log_channel, str(ids[-1])))
         return ids
 
     def select_events(self, originator_id, **kwargs: Any) -> Sequence[StoredEvent]:

@@ -1,5 +1,6 @@
-"""Keeps the read models current: catches up at start-up, then follows new events,
-woken at once by this process's writer and polling briefly for other processes'."""
+"""Keeps the read models current: catches up at start-up, then follows new events, woken
+at once by this process's writer and, on PostgreSQL, by other processes' commits
+(adapters/wakeups.py), polling briefly in case a wakeup is missed."""
 from __future__ import annotations
 
 import logging
@@ -34,9 +35,16 @@ class Election(Protocol):
     def resign(self) -> None: ...
 
 
+class Wakeups(Protocol):
+    """Tells the runner of other processes' commits (adapters/wakeups.py)."""
+
+    def start(self, wake) -> None: ...
+    def stop(self) -> None: ...
+
+
 class ProjectionRunner:
     def __init__(self, app: Application, projection: LedgerProjection, *, election: Election | None = None,
-                 batch_events: int = BATCH_EVENTS, shared_head=None):
+                 batch_events: int = BATCH_EVENTS, shared_head=None, wakeups: Wakeups | None = None):
         self.app = app
         self.projection = projection
         self.view = projection.view
@@ -44,6 +52,7 @@ class ProjectionRunner:
         self._batch_events = batch_events
         # adapters/head.py: where the leader tells this host's processes how far it has got.
         self._shared_head = shared_head
+        self._wakeups = wakeups
         self._wake = threading.Event()
         self._stopped = threading.Event()
         self._progress = threading.Condition()
@@ -155,10 +164,14 @@ class ProjectionRunner:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="ledger-projections", daemon=True)
         self._thread.start()
+        if self._wakeups is not None:
+            self._wakeups.start(self._wake.set)
 
     def stop(self) -> None:
         self._stopped.set()
         self._wake.set()
+        if self._wakeups is not None:
+            self._wakeups.stop()
         if self._thread is not None:
             self._thread.join(timeout=10)
         if self._election is not None:

@@ -18,6 +18,7 @@ from ledger.application import LedgerApplication
 from ledger.audit.seal import SealKey
 from adapters.head import SharedHead
 from adapters.refusals import KeptRefusals
+from adapters.wakeups import LogWakeups
 from ledger.errors import InvalidState, TooManyRequests, UnauthenticEvent
 from ledger.pii import PiiProtector
 from ledger.policy.catalog import Catalog
@@ -161,12 +162,14 @@ class Runtime:
             if self.settings.read_replica_url:
                 replica = dataclasses.replace(self.settings, database_url=self.settings.read_replica_url)
                 self.reader = open_read_model(replica)
+            wakeups = None
             if self.settings.backend == "sqlite":
                 election = FileLockElection(str(self.settings.sqlite_path) + ".projector.lock")
             else:
                 election = PostgresAdvisoryElection(self.settings.pg_conninfo(), PROJECTOR_LOCK_KEY)
+                wakeups = LogWakeups(self.settings.pg_conninfo(), self.app.recorder.log_channel)
             self.runner = ProjectionRunner(self.app, self.projection, election=election,
-                                           shared_head=self.shared_head)
+                                           shared_head=self.shared_head, wakeups=wakeups)
         self.ledger = Ledger(self.app, PiiProtector(pii_key), on_commit=self.runner.notify if self.runner else None,
                              token_ttl_days=self.settings.token_ttl_days, catalog=catalog, clock=self.settings.clock,
                              backdate_days=self.settings.backdate_days, refusals=refusals,

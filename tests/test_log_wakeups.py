@@ -1,0 +1,75 @@
+"""On PostgreSQL a commit in one process wakes the projector in another at once (LISTEN/
+NOTIFY, adapters/wakeups.py), instead of at its next poll: with the poll set to a minute,
+the projector still has another process's write within seconds; a ledger in another
+schema of the same database does not wake it; and a write that rolls back sends nothing."""
+from __future__ import annotations
+
+import time
+
+import psycopg
+import pytest
+
+from adapters.wakeups import LogWakeups, log_channel
+from ledger.access import Actor
+from projections import runner as runner_module
+from runtime.container import Runtime
+from tests.backends import postgres_settings
+
+TREASURER = Actor("u-treasurer", "treasurer", frozenset({"treasurer"}), ("210000",))
+pytestmark = pytest.mark.xdist_group("postgres")
+
+
+def _wait(predicate, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return predicate()
+
+
+def test_another_process_commit_wakes_the_projector_before_its_poll(postgres_url, tmp_path, monkeypatch):
+    monkeypatch.setattr(runner_module, "IDLE_POLL_S", 60.0)
+    settings = postgres_settings(postgres_url, tmp_path)
+    projector, writer = Runtime(settings), Runtime(settings)  # two processes' runtimes on one log
+    try:
+        projector.start(project=True)
+        assert _wait(lambda: projector.runner.leading and projector.runner._wakeups.listening.is_set(), 10)
+        time.sleep(0.2)  # the projector has caught up and sleeps in its (minute-long) poll
+        writer.ledger.open_fund(TREASURER, {"fund_type": "employment_subsidy", "region": "210100"})
+        head = writer.ledger.head_position()
+        started = time.monotonic()
+        assert _wait(lambda: projector.runner.position >= head, 10), "the projector slept through the commit"
+        assert time.monotonic() - started < 5
+    finally:
+        writer.close()
+        projector.close()
+
+
+def test_notifications_are_per_log_and_sent_at_commit_only(postgres_url, tmp_path):
+    settings = postgres_settings(postgres_url, tmp_path)
+    other = postgres_settings(postgres_url, tmp_path / "other")
+    rt, neighbour = Runtime(settings), Runtime(other)
+    woken: list[int] = []
+    wakeups = LogWakeups(settings.pg_conninfo(), rt.app.recorder.log_channel)
+    try:
+        assert rt.app.recorder.log_channel == log_channel(settings.pg_schema, rt.app.recorder.events_table_name)
+        assert neighbour.app.recorder.log_channel != rt.app.recorder.log_channel
+        wakeups.start(lambda: woken.append(1))
+        assert _wait(wakeups.listening.is_set, 10)
+        time.sleep(0.1)
+        woken.clear()
+        neighbour.ledger.open_fund(TREASURER, {"fund_type": "employment_subsidy", "region": "210100"})
+        time.sleep(0.5)
+        assert woken == []  # another schema's ledger
+        with psycopg.connect(**settings.pg_conninfo()) as conn:
+            conn.execute("SELECT pg_notify(%s, 'x')", (rt.app.recorder.log_channel,))
+            conn.rollback()
+        time.sleep(0.5)
+        assert woken == []  # rolled back: nothing sent
+        rt.ledger.open_fund(TREASURER, {"fund_type": "employment_subsidy", "region": "210100"})
+        assert _wait(lambda: woken != [], 5)
+    finally:
+        wakeups.stop()
+        neighbour.close()
+        rt.close()
