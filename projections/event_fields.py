@@ -28,14 +28,15 @@ import orjson
 from eventsourcing.persistence import Mapper, StoredEvent, find_id_convertor
 from eventsourcing.utils import resolve_topic
 
-from ledger.views import utc_text
+from ledger.views import EVENT_METADATA, event_data, masked, utc_text
 
 # The aggregates whose events the projector reads as fields: the bulk of the log. Bank
 # statements, users and watch-list entries are rare, and their read models are views of
 # the whole aggregate, which their events mutate: they keep the library's decode.
 AGGREGATES = ("Claim", "Fund")
-_DATE, _UUID = "date_iso", "uuid_hex"
+_DATE, _UUID, _DATETIME = "date_iso", "uuid_hex", "datetime_iso"
 _TAG = b'"_type_"'
+_SEALED = b'"sealed"'
 # orjson reads an integer beyond 64 bits as a float, where the library's decode keeps the
 # integer; such a number has 19 digits or more in a row (digits in text may match too: that
 # only sends the event to the library's decode). Other floats read the same either way.
@@ -51,6 +52,23 @@ class EventFields:
         """The library's event, decoded from the stored event (for a patchless event type: rare)."""
         source = self._source
         return self._mapper.to_domain_event(source) if isinstance(source, StoredEvent) else source
+
+    def data(self) -> dict:
+        """`event_data` of the event: its fields, person parties masked. A party is a dict with
+        a sealed copy, and every "sealed" key of the stored text is one: when the event's own
+        keys hold them all, the nested values (facts, explanations) need no walk."""
+        source = self._source
+        if not isinstance(source, StoredEvent):
+            return event_data(self)
+        data = {k: v for k, v in self.__dict__.items() if k not in EVENT_METADATA}
+        sealed = source.state.count(_SEALED)
+        if sealed:
+            parties = [k for k, v in data.items() if type(v) is dict and "sealed" in v]
+            if len(parties) != sealed:
+                return masked(data)
+            for k in parties:
+                data[k] = masked(data[k])
+        return data
 
 
 class _Undecided(Exception):
@@ -97,7 +115,7 @@ class EventReader:
                     pass
                 else:
                     if state.pop("class_version", 1) >= getattr(kind.event_class, "class_version", 1):
-                        state["timestamp"] = utc_text(state["timestamp"])
+                        state["timestamp"] = _utc_text(state["timestamp"])
                         state["originator_id"] = find_id_convertor(
                             kind.event_class, type(stored.originator_id))(stored.originator_id)
                         state["originator_version"] = stored.originator_version
@@ -124,7 +142,10 @@ class EventReader:
         count = 0
         for key, value in state.items():
             if type(value) is dict and len(value) == 2 and "_type_" in value and "_data_" in value:
-                state[key] = self._untag(value)
+                if key == "timestamp" and value["_type_"] == _DATETIME and type(value["_data_"]) is str:
+                    state[key] = value["_data_"]  # made utc_text by read()
+                else:
+                    state[key] = self._untag(value)
                 count += 1
         return count
 
@@ -145,6 +166,8 @@ class EventReader:
 
     def _untag(self, tagged: dict) -> Any:
         name, data = tagged["_type_"], tagged["_data_"]
+        if name == _DATE and type(data) is str:
+            return data
         if type(data) is dict or type(data) is list:
             self._plain(data)
             if type(data) is dict and len(data) == 2 and "_type_" in data and "_data_" in data:
@@ -157,6 +180,16 @@ class EventReader:
         if transcoding is None:
             raise _Undecided  # the library's decode says what is wrong
         return transcoding.decode(data)
+
+
+def _utc_text(moment: Any) -> str:
+    """utc_text of the timestamp, from the text the library stored where it can: an aware
+    UTC datetime's isoformat with microseconds is 32 characters ending "+00:00"."""
+    if type(moment) is str:
+        if len(moment) == 32 and moment.endswith("+00:00"):
+            return moment[:26] + "Z"
+        moment = dt.datetime.fromisoformat(moment)
+    return utc_text(moment)
 
 
 def _made(kind: type[EventFields], state: dict, source: Any, mapper: Mapper) -> EventFields:

@@ -24,7 +24,7 @@ from ledger.domain.claim import Claim
 from ledger.domain.fund import Fund
 from ledger.domain.users import User
 from ledger.domain.watchlist import WatchListEntry
-from ledger.views import event_data, event_type, json_bytes, user_view, utc_text
+from ledger.views import event_type, json_bytes, user_view, utc_text
 
 from .event_fields import EventReader
 
@@ -171,7 +171,7 @@ class LedgerProjection(Projection[ReadModelQueries]):
             # A row keeps the position of the claim's first event as its list order.
             first = claims.get(claim.id, (None, position))[1]
             claims[claim.id] = (claim, first, position)
-            data = event_data(domain_event)
+            data = domain_event.data()
             claim_events.append((
                 str(claim.id), domain_event.originator_version, position,
                 event_type(domain_event), domain_event.timestamp, data.get("actor"),
