@@ -20,7 +20,7 @@ timestamp, decimals) are revived by their transcoding, as the library does."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -45,7 +45,7 @@ _LONG_NUMBER = b"0" * 19
 
 
 class EventFields:
-    __slots__ = ("__dict__", "_source", "_mapper")
+    __slots__ = ("__dict__", "_mapper", "_source")
     event_class: type = object
 
     def domain_event(self) -> Any:
@@ -75,7 +75,7 @@ class _Undecided(Exception):
     """A stored state the plain decode does not give exactly as the library would."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def fields_class(topic: str) -> type[EventFields] | None:
     """The fields' class of an event topic, None for an aggregate that is not in AGGREGATES."""
     cls = resolve_topic(topic)

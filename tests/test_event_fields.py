@@ -10,7 +10,7 @@ from uuid import UUID
 
 import orjson
 import pytest
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import StoredEvent, Tracking
 
 from ledger.money import format_money
 from ledger.views import event_data, json_bytes
@@ -175,5 +175,24 @@ def test_what_the_plain_decode_cannot_give_exactly_goes_through_the_library(sett
                 assert fields.facts["big"] == 2 ** 70 and type(fields.facts["big"]) is int
             if name == "nested party":
                 assert "sealed" not in json_bytes(fields.data()).decode()
+    finally:
+        rt.close()
+
+
+def test_library_events_given_to_process_event_project_as_stored_ones(settings):
+    """The library's Projection interface hands over decoded events: they are read as the
+    same fields (EventReader.of_event) and make the same rows."""
+    rt = Runtime(settings)
+    rt.start(project=False)
+    try:
+        load_demo_data(rt.ledger, claims_per_city=1)
+        rt.runner.catch_up()
+        projected = _tables(rt)
+        projection = rt.runner.projection
+        projection._known.clear()
+        rt.views.drop_read_models()
+        for n in rt.app.recorder.select_notifications(start=1, limit=1_000_000, topics=projection.topics):
+            projection.process_event(rt.app.mapper.to_domain_event(n), Tracking(rt.app.name, n.id))
+        assert _tables(rt) == projected
     finally:
         rt.close()
