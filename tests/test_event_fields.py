@@ -4,6 +4,7 @@ older class versions upcast by the library, integers beyond 64 bits kept whole, 
 at any depth), and the read models it writes must be those of the full decode, row for row."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from uuid import UUID
@@ -13,7 +14,7 @@ import pytest
 from eventsourcing.persistence import StoredEvent, Tracking
 
 from ledger.money import format_money
-from ledger.views import event_data, json_bytes
+from ledger.views import event_data, json_bytes, utc_text
 from projections import event_fields
 from projections.event_fields import EventReader, fields_class
 from projections.sql import READ_MODEL_TABLES
@@ -196,3 +197,9 @@ def test_library_events_given_to_process_event_project_as_stored_ones(settings):
         assert _tables(rt) == projected
     finally:
         rt.close()
+
+
+def test_a_timestamp_is_written_as_utc_text_gives_it_with_or_without_microseconds():
+    for moment in (dt.datetime(2022, 7, 1, 8, 0, 0, 1, tzinfo=dt.UTC), dt.datetime(2022, 7, 1, 8, tzinfo=dt.UTC),
+                   dt.datetime(2022, 7, 1, 8, tzinfo=dt.timezone(dt.timedelta(hours=8)))):
+        assert event_fields._utc_text(moment.isoformat()) == utc_text(moment)
