@@ -26,11 +26,10 @@ from ledger.domain.users import User
 from ledger.domain.watchlist import WatchListEntry
 from ledger.views import event_type, json_bytes, user_view, utc_text
 
-from .event_fields import EventReader
-
 from .backdated import INSERT_BACKDATED, backdated_row
 from .claim_rows import ClaimState
 from .claim_rows import patch as patch_claim
+from .event_fields import EventReader
 from .fund_rows import FundState
 from .fund_rows import patch as patch_fund
 from .movements import day_rows, is_movement, movement_rows
