@@ -151,7 +151,7 @@ def user_view(user: User) -> dict:
     }
 
 
-_HIDDEN = ("originator_id", "originator_version", "timestamp", "originator_topic")
+EVENT_METADATA = ("originator_id", "originator_version", "timestamp", "originator_topic")
 
 
 def json_default(value: Any) -> Any:
@@ -215,7 +215,7 @@ def masked(value: Any) -> Any:
 
 
 def event_data(domain_event: Any) -> dict:
-    return masked({k: v for k, v in domain_event.__dict__.items() if k not in _HIDDEN})
+    return masked({k: v for k, v in domain_event.__dict__.items() if k not in EVENT_METADATA})
 
 
 def event_type(domain_event: Any) -> str:

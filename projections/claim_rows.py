@@ -54,13 +54,14 @@ class ClaimState:
     # Making one -------------------------------------------------------------------------
     @classmethod
     def submitted(cls, event: Any) -> ClaimState:
+        """The state a submission starts (`event`: its fields, projections/event_fields.py)."""
         d = event.__dict__
         applicant, beneficiary = d["applicant"], d["beneficiary"]
-        moment = utc_text(event.timestamp)
+        moment = event.timestamp
         state = cls(id=event.originator_id, program=d["program"], region=d["region"], applicant=party_view(applicant),
                     applicant_ref=applicant["ref"], beneficiary=party_view(beneficiary),
                     beneficiary_ref=beneficiary["ref"] if beneficiary else None, facts=d["facts"],
-                    application_date=d["application_date"].isoformat(), status="submitted", fund_code=None,
+                    application_date=d["application_date"], status="submitted", fund_code=None,
                     rule_version=d["rule_version"], explanation=d["explanation"], entitled_fen=d["entitled_fen"],
                     approved_fen=0, reserved_fen=0, recovered_fen=0, payments={}, clawbacks=[], approved_on=None,
                     publicity=None, late_objections=[], backdated_entries=[], version=event.originator_version,
@@ -262,7 +263,8 @@ def _objections_view(objections: list[dict], marked: set) -> list[dict]:
 
 
 # One function per Claim event, each doing to the state what the aggregate's mutator does to
-# the aggregate (ledger/domain/claim.py), from the event's fields (`d`). Fields added to an
+# the aggregate (ledger/domain/claim.py), from the event's fields (`d`, as
+# projections/event_fields.py reads them: dates are their ISO text). Fields added to an
 # event later (`backdate`, a recovery's `allocation`) are read with .get: older events lack them.
 def _redecided(s: ClaimState, d: dict) -> None:
     s.rule_version, s.entitled_fen, s.explanation = d["rule_version"], d["entitled_fen"], d["explanation"]
@@ -272,17 +274,17 @@ def _approved(s: ClaimState, d: dict) -> None:
     s.status = "approved"
     s.fund_code = d["fund_code"]
     s.approved_fen = s.reserved_fen = d["amount_fen"]
-    s.approved_on = d["approved_on"].isoformat()
+    s.approved_on = d["approved_on"]
     s._note_backdate("approval", None, d.get("backdate"))
 
 
 def _notice_opened(s: ClaimState, d: dict) -> None:
-    s.publicity = {"starts_on": d["starts_on"].isoformat(), "ends_on": d["ends_on"].isoformat(), "objections": []}
+    s.publicity = {"starts_on": d["starts_on"], "ends_on": d["ends_on"], "objections": []}
 
 
 def _objection_received(s: ClaimState, d: dict) -> None:
     (s.publicity["objections"] if s.publicity is not None else s.late_objections).append({
-        "objection_id": d["objection_id"], "reason": d["reason"], "received_on": d["received_on"].isoformat(),
+        "objection_id": d["objection_id"], "reason": d["reason"], "received_on": d["received_on"],
         "outcome": None, "resolution_reason": None})
     s._note_backdate("objection", d["objection_id"], d.get("backdate"))
 
@@ -317,7 +319,7 @@ def _facts_recorded(s: ClaimState, d: dict) -> None:
 
 def _payment_recorded(s: ClaimState, d: dict) -> None:
     s.payments[d["payment_ref"]] = {"kind": d["kind"], "amount_fen": d["amount_fen"],
-                                    "paid_on": d["paid_on"].isoformat(), "returned": False}
+                                    "paid_on": d["paid_on"], "returned": False}
     s.reserved_fen -= d["amount_fen"]
     s._note_backdate("payment", d["payment_ref"], d.get("backdate"))
     s._settle_status()
@@ -378,5 +380,5 @@ def patch(state: ClaimState, event: Any) -> bool:
         return False
     apply(state, event.__dict__)
     state.version = event.originator_version
-    state.updated_at = utc_text(event.timestamp)
+    state.updated_at = event.timestamp
     return True

@@ -1,7 +1,8 @@
 """Turns events into read-model rows. Each row is the contract view of its aggregate as
 of the tracked position. A fund's row and a claim's document are patched by each of their
 events from the event's own fields (projections/fund_rows.py, projections/claim_rows.py,
-both checked against the aggregates by tests); bank statements, users and watch-list
+both checked against the aggregates by tests), read from the stored JSON without the
+library's full decode (projections/event_fields.py); bank statements, users and watch-list
 entries are applied with the aggregate's own mutator to the aggregate the projector keeps
 in memory, since their documents are views derived from the whole aggregate."""
 from __future__ import annotations
@@ -24,11 +25,12 @@ from ledger.domain.fund import Fund
 from ledger.domain.lean import Event as LeanEvent
 from ledger.domain.users import User
 from ledger.domain.watchlist import WatchListEntry
-from ledger.views import event_data, event_type, json_bytes, user_view, utc_text
+from ledger.views import event_type, json_bytes, user_view, utc_text
 
 from .backdated import INSERT_BACKDATED, backdated_row
 from .claim_rows import ClaimState
 from .claim_rows import patch as patch_claim
+from .event_fields import EventReader
 from .fund_rows import FundState
 from .fund_rows import patch as patch_fund
 from .movements import day_rows, is_movement, movement_rows
@@ -76,24 +78,26 @@ class LedgerProjection(Projection[ReadModelQueries]):
     def __init__(self, view: ReadModelQueries, app: Application):
         super().__init__(view)
         self._app = app
+        self._reader = EventReader(app.mapper)
         self._known: OrderedDict[UUID, Aggregate] = OrderedDict()
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.process_batch([(domain_event, tracking.notification_id)], tracking)
+        self.process_batch([(self._reader.of_event(domain_event), tracking.notification_id)], tracking)
 
     def process_notifications(self, notifications: Sequence[Notification], tracking: Tracking) -> int:
         """Project a batch of stored events in one transaction, with `tracking` (the log position
         the batch covers, which may lie beyond its last event); returns that position."""
-        mapper = self._app.mapper
+        read = self._reader.read
         batch = []
         for n in notifications:
             try:
-                batch.append((mapper.to_domain_event(n), n.id))
+                batch.append((read(n), n.id))
             except Exception as exc:
                 raise ProjectionFault(n.id, exc) from exc
         return self.process_batch(batch, tracking)
 
     def process_batch(self, batch: Sequence[tuple[Any, int]], tracking: Tracking) -> int:
+        """`batch`: (event, position) pairs, as EventReader.read gives the events."""
         funds: dict[UUID, tuple[FundState, int]] = {}
         claims: dict[UUID, tuple[ClaimState, int, int]] = {}
         claim_events: list[tuple] = []
@@ -167,10 +171,10 @@ class LedgerProjection(Projection[ReadModelQueries]):
             # A row keeps the position of the claim's first event as its list order.
             first = claims.get(claim.id, (None, position))[1]
             claims[claim.id] = (claim, first, position)
-            data = event_data(domain_event)
+            data = domain_event.data()
             claim_events.append((
                 str(claim.id), domain_event.originator_version, position,
-                event_type(domain_event), utc_text(domain_event.timestamp), data.get("actor"),
+                event_type(domain_event), domain_event.timestamp, data.get("actor"),
                 json_bytes(data).decode()))
             return claim
         elif topic_class == "User":
@@ -198,7 +202,8 @@ class LedgerProjection(Projection[ReadModelQueries]):
                 state = FundState.of(self._app.repository.get(fund_id, version=version - 1))
             _follows(state.version, domain_event)
             if not patch_fund(state, domain_event):
-                state = FundState.of(domain_event.mutate(self._app.repository.get(fund_id, version=version - 1)))
+                state = FundState.of(domain_event.domain_event().mutate(
+                    self._app.repository.get(fund_id, version=version - 1)))
         self._remember(fund_id, state)
         return state
 
@@ -219,7 +224,8 @@ class LedgerProjection(Projection[ReadModelQueries]):
                 state = self._stored_claim(claim_id, version - 1)
             _follows(state.version, domain_event)
             if not patch_claim(state, domain_event):
-                state = ClaimState.of(domain_event.mutate(self._app.repository.get(claim_id, version=version - 1)))
+                state = ClaimState.of(domain_event.domain_event().mutate(
+                    self._app.repository.get(claim_id, version=version - 1)))
         self._remember(claim_id, state)
         return state
 

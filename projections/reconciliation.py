@@ -39,7 +39,8 @@ class ReconciliationRows:
         item = ledger_item(domain_event)
         if item is not None:
             record = item.record()
-            self.items.append((fund_code, item.item_key, item.kind, item.direction, item.date.isoformat(),
+            # The projector's fund events hold their dates as ISO text (projections/event_fields.py).
+            self.items.append((fund_code, item.item_key, item.kind, item.direction, item.date,
                                item.amount_fen, item.reference, item.claim_id, item.program, record["payment_ref"],
                                record["recovery_id"], position))
 

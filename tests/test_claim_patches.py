@@ -42,7 +42,7 @@ from ledger.access import Actor
 from ledger.domain.claim import OPEN_FOR_FACTS, Claim
 from ledger.errors import LedgerError
 from ledger.money import format_money
-from ledger.views import claim_view, json_bytes, party_view, publicity_view
+from ledger.views import claim_view, json_bytes, party_view, publicity_view, utc_text
 from projections import claim_rows, projector
 from projections.claim_rows import ClaimState
 from projections.sql import READ_MODEL_TABLES
@@ -446,7 +446,7 @@ def test_a_wrong_patch_is_caught_by_the_comparison(settings, monkeypatch):
 
     def approved_without_reserve(s, d):
         s.status, s.fund_code, s.approved_fen, s.approved_on = ("approved", d["fund_code"], d["amount_fen"],
-                                                                 d["approved_on"].isoformat())
+                                                                 d["approved_on"])
 
     monkeypatch.setitem(claim_rows.PATCHES, "Approved", approved_without_reserve)
     rt = Runtime(settings)
@@ -467,25 +467,27 @@ def test_a_row_makes_the_state_it_was_written_from():
     applicant = {"kind": "enterprise", "id": "91210100MA0XXXXX1X", "ref": "r-app", "name": "见习单位"}
 
     class Event:
+        """An event's fields as the projector reads them (projections/event_fields.py)."""
+
         def __init__(self, name, version, **fields):
             self.__class__ = type(name, (Event,), {})
             self.__dict__.update(fields, originator_id=UUID(int=7), originator_version=version,
-                                 timestamp=dt.datetime(2022, 8, 1, 1, version, tzinfo=dt.UTC))
+                                 timestamp=utc_text(dt.datetime(2022, 8, 1, 1, version, tzinfo=dt.UTC)))
 
     state = ClaimState.submitted(Event(
         "Submitted", 1, program="internship", region="210200", applicant=applicant, beneficiary=None,
-        facts={"big": 2 ** 70, "months": 6}, application_date=dt.date(2022, 7, 15), rule_version="v1",
+        facts={"big": 2 ** 70, "months": 6}, application_date="2022-07-15", rule_version="v1",
         entitled_fen=36_000_000, explanation=["…"], backdate=None))
     events = [Event("Approved", 2, fund_code="employment_subsidy:210000", amount_fen=36_000_000,
-                    approved_on=dt.date(2022, 7, 16), actor="r", backdate=None),
+                    approved_on="2022-07-16", actor="r", backdate=None),
               Event("PaymentRecorded", 3, payment_ref="P1", kind="prepayment", amount_fen=18_000_000,
-                    paid_on=dt.date(2022, 7, 20), actor="t",
+                    paid_on="2022-07-20", actor="t",
                     backdate={"reason": "补录", "document_no": "d", "fields": ["paid_on"]}),
               Event("ClawbackDemanded", 4, clawback_id="c1", amount_fen=3_000_000, reason="a", actor="r"),
               Event("ClawbackConfirmed", 5, clawback_id="c1", actor="r2"),  # as an older release allowed
               Event("ClawbackDemanded", 6, clawback_id="c2", amount_fen=3_000_000, reason="b", actor="r"),
               Event("RecoveryRecorded", 7, recovery_id="v1", amount_fen=100, reference="x",
-                    received_on=dt.date(2022, 7, 30), actor="t")]
+                    received_on="2022-07-30", actor="t")]
     for event in events:
         before = json_bytes(state.doc()).decode()
         confirmed = [("c1", "r2")] if state.version >= 5 else []  # what rm_claim_events holds by then
