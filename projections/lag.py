@@ -17,16 +17,22 @@ class LagMeter:
         self._lock = threading.Lock()
         self._pending: deque[tuple[int, float]] = deque(maxlen=KEPT_PENDING)
         self.samples: deque[float] = deque(maxlen=kept)  # seconds, oldest first
+        self._projected = 0
 
     def committed(self, position: int) -> None:
-        """The writer made everything up to `position` durable (called in its thread)."""
+        """The writer made everything up to `position` durable (called in its thread, after
+        the commit: the projector may have read and projected it already)."""
         with self._lock:
-            self._pending.append((position, time.perf_counter()))
+            if position <= self._projected:
+                self.samples.append(0.0)  # projected before the writer's listener ran
+            else:
+                self._pending.append((position, time.perf_counter()))
 
     def projected(self, position: int) -> None:
         """The read models now include everything up to `position`."""
         now = time.perf_counter()
         with self._lock:
+            self._projected = max(self._projected, position)
             while self._pending and self._pending[0][0] <= position:
                 self.samples.append(now - self._pending.popleft()[1])
 
@@ -37,7 +43,7 @@ class LagMeter:
     def reset(self) -> None:
         with self._lock:
             self._pending.clear()
-            self.samples.clear()
+            self.samples.clear()  # samples only: what is projected stays so
 
     def percentiles(self, *ps: float) -> list[float | None]:
         """The given percentiles (0–100) of the kept samples, in seconds (nearest rank)."""

@@ -56,6 +56,20 @@ def test_lag_meter_pairs_commits_with_the_projection_that_covers_them():
     assert LagMeter().percentiles(50) == [None]
 
 
+def test_a_commit_noted_after_its_projection_is_not_left_waiting():
+    """The writer notes a commit after it is durable; a projector that read it from the store
+    first has projected it already: a sample of no lag, nothing left waiting."""
+    meter = LagMeter()
+    meter.projected(10)
+    meter.committed(9)
+    meter.committed(10)
+    meter.committed(11)
+    assert meter.waiting() == 1 and list(meter.samples) == [0.0, 0.0]
+    meter.reset()
+    meter.committed(10)
+    assert meter.waiting() == 0 and list(meter.samples) == [0.0]  # a reset forgets samples, not positions
+
+
 def test_a_rebuild_collects_garbage_less_often_and_restores_the_collector(settings, monkeypatch):
     import gc
 
