@@ -242,3 +242,22 @@ def test_a_chain_table_from_before_the_keyed_chain_gets_its_mac_column_then_awai
         assert rt.ledger.verify_chain()["macs_ok"]
     finally:
         rt.close()
+
+
+def test_a_mac_is_hmac_sha256_of_the_chain_hash_under_the_key_from_any_thread():
+    """What an auditor with the key recomputes with any HMAC tool; the keyed state is shared
+    by the writer's and the projector's threads, so every thread must get the same answers."""
+    import hashlib
+    import hmac
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ledger.audit.chain import ChainMac
+
+    key = bytes(range(32))
+    chain_mac = ChainMac(key)
+    hashes = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(2_000)]
+    expected = [hmac.new(key, h.encode("ascii"), hashlib.sha256).hexdigest() for h in hashes]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(chain_mac.mac, hashes)) == expected
+    assert all(chain_mac.valid(h, m) for h, m in zip(hashes[:10], expected))
+    assert not chain_mac.valid(hashes[0], expected[1]) and not chain_mac.valid(hashes[0], None)
