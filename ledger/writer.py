@@ -195,6 +195,7 @@ class GroupCommitWriter:
         self._absent: set[UUID] = set()
         self._exists = getattr(app.recorder, "existing_ids", None)
         self.batch_conflicts = 0  # batches run again after another process wrote one of their aggregates
+        self.rolled_forward = 0  # other processes' events applied to cached aggregates
         self._thread = threading.Thread(target=self._loop, name="ledger-writer", daemon=True)
         self._thread.start()
         self.batches_committed = 0
@@ -426,8 +427,8 @@ class GroupCommitWriter:
         self._absent.update(unknown - found)
 
     def _sync_with_store(self) -> None:
-        """Forget cached aggregates that another process wrote since we last looked, so no
-        command (a refusal least of all: it is never caught by the optimistic concurrency
+        """Bring cached aggregates up to what another process wrote since we last looked, so
+        no command (a refusal least of all: it is never caught by the optimistic concurrency
         check) is decided on a stale copy. One MAX query per batch; the log is read only
         when positions other than our own were written."""
         head = self.app.recorder.max_notification_id() or 0
@@ -438,15 +439,40 @@ class GroupCommitWriter:
             while True:
                 notifications = self.app.recorder.select_notifications(
                     start=start, limit=1_000, stop=head, inclusive_of_start=False)
-                for n in notifications:
-                    if n.id not in self._own:
-                        self._cache.pop(n.originator_id, None)
-                        self._absent.discard(n.originator_id)
+                self._roll_forward([n for n in notifications if n.id not in self._own])
                 if len(notifications) < 1_000:
                     break
                 start = notifications[-1].id
         self._seen = head
         self._own.clear()
+
+    def _roll_forward(self, foreign: list) -> None:
+        """Other processes' events applied to the cached aggregates they follow, instead of
+        forgetting those and loading them again (a fund written from two API processes was
+        reloaded, snapshot and events, before nearly every batch: docs/BENCHMARKS.md). Only
+        events the keyed chain vouches for are applied; any doubt (an event not vouched for,
+        one that does not follow the cached version, one that fails to apply) forgets the
+        aggregate, and loading it again decides, as before."""
+        if not foreign:
+            return
+        authenticate = getattr(self.app.recorder, "authenticate", None)
+        vouched = authenticate is None or authenticate(foreign) is None
+        for n in foreign:
+            self._absent.discard(n.originator_id)
+            cached = self._cache.get(n.originator_id)
+            if cached is None:
+                continue
+            if vouched and cached.version == n.originator_version - 1:
+                try:
+                    rolled = self.app.mapper.to_domain_event(n).mutate(cached)
+                except Exception as exc:
+                    log.warning("another process's event at %s did not apply to the cached aggregate (%s: %s); "
+                                "loading it again", n.id, type(exc).__name__, exc)
+                else:
+                    self._cache.put(n.originator_id, rolled, added_bytes=len(n.state))
+                    self.rolled_forward += 1
+                    continue
+            self._cache.pop(n.originator_id, None)
 
     def _after_commit(self, uow: UnitOfWork, position: int | None) -> None:
         """The batch is durable: keep its aggregates. Nothing here may fail a caller, whose

@@ -427,6 +427,35 @@ def test_no_refusal_is_decided_on_state_another_process_has_changed(writer, app,
     assert_store_is_clean(app)
 
 
+def test_another_process_events_roll_the_cached_aggregate_forward(writer, app, db, monkeypatch):
+    """What another process wrote to an aggregate this writer holds is applied to it, not a
+    reason to load it again; an event the keyed chain does not vouch for is never applied:
+    the aggregate is loaded again and the load decides."""
+    writer.execute(open_cmd(F1))
+    writer.execute(read_cmd(F1))
+    cached = writer._cache[fund_aggregate_id(F1)]
+    loads = Counter()
+    real_get = app.repository.get
+
+    def counted(aggregate_id, *args, **kwargs):
+        loads[aggregate_id] += 1
+        return real_get(aggregate_id, *args, **kwargs)
+
+    monkeypatch.setattr(app.repository, "get", counted)
+    in_another_process(db, allocate_cmd(F1, 1_000))
+    in_another_process(db, reserve_cmd(F1, 300))
+    assert writer.execute(read_cmd(F1))[0] == (1_000, 300, 3)
+    assert writer._cache[fund_aggregate_id(F1)] is cached and loads[fund_aggregate_id(F1)] == 0
+    assert writer.rolled_forward == 2
+
+    # Not vouched for: forgotten, and loaded again (here the load finds it authentic).
+    monkeypatch.setattr(app.recorder, "authenticate", lambda notifications: (notifications[0].id, "forged"))
+    in_another_process(db, allocate_cmd(F1, 5))
+    assert writer.execute(read_cmd(F1))[0] == (1_005, 300, 4)
+    assert loads[fund_aggregate_id(F1)] == 1 and writer.rolled_forward == 2
+    assert_store_is_clean(app)
+
+
 def in_another_process(db, command) -> None:
     """Runs a command through a writer of its own on the same store, as another process would."""
     other_app = LedgerApplication(env=db, snapshot_key=SNAPSHOT_KEY, chain_key=CHAIN)
