@@ -51,7 +51,11 @@ def sealed(demo):
 
 
 def wait_idle(w):
+    """Until the page has no request of its own in flight (app.js counts them on <html
+    data-pending>; the load state "networkidle" is reached once, after loading, and a later
+    call does not wait for the requests a change starts)."""
     w.page.wait_for_load_state("networkidle")
+    w.page.wait_for_function("() => !Number(document.documentElement.dataset.pending || 0)")
 
 
 def axe_check(w, name: str) -> None:
@@ -307,6 +311,31 @@ def test_parameter_change_proposed_by_one_admin_and_confirmed_by_another(demo, o
     w2.assert_clean()
 
 
+def test_a_redraw_under_way_is_announced_and_waited_for(demo, open_page):
+    """While a request of the page is in flight <main> is aria-busy and <html data-pending>
+    counts it; `wait_idle` waits for it (the load state alone returned at once, and a value
+    typed before a late redraw was lost: the bounds test below timed out on it)."""
+    w = open_page()
+    sign_in(w, demo, "admin")
+    page = w.page
+    page.goto(f"{demo.url}/#programs")
+    page.wait_for_selector("#propose-form")
+    wait_idle(w)
+    held = []
+    page.route("**/v1/programs/job_search?*", lambda route: held.append(route))
+    page.select_option("#propose-program", "job_search")
+    page.wait_for_function("() => document.documentElement.dataset.pending === '1'")
+    assert page.get_attribute("#main", "aria-busy") == "true"
+    page.wait_for_load_state("networkidle")  # returns although the redraw's request is held
+    assert page.evaluate("document.documentElement.dataset.pending") == "1"
+    held[0].continue_()
+    wait_idle(w)
+    assert page.evaluate("document.documentElement.dataset.pending") == "0"
+    assert page.get_attribute("#main", "aria-busy") == "false"
+    page.unroute("**/v1/programs/job_search?*")
+    w.assert_clean()
+
+
 def test_bounds_are_read_in_chinese_and_a_refusal_at_a_floor_says_it_in_chinese(demo, open_page):
     """Issue 19/20: in Chinese mode the Programs page shows each bound's and floor's source in
     Chinese (`source_zh`), never the English `source`, which English mode shows; a value
@@ -341,11 +370,8 @@ def test_bounds_are_read_in_chinese_and_a_refusal_at_a_floor_says_it_in_chinese(
     page.locator("#param-amount").wait_for()
     wait_idle(w)  # as above: the fields of the region and date asked for last
     assert floor["source_zh"] in page.locator('#propose-values [data-parameter="amount"] small').inner_text()
-    for _ in range(3):  # a redraw still under way on a loaded machine would undo the value typed
-        page.fill("#param-amount", "900")
-        wait_idle(w)
-        if page.input_value("#param-amount") == "900":
-            break
+    page.fill("#param-amount", "900")  # after the redraw: wait_idle waited for it
+    assert page.input_value("#param-amount") == "900"
     page.fill("#propose-doc", "大人社〔2026〕13号")
     page.fill("#propose-reason", "低于省级标准")
     page.click("#propose-form button[type=submit]")

@@ -436,7 +436,27 @@
     return sessionStorage.getItem("ledger.token");
   }
 
+  // Requests in flight: <main aria-busy> while any is, so assistive technology waits for the
+  // page to settle before reading it, and <html data-pending> (the count) for the browser
+  // tests, which wait for it (a redraw landing after a value is typed would undo it).
+  let inFlight = 0;
+  function inFlightBy(delta) {
+    inFlight += delta;
+    document.documentElement.dataset.pending = String(inFlight);
+    const main = document.getElementById("main");
+    if (main) main.setAttribute("aria-busy", inFlight > 0 ? "true" : "false");
+  }
+
   async function api(path, options) {
+    inFlightBy(1);
+    try {
+      return await request(path, options);
+    } finally {
+      inFlightBy(-1);
+    }
+  }
+
+  async function request(path, options) {
     const opts = options || {};
     const headers = {Authorization: "Bearer " + token(), Accept: opts.accept || "application/json",
                      ...(opts.headers || {})};
