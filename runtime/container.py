@@ -29,6 +29,7 @@ from projections.reads import Consistency, Reads
 from projections.runner import ProjectionRunner
 from projections.store import PostgresReadModel, SQLiteReadModel
 
+from .collector import set_collector
 from .settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -126,6 +127,7 @@ class Runtime:
         `adopting`: for `ledger chain adopt` and `ledger verify`, which open a store whose
         events have no MACs yet (anything else refuses to start on it)."""
         self.settings = settings or Settings.from_env()
+        set_collector(self.settings.gc_threshold)  # the process's: a Runtime is its composition root
         # Keys first: a missing or misplaced key stops the start before the database is touched.
         pii_key = self.settings.resolve_pii_key()
         seal_key = SealKey.from_seed_hex(self.settings.resolve_seal_seed())

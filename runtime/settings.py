@@ -55,6 +55,8 @@ class Settings:
     # Reverse proxies whose X-Forwarded-For names the client (addresses or networks).
     trusted_proxies: tuple[str, ...] = ()
     writer_cache_mb: int = 256  # the writer's memory of aggregates, in MiB (ledger/writer.py)
+    # Allocations between two young collections of Python's cyclic collector (runtime/collector.py).
+    gc_threshold: int = 50_000
     pii_key_file: str | None = None
     seal_key_file: str | None = None
     data_directory: str | None = None  # LEDGER_DATA_DIR; unset: beside the SQLite file, else ./var
@@ -90,6 +92,8 @@ class Settings:
                                     "(e.g. 10.0.0.5,10.1.0.0/16)") from None
         if not 1 <= self.writer_cache_mb <= 1_000_000:
             raise SettingsError("LEDGER_WRITER_CACHE_MB must be a whole number of MiB from 1 to 1000000")
+        if not 0 <= self.gc_threshold <= 10_000_000:
+            raise SettingsError("LEDGER_GC_THRESHOLD must be a whole number from 0 (Python's default) to 10000000")
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> "Settings":
@@ -131,6 +135,7 @@ class Settings:
                                   if env.get("LEDGER_RATE_LIMIT_PER_TOKEN") else None),
             trusted_proxies=tuple(p.strip() for p in env.get("LEDGER_TRUSTED_PROXIES", "").split(",") if p.strip()),
             writer_cache_mb=_number(env, "LEDGER_WRITER_CACHE_MB", "256", int),
+            gc_threshold=_number(env, "LEDGER_GC_THRESHOLD", "50000", int),
             pii_key_file=env.get("LEDGER_PII_KEY_FILE") or None,
             seal_key_file=env.get("LEDGER_SEAL_KEY_FILE") or None,
             data_directory=env.get("LEDGER_DATA_DIR") or None,
