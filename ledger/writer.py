@@ -453,12 +453,16 @@ class GroupCommitWriter:
         events the keyed chain vouches for are applied; any doubt (an event not vouched for,
         one that does not follow the cached version, one that fails to apply) forgets the
         aggregate, and loading it again decides, as before."""
-        if not foreign:
-            return
-        authenticate = getattr(self.app.recorder, "authenticate", None)
-        vouched = authenticate is None or authenticate(foreign) is None
         for n in foreign:
             self._absent.discard(n.originator_id)
+        # Only the events of aggregates held here are read further: most of another
+        # process's writes (new claims, their keys) are of aggregates this one never loaded.
+        held = [n for n in foreign if n.originator_id in self._cache]
+        if not held:
+            return
+        authenticate = getattr(self.app.recorder, "authenticate", None)
+        vouched = authenticate is None or authenticate(held) is None
+        for n in held:
             cached = self._cache.get(n.originator_id)
             if cached is None:
                 continue

@@ -448,6 +448,16 @@ def test_another_process_events_roll_the_cached_aggregate_forward(writer, app, d
     assert writer._cache[fund_aggregate_id(F1)] is cached and loads[fund_aggregate_id(F1)] == 0
     assert writer.rolled_forward == 2
 
+    # Another process's events of aggregates not held here are not authenticated here.
+    checked = []
+    real_authenticate = app.recorder.authenticate
+    monkeypatch.setattr(app.recorder, "authenticate",
+                        lambda notifications: checked.append(len(notifications)) or real_authenticate(notifications))
+    in_another_process(db, open_cmd(F2))
+    in_another_process(db, allocate_cmd(F2, 7))
+    writer.execute(read_cmd(F1))
+    assert checked == [] and fund_aggregate_id(F2) not in writer._cache
+
     # Not vouched for: forgotten, and loaded again (here the load finds it authentic).
     monkeypatch.setattr(app.recorder, "authenticate", lambda notifications: (notifications[0].id, "forged"))
     in_another_process(db, allocate_cmd(F1, 5))
