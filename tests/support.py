@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import time
 
 from ledger.identifiers import credit_check_char, identity_check_char
 
@@ -117,3 +118,13 @@ def parameters_in_force(ledger, program: str, request: dict) -> dict:
     body = {"document_no": "测试〔2022〕1号", "reason": "a test's parameters", "retroactive": True, **request}
     change = ledger.propose_parameter_change(proposer, program, body).body
     return ledger.confirm_parameter_change(confirmer, program, change["change_id"]).body
+
+
+def wait_until(condition, timeout_s: float = 10, pause_s: float = 0.01) -> bool:
+    """Whether `condition()` held before `timeout_s` (asked once more at the end)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(pause_s)
+    return bool(condition())

@@ -14,18 +14,12 @@ from ledger.access import Actor
 from projections import runner as runner_module
 from runtime.container import Runtime
 from tests.backends import postgres_settings
+from tests.support import wait_until
 
 TREASURER = Actor("u-treasurer", "treasurer", frozenset({"treasurer"}), ("210000",))
 pytestmark = pytest.mark.xdist_group("postgres")
 
 
-def _wait(predicate, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return predicate()
 
 
 def test_another_process_commit_wakes_the_projector_before_its_poll(postgres_url, tmp_path, monkeypatch):
@@ -34,12 +28,12 @@ def test_another_process_commit_wakes_the_projector_before_its_poll(postgres_url
     projector, writer = Runtime(settings), Runtime(settings)  # two processes' runtimes on one log
     try:
         projector.start(project=True)
-        assert _wait(lambda: projector.runner.leading and projector.runner._wakeups.listening.is_set(), 10)
+        assert wait_until(lambda: projector.runner.leading and projector.runner._wakeups.listening.is_set(), 10)
         time.sleep(0.2)  # the projector has caught up and sleeps in its (minute-long) poll
         writer.ledger.open_fund(TREASURER, {"fund_type": "employment_subsidy", "region": "210100"})
         head = writer.ledger.head_position()
         started = time.monotonic()
-        assert _wait(lambda: projector.runner.position >= head, 10), "the projector slept through the commit"
+        assert wait_until(lambda: projector.runner.position >= head, 10), "the projector slept through the commit"
         assert time.monotonic() - started < 5
     finally:
         writer.close()
@@ -56,7 +50,7 @@ def test_notifications_are_per_log_and_sent_at_commit_only(postgres_url, tmp_pat
         assert rt.app.recorder.log_channel == log_channel(settings.pg_schema, rt.app.recorder.events_table_name)
         assert neighbour.app.recorder.log_channel != rt.app.recorder.log_channel
         wakeups.start(lambda: woken.append(1))
-        assert _wait(wakeups.listening.is_set, 10)
+        assert wait_until(wakeups.listening.is_set, 10)
         time.sleep(0.1)
         woken.clear()
         neighbour.ledger.open_fund(TREASURER, {"fund_type": "employment_subsidy", "region": "210100"})
@@ -68,7 +62,7 @@ def test_notifications_are_per_log_and_sent_at_commit_only(postgres_url, tmp_pat
         time.sleep(0.5)
         assert woken == []  # rolled back: nothing sent
         rt.ledger.open_fund(TREASURER, {"fund_type": "employment_subsidy", "region": "210100"})
-        assert _wait(lambda: woken != [], 5)
+        assert wait_until(lambda: woken != [], 5)
     finally:
         wakeups.stop()
         neighbour.close()

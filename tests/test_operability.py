@@ -16,24 +16,17 @@ from runtime.container import Runtime
 
 from .backends import postgres_settings
 from .conftest import Staff
-from .support import ADMIN_TOKEN, Api
+from .support import ADMIN_TOKEN, Api, wait_until
 
 TREASURER = Actor("t", "t", frozenset({"treasurer"}), ("210000",))
 
 
-def _wait(condition, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_one_process_projects_and_another_takes_over(any_settings):
     first, second = Runtime(any_settings), Runtime(any_settings)
     first.start()
-    assert _wait(lambda: first.runner.leading, 5)
+    assert wait_until(lambda: first.runner.leading, 5)
     second.start()
     time.sleep(1.5)
     assert not second.runner.leading, "two processes project at once"
@@ -42,7 +35,7 @@ def test_one_process_projects_and_another_takes_over(any_settings):
     assert second.views.fund("employment_subsidy:210100") is not None
 
     first.close()  # the leader goes away: the other takes over within seconds
-    assert _wait(lambda: second.runner.leading, 5)
+    assert wait_until(lambda: second.runner.leading, 5)
     second.ledger.allocate(TREASURER, "employment_subsidy:210100", {
         "amount": "10.00", "source": "municipal", "document_no": "D", "effective_date": "2022-06-10"})
     second.reads.wait_consistent()

@@ -5,7 +5,6 @@ query for the head is made when nothing was written."""
 from __future__ import annotations
 
 import asyncio
-import time
 
 import orjson
 
@@ -14,7 +13,7 @@ from ledger.access import Actor
 from ledger.views import claim_view, json_bytes
 from runtime.container import Runtime, shared_head_path
 
-from .support import job_expansion_claim
+from .support import job_expansion_claim, wait_until
 
 LIAONING = ("210000",)
 CLERK = Actor("u-clerk", "clerk", frozenset({"clerk"}), LIAONING)
@@ -24,13 +23,6 @@ AUDITOR = Actor("u-auditor", "auditor", frozenset({"auditor"}), LIAONING)
 FUND = "unemployment_insurance:210100"
 
 
-def _wait(condition, timeout_s: float = 10) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def _fund(ledger) -> None:
@@ -64,7 +56,7 @@ def test_a_write_acknowledged_in_one_process_is_read_in_another_without_asking_f
     writer, reader = Runtime(any_settings), Runtime(any_settings)
     try:
         writer.start()
-        assert _wait(lambda: writer.runner.leading)
+        assert wait_until(lambda: writer.runner.leading)
         reader.start(project=False)
         _fund(writer.ledger)
         asked = []

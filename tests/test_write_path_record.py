@@ -9,8 +9,8 @@ import difflib
 from pathlib import Path
 
 import orjson
-
 from eventsourcing.persistence import Mapper
+
 from tests.write_path_record import record
 
 FIXTURE = Path(__file__).parent / "fixtures" / "write_path_v1.json"

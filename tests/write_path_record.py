@@ -19,9 +19,9 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import orjson
-from uuid import UUID
 
 from ledger.access import Actor
 from ledger.clock import SettableClock
