@@ -67,3 +67,4 @@ def test_notifications_are_per_log_and_sent_at_commit_only(postgres_url, tmp_pat
         wakeups.stop()
         neighbour.close()
         rt.close()
+
