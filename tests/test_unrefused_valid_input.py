@@ -97,3 +97,31 @@ def test_parameter_values_are_published_in_their_units_form():
     assert forms["per_hire"][0] == {"type": "string", "pattern": MONEY_PATTERN}
     assert forms["prepay_share"][0]["pattern"] == RATE_PATTERN
     assert forms["apply_until"][0]["type"] == "string"
+
+
+def test_a_date_before_the_claims_own_is_excused_only_when_it_is(monkeypatch):
+    """An approval before the claim's application date, a payment before its approval, a
+    return before its payment: refused as malformed by the service, excused by the check
+    only when the claim the path names holds the later date."""
+    from . import unstated_rules
+
+    claim = {"application_date": "2022-07-15", "approved_on": "2022-07-20",
+             "payments": [{"payment_ref": "P1", "paid_on": "2022-08-01"}]}
+    monkeypatch.setattr(unstated_rules, "claim_document", lambda claim_id: claim if claim_id == "c1" else None)
+
+    def check(path, field, value, claim_id="c1", **path_parameters):
+        case = _case("POST", path, body={field: value}, path_parameters={"claim_id": claim_id, **path_parameters})
+        return unrefused_valid_input(None, _refused("validation_error", field), case)
+
+    assert check("/v1/claims/{claim_id}/approve", "approved_on", "2022-07-14") is None
+    assert check("/v1/claims/{claim_id}/payments", "paid_on", "2022-07-19") is None
+    assert check("/v1/claims/{claim_id}/payments/{payment_ref}/return", "returned_on", "2022-07-31",
+                 payment_ref="P1") is None
+    for path, field, value, extra in (("/v1/claims/{claim_id}/approve", "approved_on", "2022-07-15", {}),
+                                      ("/v1/claims/{claim_id}/payments", "paid_on", "2022-07-20", {}),
+                                      ("/v1/claims/{claim_id}/payments/{payment_ref}/return", "returned_on",
+                                       "2022-08-01", {"payment_ref": "P1"})):
+        with pytest.raises(AssertionError):
+            check(path, field, value, **extra)
+    with pytest.raises(AssertionError):  # a claim the ledger does not hold excuses nothing
+        check("/v1/claims/{claim_id}/approve", "approved_on", "2022-07-14", claim_id="other")

@@ -22,6 +22,9 @@ use:
 - a transfer between related regions of one fund type: stateable only as one branch per
   fund type and region (464), each of which a generated client makes a model of;
 - a graduation year beside the diploma date, which must be its year: one branch per year;
+- an order between a body's date and one the claim holds (an approval not before the
+  application date, a payment not before the approval, a return not before the payment): a
+  body's schema does not see the claim;
 - who the caller is: a token for another user than the caller is registered by its hash
   (`token_sha256`), one for oneself may be made by the service (API.md, "No token is ever
   shown to anyone but its owner"); a schema does not know whose id the path names;
@@ -146,6 +149,30 @@ def _statement_options_misplaced(case, field: str) -> bool:
     return field == "fund_id" and "fund_id" not in _query(case)
 
 
+# The claim a request names, as the ledger under test holds it (its document), or None: set
+# by the harness that owns the application (tests/test_schemathesis.py, `api`).
+claim_document = None
+
+CLAIM_DATES = {"approved_on": "application_date", "paid_on": "approved_on"}
+
+
+def _before_the_claims_own_date(case, field: str) -> bool:
+    """An approval dated before the claim's application date, a payment before its approval, a
+    return before its payment (ledger/service/claims.py): an order between a body's date and
+    one the claim holds, which no schema sees."""
+    path = case.path_parameters or {}
+    value = _body(case).get(field)
+    claim = claim_document(path.get("claim_id")) if claim_document is not None else None
+    if claim is None or not isinstance(value, str):
+        return False
+    if field == "returned_on":
+        paid = next((p["paid_on"] for p in claim.get("payments", ()) if p.get("payment_ref") == path.get("payment_ref")),
+                    None)
+    else:
+        paid = claim.get(CLAIM_DATES[field])
+    return paid is not None and value < paid
+
+
 def breaks_an_unstated_rule(case, field: str | None) -> bool:
     """Whether the refused request breaks a rule of this module on `field`."""
     if field is None:
@@ -167,6 +194,9 @@ def breaks_an_unstated_rule(case, field: str | None) -> bool:
         return _calendar_day_refused(case, field)
     if method == "POST" and path.startswith("/v1/periods/{fund_id}/{month}/") and field == "month":
         return _month_not_ended(case)
+    if method == "POST" and path.startswith("/v1/claims/{claim_id}/") and field in ("approved_on", "paid_on",
+                                                                                      "returned_on"):
+        return _before_the_claims_own_date(case, field)
     if (method, path, field) == ("POST", "/v1/claims", "facts.graduation_year"):
         return _graduation_year_off(case)
     if (method, path, field) == ("POST", "/v1/users/{user_id}/tokens", "token_sha256"):
