@@ -36,7 +36,8 @@ class LogWakeups:
         self._thread: threading.Thread | None = None
         self.listening = threading.Event()  # set while a LISTEN is in place (tests wait on it)
 
-    def start(self, wake: Callable[[], None]) -> None:
+    def start(self, wake: Callable[[int | None], None]) -> None:
+        """`wake(position)`: a commit reached the log's `position` (None: some commit may have)."""
         self._stopped.clear()
         self._thread = threading.Thread(target=self._run, args=(wake,), name="ledger-log-wakeups", daemon=True)
         self._thread.start()
@@ -47,7 +48,7 @@ class LogWakeups:
             self._thread.join(timeout=LISTEN_TIMEOUT_S + 5)
             self._thread = None
 
-    def _run(self, wake: Callable[[], None]) -> None:
+    def _run(self, wake: Callable[[int | None], None]) -> None:
         import psycopg
         from psycopg.sql import SQL, Identifier
 
@@ -56,10 +57,10 @@ class LogWakeups:
                 with psycopg.connect(**self._conninfo, autocommit=True, connect_timeout=5) as conn:
                     conn.execute(SQL("LISTEN {}").format(Identifier(self._channel)))
                     self.listening.set()
-                    wake()  # whatever was committed while nobody listened
+                    wake(None)  # whatever was committed while nobody listened
                     while not self._stopped.is_set():
-                        for _ in conn.notifies(timeout=LISTEN_TIMEOUT_S):
-                            wake()
+                        for n in conn.notifies(timeout=LISTEN_TIMEOUT_S):
+                            wake(int(n.payload) if n.payload.isdigit() else None)
             except psycopg.Error as exc:
                 log.warning("listening for commits failed (%s); polling until it reconnects", type(exc).__name__)
             finally:

@@ -38,7 +38,7 @@ class Election(Protocol):
 class Wakeups(Protocol):
     """Tells the runner of other processes' commits (adapters/wakeups.py)."""
 
-    def start(self, wake) -> None: ...
+    def start(self, wake) -> None: ...  # wake(position | None)
     def stop(self) -> None: ...
 
 
@@ -165,7 +165,7 @@ class ProjectionRunner:
         self._thread = threading.Thread(target=self._loop, name="ledger-projections", daemon=True)
         self._thread.start()
         if self._wakeups is not None:
-            self._wakeups.start(self._wake.set)
+            self._wakeups.start(self._woken_by_commit)
 
     def stop(self) -> None:
         self._stopped.set()
@@ -176,6 +176,12 @@ class ProjectionRunner:
             self._thread.join(timeout=10)
         if self._election is not None:
             self._election.resign()
+
+    def _woken_by_commit(self, position: int | None) -> None:
+        """A commit seen on the database (any process's, this one's included): a step only
+        for one the projection has not reached, as this process's own are told by notify()."""
+        if position is None or position > self.position:
+            self._wake.set()
 
     def notify(self, position: int) -> None:
         """Called after a local commit, so the projector does not wait for its poll."""

@@ -49,7 +49,7 @@ def test_notifications_are_per_log_and_sent_at_commit_only(postgres_url, tmp_pat
     try:
         assert rt.app.recorder.log_channel == log_channel(settings.pg_schema, rt.app.recorder.events_table_name)
         assert neighbour.app.recorder.log_channel != rt.app.recorder.log_channel
-        wakeups.start(lambda: woken.append(1))
+        wakeups.start(lambda position: woken.append(position))
         assert wait_until(wakeups.listening.is_set, 10)
         time.sleep(0.1)
         woken.clear()
@@ -63,8 +63,30 @@ def test_notifications_are_per_log_and_sent_at_commit_only(postgres_url, tmp_pat
         assert woken == []  # rolled back: nothing sent
         rt.ledger.open_fund(TREASURER, {"fund_type": "employment_subsidy", "region": "210100"})
         assert wait_until(lambda: woken != [], 5)
+        assert woken[-1] == rt.ledger.head_position()  # the position the commit reached
     finally:
         wakeups.stop()
         neighbour.close()
         rt.close()
 
+
+
+def test_a_commit_the_projection_has_reached_does_not_wake_it(tmp_path):
+    """This process's own commits reach the runner by notify() and then by the database's
+    notification too: the second, for a position already projected, is no new step."""
+    from tests.backends import sqlite_settings
+
+    rt = Runtime(sqlite_settings(tmp_path))
+    try:
+        runner = rt.runner
+        runner.position = 10
+        runner._wake.clear()
+        runner._woken_by_commit(10)
+        assert not runner._wake.is_set()
+        runner._woken_by_commit(11)
+        assert runner._wake.is_set()
+        runner._wake.clear()
+        runner._woken_by_commit(None)  # the listener (re)connected: anything may have been missed
+        assert runner._wake.is_set()
+    finally:
+        rt.close()
